@@ -1,0 +1,162 @@
+"""Application factory: extensions, blueprints, socket handlers and error handlers."""
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from config import Config, config_dict
+
+from app.core.errors import DomainError, error_body
+from app.extensions import csrf, db, limiter, login_manager, migrate, socketio
+
+log = logging.getLogger(__name__)
+HTTP_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
+              405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "invalid",
+              422: "invalid", 429: "rate_limited"}
+
+
+def _socket_async_mode(app: Flask) -> str:
+    configured = app.config.get("SOCKETIO_ASYNC_MODE")
+    if configured:
+        return configured
+    try:
+        from gevent import monkey
+        if monkey.is_module_patched("socket"):
+            return "gevent"
+    except ImportError:
+        pass
+    return "threading"
+
+
+def create_app(config: object | None = None) -> Flask:
+    cfg = config if config is not None else Config.load()
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_path=str(cfg.INSTANCE_DIR))
+    app.config.update(config_dict(cfg))
+    app.json.sort_keys = False
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = None
+    socketio.init_app(
+        app,
+        async_mode=_socket_async_mode(app),
+        message_queue=app.config.get("REDIS_URL"),
+        channel=app.config.get("SOCKETIO_CHANNEL", "baraza-socketio"),
+        cors_allowed_origins=app.config.get("CORS_ORIGINS") or None,
+        max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER"],
+        ping_interval=app.config.get("SOCKETIO_PING_INTERVAL", 20),
+        ping_timeout=app.config.get("SOCKETIO_PING_TIMEOUT", 20),
+        manage_session=False,
+        logger=False,
+        engineio_logger=False,
+    )
+
+    from app.core import i18n, security, sockets
+    security.init_security(app)
+    i18n.init_app(app)
+    sockets.init_app(app)
+    if app.config.get("SQLALCHEMY_DATABASE_URI", "").startswith("sqlite"):
+        with app.app_context():
+            _configure_sqlite(db.engine)
+
+    _register_blueprints(app)
+    _register_errors(app)
+    from app import cli
+    cli.init_app(app)
+    return app
+
+
+def _configure_sqlite(engine) -> None:
+    """WAL, foreign keys, and BEGIN IMMEDIATE so concurrent writers queue instead of failing."""
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.api import bp as api_bp
+    from app.api import routes as api_routes  # noqa: F401  (auth/token, openapi)
+    from app.accounts import api as accounts_api  # noqa: F401
+    from app.accounts import views as accounts_views
+    from app.consultations import api as consultations_api  # noqa: F401
+    from app.consultations import views as consultations_views
+
+    csrf.exempt(api_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(accounts_views.bp)
+    app.register_blueprint(consultations_views.bp)
+    for name in ("rooms", "documents", "votes", "minutes", "search", "notifications"):
+        _register_feature(app, name)
+
+
+def _register_feature(app: Flask, name: str) -> None:
+    """Features that have landed expose init_app(app) in their package."""
+    import importlib
+    try:
+        module = importlib.import_module(f"app.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"app.{name}":
+            raise
+        return
+    if hasattr(module, "init_app"):
+        module.init_app(app)
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _error_response(status: int, code: str, message: str, extra: dict | None = None):
+    if _wants_json():
+        body = error_body(code, message)
+        if extra:
+            body["error"].update(extra)
+        return jsonify(body), status
+    return render_template("error.html", status=status, message=message), status
+
+
+def _register_errors(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain(err: DomainError):
+        db.session.rollback()
+        return _error_response(err.status, err.code, err.message, err.details)
+
+    @app.errorhandler(CSRFError)
+    def _csrf(err: CSRFError):
+        return _error_response(400, "invalid", "The form expired or its security token is missing; please try again.")
+
+    @app.errorhandler(HTTPException)
+    def _http(err: HTTPException):
+        status = err.code or 500
+        if status == 429:
+            message = "Too many requests; please wait a moment and try again."
+        elif status == 413:
+            message = "The request is too large."
+        else:
+            message = err.description if status < 500 else "Something went wrong."
+        return _error_response(status, HTTP_CODES.get(status, "error"), message)
+
+    @app.errorhandler(Exception)
+    def _crash(err: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return _error_response(500, "internal", "Something went wrong; the error was logged.")

@@ -1,0 +1,1 @@
+"""Accounts: organisations, users, sign-in sessions and API tokens."""

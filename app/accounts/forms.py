@@ -1,0 +1,48 @@
+"""Forms for signing in and for the secretariat's organisation and user pages."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.accounts.models import RECS, USER_ROLES
+from app.core.countries import AFRICAN_UNION, COUNTRIES, country_name
+
+CONSTITUENCY_LABELS = {
+    "government": _l("Government"), "employers": _l("Employers"), "workers": _l("Workers"),
+    "stakeholder": _l("Stakeholder"), "secretariat": _l("Secretariat"), "observer": _l("Observer"),
+}
+ROLE_LABELS = {"secretariat": _l("Secretariat"), "delegate": _l("Delegate"), "adviser": _l("Adviser"),
+               "observer": _l("Observer"), "chair": _l("Chair")}
+
+
+def country_choices() -> list[tuple[str, str]]:
+    au = [(c, country_name(c)) for c in sorted(AFRICAN_UNION, key=country_name)]
+    rest = [(c, country_name(c)) for c in sorted(COUNTRIES - set(AFRICAN_UNION), key=country_name)]
+    return [("", "—")] + au + rest
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    constituency = SelectField(_l("Constituency"), choices=list(CONSTITUENCY_LABELS.items()))
+    country = SelectField(_l("Country"), choices=[], validators=[Optional()])
+    rec = SelectField(_l("Regional Economic Community"), choices=[("", "—")] + [(r, r) for r in RECS],
+                      validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in USER_ROLES])
+    organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
+    password = PasswordField(_l("Initial password (optional, at least 10 characters)"),
+                             validators=[Optional(), Length(min=10, max=1024)])
+    is_active = BooleanField(_l("Active"), default=True)

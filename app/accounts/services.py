@@ -1,0 +1,233 @@
+"""Rules for organisations, users, passwords, sign-in sessions and API tokens."""
+import secrets
+from datetime import timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from app.accounts.models import (CONSTITUENCIES, LANGUAGES, RECS, USER_ROLES, LoginSession,
+                                 Organisation, User)
+from app.core.countries import COUNTRIES
+from app.core.db import utcnow
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.extensions import db
+
+_hasher = PasswordHasher()
+# A real hash of a random string, so an unknown e-mail costs as much time as a wrong password.
+_DUMMY_HASH = _hasher.hash(secrets.token_hex(8))
+MIN_PASSWORD = 10
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def check_password(user: User | None, password: str) -> bool:
+    try:
+        return _hasher.verify(user.password_hash if user and user.password_hash else _DUMMY_HASH,
+                              password) and user is not None and user.password_hash is not None
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with these credentials, else None (one answer for every failure)."""
+    user = get_user_by_email(email)
+    if not check_password(user, password) or not user.is_active:
+        return None
+    return user
+
+
+def start_session(user: User, kind: str, max_age: int) -> LoginSession:
+    ls = LoginSession(id=secrets.token_urlsafe(32), user_id=user.id, kind=kind,
+                      expires_at=utcnow() + timedelta(seconds=max_age))
+    ls.user = user
+    db.session.add(ls)
+    db.session.flush()
+    return ls
+
+
+def resolve_session(session_id: str | None) -> LoginSession | None:
+    """The valid sign-in with this id, or None when unknown, expired, revoked or deactivated."""
+    if not session_id or not isinstance(session_id, str):
+        return None
+    ls = db.session.get(LoginSession, session_id)
+    if ls is None or not ls.is_valid:
+        return None
+    return ls
+
+
+def revoke_session(session_id: str | None) -> None:
+    ls = db.session.get(LoginSession, session_id) if session_id else None
+    if ls is not None and ls.revoked_at is None:
+        ls.revoked_at = utcnow()
+
+
+def revoke_all_sessions(user: User) -> None:
+    for ls in db.session.scalars(select(LoginSession).where(
+            LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))):
+        ls.revoked_at = utcnow()
+
+
+def _serializer(secret_key: str) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(secret_key, salt="baraza-api-token")
+
+
+def issue_token(secret_key: str, user: User, max_age: int) -> tuple[str, LoginSession]:
+    ls = start_session(user, "token", max_age)
+    return _serializer(secret_key).dumps({"sid": ls.id}), ls
+
+
+def resolve_token(secret_key: str, token: str, max_age: int) -> LoginSession | None:
+    try:
+        data = _serializer(secret_key).loads(token, max_age=max_age)
+    except (BadSignature, TypeError, ValueError):
+        return None
+    return resolve_session(data.get("sid") if isinstance(data, dict) else None)
+
+
+def require_secretariat(actor: User) -> None:
+    if actor is None or not actor.is_secretariat:
+        raise Forbidden("Only the secretariat may do this.")
+
+
+def _check_scope(country: str | None, rec: str | None) -> None:
+    if country is not None and country not in COUNTRIES:
+        raise Invalid("country must be an ISO 3166 alpha-2 code.", {"country": "unknown country"})
+    if rec is not None and rec not in RECS:
+        raise Invalid(f"rec must be one of {', '.join(RECS)}.", {"rec": "unknown REC"})
+
+
+def create_organisation(actor: User, name: str, constituency: str, country: str | None = None,
+                        rec: str | None = None) -> Organisation:
+    """Secretariat only; names are unique (Conflict)."""
+    require_secretariat(actor)
+    if constituency not in CONSTITUENCIES:
+        raise Invalid("Unknown constituency.", {"constituency": "not an allowed value"})
+    country = country.upper() if country else None
+    _check_scope(country, rec)
+    if db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower())):
+        raise Conflict("An organisation with this name exists already.")
+    org = Organisation(name=name, constituency=constituency, country=country, rec=rec)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def update_organisation(actor: User, org: Organisation, **fields) -> Organisation:
+    require_secretariat(actor)
+    if "constituency" in fields and fields["constituency"] not in CONSTITUENCIES:
+        raise Invalid("Unknown constituency.", {"constituency": "not an allowed value"})
+    if fields.get("country"):
+        fields["country"] = fields["country"].upper()
+    _check_scope(fields.get("country"), fields.get("rec"))
+    if "name" in fields and fields["name"].lower() != org.name.lower() and db.session.scalar(
+            select(Organisation).where(func.lower(Organisation.name) == fields["name"].lower())):
+        raise Conflict("An organisation with this name exists already.")
+    for key in ("name", "constituency", "country", "rec"):
+        if key in fields:
+            setattr(org, key, fields[key] or None if key in ("country", "rec") else fields[key])
+    db.session.flush()
+    return org
+
+
+def get_organisation(org_id: int) -> Organisation:
+    org = db.session.get(Organisation, org_id) if isinstance(org_id, int) else None
+    if org is None:
+        raise NotFound("No such organisation.")
+    return org
+
+
+def get_user(user_id: int) -> User:
+    user = db.session.get(User, user_id) if isinstance(user_id, int) else None
+    if user is None:
+        raise NotFound("No such user.")
+    return user
+
+
+def _check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(f"The password needs at least {MIN_PASSWORD} characters.",
+                      {"password": "too short"})
+
+
+def create_user(actor: User, email: str, name: str, role: str, organisation_id: int,
+                password: str | None = None) -> User:
+    """Secretariat only: accredit a person to an organisation. E-mails are unique (Conflict)."""
+    require_secretariat(actor)
+    email = normalise_email(email)
+    if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
+        raise Invalid("That is not an e-mail address.", {"email": "not an e-mail address"})
+    if role not in USER_ROLES:
+        raise Invalid("Unknown role.", {"role": "not an allowed value"})
+    org = db.session.get(Organisation, organisation_id)
+    if org is None:
+        raise Invalid("No such organisation.", {"organisation_id": "unknown organisation"})
+    if get_user_by_email(email) is not None:
+        raise Conflict("A user with this e-mail exists already.")
+    if password is not None:
+        _check_password_strength(password)
+    user = User(email=email, name=name, role=role, organisation_id=org.id,
+                password_hash=hash_password(password) if password else None)
+    user.organisation = org
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(actor: User, user: User, **fields) -> User:
+    """Secretariat only. Changing the role or deactivating ends the person's open sessions."""
+    require_secretariat(actor)
+    if "role" in fields and fields["role"] not in USER_ROLES:
+        raise Invalid("Unknown role.", {"role": "not an allowed value"})
+    if "organisation_id" in fields:
+        org = db.session.get(Organisation, fields["organisation_id"])
+        if org is None:
+            raise Invalid("No such organisation.", {"organisation_id": "unknown organisation"})
+        user.organisation = org
+    if user.id == actor.id and (fields.get("is_active") is False or fields.get("role", "secretariat") != "secretariat"):
+        raise Conflict("You cannot remove your own secretariat access.")
+    changed_access = ("role" in fields and fields["role"] != user.role) or fields.get("is_active") is False
+    for key in ("name", "role", "is_active"):
+        if key in fields:
+            setattr(user, key, fields[key])
+    if fields.get("password"):
+        _check_password_strength(fields["password"])
+        user.password_hash = hash_password(fields["password"])
+    if changed_access:
+        revoke_all_sessions(user)
+    db.session.flush()
+    return user
+
+
+def set_language(user: User, language: str) -> None:
+    if language not in LANGUAGES:
+        raise Invalid("Unknown language.", {"language": "not an allowed value"})
+    user.language = language
+
+
+def list_organisations() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.constituency, Organisation.name)))
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.name)))
+
+
+def set_timezone(user: User, tz: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    try:
+        ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise Invalid("Unknown time zone.", {"timezone": "not an IANA time zone"}) from None
+    user.timezone = tz

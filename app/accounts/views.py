@@ -1,0 +1,181 @@
+"""Pages: sign in and out, the dashboard, language choice, and the secretariat's admin pages."""
+from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
+                   session, url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import services
+from app.accounts.forms import OrganisationForm, UserForm
+from app.accounts.models import LANGUAGES
+from app.consultations.services import dashboard as consultation_dashboard
+from app.core.errors import DomainError
+from app.core.ratelimit import account_limit, address_limit
+from app.core.security import safe_next
+from app.extensions import db, login_manager
+
+bp = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    """The cookie names a server-side sign-in; a revoked or expired one signs the browser out."""
+    ls = services.resolve_session(session.get("sid"))
+    if ls is None or str(ls.user_id) != user_id:
+        return None
+    return ls.user
+
+
+@login_manager.unauthorized_handler
+def _unauthorized():
+    if request.path.startswith("/api/"):
+        from app.core.errors import Unauthenticated
+        raise Unauthenticated()
+    return redirect(url_for("accounts.login", next=request.full_path if request.query_string else request.path))
+
+
+@bp.get("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.dashboard"))
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@address_limit
+@account_limit
+def login():
+    from app.accounts.forms import LoginForm
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            error = _("Wrong e-mail or password.")
+        else:
+            session.clear()
+            ls = services.start_session(user, "web", current_app.config["PERMANENT_SESSION_LIFETIME"])
+            db.session.commit()
+            session["sid"] = ls.id
+            session.permanent = True
+            login_user(user)
+            return redirect(safe_next(request.args.get("next"), url_for("accounts.dashboard")))
+    elif request.method == "POST":
+        error = _("Enter your e-mail and password.")
+    return render_template("accounts/login.html", form=form, error=error), (401 if error else 200)
+
+
+@bp.post("/logout")
+def logout():
+    services.revoke_session(session.get("sid"))
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.post("/language")
+def set_language():
+    lang = request.form.get("language", "")
+    if lang in LANGUAGES:
+        session["lang"] = lang
+        if current_user.is_authenticated:
+            services.set_language(current_user, lang)
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("accounts.index")))
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard():
+    return render_template("accounts/dashboard.html", groups=consultation_dashboard(current_user))
+
+
+def _require_secretariat():
+    if not current_user.is_secretariat:
+        abort(403)
+
+
+@bp.route("/admin/organisations", methods=["GET", "POST"])
+@login_required
+def organisations():
+    _require_secretariat()
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            services.create_organisation(current_user, form.name.data.strip(), form.constituency.data,
+                                         form.country.data or None, form.rec.data or None)
+            db.session.commit()
+            flash(_("Organisation added."), "success")
+            return redirect(url_for("accounts.organisations"))
+        except DomainError as err:
+            db.session.rollback()
+            form.name.errors.append(err.message)
+    return render_template("accounts/organisations.html", form=form, organisations=services.list_organisations()), \
+        (422 if form.errors else 200)
+
+
+@bp.route("/admin/organisations/<int:org_id>", methods=["GET", "POST"])
+@login_required
+def edit_organisation(org_id: int):
+    _require_secretariat()
+    org = services.get_organisation(org_id)
+    form = OrganisationForm(obj=org)
+    if form.validate_on_submit():
+        try:
+            services.update_organisation(current_user, org, name=form.name.data.strip(),
+                                         constituency=form.constituency.data,
+                                         country=form.country.data or None, rec=form.rec.data or None)
+            db.session.commit()
+            flash(_("Organisation saved."), "success")
+            return redirect(url_for("accounts.organisations"))
+        except DomainError as err:
+            db.session.rollback()
+            form.name.errors.append(err.message)
+    return render_template("accounts/organisation_edit.html", form=form, org=org)
+
+
+def _user_form(obj=None) -> UserForm:
+    form = UserForm(obj=obj)
+    form.organisation_id.choices = [(o.id, o.name) for o in services.list_organisations()]
+    return form
+
+
+@bp.route("/admin/users", methods=["GET", "POST"])
+@login_required
+def users():
+    _require_secretariat()
+    form = _user_form()
+    if form.validate_on_submit():
+        try:
+            services.create_user(current_user, form.email.data, form.name.data.strip(), form.role.data,
+                                 form.organisation_id.data, form.password.data or None)
+            db.session.commit()
+            flash(_("User accredited."), "success")
+            return redirect(url_for("accounts.users"))
+        except DomainError as err:
+            db.session.rollback()
+            form.email.errors.append(err.message)
+    return render_template("accounts/users.html", form=form, users=services.list_users()), \
+        (422 if form.errors else 200)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@login_required
+def edit_user(user_id: int):
+    _require_secretariat()
+    user = services.get_user(user_id)
+    form = _user_form(obj=user)
+    del form.email
+    if form.validate_on_submit():
+        try:
+            services.update_user(current_user, user, name=form.name.data.strip(), role=form.role.data,
+                                 organisation_id=form.organisation_id.data, is_active=form.is_active.data,
+                                 password=form.password.data or None)
+            db.session.commit()
+            flash(_("User saved."), "success")
+            return redirect(url_for("accounts.users"))
+        except DomainError as err:
+            db.session.rollback()
+            form.name.errors.append(err.message)
+    return render_template("accounts/user_edit.html", form=form, user=user)

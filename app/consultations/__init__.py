@@ -1,0 +1,1 @@
+"""Consultations: scope, lifecycle, participants, agenda and themes; who may see and do what."""

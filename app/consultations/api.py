@@ -1,0 +1,144 @@
+"""JSON resources for consultations, their participants, agenda and the theme list."""
+from datetime import datetime
+
+from flask import jsonify
+
+from app.accounts.models import RECS
+from app.api import actor, json_body, page, query_args, route
+from app.consultations import services
+from app.consultations.models import (CREDENTIALS, LEVELS, PARTICIPANT_ROLES, STATUSES,
+                                      VOTING_CONSTITUENCIES)
+from app.core.validation import Field, parse
+from app.extensions import db
+
+CONSULTATION_BODY = {
+    "title": Field(str, required=True, max_len=300),
+    "level": Field(str, required=True, choices=LEVELS),
+    "country": Field(str, max_len=2, nullable=True),
+    "rec": Field(str, choices=RECS, nullable=True),
+    "description": Field(str, max_len=20000, nullable=True),
+    "starts_at": Field(datetime, nullable=True),
+    "ends_at": Field(datetime, nullable=True),
+    "themes": Field("str_list", nullable=True),
+    "voting_constituencies": Field("str_list", choices=VOTING_CONSTITUENCIES, nullable=True),
+    "is_public": Field(bool),
+}
+CONSULTATION_PATCH = dict(CONSULTATION_BODY, status=Field(str, choices=STATUSES))
+LIST_QUERY = {
+    "level": Field(str, choices=LEVELS), "rec": Field(str, choices=RECS), "country": Field(str, max_len=2),
+    "theme": Field(str, max_len=80), "status": Field(str, choices=STATUSES), "q": Field(str, max_len=200),
+    "year": Field(int), "cursor": Field(int), "limit": Field(int),
+}
+INVITE_BODY = {"organisation_id": Field(int), "user_id": Field(int),
+               "role": Field(str, choices=PARTICIPANT_ROLES)}
+PARTICIPANT_PATCH = {"credentials": Field(str, choices=CREDENTIALS), "role": Field(str, choices=PARTICIPANT_ROLES)}
+AGENDA_BODY = {"title": Field(str, required=True, max_len=300)}
+THEME_BODY = {"slug": Field(str, required=True, max_len=80), "name": Field(str, required=True, max_len=200),
+              "description": Field(str, max_len=2000)}
+
+
+@route("/consultations", summary="Consultations the caller may see", query=LIST_QUERY, tag="consultations")
+def list_consultations():
+    user = actor()
+    q = query_args(LIST_QUERY)
+    items, nxt = services.list_visible(
+        user, level=q.get("level"), rec=q.get("rec"), country=q.get("country"), theme=q.get("theme"),
+        status=q.get("status"), q=q.get("q"), year=q.get("year"), after=q.get("cursor"),
+        limit=q.get("limit") or 50)
+    return jsonify(page([services.serialize(c) for c in items], nxt))
+
+
+@route("/consultations", ("POST",), summary="Create a consultation (secretariat)", body=CONSULTATION_BODY,
+       status=201, tag="consultations")
+def create_consultation():
+    user = actor()
+    data = parse(json_body(), CONSULTATION_BODY)
+    c = services.create_consultation(user, data)
+    db.session.commit()
+    return jsonify(services.serialize(c, detail=True)), 201
+
+
+@route("/consultations/<int:consultation_id>", summary="A consultation with agenda and participants",
+       tag="consultations")
+def get_consultation(consultation_id: int):
+    c = services.get_visible(actor(), consultation_id)
+    return jsonify(services.serialize(c, detail=True))
+
+
+@route("/consultations/<int:consultation_id>", ("PATCH",), summary="Edit a consultation or move its status",
+       body=CONSULTATION_PATCH, tag="consultations")
+def update_consultation(consultation_id: int):
+    user = actor()
+    c = services.get_visible(user, consultation_id)
+    data = parse(json_body(), CONSULTATION_PATCH, partial=True)
+    services.update_consultation(user, c, data)
+    db.session.commit()
+    return jsonify(services.serialize(c, detail=True))
+
+
+@route("/consultations/<int:consultation_id>/participants", summary="Participants of a consultation",
+       tag="consultations")
+def list_participants(consultation_id: int):
+    c = services.get_visible(actor(), consultation_id)
+    return jsonify({"items": [p.to_dict() for p in c.participants], "next": None})
+
+
+@route("/consultations/<int:consultation_id>/participants", ("POST",),
+       summary="Invite an organisation (all its users) or one user (secretariat)", body=INVITE_BODY,
+       status=201, tag="consultations")
+def invite(consultation_id: int):
+    user = actor()
+    c = services.get_visible(user, consultation_id)
+    data = parse(json_body(), INVITE_BODY)
+    made = services.invite(user, c, data.get("organisation_id"), data.get("user_id"), data.get("role"))
+    db.session.commit()
+    return jsonify({"items": [p.to_dict() for p in made], "next": None}), 201
+
+
+@route("/consultations/<int:consultation_id>/participants/<int:participant_id>", ("PATCH",),
+       summary="Decide credentials or change a participant's role (secretariat)", body=PARTICIPANT_PATCH,
+       tag="consultations")
+def update_participant(consultation_id: int, participant_id: int):
+    user = actor()
+    c = services.get_visible(user, consultation_id)
+    data = parse(json_body(), PARTICIPANT_PATCH, partial=True)
+    p = services.update_participant(user, c, participant_id, data.get("credentials"), data.get("role"))
+    db.session.commit()
+    return jsonify(p.to_dict())
+
+
+@route("/consultations/<int:consultation_id>/participants/<int:participant_id>", ("DELETE",),
+       summary="Remove a participant (secretariat)", tag="consultations")
+def remove_participant(consultation_id: int, participant_id: int):
+    user = actor()
+    c = services.get_visible(user, consultation_id)
+    services.remove_participant(user, c, participant_id)
+    db.session.commit()
+    return jsonify({"ok": True})
+
+
+@route("/consultations/<int:consultation_id>/agenda", ("POST",), summary="Append an agenda item (secretariat)",
+       body=AGENDA_BODY, status=201, tag="consultations")
+def add_agenda_item(consultation_id: int):
+    user = actor()
+    c = services.get_visible(user, consultation_id)
+    data = parse(json_body(), AGENDA_BODY)
+    item = services.add_agenda_item(user, c, data["title"])
+    db.session.commit()
+    return jsonify(item.to_dict()), 201
+
+
+@route("/themes", summary="The managed list of policy themes", tag="consultations")
+def list_themes():
+    actor()
+    return jsonify({"items": [t.to_dict() for t in services.list_themes()], "next": None})
+
+
+@route("/themes", ("POST",), summary="Add a policy theme (secretariat)", body=THEME_BODY, status=201,
+       tag="consultations")
+def create_theme():
+    user = actor()
+    data = parse(json_body(), THEME_BODY)
+    t = services.create_theme(user, data["slug"], data["name"], data.get("description") or "")
+    db.session.commit()
+    return jsonify(t.to_dict()), 201

@@ -1,0 +1,57 @@
+"""Forms for creating and editing consultations, inviting and building the agenda."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, StringField,
+                     TextAreaField)
+from wtforms.validators import DataRequired, Length, Optional
+
+from app.accounts.forms import country_choices
+from app.accounts.models import RECS
+
+LEVEL_LABELS = {"national": _l("National"), "rec": _l("Regional Economic Community"),
+                "continental": _l("Continental (African Union)")}
+STATUS_LABELS = {"draft": _l("Draft"), "scheduled": _l("Scheduled"), "live": _l("Live"),
+                 "closed": _l("Closed"), "archived": _l("Archived")}
+CREDENTIAL_LABELS = {"pending": _l("Pending"), "accepted": _l("Accepted"), "rejected": _l("Rejected")}
+VOTER_LABELS = {"government": _l("Government"), "employers": _l("Employers"), "workers": _l("Workers"),
+                "stakeholder": _l("Stakeholders")}
+
+
+class ConsultationForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    level = SelectField(_l("Level"), choices=list(LEVEL_LABELS.items()))
+    country = SelectField(_l("Country (national consultations)"), choices=[], validators=[Optional()])
+    rec = SelectField(_l("Regional Economic Community (REC consultations)"),
+                      choices=[("", "—")] + [(r, r) for r in RECS], validators=[Optional()])
+    starts_at = DateTimeLocalField(_l("Starts (UTC)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    ends_at = DateTimeLocalField(_l("Ends (UTC)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
+    themes = SelectMultipleField(_l("Policy themes"), choices=[], validators=[Optional()])
+    voting_constituencies = SelectMultipleField(_l("Who votes"), choices=list(VOTER_LABELS.items()),
+                                                default=["government", "employers", "workers"])
+    is_public = BooleanField(_l("Public (visible to every signed-in user once scheduled)"))
+
+    def __init__(self, *args, themes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = country_choices()
+        self.themes.choices = [(t.slug, t.name) for t in themes]
+
+
+class InviteForm(FlaskForm):
+    organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
+
+
+class InviteUserForm(FlaskForm):
+    user_id = SelectField(_l("Person"), coerce=int, choices=[])
+    role = SelectField(_l("Role in this consultation"),
+                       choices=[("delegate", _l("Delegate")), ("adviser", _l("Adviser")),
+                                ("observer", _l("Observer")), ("chair", _l("Chair"))])
+
+
+class AgendaForm(FlaskForm):
+    title = StringField(_l("Agenda item"), validators=[DataRequired(), Length(max=300)])
+
+
+class ThemeForm(FlaskForm):
+    slug = StringField(_l("Short name (slug)"), validators=[DataRequired(), Length(max=80)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])

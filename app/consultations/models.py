@@ -1,0 +1,129 @@
+"""Consultation with its lifecycle, participants, agenda items and policy themes."""
+from datetime import datetime
+
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import Organisation, User
+from app.core.db import utcnow
+from app.core.errors import Conflict
+from app.extensions import db
+
+LEVELS = ("national", "rec", "continental")
+STATUSES = ("draft", "scheduled", "live", "closed", "archived")
+# closed -> live reopens the live session for a further sitting (live rooms issue).
+TRANSITIONS = {
+    "draft": ("scheduled",),
+    "scheduled": ("live",),
+    "live": ("closed",),
+    "closed": ("live", "archived"),
+    "archived": (),
+}
+PARTICIPANT_ROLES = ("delegate", "adviser", "observer", "chair")
+CREDENTIALS = ("pending", "accepted", "rejected")
+DEFAULT_VOTERS = ["government", "employers", "workers"]
+VOTING_CONSTITUENCIES = ("government", "employers", "workers", "stakeholder")
+
+consultation_theme = Table(
+    "consultation_theme",
+    db.metadata,
+    Column("consultation_id", ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True),
+    Column("theme_id", ForeignKey("theme.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Theme(db.Model):
+    __tablename__ = "theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "slug": self.slug, "name": self.name, "description": self.description}
+
+
+class Consultation(db.Model):
+    __tablename__ = "consultation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str] = mapped_column(Text, default="")
+    level: Mapped[str] = mapped_column(String(20))
+    country: Mapped[str | None] = mapped_column(String(2))
+    rec: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    is_public: Mapped[bool] = mapped_column(default=False)
+    voting_constituencies: Mapped[list] = mapped_column(JSON, default=lambda: list(DEFAULT_VOTERS))
+    current_agenda_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("agenda_item.id", use_alter=True, ondelete="SET NULL"))
+    last_seq: Mapped[int] = mapped_column(default=0)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    themes: Mapped[list[Theme]] = relationship(secondary=consultation_theme, order_by=Theme.id)
+    agenda: Mapped[list["AgendaItem"]] = relationship(
+        back_populates="consultation", order_by="AgendaItem.position",
+        foreign_keys="AgendaItem.consultation_id", cascade="all, delete-orphan")
+    participants: Mapped[list["Participant"]] = relationship(
+        back_populates="consultation", cascade="all, delete-orphan", order_by="Participant.id")
+    current_agenda_item: Mapped["AgendaItem | None"] = relationship(
+        foreign_keys=[current_agenda_item_id], post_update=True)
+
+    def move_to(self, status: str) -> None:
+        """The only way status changes: refuses anything but the lifecycle's next steps."""
+        if status not in TRANSITIONS.get(self.status, ()):
+            raise Conflict(f"A consultation cannot go from {self.status} to {status}.")
+        self.status = status
+
+
+class AgendaItem(db.Model):
+    __tablename__ = "agenda_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    title: Mapped[str] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    consultation: Mapped[Consultation] = relationship(back_populates="agenda", foreign_keys=[consultation_id])
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "position": self.position, "title": self.title}
+
+
+class Participant(db.Model):
+    __tablename__ = "participant"
+    __table_args__ = (UniqueConstraint("consultation_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    role: Mapped[str] = mapped_column(String(20), default="delegate")
+    credentials: Mapped[str] = mapped_column(String(20), default="pending")
+    # An adviser named deputy speaks and votes in this delegate's place (votes issue).
+    deputy_of_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
+    invited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    consultation: Mapped[Consultation] = relationship(back_populates="participants")
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+
+    @property
+    def constituency(self) -> str:
+        return self.organisation.constituency
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id, "consultation_id": self.consultation_id, "user_id": self.user_id,
+            "name": self.user.name, "organisation": {"id": self.organisation_id, "name": self.organisation.name},
+            "constituency": self.constituency, "role": self.role, "credentials": self.credentials,
+            "deputy_of_id": self.deputy_of_id,
+        }

@@ -1,0 +1,372 @@
+"""Who may see and do what in a consultation, and the changes the secretariat makes to one.
+
+This is the one service other features ask about access: can_view, get_visible,
+participant_of, can_moderate. A consultation the actor may not see is reported exactly like a
+missing one (NotFound), so its existence leaks nowhere.
+"""
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app.accounts.models import RECS, Organisation, User
+from app.accounts.services import require_secretariat
+from app.core.countries import COUNTRIES
+from app.core.db import utcnow
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.realtime import record_event
+from app.consultations.models import (CREDENTIALS, LEVELS, PARTICIPANT_ROLES, STATUSES,
+                                      VOTING_CONSTITUENCIES, AgendaItem, Consultation,
+                                      Participant, Theme)
+from app.extensions import db
+
+MAX_PAGE = 100
+
+
+# --- access -----------------------------------------------------------------------------
+
+def participant_of(actor: User | None, consultation: Consultation) -> Participant | None:
+    if actor is None:
+        return None
+    return db.session.scalar(select(Participant).where(
+        Participant.consultation_id == consultation.id, Participant.user_id == actor.id))
+
+
+def can_view(actor: User | None, consultation: Consultation) -> bool:
+    """Secretariat: always. Participants: once the consultation leaves draft.
+    Anyone signed in: public consultations once they leave draft."""
+    if actor is None or not actor.is_active:
+        return False
+    if actor.is_secretariat:
+        return True
+    if consultation.status == "draft":
+        return False
+    if consultation.is_public:
+        return True
+    return participant_of(actor, consultation) is not None
+
+
+def can_manage(actor: User | None, consultation: Consultation | None = None) -> bool:
+    return actor is not None and actor.is_secretariat
+
+
+def is_chair(actor: User | None, consultation: Consultation) -> bool:
+    p = participant_of(actor, consultation)
+    return p is not None and p.role == "chair"
+
+
+def can_moderate(actor: User | None, consultation: Consultation) -> bool:
+    """The secretariat or the consultation's chair runs the live session."""
+    return can_manage(actor, consultation) or is_chair(actor, consultation)
+
+
+def get_consultation(consultation_id) -> Consultation | None:
+    if isinstance(consultation_id, bool) or not isinstance(consultation_id, int):
+        return None
+    return db.session.get(Consultation, consultation_id)
+
+
+def get_visible(actor: User | None, consultation_id) -> Consultation:
+    """The consultation if the actor may see it; NotFound for missing and forbidden alike."""
+    c = get_consultation(consultation_id)
+    if c is None or not can_view(actor, c):
+        raise NotFound("No such consultation.")
+    return c
+
+
+def require_manage(actor: User, consultation: Consultation) -> None:
+    if not can_manage(actor, consultation):
+        raise Forbidden("Only the secretariat may change this consultation.")
+
+
+def require_moderate(actor: User, consultation: Consultation) -> None:
+    if not can_moderate(actor, consultation):
+        raise Forbidden("Only the secretariat or the chair may do this.")
+
+
+# --- listing ----------------------------------------------------------------------------
+
+def _visible_filter(actor: User):
+    if actor.is_secretariat:
+        return None
+    mine = select(Participant.consultation_id).where(Participant.user_id == actor.id)
+    return (Consultation.status != "draft") & (Consultation.id.in_(mine) | Consultation.is_public)
+
+
+def list_visible(actor: User, *, level=None, rec=None, country=None, theme=None, status=None,
+                 q=None, year=None, mine_only=False, after=None, limit=50) -> tuple[list[Consultation], int | None]:
+    """Consultations the actor may see, newest first, in pages; returns (items, next cursor)."""
+    stmt = select(Consultation).options(selectinload(Consultation.themes))
+    vis = _visible_filter(actor)
+    if vis is not None:
+        stmt = stmt.where(vis)
+    if mine_only and not actor.is_secretariat:
+        stmt = stmt.where(Consultation.id.in_(
+            select(Participant.consultation_id).where(Participant.user_id == actor.id)))
+    if level:
+        stmt = stmt.where(Consultation.level == level)
+    if rec:
+        stmt = stmt.where(Consultation.rec == rec)
+    if country:
+        stmt = stmt.where(Consultation.country == country.upper())
+    if status:
+        stmt = stmt.where(Consultation.status == status)
+    if theme:
+        stmt = stmt.where(Consultation.themes.any(Theme.slug == theme))
+    if q:
+        like = f"%{q.replace('%', '').replace('_', '')}%"
+        stmt = stmt.where(or_(Consultation.title.ilike(like), Consultation.description.ilike(like)))
+    if year:
+        from datetime import UTC, datetime
+        start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
+        stmt = stmt.where(Consultation.starts_at >= start, Consultation.starts_at < end)
+    if after is not None:
+        stmt = stmt.where(Consultation.id < after)
+    limit = max(1, min(limit, MAX_PAGE))
+    items = list(db.session.scalars(stmt.order_by(Consultation.id.desc()).limit(limit + 1)))
+    nxt = items[limit - 1].id if len(items) > limit else None
+    return items[:limit], nxt
+
+
+def dashboard(actor: User) -> dict[str, list[Consultation]]:
+    """The actor's own consultations split into live now, upcoming and past."""
+    items, _ = list_visible(actor, mine_only=True, limit=MAX_PAGE)
+    out = {"live": [], "upcoming": [], "past": []}
+    for c in items:
+        if c.status == "live":
+            out["live"].append(c)
+        elif c.status in ("draft", "scheduled"):
+            out["upcoming"].append(c)
+        else:
+            out["past"].append(c)
+    far = utcnow().replace(year=9000)
+    out["upcoming"].sort(key=lambda c: c.starts_at or far)
+    return out
+
+
+# --- changes ----------------------------------------------------------------------------
+
+def _themes(slugs: list[str]) -> list[Theme]:
+    themes = list(db.session.scalars(select(Theme).where(Theme.slug.in_(slugs))))
+    missing = set(slugs) - {t.slug for t in themes}
+    if missing:
+        raise Invalid(f"Unknown theme: {', '.join(sorted(missing))}.", {"themes": "unknown theme"})
+    return themes
+
+
+def _check_scope(level: str, country: str | None, rec: str | None) -> None:
+    if level not in LEVELS:
+        raise Invalid("level must be national, rec or continental.", {"level": "not an allowed value"})
+    if level == "national" and (not country or country not in COUNTRIES):
+        raise Invalid("A national consultation needs an ISO 3166 country code.", {"country": "required"})
+    if level == "rec" and rec not in RECS:
+        raise Invalid(f"A REC consultation needs one of {', '.join(RECS)}.", {"rec": "required"})
+
+
+def _apply(c: Consultation, data: dict) -> None:
+    for key in ("title", "description", "is_public"):
+        if data.get(key) is not None:
+            setattr(c, key, data[key])
+    for key in ("starts_at", "ends_at"):
+        if key in data:
+            setattr(c, key, data[key])
+    if data.get("level") is not None:
+        c.level = data["level"]
+    if "country" in data:
+        c.country = data["country"].upper() if data["country"] else None
+    if "rec" in data:
+        c.rec = data["rec"] or None
+    _check_scope(c.level, c.country, c.rec)
+    if c.level != "national":
+        c.country = None
+    if c.level != "rec":
+        c.rec = None
+    if c.starts_at and c.ends_at and c.ends_at < c.starts_at:
+        raise Invalid("The session cannot end before it starts.", {"ends_at": "before starts_at"})
+    if "themes" in data and data["themes"] is not None:
+        c.themes = _themes(data["themes"])
+    if "voting_constituencies" in data and data["voting_constituencies"] is not None:
+        voters = data["voting_constituencies"]
+        if not voters or any(v not in VOTING_CONSTITUENCIES for v in voters):
+            raise Invalid("voting_constituencies must name government, employers, workers or stakeholder.",
+                          {"voting_constituencies": "not an allowed value"})
+        c.voting_constituencies = list(dict.fromkeys(voters))
+
+
+def create_consultation(actor: User, data: dict) -> Consultation:
+    """Secretariat only; a new consultation starts in draft."""
+    require_secretariat(actor)
+    c = Consultation(title=data["title"], description=data.get("description") or "",
+                     level=data.get("level"), status="draft", created_by_id=actor.id, last_seq=0)
+    _apply(c, data)
+    db.session.add(c)
+    db.session.flush()
+    return c
+
+
+def update_consultation(actor: User, c: Consultation, data: dict) -> Consultation:
+    """Secretariat only; a status change follows the lifecycle (Conflict otherwise)."""
+    require_manage(actor, c)
+    if c.status == "archived" and set(data) - {"status"}:
+        raise Conflict("An archived consultation cannot be edited.")
+    _apply(c, {k: v for k, v in data.items() if k != "status"})
+    if "status" in data and data["status"] != c.status:
+        change_status(actor, c, data["status"])
+    db.session.flush()
+    return c
+
+
+def change_status(actor: User, c: Consultation, status: str) -> Consultation:
+    """draft -> scheduled -> live -> closed -> archived, and closed -> live to reopen.
+    The secretariat moves any step; the chair may open and close the live session."""
+    if status not in STATUSES:
+        raise Invalid("Unknown status.", {"status": "not an allowed value"})
+    live_switch = {c.status, status} == {"live", "closed"} or (c.status, status) == ("scheduled", "live")
+    if not (can_manage(actor, c) or (live_switch and is_chair(actor, c))):
+        raise Forbidden("Only the secretariat may change the status of this consultation.")
+    previous = c.status
+    c.move_to(status)
+    record_event(c.id, "session.status", actor, {"status": status, "previous": previous})
+    db.session.flush()
+    return c
+
+
+def _default_role(user: User) -> str:
+    return {"secretariat": "chair", "delegate": "delegate", "adviser": "adviser"}.get(user.role, "observer")
+
+
+def invite(actor: User, c: Consultation, organisation_id: int | None = None,
+           user_id: int | None = None, role: str | None = None) -> list[Participant]:
+    """Secretariat only: add one user, or every active user of an organisation, as participants.
+    Users who already take part are left as they are; the new records are returned."""
+    require_manage(actor, c)
+    if c.status == "archived":
+        raise Conflict("An archived consultation takes no new participants.")
+    if (organisation_id is None) == (user_id is None):
+        raise Invalid("Give organisation_id or user_id.", {"organisation_id": "one of organisation_id, user_id"})
+    if role is not None and role not in PARTICIPANT_ROLES:
+        raise Invalid("Unknown participant role.", {"role": "not an allowed value"})
+    if user_id is not None:
+        user = db.session.get(User, user_id)
+        if user is None:
+            raise Invalid("No such user.", {"user_id": "unknown user"})
+        users = [user]
+    else:
+        org = db.session.get(Organisation, organisation_id)
+        if org is None:
+            raise Invalid("No such organisation.", {"organisation_id": "unknown organisation"})
+        users = [u for u in org.users if u.is_active]
+    existing = set(db.session.scalars(select(Participant.user_id).where(Participant.consultation_id == c.id)))
+    made = []
+    for user in users:
+        if user.id in existing:
+            continue
+        p = Participant(consultation_id=c.id, user_id=user.id, organisation_id=user.organisation_id,
+                        role=role or _default_role(user), credentials="pending", invited_by_id=actor.id)
+        p.user, p.organisation = user, user.organisation
+        db.session.add(p)
+        made.append(p)
+    db.session.flush()
+    return made
+
+
+def get_participant(c: Consultation, participant_id) -> Participant:
+    p = db.session.get(Participant, participant_id) if isinstance(participant_id, int) else None
+    if p is None or p.consultation_id != c.id:
+        raise NotFound("No such participant.")
+    return p
+
+
+def update_participant(actor: User, c: Consultation, participant_id: int,
+                       credentials: str | None = None, role: str | None = None) -> Participant:
+    """Secretariat only: decide credentials (pending / accepted / rejected) and the role."""
+    require_manage(actor, c)
+    p = get_participant(c, participant_id)
+    if credentials is not None:
+        if credentials not in CREDENTIALS:
+            raise Invalid("Unknown credentials state.", {"credentials": "not an allowed value"})
+        p.credentials = credentials
+    if role is not None:
+        if role not in PARTICIPANT_ROLES:
+            raise Invalid("Unknown participant role.", {"role": "not an allowed value"})
+        p.role = role
+    db.session.flush()
+    return p
+
+
+def remove_participant(actor: User, c: Consultation, participant_id: int) -> None:
+    """Secretariat only: the person no longer takes part (and loses access at once)."""
+    require_manage(actor, c)
+    p = get_participant(c, participant_id)
+    db.session.delete(p)
+    db.session.flush()
+
+
+def add_agenda_item(actor: User, c: Consultation, title: str) -> AgendaItem:
+    """Secretariat only: append an item at the end of the ordered agenda."""
+    require_manage(actor, c)
+    if c.status in ("closed", "archived"):
+        raise Conflict("The agenda of a closed consultation cannot change.")
+    position = max((i.position for i in c.agenda), default=0) + 1
+    item = AgendaItem(consultation_id=c.id, position=position, title=title)
+    c.agenda.append(item)
+    db.session.flush()
+    return item
+
+
+def move_agenda_item(actor: User, c: Consultation, item_id: int, offset: int) -> None:
+    """Secretariat only: move an item up (-1) or down (+1) in the agenda."""
+    require_manage(actor, c)
+    items = list(c.agenda)
+    idx = next((i for i, it in enumerate(items) if it.id == item_id), None)
+    if idx is None:
+        raise NotFound("No such agenda item.")
+    new = idx + offset
+    if 0 <= new < len(items):
+        items[idx].position, items[new].position = items[new].position, items[idx].position
+    db.session.flush()
+
+
+def get_agenda_item(c: Consultation, item_id) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id) if isinstance(item_id, int) and not isinstance(item_id, bool) else None
+    if item is None or item.consultation_id != c.id:
+        raise NotFound("No such agenda item.")
+    return item
+
+
+def list_themes() -> list[Theme]:
+    return list(db.session.scalars(select(Theme).order_by(Theme.id)))
+
+
+def create_theme(actor: User, slug: str, name: str, description: str = "") -> Theme:
+    """Secretariat only: add a theme to the managed list (slugs are unique)."""
+    require_secretariat(actor)
+    if db.session.scalar(select(Theme).where(Theme.slug == slug)):
+        raise Conflict("A theme with this slug exists already.")
+    t = Theme(slug=slug, name=name, description=description)
+    db.session.add(t)
+    db.session.flush()
+    return t
+
+
+def participants_by_constituency(c: Consultation) -> dict[str, list[Participant]]:
+    order = ("government", "employers", "workers", "stakeholder", "secretariat", "observer")
+    out: dict[str, list[Participant]] = {k: [] for k in order}
+    for p in c.participants:
+        out.setdefault(p.constituency, []).append(p)
+    return {k: v for k, v in out.items() if v}
+
+
+def serialize(c: Consultation, detail: bool = False) -> dict:
+    from app.core.db import isoformat
+    data = {
+        "id": c.id, "title": c.title, "description": c.description, "level": c.level,
+        "country": c.country, "rec": c.rec, "status": c.status,
+        "starts_at": isoformat(c.starts_at), "ends_at": isoformat(c.ends_at),
+        "is_public": c.is_public, "themes": [t.slug for t in c.themes],
+        "voting_constituencies": list(c.voting_constituencies or []),
+    }
+    if detail:
+        data["agenda"] = [i.to_dict() for i in c.agenda]
+        data["participants"] = [p.to_dict() for p in c.participants]
+        data["current_agenda_item_id"] = c.current_agenda_item_id
+        data["last_seq"] = c.last_seq
+    return data

@@ -1,0 +1,205 @@
+"""Pages: list, detail, create and edit consultations; invitations, credentials, agenda, themes."""
+from datetime import UTC
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.accounts.services import list_organisations, list_users
+from app.consultations import services
+from app.consultations.forms import AgendaForm, ConsultationForm, InviteForm, InviteUserForm, ThemeForm
+from app.consultations.models import LEVELS, STATUSES, TRANSITIONS
+from app.core.errors import DomainError
+from app.core.features import detail_actions, detail_sections
+from app.extensions import db
+
+bp = Blueprint("consultations", __name__, url_prefix="/consultations")
+
+
+def _utc(dt):
+    return dt.replace(tzinfo=UTC) if dt is not None else None
+
+
+def _form_data(form: ConsultationForm) -> dict:
+    return {
+        "title": form.title.data.strip(), "description": form.description.data or "",
+        "level": form.level.data, "country": form.country.data or None, "rec": form.rec.data or None,
+        "starts_at": _utc(form.starts_at.data), "ends_at": _utc(form.ends_at.data),
+        "themes": form.themes.data or [], "voting_constituencies": form.voting_constituencies.data or None,
+        "is_public": form.is_public.data,
+    }
+
+
+@bp.get("/")
+@login_required
+def index():
+    args = request.args
+    level = args.get("level") if args.get("level") in LEVELS else None
+    status = args.get("status") if args.get("status") in STATUSES else None
+    try:
+        after = int(args["cursor"]) if args.get("cursor") else None
+    except ValueError:
+        after = None
+    items, nxt = services.list_visible(current_user, level=level, status=status,
+                                       rec=args.get("rec") or None, country=args.get("country") or None,
+                                       theme=args.get("theme") or None, q=(args.get("q") or "")[:200] or None,
+                                       after=after, limit=25)
+    next_url = None
+    if nxt is not None:
+        query = {k: v for k, v in args.items() if k != "cursor" and v}
+        next_url = url_for("consultations.index", cursor=nxt, **query)
+    return render_template("consultations/index.html", items=items, next_url=next_url,
+                           themes=services.list_themes(), args=args)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():
+    if not services.can_manage(current_user):
+        abort(403)
+    form = ConsultationForm(themes=services.list_themes())
+    if form.validate_on_submit():
+        try:
+            c = services.create_consultation(current_user, _form_data(form))
+            db.session.commit()
+            flash(_("Consultation created as a draft."), "success")
+            return redirect(url_for("consultations.detail", consultation_id=c.id))
+        except DomainError as err:
+            db.session.rollback()
+            form.title.errors.append(err.message)
+    return render_template("consultations/form.html", form=form, consultation=None), (422 if form.errors else 200)
+
+
+@bp.get("/<int:consultation_id>")
+@login_required
+def detail(consultation_id: int):
+    c = services.get_visible(current_user, consultation_id)
+    ctx = {"c": c, "groups": services.participants_by_constituency(c),
+           "me": services.participant_of(current_user, c),
+           "can_manage": services.can_manage(current_user, c),
+           "can_moderate": services.can_moderate(current_user, c),
+           "next_statuses": TRANSITIONS[c.status]}
+    if ctx["can_manage"]:
+        ctx["invite_form"] = InviteForm()
+        taken = {p.organisation_id for p in c.participants}
+        ctx["invite_form"].organisation_id.choices = [(o.id, f"{o.name} ({o.constituency})")
+                                                      for o in list_organisations() if o.id not in taken]
+        ctx["invite_user_form"] = InviteUserForm()
+        present = {p.user_id for p in c.participants}
+        ctx["invite_user_form"].user_id.choices = [(u.id, f"{u.name} — {u.organisation.name}")
+                                                   for u in list_users() if u.id not in present]
+        ctx["agenda_form"] = AgendaForm()
+    ctx["sections"] = detail_sections(c, current_user)
+    ctx["actions"] = detail_actions(c, current_user)
+    return render_template("consultations/detail.html", **ctx)
+
+
+@bp.route("/<int:consultation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(consultation_id: int):
+    c = services.get_visible(current_user, consultation_id)
+    services.require_manage(current_user, c)
+    form = ConsultationForm(obj=c, themes=services.list_themes())
+    if request.method == "GET":
+        form.themes.data = [t.slug for t in c.themes]
+        form.voting_constituencies.data = list(c.voting_constituencies or [])
+        form.starts_at.data = c.starts_at.replace(tzinfo=None) if c.starts_at else None
+        form.ends_at.data = c.ends_at.replace(tzinfo=None) if c.ends_at else None
+    if form.validate_on_submit():
+        try:
+            services.update_consultation(current_user, c, _form_data(form))
+            db.session.commit()
+            flash(_("Consultation saved."), "success")
+            return redirect(url_for("consultations.detail", consultation_id=c.id))
+        except DomainError as err:
+            db.session.rollback()
+            form.title.errors.append(err.message)
+    return render_template("consultations/form.html", form=form, consultation=c), (422 if form.errors else 200)
+
+
+def _act(consultation_id: int, action, success: str):
+    c = services.get_visible(current_user, consultation_id)
+    try:
+        action(c)
+        db.session.commit()
+        flash(success, "success")
+    except DomainError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            raise
+        flash(err.message, "error")
+    return redirect(url_for("consultations.detail", consultation_id=consultation_id))
+
+
+@bp.post("/<int:consultation_id>/status")
+@login_required
+def change_status(consultation_id: int):
+    status = request.form.get("status", "")
+    return _act(consultation_id, lambda c: services.change_status(current_user, c, status),
+                _("Status changed."))
+
+
+@bp.post("/<int:consultation_id>/invite")
+@login_required
+def invite(consultation_id: int):
+    form = InviteForm()
+    org_id = form.organisation_id.data if form.organisation_id.raw_data else None
+    user_id = request.form.get("user_id", type=int)
+    role = request.form.get("role") or None
+    if user_id:
+        return _act(consultation_id, lambda c: services.invite(current_user, c, user_id=user_id, role=role),
+                    _("Participant invited."))
+    return _act(consultation_id, lambda c: services.invite(current_user, c, organisation_id=org_id),
+                _("Organisation invited."))
+
+
+@bp.post("/<int:consultation_id>/participants/<int:participant_id>")
+@login_required
+def update_participant(consultation_id: int, participant_id: int):
+    credentials = request.form.get("credentials") or None
+    role = request.form.get("role") or None
+    if request.form.get("remove"):
+        return _act(consultation_id, lambda c: services.remove_participant(current_user, c, participant_id),
+                    _("Participant removed."))
+    return _act(consultation_id,
+                lambda c: services.update_participant(current_user, c, participant_id, credentials, role),
+                _("Participant updated."))
+
+
+@bp.post("/<int:consultation_id>/agenda")
+@login_required
+def add_agenda_item(consultation_id: int):
+    form = AgendaForm()
+    title = (form.title.data or "").strip()
+    if not title or len(title) > 300:
+        flash(_("An agenda item needs a title of at most 300 characters."), "error")
+        return redirect(url_for("consultations.detail", consultation_id=consultation_id))
+    return _act(consultation_id, lambda c: services.add_agenda_item(current_user, c, title), _("Agenda item added."))
+
+
+@bp.post("/<int:consultation_id>/agenda/<int:item_id>/move")
+@login_required
+def move_agenda_item(consultation_id: int, item_id: int):
+    offset = -1 if request.form.get("direction") == "up" else 1
+    return _act(consultation_id, lambda c: services.move_agenda_item(current_user, c, item_id, offset),
+                _("Agenda reordered."))
+
+
+@bp.route("/themes", methods=["GET", "POST"])
+@login_required
+def themes():
+    form = ThemeForm()
+    if services.can_manage(current_user) and form.validate_on_submit():
+        try:
+            services.create_theme(current_user, form.slug.data.strip().lower(), form.name.data.strip())
+            db.session.commit()
+            flash(_("Theme added."), "success")
+            return redirect(url_for("consultations.themes"))
+        except DomainError as err:
+            db.session.rollback()
+            form.slug.errors.append(err.message)
+    elif request.method == "POST":
+        if not services.can_manage(current_user):
+            abort(403)
+    return render_template("consultations/themes.html", form=form, themes=services.list_themes(),
+                           can_manage=services.can_manage(current_user))

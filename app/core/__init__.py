@@ -1,0 +1,1 @@
+"""Shared plumbing every feature builds on: database base, errors, realtime, Markdown."""

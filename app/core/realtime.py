@@ -1,0 +1,136 @@
+"""The room event spine: every change is stored as a RoomEvent with a per-room seq, then sent.
+
+record_event() allocates the next seq with one atomic UPDATE ... RETURNING on the consultation
+row (a row lock on PostgreSQL, the write lock on SQLite), so concurrent writers queue and seq has
+no gaps or duplicates; a unique constraint on (consultation_id, seq) is the backstop. The event
+is written in the caller's transaction and broadcast by an after_commit hook, so nothing is sent
+that was rolled back and nothing committed is missing from a replay.
+"""
+import logging
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from app.core.db import isoformat, utcnow
+from app.extensions import db, socketio
+
+EVENT_TYPES = {
+    "presence.joined", "presence.left", "chat.message", "hand.raised", "hand.lowered",
+    "floor.given", "agenda.changed", "comment.created", "amendment.created",
+    "amendment.decided", "document.version", "position.updated", "motion.opened",
+    "motion.progress", "motion.closed", "minutes.status", "session.status",
+    # extensions beyond the contract's list
+    "floor.released", "chat.muted", "chat.unmuted", "participant.removed", "comment.resolved",
+    "notification",
+}
+_PENDING_KEY = "baraza_pending_events"
+log = logging.getLogger(__name__)
+
+
+def room_name(consultation_id: int) -> str:
+    return f"consultation:{consultation_id}"
+
+
+def user_room(user_id: int) -> str:
+    return f"user:{user_id}"
+
+
+class RoomEvent(db.Model):
+    __tablename__ = "room_event"
+    __table_args__ = (
+        UniqueConstraint("consultation_id", "seq"),
+        Index("ix_room_event_type", "consultation_id", "type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    seq: Mapped[int]
+    type: Mapped[str] = mapped_column(String(40))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    actor: Mapped[dict | None] = mapped_column(JSON)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    def to_dict(self) -> dict:
+        return {
+            "consultation_id": self.consultation_id,
+            "seq": self.seq,
+            "type": self.type,
+            "at": isoformat(self.at),
+            "actor": self.actor,
+            "data": self.data or {},
+        }
+
+
+def actor_summary(user) -> dict | None:
+    if user is None:
+        return None
+    org = user.organisation
+    return {"id": user.id, "name": user.name, "constituency": org.constituency if org else None}
+
+
+def next_seq(consultation_id: int) -> int:
+    from app.consultations.models import Consultation
+
+    stmt = (
+        update(Consultation)
+        .where(Consultation.id == consultation_id)
+        .values(last_seq=Consultation.last_seq + 1)
+        .returning(Consultation.last_seq)
+    )
+    seq = db.session.execute(stmt, execution_options={"synchronize_session": False}).scalar_one()
+    return seq
+
+
+def record_event(consultation_id: int, type_: str, actor=None, data: dict | None = None,
+                 *, at: datetime | None = None) -> RoomEvent:
+    """Store an event in the current transaction; it is broadcast once the transaction commits."""
+    if type_ not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {type_}")
+    ev = RoomEvent(
+        consultation_id=consultation_id,
+        seq=next_seq(consultation_id),
+        type=type_,
+        at=at or utcnow(),
+        actor_id=actor.id if actor is not None else None,
+        actor=actor_summary(actor),
+        data=data or {},
+    )
+    db.session.add(ev)
+    db.session.flush()
+    db.session.info.setdefault(_PENDING_KEY, []).append(("room:event", ev.to_dict(), room_name(consultation_id)))
+    return ev
+
+
+def emit_on_commit(event_name: str, payload: Any, to: str) -> None:
+    """Send a Socket.IO event to a room once the current transaction commits (not stored)."""
+    db.session.info.setdefault(_PENDING_KEY, []).append((event_name, payload, to))
+
+
+def events_since(consultation_id: int, since: int, limit: int = 5000) -> list[RoomEvent]:
+    stmt = (
+        select(RoomEvent)
+        .where(RoomEvent.consultation_id == consultation_id, RoomEvent.seq > since)
+        .order_by(RoomEvent.seq)
+        .limit(limit)
+    )
+    return list(db.session.scalars(stmt))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending(session: Session) -> None:
+    pending = session.info.pop(_PENDING_KEY, None)
+    if not pending:
+        return
+    for name, payload, room in pending:
+        try:
+            socketio.emit(name, payload, to=room)
+        except Exception:  # the event is stored; clients recover it by replay
+            log.exception("broadcast of %s to %s failed", name, room)
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_pending(session: Session) -> None:
+    session.info.pop(_PENDING_KEY, None)

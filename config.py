@@ -1,0 +1,87 @@
+"""Configuration classes; every value comes from BARAZA_* environment variables."""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("BARAZA_INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key() -> str:
+    """BARAZA_SECRET_KEY, else a key generated once into instance/secret_key."""
+    key = os.environ.get("BARAZA_SECRET_KEY")
+    if key:
+        return key
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+class Config:
+    INSTANCE_DIR = INSTANCE_DIR
+    SECRET_KEY = None  # filled in by load()
+    SQLALCHEMY_DATABASE_URI = os.environ.get(
+        "BARAZA_DATABASE_URL", f"sqlite:///{INSTANCE_DIR / 'baraza.db'}"
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    REDIS_URL = os.environ.get("BARAZA_REDIS_URL") or None
+    RATELIMIT_ENABLED = _flag("BARAZA_RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    HOST = os.environ.get("BARAZA_HOST", "127.0.0.1")
+    PORT = int(os.environ.get("BARAZA_PORT", "5000"))
+    # Origins allowed for the Socket.IO handshake, besides the server's own.
+    CORS_ORIGINS = [o for o in os.environ.get("BARAZA_ALLOWED_ORIGINS", "").split(",") if o]
+
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    MAX_FORM_PARTS = 200
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _flag("BARAZA_SECURE_COOKIES", False)
+    SESSION_COOKIE_NAME = "baraza_session"
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    REMEMBER_COOKIE_HTTPONLY = True
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_SSL_STRICT = False
+    TOKEN_MAX_AGE = int(os.environ.get("BARAZA_TOKEN_MAX_AGE", str(60 * 60 * 24)))
+    SOCKETIO_MAX_BUFFER = int(os.environ.get("BARAZA_SOCKET_MAX_BUFFER", str(64 * 1024)))
+    SOCKETIO_ASYNC_MODE = os.environ.get("BARAZA_ASYNC_MODE") or None
+    TESTING = False
+
+    @classmethod
+    def load(cls) -> "Config":
+        cfg = cls()
+        cfg.SECRET_KEY = _secret_key()
+        uri = cfg.SQLALCHEMY_DATABASE_URI
+        if uri.startswith("postgres://"):
+            uri = "postgresql+psycopg://" + uri[len("postgres://"):]
+        elif uri.startswith("postgresql://"):
+            uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
+        cfg.SQLALCHEMY_DATABASE_URI = uri
+        if uri.startswith("sqlite"):
+            cfg.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30}}
+        else:
+            cfg.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+        return cfg
+
+
+class TestConfig(Config):
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = True
+
+
+def config_dict(cfg: object) -> dict:
+    return {k: getattr(cfg, k) for k in dir(cfg) if k.isupper()}

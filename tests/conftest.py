@@ -1,0 +1,196 @@
+"""Fixtures: an app per test on SQLite (default) or PostgreSQL (BARAZA_DATABASE_URL), factories,
+signed-in clients and API tokens. On PostgreSQL each run gets its own schema, so parallel runs
+on one database do not meet; tables are emptied between tests."""
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from config import TestConfig
+
+PASSWORD = "correct-horse-battery"
+PG_URL = os.environ.get("BARAZA_DATABASE_URL", "")
+USE_PG = PG_URL.startswith("postgres")
+
+
+def _pg_url(schema: str) -> str:
+    url = PG_URL.replace("postgresql://", "postgresql+psycopg://", 1) if PG_URL.startswith("postgresql://") else PG_URL
+    sep = "&" if "?" in url else "?"
+    return f"{url}{sep}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory):
+    """Create the schema once; yield (url, reset) where reset() empties every table."""
+    from app import create_app
+    from app.extensions import db
+
+    if USE_PG:
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        admin = create_engine(_pg_url("public"))
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        url = _pg_url(schema)
+    else:
+        base = tmp_path_factory.mktemp("db")
+        url = f"sqlite:///{base / 'template.db'}"
+    cfg = _config(url, tmp_path_factory.mktemp("inst"))
+    app = create_app(cfg)
+    with app.app_context():
+        db.create_all()
+        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+        db.engine.dispose()
+    try:
+        yield url, tables
+    finally:
+        if USE_PG:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+
+
+def _config(url: str, instance: Path):
+    cfg = TestConfig()
+    cfg.SECRET_KEY = "test-secret-key-" + uuid.uuid4().hex
+    cfg.SQLALCHEMY_DATABASE_URI = url
+    cfg.INSTANCE_DIR = instance
+    cfg.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {"pool_size": 20, "max_overflow": 20}
+    cfg.SOCKETIO_CHANNEL = f"baraza-test-{uuid.uuid4().hex[:8]}"
+    return cfg
+
+
+@pytest.fixture
+def db_url(database, tmp_path):
+    url, tables = database
+    if USE_PG:
+        yield url
+        eng = create_engine(url)
+        with eng.begin() as conn:
+            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        eng.dispose()
+    else:
+        template = Path(url.removeprefix("sqlite:///"))
+        target = tmp_path / "baraza.db"
+        shutil.copy(template, target)
+        yield f"sqlite:///{target}"
+
+
+@pytest.fixture
+def config(db_url, tmp_path):
+    return _config(db_url, tmp_path)
+
+
+@pytest.fixture
+def app(config):
+    from app import create_app
+    from app.extensions import db
+
+    application = create_app(config)
+    ctx = application.app_context()
+    ctx.push()
+    yield application
+    db.session.remove()
+    db.engine.dispose()
+    ctx.pop()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+class Factory:
+    """Builds records through the services, the way the secretariat would."""
+
+    def __init__(self, app):
+        from app.accounts.models import Organisation, User
+        from app.accounts.services import hash_password
+        from app.extensions import db
+        self.db = db
+        org = Organisation(name="Secretariat", constituency="secretariat")
+        db.session.add(org)
+        db.session.flush()
+        self.secretariat = User(email="sec@example.org", name="Secretariat officer", role="secretariat",
+                                organisation_id=org.id, password_hash=hash_password(PASSWORD))
+        db.session.add(self.secretariat)
+        db.session.commit()
+        self._n = 0
+
+    def _next(self) -> int:
+        self._n += 1
+        return self._n
+
+    def org(self, constituency="government", name=None, country="KE", rec=None):
+        from app.accounts.services import create_organisation
+        o = create_organisation(self.secretariat, name or f"{constituency.title()} org {self._next()}",
+                                constituency, country, rec)
+        self.db.session.commit()
+        return o
+
+    def user(self, role="delegate", constituency="government", org=None, email=None, name=None):
+        from app.accounts.services import create_user
+        org = org or self.org(constituency)
+        n = self._next()
+        u = create_user(self.secretariat, email or f"user{n}@example.org", name or f"Person {n}", role, org.id, PASSWORD)
+        self.db.session.commit()
+        return u
+
+    def consultation(self, status="scheduled", level="rec", rec="ECOWAS", country=None, title=None, **extra):
+        from app.consultations import services
+        data = {"title": title or f"Consultation {self._next()}", "level": level, "rec": rec, "country": country}
+        data.update(extra)
+        c = services.create_consultation(self.secretariat, data)
+        path = {"draft": [], "scheduled": ["scheduled"], "live": ["scheduled", "live"],
+                "closed": ["scheduled", "live", "closed"], "archived": ["scheduled", "live", "closed", "archived"]}[status]
+        for s in path:
+            services.change_status(self.secretariat, c, s)
+        self.db.session.commit()
+        return c
+
+    def participant(self, consultation, user=None, role=None, credentials="accepted", constituency="government"):
+        from app.consultations import services
+        user = user or self.user("delegate", constituency)
+        (p,) = services.invite(self.secretariat, consultation, user_id=user.id, role=role)
+        if credentials != "pending":
+            services.update_participant(self.secretariat, consultation, p.id, credentials=credentials)
+        self.db.session.commit()
+        return p
+
+    def tripartite(self, consultation, country="GH"):
+        """One accepted delegate per constituency (government, employers, workers)."""
+        out = {}
+        for constituency in ("government", "employers", "workers"):
+            org = self.org(constituency, country=country)
+            u = self.user("delegate", org=org)
+            self.participant(consultation, u)
+            out[constituency] = u
+        return out
+
+
+@pytest.fixture
+def factory(app):
+    return Factory(app)
+
+
+@pytest.fixture
+def login(client):
+    """login(user) signs the test client in through the real form."""
+    def _login(user, password=PASSWORD, c=None):
+        c = c or client
+        resp = c.post("/login", data={"email": user.email, "password": password})
+        assert resp.status_code == 302, resp.data[:500]
+        return c
+    return _login
+
+
+@pytest.fixture
+def token(client):
+    """token(user) -> Authorization headers for the API."""
+    def _token(user, password=PASSWORD):
+        resp = client.post("/api/v1/auth/token", json={"email": user.email, "password": password})
+        assert resp.status_code == 200, resp.json
+        return {"Authorization": f"Bearer {resp.json['token']}"}
+    return _token
