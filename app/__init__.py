@@ -92,33 +92,35 @@ def _configure_sqlite(engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+FEATURES = ("rooms", "documents", "votes", "minutes", "search", "notifications")
+
+
 def _register_blueprints(app: Flask) -> None:
-    from app.api import bp as api_bp
-    from app.api import routes as api_routes  # noqa: F401  (auth/token, openapi)
+    """Feature packages are imported first (their api modules add routes to the API blueprint),
+    then the blueprints are registered, then each feature's init_app(app) runs."""
+    import importlib
+
     from app.accounts import api as accounts_api  # noqa: F401
     from app.accounts import views as accounts_views
+    from app.api import bp as api_bp
+    from app.api import routes as api_routes  # noqa: F401  (auth/token, /me, openapi)
     from app.consultations import api as consultations_api  # noqa: F401
     from app.consultations import views as consultations_views
 
+    features = []
+    for name in FEATURES:
+        try:
+            features.append(importlib.import_module(f"app.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"app.{name}":
+                raise
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(accounts_views.bp)
     app.register_blueprint(consultations_views.bp)
-    for name in ("rooms", "documents", "votes", "minutes", "search", "notifications"):
-        _register_feature(app, name)
-
-
-def _register_feature(app: Flask, name: str) -> None:
-    """Features that have landed expose init_app(app) in their package."""
-    import importlib
-    try:
-        module = importlib.import_module(f"app.{name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"app.{name}":
-            raise
-        return
-    if hasattr(module, "init_app"):
-        module.init_app(app)
+    for module in features:
+        if hasattr(module, "init_app"):
+            module.init_app(app)
 
 
 def _wants_json() -> bool:
