@@ -10,10 +10,11 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import current_app, request, session
-from flask_socketio import ConnectionRefusedError, disconnect
+from flask_socketio import ConnectionRefusedError, disconnect, join_room
 
 from app.accounts.services import resolve_session, resolve_token
 from app.core.errors import BadRequest, DomainError, Unauthenticated
+from app.core.realtime import user_room
 from app.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -21,8 +22,8 @@ log = logging.getLogger(__name__)
 _connections: dict[str, str] = {}
 
 
-def authenticate(auth) -> str:
-    """The login session id for a new connection: a bearer token in auth, else the cookie."""
+def authenticate(auth):
+    """The login session of a new connection: a bearer token in auth, else the cookie."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if token is not None:
         ls = resolve_token(current_app.config["SECRET_KEY"], token, current_app.config["TOKEN_MAX_AGE"]) \
@@ -31,7 +32,7 @@ def authenticate(auth) -> str:
         ls = resolve_session(session.get("sid"))
     if ls is None:
         raise ConnectionRefusedError({"code": "unauthenticated", "message": "Sign in or send a valid token."})
-    return ls.id
+    return ls
 
 
 def register_connection(sid: str, login_session_id: str) -> None:
@@ -93,10 +94,13 @@ disconnect_hooks: list[Callable] = []
 
 def _on_connect(auth=None):
     try:
-        lsid = authenticate(auth)
+        ls = authenticate(auth)
+        lsid, user_id = ls.id, ls.user_id
     finally:
         db.session.remove()
     register_connection(request.sid, lsid)
+    # Personal notifications go to user:<id>; the server, never the client, names rooms.
+    join_room(user_room(user_id))
     return True
 
 
