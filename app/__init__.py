@@ -1,7 +1,7 @@
 """Application factory: extensions, blueprints, socket handlers and error handlers."""
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -65,6 +65,13 @@ def create_app(config: object | None = None) -> Flask:
     if app.config.get("SQLALCHEMY_DATABASE_URI", "").startswith("sqlite"):
         with app.app_context():
             _configure_sqlite(db.engine)
+
+    @app.before_request
+    def _fresh_request_state():
+        # g belongs to the app context, which tests share across requests: never let one
+        # request see the user resolved by an earlier one.
+        for key in ("_login_user", "api_actor", "api_session_id"):
+            g.pop(key, None)
 
     _register_blueprints(app)
     _register_errors(app)

@@ -9,7 +9,8 @@ from flask_wtf.csrf import CSRFProtect
 
 from app.core.db import Base
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after commit without a reload (and without opening a new transaction).
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 socketio = SocketIO()
