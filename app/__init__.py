@@ -3,7 +3,9 @@ import logging
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from config import Config, config_dict
 
@@ -14,6 +16,14 @@ log = logging.getLogger(__name__)
 HTTP_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "invalid",
               422: "invalid", 429: "rate_limited"}
+
+
+class BoundedIntConverter(IntegerConverter):
+    """<int:...> in URLs: ids beyond a 32-bit integer are simply not found (404), never a crash."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _socket_async_mode(app: Flask) -> str:
@@ -35,6 +45,7 @@ def create_app(config: object | None = None) -> Flask:
                 instance_path=str(cfg.INSTANCE_DIR))
     app.config.update(config_dict(cfg))
     app.json.sort_keys = False
+    app.url_map.converters["int"] = BoundedIntConverter
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True,
@@ -148,6 +159,13 @@ def _register_errors(app: Flask) -> None:
     def _domain(err: DomainError):
         db.session.rollback()
         return _error_response(err.status, err.code, err.message, err.details)
+
+    @app.errorhandler(IntegrityError)
+    def _integrity(err: IntegrityError):
+        # A uniqueness race the service's own check could not see (e.g. two requests at once).
+        db.session.rollback()
+        log.info("integrity error on %s %s: %s", request.method, request.path, err.orig)
+        return _error_response(409, "conflict", "That conflicts with an existing record.")
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError):

@@ -114,7 +114,9 @@ def list_visible(actor: User, *, level=None, rec=None, country=None, theme=None,
     if q:
         like = f"%{q.replace('%', '').replace('_', '')}%"
         stmt = stmt.where(or_(Consultation.title.ilike(like), Consultation.description.ilike(like)))
-    if year:
+    if year is not None:
+        if not 1900 <= year <= 2200:
+            raise Invalid("year must be between 1900 and 2200.", {"year": "out of range"})
         from datetime import UTC, datetime
         start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
         stmt = stmt.where(Consultation.starts_at >= start, Consultation.starts_at < end)

@@ -29,9 +29,9 @@ def check_text(value: str) -> str:
 
 def _one(name: str, spec: Field, value: Any) -> Any:
     if value is None:
-        if spec.nullable or not spec.required:
+        if spec.nullable:
             return None
-        raise Invalid(f"{name} is required.", {name: "required"})
+        raise Invalid(f"{name} may not be null.", {name: "may not be null"})
     kind = spec.kind
     if kind is str:
         if not isinstance(value, str):
