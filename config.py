@@ -38,6 +38,10 @@ class Config:
     REDIS_URL = os.environ.get("BARAZA_REDIS_URL") or None
     RATELIMIT_ENABLED = _flag("BARAZA_RATELIMIT_ENABLED", True)
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_KEY_PREFIX = os.environ.get("BARAZA_RATELIMIT_PREFIX", "baraza")
+    # Socket.IO message queue between server processes (None: one process, no queue).
+    SOCKETIO_MESSAGE_QUEUE = REDIS_URL
+    SOCKETIO_CHANNEL = os.environ.get("BARAZA_SOCKETIO_CHANNEL", "baraza-socketio")
     RATELIMIT_HEADERS_ENABLED = True
     HOST = os.environ.get("BARAZA_HOST", "127.0.0.1")
     PORT = int(os.environ.get("BARAZA_PORT", "5000"))

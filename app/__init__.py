@@ -51,6 +51,8 @@ def create_app(config: object | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True,
                      compare_type=True)
     csrf.init_app(app)
+    # Flask-Limiter keeps the first app's key prefix; each app (tests make many) sets its own.
+    limiter._key_prefix = app.config.get("RATELIMIT_KEY_PREFIX", "")
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -58,7 +60,7 @@ def create_app(config: object | None = None) -> Flask:
     socketio.init_app(
         app,
         async_mode=_socket_async_mode(app),
-        message_queue=app.config.get("REDIS_URL"),
+        message_queue=app.config.get("SOCKETIO_MESSAGE_QUEUE"),
         channel=app.config.get("SOCKETIO_CHANNEL", "baraza-socketio"),
         cors_allowed_origins=app.config.get("CORS_ORIGINS") or None,
         max_http_buffer_size=app.config["SOCKETIO_MAX_BUFFER"],

@@ -59,6 +59,11 @@ def _config(url: str, instance: Path):
     cfg.INSTANCE_DIR = instance
     cfg.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {"pool_size": 20, "max_overflow": 20}
     cfg.SOCKETIO_CHANNEL = f"baraza-test-{uuid.uuid4().hex[:8]}"
+    # With BARAZA_REDIS_URL set (CI's second run), rate limits count in Redis under a prefix of
+    # this app's own. In-process test apps deliver Socket.IO events locally; the multi-process
+    # tests start real servers that share the Redis message queue.
+    cfg.RATELIMIT_KEY_PREFIX = f"baraza-test-{uuid.uuid4().hex[:8]}"
+    cfg.SOCKETIO_MESSAGE_QUEUE = None
     return cfg
 
 
