@@ -28,8 +28,32 @@ def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=str(app.root_path + "/translations"))
 
+    app.add_template_filter(when, "when")
+    app.add_template_filter(when_time, "when_time")
+
     @app.context_processor
     def _lang():
         from flask_babel import get_locale
         loc = str(get_locale() or "en")
         return {"current_lang": loc, "text_dir": "rtl" if loc in RTL else "ltr", "LANGUAGES": LANGUAGES}
+
+
+def _zone_label(dt) -> str:
+    from flask_babel import get_timezone
+    tz = get_timezone()
+    return str(tz) if str(tz) != "UTC" else "UTC"
+
+
+def when(dt) -> str:
+    """A date and time in the viewer's time zone and language, with the zone named."""
+    if dt is None:
+        return ""
+    from flask_babel import format_datetime
+    return f"{format_datetime(dt, 'medium')} ({_zone_label(dt)})"
+
+
+def when_time(dt) -> str:
+    if dt is None:
+        return ""
+    from flask_babel import format_time
+    return format_time(dt, "short")
