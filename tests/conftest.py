@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from app.accounts.services import use_fast_hashing
 from config import TestConfig
+
+use_fast_hashing()
 
 PASSWORD = "correct-horse-battery"
 PG_URL = os.environ.get("BARAZA_DATABASE_URL", "")

@@ -20,6 +20,13 @@ _DUMMY_HASH = _hasher.hash(secrets.token_hex(8))
 MIN_PASSWORD = 10
 
 
+def use_fast_hashing() -> None:
+    """Tests only: argon2 with minimal cost, so thousands of sign-ins stay quick."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    _DUMMY_HASH = _hasher.hash(secrets.token_hex(8))
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
