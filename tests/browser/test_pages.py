@@ -1,0 +1,58 @@
+"""The main pages in a real browser: accessible (axe-core), light, usable on a 360 px screen."""
+import gzip
+
+import pytest
+import requests
+
+from tests.browser.conftest import DEMO_PASSWORD, axe_violations, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_login_dashboard_and_consultation_are_accessible(browser, live_server, shots):
+    page = sign_in(browser, live_server, "gov.gh@baraza.example")
+    shots(page, "dashboard")
+    assert page.locator("h1").first.inner_text() == "My consultations"
+    for path in ("/dashboard", "/consultations/"):
+        page.goto(live_server + path)
+        bad = axe_violations(page, live_server)
+        assert bad == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
+    page.goto(live_server + "/login")
+    assert axe_violations(page, live_server) == []
+    page.context.close()
+
+
+def test_pages_are_light_and_fit_a_small_screen(browser, live_server, shots):
+    page = sign_in(browser, live_server, "gov.gh@baraza.example", viewport={"width": 360, "height": 740})
+    sizes = {}
+    page.on("response", lambda r: sizes.__setitem__(r.url, r))
+    page.goto(live_server + "/consultations/")
+    page.wait_for_load_state("networkidle")
+    total = 0
+    for url in sizes:
+        body = requests.get(url, cookies={c["name"]: c["value"] for c in page.context.cookies()}, timeout=5).content
+        total += len(gzip.compress(body))
+    assert total < 150 * 1024, total
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"horizontal scroll: {width}px"
+    shots(page, "consultations-360px")
+    page.context.close()
+
+
+def test_keyboard_reaches_the_sign_in_form(browser, live_server):
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.goto(live_server + "/login")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Skip to content"
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "email":
+            break
+    assert page.evaluate("document.activeElement.id") == "email"
+    page.keyboard.type("gov.gh@baraza.example")
+    page.keyboard.press("Tab")
+    page.keyboard.type(DEMO_PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/dashboard")
+    ctx.close()
