@@ -92,3 +92,13 @@ def api(client, token):
         g.pop("api_actor", None)
         return resp
     return _call
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch):
+    """Argon2 at its production cost makes each factory user take a good part of a second on
+    this shared machine; the hashing is not what these tests are about."""
+    from argon2 import PasswordHasher
+
+    from app.accounts import services
+    monkeypatch.setattr(services, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
