@@ -20,6 +20,20 @@ def _configure(app) -> None:
     app.config.setdefault("NOTIFICATIONS_INTERVAL", float(env.get("BARAZA_NOTIFICATIONS_INTERVAL", "5")))
 
 
+def _mail_log(app) -> None:
+    """Without SMTP, mail is written to the log: make sure that log is shown (nothing else
+    configures logging for INFO), unless the deployment configured the logger itself."""
+    import logging
+    logger = logging.getLogger("baraza.mail")
+    if app.config.get("TESTING") or logger.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
 def _nav() -> dict:
     """The header link with the unread count (base.html renders extra_nav)."""
     if not has_request_context() or not current_user or not current_user.is_authenticated:
@@ -78,6 +92,7 @@ def init_app(app) -> None:
     from app.notifications.worker import start_in_process
 
     _configure(app)
+    _mail_log(app)
     app.register_blueprint(bp)
     app.context_processor(_nav)
     register_section(_section)

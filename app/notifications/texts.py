@@ -38,6 +38,8 @@ def when(value, tz_name: str | None, locale: str = "en") -> str:
         text = format_datetime(local, "EEEE d MMMM y, HH:mm", tzinfo=tz, locale=locale)
     except (ValueError, TypeError):
         text = local.strftime("%A %d %B %Y, %H:%M")
+    if tz.key == "UTC":
+        return f"{text} UTC"
     return f"{text} {tz.key} ({offset})"
 
 
