@@ -55,10 +55,7 @@ def read_notifications():
 
 @route("/notifications/settings", summary="The caller's notification settings", tag="notifications")
 def get_settings():
-    user = actor()
-    body = _settings(user)
-    db.session.commit()
-    return jsonify(body)
+    return jsonify(_settings(actor()))
 
 
 @route("/notifications/settings", ("PUT",), summary="Change e-mail mode (immediate|digest|off), time zone, "

@@ -133,6 +133,8 @@ def _invited(ev, c, data) -> None:
             inv = Invitation(consultation_id=c.id, user_id=uid, invited_at=ev.at)
             db.session.add(inv)
             db.session.flush()
+        elif inv.invited_at < ev.at:  # removed, then invited again: a new invitation
+            inv.invited_at, inv.mailed_at, inv.accepted_at = ev.at, None, None
         # A draft is invisible to its participants: the mail waits until it is scheduled.
         if inv.mailed_at is None and can_view(user, c):
             delivery.invite(user, c, inv, event_id=ev.id)

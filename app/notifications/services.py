@@ -58,13 +58,15 @@ def open_notification(actor: User, notification_id: int) -> str:
         n.read_at = utcnow()
         db.session.flush()
         delivery.announce(actor)
-    return n.link if n.link.startswith("/") else "/"
+    return n.link if n.link.startswith("/") and not n.link.startswith("//") else "/"
 
 
 # --- settings and the calendar feed --------------------------------------------------------
 
 def get_settings(actor: User) -> NotificationSetting:
-    return delivery.setting_for(actor)
+    """The actor's settings; the defaults (not stored) when they never changed them."""
+    return db.session.get(NotificationSetting, actor.id) or NotificationSetting(
+        user_id=actor.id, email_mode="immediate", calendar_token=None)
 
 
 def update_settings(actor: User, email_mode: str | None = None, timezone: str | None = None,

@@ -68,7 +68,6 @@ def settings():
             db.session.rollback()
             flash(err.message, "error")
     s = services.get_settings(current_user)
-    db.session.commit()
     from zoneinfo import available_timezones
     zones = sorted(z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/")))
     return render_template("notifications/settings.html", s=s, modes=EMAIL_MODES, zones=zones,

@@ -169,3 +169,19 @@ def test_outsider_cannot_accept(factory, client, login):
     outsider = factory.user()
     login(outsider)
     assert client.post(f"/consultations/{c.id}/invitation/accept").status_code == 404
+
+
+def test_invited_again_after_removal_gets_a_new_invitation(factory, smtp, run_worker, client, login):
+    from app.consultations import services
+    c = factory.consultation(status="scheduled")
+    p = factory.participant(c)
+    user = p.user
+    run_worker()
+    login(user)
+    client.post(f"/consultations/{c.id}/invitation/accept")
+    services.remove_participant(factory.secretariat, c, p.id)
+    db.session.commit()
+    _invite(factory, c, user)
+    run_worker()
+    assert len(smtp.to(user.email)) == 2
+    assert b"Accept the invitation" in client.get(f"/consultations/{c.id}").data
