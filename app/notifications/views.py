@@ -25,7 +25,7 @@ def index():
         before = None
     unread_only = request.args.get("unread") == "1"
     items, nxt = services.list_notifications(current_user, unread_only=unread_only, before=before, limit=30)
-    rows = [delivery.serialize(n, current_user) for n in items]
+    rows = [dict(delivery.serialize(n, current_user), created=n.created_at) for n in items]
     return render_template("notifications/index.html", rows=rows, unread_only=unread_only,
                            unread=delivery.unread_count(current_user.id),
                            next_url=url_for("notifications.index", before=nxt, unread="1" if unread_only else None)
