@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.accounts.models import RECS, Organisation, User
 from app.accounts.services import require_secretariat
 from app.core.countries import COUNTRIES
-from app.core.db import utcnow
+from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.realtime import record_event
 from app.consultations.models import (CREDENTIALS, LEVELS, PARTICIPANT_ROLES, STATUSES,
@@ -209,7 +209,11 @@ def update_consultation(actor: User, c: Consultation, data: dict) -> Consultatio
     require_manage(actor, c)
     if c.status == "archived" and set(data) - {"status"}:
         raise Conflict("An archived consultation cannot be edited.")
+    before = (c.starts_at, c.ends_at)
     _apply(c, {k: v for k, v in data.items() if k != "status"})
+    if (c.starts_at, c.ends_at) != before:
+        record_event(c.id, "session.rescheduled", actor,
+                     {"starts_at": isoformat(c.starts_at), "ends_at": isoformat(c.ends_at)})
     if "status" in data and data["status"] != c.status:
         change_status(actor, c, data["status"])
     db.session.flush()
@@ -267,6 +271,8 @@ def invite(actor: User, c: Consultation, organisation_id: int | None = None,
         db.session.add(p)
         made.append(p)
     db.session.flush()
+    if made:
+        record_event(c.id, "participant.invited", actor, {"user_ids": [p.user_id for p in made]})
     return made
 
 

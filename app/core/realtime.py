@@ -24,6 +24,8 @@ EVENT_TYPES = {
     # extensions beyond the contract's list
     "floor.released", "chat.muted", "chat.unmuted", "participant.removed", "comment.resolved",
     "notification",
+    # notifications issue: an invitation, a session's new dates, a document opened for comments
+    "participant.invited", "session.rescheduled", "document.status",
 }
 _PENDING_KEY = "baraza_pending_events"
 log = logging.getLogger(__name__)

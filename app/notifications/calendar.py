@@ -1,0 +1,79 @@
+"""iCalendar files: one consultation's session, and a person's feed of their consultations.
+
+Times are written in UTC (DTSTART:...Z), which every calendar converts to the reader's zone.
+The UID is stable per consultation and SEQUENCE counts the session.rescheduled events, so a
+calendar that imported the file replaces the old entry when the session moves."""
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import icalendar
+from flask_babel import force_locale
+from sqlalchemy import func, select
+
+from app.consultations.models import Consultation
+from app.core.db import utcnow
+from app.core.realtime import RoomEvent
+from app.extensions import db
+from app.notifications.texts import scope
+
+PRODID = "-//Baraza//Consultations//EN"
+
+
+def _host() -> str:
+    from app.notifications.delivery import base_url
+    return urlsplit(base_url()).hostname or "baraza.local"
+
+
+def uid(c: Consultation) -> str:
+    return f"consultation-{c.id}@{_host()}"
+
+
+def sequence(c: Consultation) -> int:
+    return db.session.scalar(select(func.count(RoomEvent.id)).where(
+        RoomEvent.consultation_id == c.id, RoomEvent.type == "session.rescheduled")) or 0
+
+
+def _event(c: Consultation, locale: str) -> icalendar.Event:
+    from app.notifications.delivery import absolute
+    link = absolute(f"/consultations/{c.id}")
+    ev = icalendar.Event()
+    ev.add("uid", uid(c))
+    ev.add("sequence", sequence(c))
+    ev.add("dtstamp", utcnow())
+    ev.add("dtstart", c.starts_at)
+    ev.add("dtend", c.ends_at if c.ends_at and c.ends_at > c.starts_at else c.starts_at + timedelta(hours=1))
+    ev.add("summary", c.title)
+    with force_locale(locale):
+        where = scope(c.level, c.country, c.rec, locale)
+    ev.add("description", "\n\n".join(p for p in (where, c.description, link) if p))
+    ev.add("url", link)
+    ev.add("location", link)
+    ev.add("status", "CANCELLED" if c.status == "archived" and c.starts_at > utcnow() else "CONFIRMED")
+    if c.updated_at:
+        ev.add("last-modified", c.updated_at)
+    return ev
+
+
+def _calendar(name: str) -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    return cal
+
+
+def consultation_ics(c: Consultation, locale: str = "en") -> str:
+    """One VEVENT for the consultation's session (the caller checks it has a start time)."""
+    cal = _calendar(c.title)
+    cal.add_component(_event(c, locale))
+    return cal.to_ical().decode()
+
+
+def feed_ics(consultations: list[Consultation], name: str, locale: str = "en") -> str:
+    cal = _calendar(name)
+    for c in consultations:
+        if c.starts_at is not None:
+            cal.add_component(_event(c, locale))
+    return cal.to_ical().decode()

@@ -1,0 +1,265 @@
+"""The dispatcher: reads stored room events in order and turns them into notifications.
+
+Features never call this code; they record events (the spine) and this reader derives who is
+told what. Progress is a cursor (the last RoomEvent.id handled) kept in the same transaction as
+the notifications and queued mails it produced, so each event is handled exactly once even when
+the worker stops half-way. Ids are assigned before commit, so on PostgreSQL a younger event can
+become visible before an older one: the reader stops at a gap in the ids until the events after
+it are GAP_WAIT seconds old (a rolled-back transaction leaves a permanent gap).
+"""
+import logging
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.consultations.models import Consultation, Participant
+from app.consultations.services import can_view
+from app.core.db import isoformat, utcnow
+from app.core.realtime import RoomEvent
+from app.extensions import db
+from app.notifications import delivery
+from app.notifications.models import DispatchCursor, Invitation, MotionReminder
+from app.notifications.texts import parse_time
+
+log = logging.getLogger(__name__)
+CURSOR = "dispatch"
+GAP_WAIT = 30
+
+
+def _cursor() -> DispatchCursor:
+    cur = db.session.scalar(select(DispatchCursor).where(DispatchCursor.name == CURSOR).with_for_update())
+    if cur is None:
+        cur = DispatchCursor(name=CURSOR, last_event_id=0)
+        db.session.add(cur)
+        db.session.flush()
+    return cur
+
+
+def dispatch_pending(limit: int = 500, now: datetime | None = None, gap_wait: float | None = None) -> int:
+    """Handle the events after the cursor, in id order, and commit; returns how many were handled.
+    An event whose handling fails is logged and skipped, so one bad event never blocks the rest."""
+    now = now or utcnow()
+    wait = timedelta(seconds=GAP_WAIT if gap_wait is None else gap_wait)
+    cur = _cursor()
+    events = list(db.session.scalars(
+        select(RoomEvent).where(RoomEvent.id > cur.last_event_id).order_by(RoomEvent.id).limit(limit)))
+    handled = 0
+    expected = cur.last_event_id + 1
+    for ev in events:
+        if ev.id != expected and now - ev.at < wait:
+            break  # an older transaction may still commit the missing ids
+        try:
+            with db.session.begin_nested():
+                handle(ev)
+        except Exception:
+            log.exception("notification for event %s (%s) failed; skipped", ev.id, ev.type)
+        cur.last_event_id = ev.id
+        expected = ev.id + 1
+        handled += 1
+    db.session.commit()
+    return handled
+
+
+def handle(ev: RoomEvent) -> None:
+    fn = HANDLERS.get(ev.type)
+    if fn is None:
+        return
+    c = db.session.get(Consultation, ev.consultation_id)
+    if c is not None:
+        fn(ev, c, ev.data or {})
+
+
+# --- audiences --------------------------------------------------------------------------
+
+def _visible(users, c: Consultation, ev: RoomEvent) -> list[User]:
+    """Only people who may see the consultation now, and never the one who did it."""
+    seen, out = set(), []
+    for u in users:
+        if u is None or u.id in seen or u.id == ev.actor_id:
+            continue
+        seen.add(u.id)
+        if can_view(u, c):
+            out.append(u)
+    return out
+
+
+def participants(c: Consultation, ev: RoomEvent) -> list[User]:
+    """Participants who were already invited when the event happened (the worker may run late)."""
+    return [p.user for p in db.session.scalars(
+        select(Participant).where(Participant.consultation_id == c.id, Participant.invited_at <= ev.at)
+        .order_by(Participant.id))]
+
+
+def eligible_voters(c: Consultation, at=None) -> list[User]:
+    """Delegates with accepted credentials of a voting constituency, and named deputies. The
+    votes feature owns the exact rule; this is who is told that a vote is open."""
+    voters = set(c.voting_constituencies or [])
+    out = []
+    stmt = select(Participant).where(Participant.consultation_id == c.id)
+    if at is not None:
+        stmt = stmt.where(Participant.invited_at <= at)
+    for p in db.session.scalars(stmt.order_by(Participant.id)):
+        if p.credentials == "accepted" and p.constituency in voters and (
+                p.role == "delegate" or p.deputy_of_id is not None):
+            out.append(p.user)
+    return out
+
+
+def _base(c: Consultation) -> dict:
+    return {"title": c.title}
+
+
+def _link(c: Consultation) -> str:
+    return f"/consultations/{c.id}"
+
+
+def _tell(users, ev, c, kind, params, *, calendar=False) -> None:
+    for u in _visible(users, c, ev):
+        delivery.notify(u, c, kind, params, _link(c), event_id=ev.id, calendar=calendar)
+
+
+# --- handlers, one per event type -------------------------------------------------------
+
+def _invited(ev, c, data) -> None:
+    ids = [i for i in data.get("user_ids") or [] if isinstance(i, int)]
+    for uid in ids:
+        user = db.session.get(User, uid)
+        if user is None:
+            continue
+        inv = db.session.scalar(select(Invitation).where(
+            Invitation.consultation_id == c.id, Invitation.user_id == uid))
+        if inv is None:
+            inv = Invitation(consultation_id=c.id, user_id=uid, invited_at=ev.at)
+            db.session.add(inv)
+            db.session.flush()
+        elif inv.invited_at < ev.at:  # removed, then invited again: a new invitation
+            inv.invited_at, inv.mailed_at, inv.accepted_at = ev.at, None, None
+        # A draft is invisible to its participants: the mail waits until it is scheduled.
+        if inv.mailed_at is None and can_view(user, c):
+            delivery.invite(user, c, inv, event_id=ev.id)
+
+
+def _session_status(ev, c, data) -> None:
+    status = data.get("status")
+    if status == "scheduled":
+        pending = {i.user_id: i for i in db.session.scalars(select(Invitation).where(
+            Invitation.consultation_id == c.id, Invitation.mailed_at.is_(None)))}
+        for u in _visible(participants(c, ev), c, ev):
+            if u.id in pending:
+                delivery.invite(u, c, pending[u.id], event_id=ev.id)
+            else:
+                delivery.notify(u, c, "session.scheduled", dict(_base(c), starts_at=isoformat(c.starts_at),
+                                                               ends_at=isoformat(c.ends_at)),
+                                _link(c), event_id=ev.id, calendar=True)
+    elif status == "live":
+        _tell(participants(c, ev), ev, c, "session.live", _base(c))
+
+
+def _rescheduled(ev, c, data) -> None:
+    if c.status not in ("scheduled", "live"):
+        return
+    _tell(participants(c, ev), ev, c, "session.rescheduled",
+          dict(_base(c), starts_at=data.get("starts_at"), ends_at=data.get("ends_at")), calendar=True)
+
+
+def _document_version(ev, c, data) -> None:
+    number = data.get("number")
+    kind = "document.new" if number == 1 else "document.version"
+    _tell(participants(c, ev), ev, c, kind, dict(_base(c), document=data.get("title", ""), number=number,
+                                             document_id=data.get("document_id"), note=data.get("note") or ""))
+
+
+def _document_status(ev, c, data) -> None:
+    if data.get("status") == "open":
+        _tell(participants(c, ev), ev, c, "document.opened",
+              dict(_base(c), document=data.get("title", ""), document_id=data.get("document_id"),
+                   comments_close_at=data.get("comments_close_at")))
+
+
+def _earlier(c: Consultation, type_: str, key: str, value) -> RoomEvent | None:
+    """The event of this type in this consultation whose data[key] equals value."""
+    if not isinstance(value, int):
+        return None
+    return db.session.scalar(select(RoomEvent).where(
+        RoomEvent.consultation_id == c.id, RoomEvent.type == type_,
+        RoomEvent.data[key].as_integer() == value).order_by(RoomEvent.id).limit(1))
+
+
+def _amendment_decided(ev, c, data) -> None:
+    org = data.get("organisation")
+    if not isinstance(org, dict):
+        created = _earlier(c, "amendment.created", "amendment_id", data.get("amendment_id"))
+        org = (created.data or {}).get("organisation") if created else None
+    org_id = org.get("id") if isinstance(org, dict) else None
+    if org_id is None:
+        return
+    decision = data.get("decision")
+    if decision not in ("accepted", "rejected"):
+        return
+    members = [p.user for p in db.session.scalars(select(Participant).where(
+        Participant.consultation_id == c.id, Participant.organisation_id == org_id,
+        Participant.invited_at <= ev.at))]
+    _tell(members, ev, c, f"amendment.{decision}",
+          dict(_base(c), document=data.get("title", ""), document_id=data.get("document_id"),
+               reason=data.get("reason") or "", version_number=data.get("version_number")))
+
+
+def _comment_created(ev, c, data) -> None:
+    parent_id = data.get("parent_id")
+    if parent_id is None:
+        return
+    author_id = data.get("parent_author_id")
+    if not isinstance(author_id, int):
+        parent = _earlier(c, "comment.created", "comment_id", parent_id)
+        author_id = parent.actor_id if parent else None
+    author = db.session.get(User, author_id) if isinstance(author_id, int) else None
+    name = (ev.actor or {}).get("name") or ""
+    _tell([author], ev, c, "comment.reply",
+          dict(_base(c), name=name, document_id=data.get("document_id"), comment_id=data.get("comment_id"),
+               excerpt=(data.get("body") or "")[:280]))
+
+
+def _motion_opened(ev, c, data) -> None:
+    closes_at = parse_time(data.get("closes_at"))
+    motion_id = data.get("motion_id")
+    if closes_at is None or not isinstance(motion_id, int):
+        return  # a vote taken in the sitting: the room shows it, nobody needs a message
+    question = str(data.get("question") or "")[:500]
+    row = db.session.scalar(select(MotionReminder).where(
+        MotionReminder.consultation_id == c.id, MotionReminder.motion_id == motion_id))
+    if row is None:
+        db.session.add(MotionReminder(consultation_id=c.id, motion_id=motion_id, question=question,
+                                      opened_at=ev.at, closes_at=closes_at))
+    else:
+        row.closes_at, row.closed_at, row.question = closes_at, None, question
+    _tell(eligible_voters(c, ev.at), ev, c, "motion.opened",
+          dict(_base(c), motion_id=motion_id, question=question, closes_at=isoformat(closes_at)))
+
+
+def _motion_closed(ev, c, data) -> None:
+    row = db.session.scalar(select(MotionReminder).where(
+        MotionReminder.consultation_id == c.id, MotionReminder.motion_id == data.get("motion_id")))
+    if row is not None and row.closed_at is None:
+        row.closed_at = ev.at
+
+
+def _minutes_status(ev, c, data) -> None:
+    status = data.get("status")
+    if status in ("circulated", "adopted"):
+        _tell(participants(c, ev), ev, c, f"minutes.{status}",
+              dict(_base(c), minutes_id=data.get("minutes_id"), deadline=data.get("deadline")))
+
+
+HANDLERS = {
+    "participant.invited": _invited,
+    "session.status": _session_status,
+    "session.rescheduled": _rescheduled,
+    "document.version": _document_version,
+    "document.status": _document_status,
+    "amendment.decided": _amendment_decided,
+    "comment.created": _comment_created,
+    "motion.opened": _motion_opened,
+    "motion.closed": _motion_closed,
+    "minutes.status": _minutes_status,
+}
