@@ -32,3 +32,37 @@ def register_action(fn: Callable) -> None:
 
 def detail_actions(consultation, user) -> list[dict]:
     return [a for a in (fn(consultation, user) for fn in _actions) if a]
+
+
+_nav: list[Callable] = []
+_scripts: list[str] = []
+
+
+def register_nav(fn: Callable) -> None:
+    """fn(user) returns {"url", "label"} or None: a link in every page's header."""
+    if fn not in _nav:
+        _nav.append(fn)
+
+
+def register_script(path: str) -> None:
+    """A static file (e.g. "js/notifications.js") every signed-in page loads."""
+    if path not in _scripts:
+        _scripts.append(path)
+
+
+def nav_items(user) -> list[dict]:
+    return [item for item in (fn(user) for fn in _nav) if item]
+
+
+def page_scripts() -> list[str]:
+    return list(_scripts)
+
+
+def init_app(app) -> None:
+    @app.context_processor
+    def _feature_context():
+        from flask import has_request_context
+        from flask_login import current_user
+        if not has_request_context() or not current_user or not current_user.is_authenticated:
+            return {"extra_nav": [], "extra_scripts": []}
+        return {"extra_nav": nav_items(current_user), "extra_scripts": page_scripts()}

@@ -2,9 +2,8 @@
 import os
 
 import click
-from flask import has_request_context, url_for
+from flask import url_for
 from flask_babel import gettext as _
-from flask_login import current_user
 
 from app.notifications import api  # noqa: F401  (adds the /api/v1/notifications routes)
 from app.notifications import models  # noqa: F401  (tables for db.create_all)
@@ -34,14 +33,12 @@ def _mail_log(app) -> None:
     logger.propagate = False
 
 
-def _nav() -> dict:
-    """The header link with the unread count (base.html renders extra_nav)."""
-    if not has_request_context() or not current_user or not current_user.is_authenticated:
-        return {}
+def _nav(user) -> dict:
+    """The header link with the unread count."""
     from app.notifications.delivery import unread_count
-    n = unread_count(current_user.id)
+    n = unread_count(user.id)
     label = _("Notifications (%(n)s unread)", n=n) if n else _("Notifications")
-    return {"extra_nav": [{"url": url_for("notifications.index"), "label": label}]}
+    return {"url": url_for("notifications.index"), "label": label, "id": "nav-notifications"}
 
 
 def _section(c, user):
@@ -87,14 +84,14 @@ def _register_cli(app) -> None:
 
 
 def init_app(app) -> None:
-    from app.core.features import register_action, register_section
+    from app.core.features import register_action, register_nav, register_section
     from app.notifications.views import bp
     from app.notifications.worker import start_in_process
 
     _configure(app)
     _mail_log(app)
     app.register_blueprint(bp)
-    app.context_processor(_nav)
+    register_nav(_nav)
     register_section(_section)
     register_action(_calendar_action)
     _register_cli(app)
