@@ -52,17 +52,17 @@ def index_entry(kind: str, ref_id: int, consultation_id: int, title: str, body: 
     Publication covers its kind (a final document, adopted minutes, a closed motion)."""
     if kind not in KINDS:
         raise ValueError(f"unknown search kind {kind}")
+    pub = publication_of(consultation_id)
     entry = db.session.scalar(select(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.ref_id == ref_id))
     if entry is None:
         entry = SearchEntry(kind=kind, ref_id=ref_id)
-        db.session.add(entry)
-    pub = publication_of(consultation_id)
     entry.consultation_id = consultation_id
     entry.title = _SENTINELS.sub(" ", title or "")[:300]
     entry.body = plain_text(body)
     entry.language = language if language in ("en", "fr", "pt", "ar") else "en"
     entry.is_publishable = bool(publishable)
     entry.is_published = bool(publishable) and pub is not None and kind in pub.kinds()
+    db.session.add(entry)
     db.session.flush()
     return entry
 
