@@ -4,7 +4,8 @@ agenda and participants. Pure reading: nothing here writes."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import gettext as _
+from flask import has_request_context
+from flask_babel import gettext
 from sqlalchemy import select
 
 from app.consultations.models import Consultation
@@ -13,6 +14,15 @@ from app.extensions import db
 from app.minutes.statements import marker
 
 CONSTITUENCY_ORDER = ("government", "employers", "workers", "stakeholder", "observer", "secretariat")
+
+
+def _(text: str, **values) -> str:
+    """gettext in a request (the secretariat's language); plain English elsewhere (CLI, jobs)."""
+    if has_request_context():
+        return gettext(text, **values)
+    return text % values if values else text
+
+
 READ_TYPES = ("presence.joined", "agenda.changed", "floor.given", "document.version", "amendment.decided",
               "motion.closed", "session.status")
 

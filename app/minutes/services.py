@@ -7,7 +7,6 @@ passages reporting their own statements until the deadline. Adopted minutes neve
 """
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.consultations import services as consultations
@@ -17,7 +16,7 @@ from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.realtime import record_event
 from app.extensions import db
 from app.minutes import statements
-from app.minutes.drafting import draft_body, session_record
+from app.minutes.drafting import _, draft_body, session_record
 from app.minutes.models import Correction, Minutes
 from app.search.services import index_entry
 

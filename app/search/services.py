@@ -13,7 +13,8 @@ from datetime import UTC, datetime
 
 import nh3
 from markupsafe import Markup, escape
-from sqlalchemy import and_, bindparam, event, false, insert, inspect, or_, select, text, true, update
+from sqlalchemy import (and_, column, func, table, bindparam, event, false, insert, inspect, literal_column, or_, select, text, true,
+                        update)
 
 from app.accounts.models import RECS
 from app.consultations.models import LEVELS, STATUSES, Consultation, Theme
@@ -217,11 +218,13 @@ def search(actor, q: str, filters: dict | None = None, limit: int = 20,
     return items, (str(offset + limit) if more else None)
 
 
-def _base(score, member):
-    return (select(SearchEntry.id, SearchEntry.kind, SearchEntry.ref_id, SearchEntry.consultation_id,
-                   SearchEntry.title, SearchEntry.language, SearchEntry.is_published,
-                   Consultation.title.label("consultation_title"), score.label("score"), member.label("member"))
-            .join(Consultation, Consultation.id == SearchEntry.consultation_id))
+def _base(score, member, fts=None):
+    stmt = select(SearchEntry.id, SearchEntry.kind, SearchEntry.ref_id, SearchEntry.consultation_id,
+                  SearchEntry.title, SearchEntry.language, SearchEntry.is_published,
+                  Consultation.title.label("consultation_title"), score.label("score"), member.label("member"))
+    if fts is not None:
+        stmt = stmt.select_from(fts).join(SearchEntry, SearchEntry.id == fts.c.rowid)
+    return stmt.join(Consultation, Consultation.id == SearchEntry.consultation_id)
 
 
 def _member_clause(actor):
@@ -233,11 +236,13 @@ def _member_clause(actor):
     return true() if rule is None else rule
 
 
+_FTS = table("search_fts", column("rowid"))
+
+
 def _search_sqlite(phrases, conds, member, limit, offset):
     match = _fts5_query(phrases)
-    score = text("bm25(search_fts, 8.0, 1.0)")
-    stmt = (_base(score, member).select_from(text("search_fts"))
-            .join(SearchEntry, text("search_entry.id = search_fts.rowid"))
+    score = literal_column("bm25(search_fts, 8.0, 1.0)")
+    stmt = (_base(score, member, _FTS)
             .where(text("search_fts MATCH :match"), *conds)
             .order_by(text("score"), SearchEntry.id).limit(limit).offset(offset))
     rows = list(db.session.execute(stmt.params(match=match)))
@@ -258,20 +263,33 @@ def _tsquery_sql() -> str:
     return "(" + " || ".join(f"websearch_to_tsquery('{cfg}', :q)" for cfg in configs) + ")"
 
 
+def _tsquery(qtext: str):
+    """The query parsed by every configuration and OR-ed: each entry's tsvector was built with
+    its own language's configuration, so one of them stems the words the same way."""
+    q = bindparam("q", qtext)
+    parts = [func.websearch_to_tsquery(literal_column(f"'{cfg}'::regconfig"), q)
+             for cfg in list(PG_CONFIGS.values()) + ["simple"]]
+    expr = parts[0]
+    for part in parts[1:]:
+        expr = expr.op("||")(part)
+    return expr
+
+
 def _search_postgresql(phrases, conds, member, limit, offset):
     qtext = _pg_query_text(phrases)
-    tsq = _tsquery_sql()
-    score = text(f"ts_rank_cd(search_entry.tsv, {tsq}, 1)")
-    stmt = (_base(score, member).where(text(f"search_entry.tsv @@ {tsq}"), *conds)
-            .order_by(text("score DESC"), SearchEntry.id).limit(limit).offset(offset))
-    rows = list(db.session.execute(stmt.params(q=qtext)))
+    tsq = _tsquery(qtext)
+    tsv = literal_column("search_entry.tsv")
+    score = func.ts_rank_cd(tsv, tsq, 1)
+    stmt = (_base(score, member).where(tsv.op("@@")(tsq), *conds)
+            .order_by(score.desc(), SearchEntry.id).limit(limit).offset(offset))
+    rows = list(db.session.execute(stmt))
     if not rows:
         return rows, {}
     cfg = pg_config_sql("language")
     opts_title = f"HighlightAll=true, StartSel={START}, StopSel={STOP}"
     opts_body = f'StartSel={START}, StopSel={STOP}, MaxWords=30, MinWords=12, MaxFragments=2, FragmentDelimiter=" … "'
     marks_stmt = text(
-        f"SELECT id, ts_headline({cfg}, title, {tsq}, :ot), ts_headline({cfg}, body, {tsq}, :ob) "
+        f"SELECT id, ts_headline({cfg}, title, {_tsquery_sql()}, :ot), ts_headline({cfg}, body, {_tsquery_sql()}, :ob) "
         "FROM search_entry WHERE id IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
     marks = {r[0]: (r[1], r[2]) for r in db.session.execute(
