@@ -1,0 +1,44 @@
+"""Minutes drafted from the session record, their corrections and adoption; the archive and
+the public transparency pages."""
+from app.minutes import api  # noqa: F401  (routes join the API blueprint)
+from app.minutes import models  # noqa: F401
+
+
+def minutes_section(c, user):
+    """The "Minutes" card on the consultation page."""
+    from app.consultations.services import can_manage
+    from app.minutes import publication, services
+    manage = can_manage(user, c)
+    items = services.minutes_of(user, c)
+    if not items and not (manage and c.status in services.DRAFTABLE):
+        return None
+    original = next((m for m in items if m.corrigendum_of_id is None), None)
+    return {"title": "Minutes", "template": "minutes/section.html",
+            "context": {"items": items, "manage": manage, "original": original,
+                        "can_draft": manage and original is None and c.status in services.DRAFTABLE,
+                        "can_publish": manage and c.status in ("closed", "archived") and original is not None
+                        and original.status == "adopted",
+                        "publication": publication.publication_of(c.id)}}
+
+
+def _nav():
+    from flask import url_for
+    from flask_babel import gettext as _
+    from flask_login import current_user
+    if current_user.is_authenticated:
+        return {"extra_nav": [{"url": url_for("minutes.archive"), "label": _("Archive")},
+                              {"url": url_for("search.index"), "label": _("Search")}]}
+    return {"extra_nav": [{"url": url_for("minutes.public_index"), "label": _("Public archive")},
+                          {"url": url_for("search.index"), "label": _("Search")}]}
+
+
+def init_app(app) -> None:
+    from app.core.features import register_section
+    from app.demo import DEMO_HOOKS
+    from app.minutes import demo, views
+    if "minutes" not in app.blueprints:
+        app.register_blueprint(views.bp)
+    app.context_processor(_nav)
+    register_section(minutes_section)
+    if demo.seed_minutes not in DEMO_HOOKS:
+        DEMO_HOOKS.append(demo.seed_minutes)

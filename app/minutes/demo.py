@@ -1,0 +1,65 @@
+"""Demo content: a past ECOWAS session with its recorded events, adopted minutes, and a public
+archive entry, so the archive, search and transparency page have something to show."""
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from app.consultations.models import AgendaItem, Consultation, Participant, Theme
+from app.core.realtime import record_event
+from app.extensions import db
+
+TITLE = "ECOWAS: technical meeting on social security portability (past session)"
+
+
+def seed_minutes(consultations: dict, users: dict) -> None:
+    from app.minutes import publication, services
+    if db.session.scalar(select(Consultation).where(Consultation.title == TITLE)) is not None:
+        return
+    sec = users["secretariat"]
+    start = datetime(datetime.now(UTC).year - 1, 11, 12, 9, 0, tzinfo=UTC)
+    c = Consultation(title=TITLE, level="rec", rec="ECOWAS", status="live", starts_at=start,
+                     ends_at=start + timedelta(hours=5), created_by_id=sec.id, last_seq=0,
+                     description="Social security institutions and social partners compared how pension "
+                                 "rights of migrant workers are totalised across ECOWAS member states.",
+                     voting_constituencies=["government", "employers", "workers"])
+    c.themes = list(db.session.scalars(select(Theme).where(Theme.slug.in_(["social-security-portability"]))))
+    db.session.add(c)
+    db.session.flush()
+    items = [AgendaItem(consultation_id=c.id, position=n, title=t) for n, t in enumerate(
+        ["Opening", "Totalisation of insurance periods", "Conclusions"], start=1)]
+    db.session.add_all(items)
+    keys = ["gov.gh", "emp.gh", "wrk.gh", "gov.sn", "emp.sn", "wrk.sn"]
+    for key in keys + ["secretariat"]:
+        u = users[key]
+        db.session.add(Participant(consultation_id=c.id, user_id=u.id, organisation_id=u.organisation_id,
+                                   role="chair" if key == "secretariat" else "delegate", credentials="accepted"))
+    db.session.flush()
+    at = start
+    for key in keys[:5] + ["secretariat"]:  # wrk.sn sent apologies
+        u = users[key]
+        at += timedelta(minutes=1)
+        record_event(c.id, "presence.joined", u, {"user_id": u.id, "name": u.name, "constituency": u.constituency,
+                                                  "organisation": {"id": u.organisation_id, "name": u.organisation.name},
+                                                  "role": "secretariat" if key == "secretariat" else "delegate"}, at=at)
+    for item, speakers in zip(items, [["gov.gh"], ["emp.gh", "wrk.gh", "gov.sn"], ["emp.sn"]], strict=True):
+        at += timedelta(minutes=20)
+        record_event(c.id, "agenda.changed", sec, {"agenda_item_id": item.id, "title": item.title,
+                                                   "position": item.position}, at=at)
+        for key in speakers:
+            u = users[key]
+            at += timedelta(minutes=10)
+            record_event(c.id, "floor.given", sec, {"user_id": u.id, "name": u.name, "constituency": u.constituency,
+                                                    "agenda_item_id": item.id, "queue": []}, at=at)
+    record_event(c.id, "motion.closed", sec, {"motion_id": 0, "question": "Recommend a regional totalisation agreement",
+                                              "result": {"outcome": "carried", "reason": "simple majority",
+                                                         "tallies": {"yes": 4, "no": 0, "abstain": 1},
+                                                         "by_constituency": {}, "turnout": {}, "quorum_met": True}},
+                 at=at + timedelta(minutes=5))
+    c.status = "closed"
+    m = services.draft_minutes(sec, c)
+    m.body = m.body.replace("_Summary of the discussion: to be completed by the secretariat._",
+                            "Delegates agreed that insurance periods completed in any member state should count "
+                            "towards pension rights, and asked for a model agreement on totalisation.", 1)
+    services.circulate(sec, m, datetime.now(UTC) + timedelta(days=1))
+    services.adopt(sec, m)
+    publication.publish(sec, c)

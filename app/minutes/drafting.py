@@ -1,0 +1,266 @@
+"""Draft minutes from the session record: the stored room events of a consultation (presence,
+agenda changes, floor, document versions, amendment decisions, closed motions) plus its
+agenda and participants. Pure reading: nothing here writes."""
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import has_request_context
+from flask_babel import gettext
+from sqlalchemy import select
+
+from app.consultations.models import Consultation
+from app.core.realtime import RoomEvent
+from app.extensions import db
+from app.minutes.statements import marker
+
+CONSTITUENCY_ORDER = ("government", "employers", "workers", "stakeholder", "observer", "secretariat")
+
+
+def _(text: str, **values) -> str:
+    """gettext in a request (the secretariat's language); plain English elsewhere (CLI, jobs)."""
+    if has_request_context():
+        return gettext(text, **values)
+    return text % values if values else text
+
+
+READ_TYPES = ("presence.joined", "agenda.changed", "floor.given", "document.version", "amendment.decided",
+              "motion.closed", "session.status")
+
+
+def constituency_label(key: str | None) -> str:
+    return {"government": _("Government"), "employers": _("Employers"), "workers": _("Workers"),
+            "stakeholder": _("Stakeholders"), "observer": _("Observers"),
+            "secretariat": _("Secretariat")}.get(key or "", key or _("Other"))
+
+
+def outcome_label(outcome: str | None) -> str:
+    return {"carried": _("Carried"), "not_carried": _("Not carried"),
+            "void_no_quorum": _("Void (no quorum)")}.get(outcome or "", outcome or _("No result"))
+
+
+@dataclass
+class Person:
+    user_id: int
+    name: str
+    constituency: str | None
+    organisation: str
+    role: str
+
+
+@dataclass
+class ItemRecord:
+    item_id: int | None
+    title: str
+    position: int
+    statements: list[dict] = field(default_factory=list)
+    motions: list[dict] = field(default_factory=list)
+    documents: list[int] = field(default_factory=list)
+
+
+@dataclass
+class SessionRecord:
+    attended: dict[int, Person] = field(default_factory=dict)
+    absent: list[Person] = field(default_factory=list)
+    items: list[ItemRecord] = field(default_factory=list)
+    documents: dict[int, dict] = field(default_factory=dict)
+    motions: list[dict] = field(default_factory=list)
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+    last_seq: int = 0
+
+
+def _events(consultation_id: int) -> list[RoomEvent]:
+    stmt = (select(RoomEvent).where(RoomEvent.consultation_id == consultation_id, RoomEvent.type.in_(READ_TYPES))
+            .order_by(RoomEvent.seq))
+    return list(db.session.scalars(stmt))
+
+
+def session_record(c: Consultation) -> SessionRecord:
+    """Replay the consultation's events into who attended, who spoke under which agenda item,
+    which documents and motions were handled."""
+    rec = SessionRecord()
+    members = {p.user_id: p for p in c.participants}
+    items = {i.id: ItemRecord(i.id, i.title, i.position) for i in c.agenda}
+    outside = ItemRecord(None, _("Outside the agenda"), 10**6)
+    current: int | None = None
+
+    def bucket(item_id, title=None) -> ItemRecord:
+        if item_id is None:
+            return outside
+        if item_id not in items:  # an item since removed: keep what the event said
+            items[item_id] = ItemRecord(item_id, title or _("Agenda item %(id)s", id=item_id), 10**5 + item_id)
+        return items[item_id]
+
+    def person(uid: int, data: dict) -> Person:
+        p = members.get(uid)
+        org = (data.get("organisation") or {}).get("name") if isinstance(data.get("organisation"), dict) else None
+        return Person(uid, data.get("name") or (p.user.name if p else _("Participant %(id)s", id=uid)),
+                      data.get("constituency") or (p.constituency if p else None),
+                      org or (p.organisation.name if p else ""),
+                      data.get("role") or (p.role if p else ""))
+
+    for ev in _events(c.id):
+        d = ev.data or {}
+        rec.first_at = rec.first_at or ev.at
+        rec.last_at = ev.at
+        rec.last_seq = ev.seq
+        if ev.type == "presence.joined" and isinstance(d.get("user_id"), int):
+            rec.attended.setdefault(d["user_id"], person(d["user_id"], d))
+        elif ev.type == "agenda.changed":
+            current = d.get("agenda_item_id")
+            if current is not None:
+                bucket(current, d.get("title"))
+        elif ev.type == "floor.given" and isinstance(d.get("user_id"), int):
+            speaker = rec.attended.setdefault(d["user_id"], person(d["user_id"], d))
+            item = bucket(d.get("agenda_item_id") or current)
+            item.statements.append({"seq": ev.seq, "user_id": d["user_id"], "name": d.get("name") or speaker.name,
+                                    "constituency": d.get("constituency") or speaker.constituency,
+                                    "organisation": speaker.organisation, "at": ev.at})
+        elif ev.type == "document.version" and d.get("document_id") is not None:
+            doc = rec.documents.setdefault(d["document_id"], {"title": d.get("title") or "", "versions": [],
+                                                              "amendments": []})
+            doc["title"] = d.get("title") or doc["title"]
+            doc["versions"].append({"number": d.get("number"), "note": d.get("note") or "", "at": ev.at})
+            item = bucket(current)
+            if d["document_id"] not in item.documents:
+                item.documents.append(d["document_id"])
+        elif ev.type == "amendment.decided" and d.get("document_id") is not None:
+            doc = rec.documents.setdefault(d["document_id"], {"title": d.get("title") or "", "versions": [],
+                                                              "amendments": []})
+            doc["amendments"].append(d)
+        elif ev.type == "motion.closed":
+            motion = dict(d, item_id=current)
+            rec.motions.append(motion)
+            bucket(current).motions.append(motion)
+    rec.items = sorted(items.values(), key=lambda i: i.position)
+    if outside.statements or outside.motions or outside.documents:
+        rec.items.append(outside)
+    rec.absent = [Person(p.user_id, p.user.name, p.constituency, p.organisation.name, p.role)
+                  for p in c.participants if p.user_id not in rec.attended and p.credentials != "rejected"]
+    return rec
+
+
+# --- writing the Markdown ------------------------------------------------------------------------
+
+def _when(dt: datetime | None) -> str:
+    return dt.strftime("%d %B %Y, %H:%M UTC") if dt else _("not recorded")
+
+
+def _scope(c: Consultation) -> str:
+    if c.level == "national":
+        return _("National (%(country)s)", country=c.country or "")
+    if c.level == "rec":
+        return _("Regional Economic Community (%(rec)s)", rec=c.rec or "")
+    return _("Continental (African Union)")
+
+
+def _people_by_group(people) -> list[str]:
+    lines = []
+    groups: dict[str, dict[str, list[Person]]] = {}
+    for p in people:
+        groups.setdefault(p.constituency or "", {}).setdefault(p.organisation or _("No organisation"), []).append(p)
+    order = list(CONSTITUENCY_ORDER) + sorted(k for k in groups if k not in CONSTITUENCY_ORDER)
+    for key in order:
+        if key not in groups:
+            continue
+        lines.append(f"**{constituency_label(key)}**")
+        lines.append("")
+        for org in sorted(groups[key]):
+            names = ", ".join(f"{p.name}" + (f" ({p.role})" if p.role else "") for p in
+                              sorted(groups[key][org], key=lambda p: p.name))
+            lines.append(f"- {org}: {names}")
+        lines.append("")
+    return lines
+
+
+def _counts(mapping) -> str:
+    if isinstance(mapping, dict):
+        return ", ".join(f"{k}: {v}" for k, v in mapping.items()) or "–"
+    return str(mapping) if mapping is not None else "–"
+
+
+def motion_lines(m: dict) -> list[str]:
+    result = m.get("result") or {}
+    lines = [f"- **{m.get('question') or _('Motion')}** — {outcome_label(result.get('outcome'))}"
+             + (f". {result['reason']}" if result.get("reason") else "")]
+    if result.get("tallies"):
+        lines.append(f"    - {_('Votes')}: {_counts(result['tallies'])}")
+    by_c = result.get("by_constituency") or {}
+    for key in CONSTITUENCY_ORDER:
+        if key in by_c:
+            lines.append(f"    - {constituency_label(key)}: {_counts(by_c[key])}")
+    if result.get("turnout") is not None:
+        lines.append(f"    - {_('Turnout')}: {_counts(result['turnout'])}")
+    if result.get("quorum_met") is not None:
+        lines.append(f"    - {_('Quorum met') if result['quorum_met'] else _('Quorum not met')}")
+    return lines
+
+
+def draft_body(c: Consultation, rec: SessionRecord) -> str:
+    """The Markdown of draft minutes. Statement paragraphs carry markers (see statements.py)."""
+    out = [f"# {_('Minutes')}: {c.title}", ""]
+    themes = ", ".join(t.name for t in c.themes) or "–"
+    start, end = c.starts_at or rec.first_at, c.ends_at or rec.last_at
+    until = ""
+    if end and start and end.date() == start.date():
+        until = f" – {end.strftime('%H:%M UTC')}"
+    elif end:
+        until = f" – {_when(end)}"
+    out += [f"- **{_('Level and scope')}:** {_scope(c)}",
+            f"- **{_('Session')}:** {_when(start)}{until}",
+            f"- **{_('Policy themes')}:** {themes}",
+            f"- **{_('Record')}:** {_('drafted from %(n)s recorded events of the session', n=rec.last_seq)}", ""]
+    out += [f"## 1. {_('Attendance')}", ""]
+    out += _people_by_group(rec.attended.values()) or [f"_{_('No attendance was recorded.')}_", ""]
+    if rec.absent:
+        out += [f"### {_('Absent or excused')}", ""]
+        out += _people_by_group(rec.absent)
+    out += [f"## 2. {_('Agenda')}", ""]
+    agenda = [i for i in rec.items if i.item_id is not None]
+    out += [f"{n}. {i.title}" for n, i in enumerate(agenda, start=1)] or [f"_{_('No agenda.')}_"]
+    out += ["", f"## 3. {_('Proceedings')}", ""]
+    for n, item in enumerate(rec.items, start=1):
+        out += [f"### 3.{n} {item.title}", "", f"_{_('Summary of the discussion: to be completed by the secretariat.')}_", ""]
+        if item.statements:
+            out += [f"**{_('Took the floor')}:**", ""]
+            for s in item.statements:
+                who = f"**{s['name']}** ({s['organisation'] + ', ' if s['organisation'] else ''}"
+                who += f"{constituency_label(s['constituency']).lower()})"
+                out += [marker(f"st-{s['seq']}", s["user_id"]) + who + ": "
+                        + _("[summary of the statement]"), ""]
+        if item.documents:
+            titles = ", ".join(rec.documents[d]["title"] for d in item.documents if d in rec.documents)
+            out += [f"{_('Documents considered')}: {titles}", ""]
+        if item.motions:
+            out += [f"**{_('Decisions')}:**", ""]
+            for m in item.motions:
+                outcome = outcome_label((m.get("result") or {}).get("outcome"))
+                out.append(f"- {m.get('question') or _('Motion')} — {outcome} ({_('see section 5')})")
+            out.append("")
+    out += [f"## 4. {_('Documents discussed')}", ""]
+    if rec.documents:
+        for doc in rec.documents.values():
+            versions = "; ".join(f"{_('version')} {v['number']}" + (f" ({v['note']})" if v["note"] else "")
+                                 for v in doc["versions"]) or _("no new version during the session")
+            out.append(f"- **{doc['title']}** — {versions}")
+            for a in doc["amendments"]:
+                decision = _("accepted") if a.get("decision") == "accepted" else _("rejected")
+                line = f"    - {_('Amendment')} {a.get('amendment_id')}: {decision}"
+                if a.get("version_number"):
+                    line += f", {_('giving version')} {a['version_number']}"
+                if a.get("reason"):
+                    line += f" — {a['reason']}"
+                out.append(line)
+        out.append("")
+    else:
+        out += [f"_{_('No document version was recorded.')}_", ""]
+    out += [f"## 5. {_('Decisions')}", ""]
+    if rec.motions:
+        for m in rec.motions:
+            out += motion_lines(m)
+        out.append("")
+    else:
+        out += [f"_{_('No motion was put to the vote.')}_", ""]
+    out += [f"## 6. {_('Summary of the discussion')}", "",
+            f"_{_('To be completed by the secretariat.')}_", ""]
+    return "\n".join(out)

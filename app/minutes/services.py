@@ -1,0 +1,263 @@
+"""Minutes: drafting from the session record, editing while draft, circulation with a correction
+deadline, corrections to one's own statements, adoption, and corrigenda.
+
+Who: the secretariat drafts, edits, circulates, decides corrections and adopts. Participants
+read minutes once circulated (drafts are the secretariat's working copy) and correct the
+passages reporting their own statements until the deadline. Adopted minutes never change.
+"""
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from app.consultations import services as consultations
+from app.consultations.models import Consultation
+from app.core.db import isoformat, utcnow
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.realtime import record_event
+from app.extensions import db
+from app.minutes import statements
+from app.minutes.drafting import _, draft_body, session_record
+from app.minutes.models import Correction, Minutes
+from app.search.services import index_entry
+
+DEFAULT_CORRECTION_DAYS = 14
+MAX_BODY = 200_000
+DRAFTABLE = ("live", "closed", "archived")
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+def can_read(actor, m: Minutes) -> bool:
+    c = db.session.get(Consultation, m.consultation_id)
+    if c is None or not consultations.can_view(actor, c):
+        return False
+    return m.status != "draft" or consultations.can_manage(actor, c)
+
+
+def get_minutes(actor, minutes_id) -> Minutes:
+    """The minutes if the actor may read them; NotFound for missing and hidden alike."""
+    m = db.session.get(Minutes, minutes_id) if isinstance(minutes_id, int) and not isinstance(minutes_id, bool) else None
+    if m is None or not can_read(actor, m):
+        raise NotFound("No such minutes.")
+    return m
+
+
+def minutes_of(actor, c: Consultation) -> list[Minutes]:
+    """The consultation's minutes and corrigenda the actor may read, oldest first."""
+    stmt = select(Minutes).where(Minutes.consultation_id == c.id).order_by(Minutes.id)
+    if not consultations.can_manage(actor, c):
+        stmt = stmt.where(Minutes.status != "draft")
+    return list(db.session.scalars(stmt))
+
+
+def original_of(c: Consultation) -> Minutes | None:
+    return db.session.scalar(select(Minutes).where(Minutes.consultation_id == c.id,
+                                                   Minutes.corrigendum_of_id.is_(None)))
+
+
+def _require_manage(actor, m: Minutes) -> Consultation:
+    c = db.session.get(Consultation, m.consultation_id)
+    if not consultations.can_manage(actor, c):
+        raise Forbidden("Only the secretariat may do this to the minutes.")
+    return c
+
+
+# --- the lifecycle ---------------------------------------------------------------------------
+
+def draft_minutes(actor, c: Consultation, replace: bool = False) -> Minutes:
+    """Secretariat only (403): write draft minutes from the stored session events. Once the
+    session has started (409 before). One set of minutes per consultation (409 if it exists);
+    replace=True redrafts an existing draft, losing its edits."""
+    consultations.require_manage(actor, c)
+    if c.status not in DRAFTABLE:
+        raise Conflict("Minutes can be drafted once the session has started.")
+    existing = original_of(c)
+    if existing is not None and not (replace and existing.status == "draft"):
+        raise Conflict("This consultation has minutes already." if not replace else
+                       "Only draft minutes can be redrafted.")
+    rec = session_record(c)
+    body = draft_body(c, rec)
+    m = existing or Minutes(consultation_id=c.id, created_by_id=actor.id)
+    m.title = (_("Minutes: %(title)s", title=c.title))[:300]
+    m.body = body
+    m.language = actor.language or "en"
+    m.drafted_through_seq = rec.last_seq
+    if existing is None:
+        db.session.add(m)
+    db.session.flush()
+    return m
+
+
+def update_minutes(actor, m: Minutes, body: str) -> Minutes:
+    """Secretariat only (403), while draft (409)."""
+    _require_manage(actor, m)
+    m.require_status("draft", action="be edited")
+    if len(body) > MAX_BODY:
+        raise Invalid(f"The minutes are longer than {MAX_BODY} characters.", {"body": "too long"})
+    m.body = body
+    db.session.flush()
+    return m
+
+
+def circulate(actor, m: Minutes, deadline: datetime | None = None) -> Minutes:
+    """Secretariat only (403): send draft minutes (409 otherwise) to the participants, who may
+    correct their own statements until the deadline (default 14 days; 422 if not in the future)."""
+    _require_manage(actor, m)
+    m.require_status("draft", action="be circulated")
+    now = utcnow()
+    deadline = deadline or now + timedelta(days=DEFAULT_CORRECTION_DAYS)
+    if deadline <= now:
+        raise Invalid("The correction deadline must be in the future.", {"deadline": "in the past"})
+    m.circulate(deadline)
+    _announce(actor, m)
+    reindex(m)
+    return m
+
+
+def adopt(actor, m: Minutes) -> Minutes:
+    """Secretariat only (403): adopt circulated minutes (409 otherwise), subject to the
+    corrections received; every correction must have been decided first (409)."""
+    _require_manage(actor, m)
+    m.require_status("circulated", action="be adopted")
+    pending = db.session.scalar(select(func.count(Correction.id)).where(
+        Correction.minutes_id == m.id, Correction.status == "pending"))
+    if pending:
+        raise Conflict(f"Decide the {pending} pending correction(s) before adopting the minutes.")
+    m.adopt(actor)
+    _announce(actor, m)
+    reindex(m)
+    return m
+
+
+def create_corrigendum(actor, m: Minutes, body: str | None = None) -> Minutes:
+    """Secretariat only (403): a later correction to adopted minutes (409 otherwise) is a new
+    minutes record, drafted, circulated and adopted on its own, linked from the original."""
+    c = _require_manage(actor, m)
+    m.require_status("adopted", action="receive a corrigendum before adoption")
+    original = m.corrigendum_of or m
+    n = len(original.corrigenda) + 1
+    adopted = original.adopted_at.strftime("%d %B %Y") if original.adopted_at else ""
+    default = "\n".join([f"# {_('Corrigendum')} {n}: {original.title}", "",
+                         _("The minutes adopted on %(date)s are corrected as follows.", date=adopted), "",
+                         f"- {_('Section')} …: {_('for')} “…” {_('read')} “…”", ""])
+    if body is not None and len(body) > MAX_BODY:
+        raise Invalid(f"The minutes are longer than {MAX_BODY} characters.", {"body": "too long"})
+    corr = Minutes(consultation_id=c.id, corrigendum_of_id=original.id, created_by_id=actor.id,
+                   title=f"{_('Corrigendum')} {n}: {original.title}"[:300], body=body or default,
+                   language=original.language)
+    db.session.add(corr)
+    db.session.flush()
+    return corr
+
+
+def _announce(actor, m: Minutes) -> None:
+    record_event(m.consultation_id, "minutes.status", actor,
+                 {"minutes_id": m.id, "status": m.status, "deadline": isoformat(m.correction_deadline)})
+
+
+def reindex(m: Minutes) -> None:
+    """Circulated and adopted minutes are searchable; adopted ones may go public."""
+    if m.status == "draft":
+        return
+    index_entry("minutes", m.id, m.consultation_id, m.title, statements.strip_markers(m.body),
+                m.language, publishable=m.is_adopted)
+
+
+# --- corrections -----------------------------------------------------------------------------
+
+def _resolve_anchor(m: Minutes, actor, anchor: str) -> str:
+    """The statement a correction targets. An anchor `st-N` names it; anything else is a quoted
+    passage looked up in the statements. Only the speaker's own statements (403)."""
+    if statements.ANCHOR.match(anchor):
+        s = statements.find(m.body, anchor)
+        if s is None:
+            raise Invalid("The minutes have no statement with this anchor.", {"anchor": "unknown anchor"})
+    else:
+        if len(anchor.split()) < 2:
+            raise Invalid("Quote at least two words of the passage.", {"anchor": "quote too short"})
+        s = statements.locate_quote(m.body, anchor, actor.id) or statements.locate_quote(m.body, anchor)
+        if s is None:
+            raise Invalid("The quoted passage is not in any statement of the minutes.", {"anchor": "not found"})
+    if s.user_id != actor.id:
+        raise Forbidden("You may only correct passages reporting your own statements.")
+    return s.anchor
+
+
+def submit_correction(actor, m: Minutes, anchor: str, text: str) -> Correction:
+    """A participant (403 otherwise) proposes new wording for a passage reporting their own
+    statement (403 for anyone else's), while the minutes are circulated (409) and before the
+    deadline (409)."""
+    c = db.session.get(Consultation, m.consultation_id)
+    if consultations.participant_of(actor, c) is None:
+        raise Forbidden("Only participants may submit corrections.")
+    m.require_status("circulated", action="take corrections")
+    if m.deadline_passed():
+        raise Conflict("The deadline for corrections has passed.")
+    statement = _resolve_anchor(m, actor, anchor)
+    corr = Correction(minutes_id=m.id, anchor=anchor, statement=statement, text=text, author_id=actor.id)
+    db.session.add(corr)
+    db.session.flush()
+    return corr
+
+
+def list_corrections(actor, m: Minutes) -> list[Correction]:
+    """The secretariat sees every correction; a participant their own."""
+    stmt = select(Correction).where(Correction.minutes_id == m.id).order_by(Correction.id)
+    c = db.session.get(Consultation, m.consultation_id)
+    if not consultations.can_manage(actor, c):
+        stmt = stmt.where(Correction.author_id == actor.id)
+    return list(db.session.scalars(stmt))
+
+
+def get_correction(actor, correction_id) -> Correction:
+    corr = db.session.get(Correction, correction_id) if isinstance(correction_id, int) else None
+    if corr is None:
+        raise NotFound("No such correction.")
+    m = get_minutes(actor, corr.minutes_id)
+    c = db.session.get(Consultation, m.consultation_id)
+    if not consultations.can_manage(actor, c) and corr.author_id != actor.id:
+        raise NotFound("No such correction.")
+    return corr
+
+
+def decide_correction(actor, corr: Correction, accept: bool, reason: str = "") -> Correction:
+    """Secretariat only (403): accept (the passage is rewritten in the minutes) or reject a
+    pending correction (409 if decided), while the minutes are circulated (409). A passage that
+    is no longer in the minutes cannot be accepted (409): reject it with a reason."""
+    m = corr.minutes
+    _require_manage(actor, m)
+    m.require_status("circulated", action="take corrections")
+    if corr.status != "pending":
+        raise Conflict("This correction has been decided already.")
+    if accept:
+        quote = None if statements.ANCHOR.match(corr.anchor) else corr.anchor
+        body = statements.replace_statement(m.body, corr.statement, corr.text, quote)
+        if body is None:
+            raise Conflict("The passage is no longer in the minutes; reject the correction with a reason.")
+        m.body = body
+    corr.status = "accepted" if accept else "rejected"
+    corr.reason = reason or ""
+    corr.decided_at = utcnow()
+    corr.decided_by_id = actor.id
+    db.session.flush()
+    reindex(m)
+    return corr
+
+
+# --- shapes ----------------------------------------------------------------------------------
+
+def serialize(m: Minutes, viewer=None) -> dict:
+    return {
+        "id": m.id, "consultation_id": m.consultation_id, "title": m.title, "status": m.status,
+        "body": m.body, "html": str(statements.to_html(m.body, viewer.id if viewer else None)),
+        "language": m.language,
+        "correction_deadline": isoformat(m.correction_deadline),
+        "corrections_open": m.status == "circulated" and not m.deadline_passed(),
+        "circulated_at": isoformat(m.circulated_at), "adopted_at": isoformat(m.adopted_at),
+        "adopted_by": {"id": m.adopted_by.id, "name": m.adopted_by.name} if m.adopted_by else None,
+        "corrigendum_of_id": m.corrigendum_of_id,
+        "corrigenda": [{"id": x.id, "status": x.status} for x in m.corrigenda
+                       if viewer is None or x.status != "draft" or viewer.is_secretariat],
+        "statements": [{"anchor": s.anchor, "user_id": s.user_id} for s in statements.statements(m.body)],
+        "created_at": isoformat(m.created_at), "updated_at": isoformat(m.updated_at),
+    }

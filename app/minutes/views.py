@@ -1,0 +1,246 @@
+"""Pages: minutes (read, edit with preview, circulate, correct, adopt, export), the archive,
+and the public transparency pages readable without signing in."""
+from datetime import UTC, datetime, time
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from app.consultations import services as consultations
+from app.core.errors import DomainError, Invalid
+from app.extensions import db
+from app.minutes import archive as archive_service
+from app.minutes import publication, services, statements
+from app.minutes.api import download
+from app.search.views import filters_from_args
+
+bp = Blueprint("minutes", __name__)
+
+
+def _cursor() -> int | None:
+    value = request.args.get("cursor", "")
+    return int(value) if value.isdigit() else None
+
+
+def _next_url(endpoint: str, nxt) -> str | None:
+    if nxt is None:
+        return None
+    query = {k: v for k, v in request.args.items() if k != "cursor" and v}
+    return url_for(endpoint, cursor=nxt, **query)
+
+
+def _after(action, success: str, target: str):
+    """Run one service call, commit, flash; refusals other than 403/404 come back as a message."""
+    try:
+        action()
+        db.session.commit()
+        flash(success, "success")
+    except DomainError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            raise
+        flash(err.message, "error")
+    return redirect(target)
+
+
+# --- minutes ---------------------------------------------------------------------------------
+
+@bp.get("/minutes/<int:minutes_id>")
+@login_required
+def show(minutes_id: int):
+    m = services.get_minutes(current_user, minutes_id)
+    c = consultations.get_visible(current_user, m.consultation_id)
+    manage = consultations.can_manage(current_user, c)
+    me = consultations.participant_of(current_user, c)
+    own = [s for s in statements.statements(m.body) if s.user_id == current_user.id]
+    can_correct = me is not None and m.status == "circulated" and not m.deadline_passed()
+    return render_template("minutes/show.html", m=m, c=c, manage=manage, own=own, can_correct=can_correct,
+                           body_html=statements.to_html(m.body, current_user.id),
+                           corrections=services.list_corrections(current_user, m),
+                           publication=publication.publication_of(c.id))
+
+
+@bp.route("/minutes/<int:minutes_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(minutes_id: int):
+    m = services.get_minutes(current_user, minutes_id)
+    c = consultations.get_visible(current_user, m.consultation_id)
+    consultations.require_manage(current_user, c)
+    body = m.body
+    preview, error = None, None
+    if request.method == "POST":
+        body = (request.form.get("body") or "").replace("\r\n", "\n")
+        if request.form.get("action") == "preview":
+            preview = statements.to_html(body)
+        else:
+            try:
+                services.update_minutes(current_user, m, body)
+                db.session.commit()
+                flash(_("Minutes saved."), "success")
+                return redirect(url_for("minutes.show", minutes_id=m.id))
+            except DomainError as err:
+                db.session.rollback()
+                if err.status in (403, 404):
+                    raise
+                error = err.message
+    status = 409 if error and m.status != "draft" else (422 if error else 200)
+    return render_template("minutes/edit.html", m=m, c=c, body=body, preview=preview, error=error), status
+
+
+@bp.post("/minutes/<int:minutes_id>/preview")
+@login_required
+def preview(minutes_id: int):
+    """The live preview of the editor (static/js/minutes.js): the same rendering as the page."""
+    m = services.get_minutes(current_user, minutes_id)
+    c = consultations.get_visible(current_user, m.consultation_id)
+    consultations.require_manage(current_user, c)
+    body = request.form.get("body") or (request.get_json(silent=True) or {}).get("body") or ""
+    if not isinstance(body, str) or len(body) > services.MAX_BODY:
+        raise Invalid("The minutes are too long.", {"body": "too long"})
+    return jsonify({"html": str(statements.to_html(body))})
+
+
+@bp.post("/consultations/<int:consultation_id>/minutes")
+@login_required
+def draft(consultation_id: int):
+    c = consultations.get_visible(current_user, consultation_id)
+    replace = request.form.get("replace") == "1"
+    try:
+        m = services.draft_minutes(current_user, c, replace=replace)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            raise
+        flash(err.message, "error")
+        return redirect(url_for("consultations.detail", consultation_id=c.id))
+    flash(_("Draft minutes written from the session record."), "success")
+    return redirect(url_for("minutes.edit", minutes_id=m.id))
+
+
+def _deadline_from_form() -> datetime | None:
+    raw = (request.form.get("deadline") or "").strip()
+    if not raw:
+        return None
+    try:
+        return datetime.combine(datetime.strptime(raw, "%Y-%m-%d").date(), time(23, 59), tzinfo=UTC)
+    except ValueError:
+        raise Invalid(_("The deadline must be a date."), {"deadline": "not a date"}) from None
+
+
+@bp.post("/minutes/<int:minutes_id>/circulate")
+@login_required
+def circulate(minutes_id: int):
+    m = services.get_minutes(current_user, minutes_id)
+    return _after(lambda: services.circulate(current_user, m, _deadline_from_form()),
+                  _("Minutes circulated for corrections."), url_for("minutes.show", minutes_id=m.id))
+
+
+@bp.post("/minutes/<int:minutes_id>/adopt")
+@login_required
+def adopt(minutes_id: int):
+    m = services.get_minutes(current_user, minutes_id)
+    return _after(lambda: services.adopt(current_user, m), _("Minutes adopted."),
+                  url_for("minutes.show", minutes_id=m.id))
+
+
+@bp.post("/minutes/<int:minutes_id>/corrigenda")
+@login_required
+def corrigendum(minutes_id: int):
+    m = services.get_minutes(current_user, minutes_id)
+    try:
+        corr = services.create_corrigendum(current_user, m)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            raise
+        flash(err.message, "error")
+        return redirect(url_for("minutes.show", minutes_id=m.id))
+    return redirect(url_for("minutes.edit", minutes_id=corr.id))
+
+
+@bp.post("/minutes/<int:minutes_id>/corrections")
+@login_required
+def submit_correction(minutes_id: int):
+    m = services.get_minutes(current_user, minutes_id)
+    anchor = (request.form.get("anchor") or "").strip()[:1000]
+    text = (request.form.get("text") or "").strip()[:5000]
+
+    def act():
+        if not anchor or not text:
+            raise Invalid(_("Choose a passage and write the corrected wording."), {"text": "required"})
+        services.submit_correction(current_user, m, anchor, text)
+    return _after(act, _("Correction sent to the secretariat."), url_for("minutes.show", minutes_id=m.id))
+
+
+@bp.post("/corrections/<int:correction_id>/decide")
+@login_required
+def decide_correction(correction_id: int):
+    corr = services.get_correction(current_user, correction_id)
+    accept = request.form.get("decision") == "accept"
+    reason = (request.form.get("reason") or "").strip()[:2000]
+    return _after(lambda: services.decide_correction(current_user, corr, accept, reason),
+                  _("Correction accepted.") if accept else _("Correction rejected."),
+                  url_for("minutes.show", minutes_id=corr.minutes_id))
+
+
+@bp.get("/minutes/<int:minutes_id>/export.<fmt>")
+@login_required
+def export(minutes_id: int, fmt: str):
+    return download(services.get_minutes(current_user, minutes_id), fmt)
+
+
+# --- archive and publication ---------------------------------------------------------------------
+
+@bp.get("/archive")
+@login_required
+def archive():
+    rows, nxt = archive_service.archive(current_user, filters_from_args(request.args), after=_cursor())
+    return render_template("archive/index.html", rows=rows, next_url=_next_url("minutes.archive", nxt),
+                           args=request.args, themes=consultations.list_themes())
+
+
+@bp.post("/consultations/<int:consultation_id>/publication")
+@login_required
+def publish(consultation_id: int):
+    c = consultations.get_visible(current_user, consultation_id)
+    target = url_for("consultations.detail", consultation_id=c.id)
+    if request.form.get("action") == "unpublish":
+        return _after(lambda: publication.unpublish(current_user, c), _("Taken off the public archive."), target)
+    flags = {key: key in request.form for key in publication.FLAGS}
+    return _after(lambda: publication.publish(current_user, c, flags), _("Published to the public archive."), target)
+
+
+@bp.get("/public/consultations")
+def public_index():
+    rows, nxt = publication.list_public(filters_from_args(request.args), after=_cursor())
+    return render_template("archive/public_index.html", rows=rows, args=request.args,
+                           next_url=_next_url("minutes.public_index", nxt), themes=consultations.list_themes())
+
+
+@bp.get("/public/consultations/<int:consultation_id>")
+def public_detail(consultation_id: int):
+    c, pub = publication.get_public(consultation_id)
+    items = [(m, statements.to_html(m.body)) for m in publication.public_minutes(c, pub)]
+    return render_template("archive/public_detail.html", c=c, pub=pub, items=items,
+                           sections=public_sections(c, pub))
+
+
+@bp.get("/public/minutes/<int:minutes_id>.<fmt>")
+def public_export(minutes_id: int, fmt: str):
+    return download(publication.get_public_minutes(minutes_id), fmt)
+
+
+# Other features add what a publication covers (final documents, positions, results) here:
+# fn(consultation, publication) -> {"title", "template", "context"} or None.
+_public_sections: list = []
+
+
+def register_public_section(fn) -> None:
+    if fn not in _public_sections:
+        _public_sections.append(fn)
+
+
+def public_sections(c, pub) -> list[dict]:
+    return [s for s in (fn(c, pub) for fn in _public_sections) if s]
