@@ -39,7 +39,8 @@ _scripts: list[str] = []
 
 
 def register_nav(fn: Callable) -> None:
-    """fn(user) returns {"url", "label"} or None: a link in every page's header."""
+    """fn(user or None when signed out) returns {"url", "label"}, a list of them, or None:
+    links in every page's header."""
     if fn not in _nav:
         _nav.append(fn)
 
@@ -51,7 +52,14 @@ def register_script(path: str) -> None:
 
 
 def nav_items(user) -> list[dict]:
-    return [item for item in (fn(user) for fn in _nav) if item]
+    out = []
+    for fn in _nav:
+        item = fn(user)
+        if isinstance(item, list):
+            out.extend(item)
+        elif item:
+            out.append(item)
+    return out
 
 
 def page_scripts() -> list[str]:
@@ -63,6 +71,7 @@ def init_app(app) -> None:
     def _feature_context():
         from flask import has_request_context
         from flask_login import current_user
-        if not has_request_context() or not current_user or not current_user.is_authenticated:
-            return {"extra_nav": [], "extra_scripts": []}
-        return {"extra_nav": nav_items(current_user), "extra_scripts": page_scripts()}
+        if not has_request_context():
+            return {}
+        user = current_user if current_user and current_user.is_authenticated else None
+        return {"extra_nav": nav_items(user), "extra_scripts": page_scripts() if user else []}

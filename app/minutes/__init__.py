@@ -21,24 +21,23 @@ def minutes_section(c, user):
                         "publication": publication.publication_of(c.id)}}
 
 
-def _nav():
+def _nav(user):
     from flask import url_for
     from flask_babel import gettext as _
-    from flask_login import current_user
-    if current_user.is_authenticated:
-        return {"extra_nav": [{"url": url_for("minutes.archive"), "label": _("Archive")},
-                              {"url": url_for("search.index"), "label": _("Search")}]}
-    return {"extra_nav": [{"url": url_for("minutes.public_index"), "label": _("Public archive")},
-                          {"url": url_for("search.index"), "label": _("Search")}]}
+    if user is not None:
+        return [{"url": url_for("minutes.archive"), "label": _("Archive")},
+                {"url": url_for("search.index"), "label": _("Search")}]
+    return [{"url": url_for("minutes.public_index"), "label": _("Public archive")},
+            {"url": url_for("search.index"), "label": _("Search")}]
 
 
 def init_app(app) -> None:
-    from app.core.features import register_section
+    from app.core.features import register_nav, register_section
     from app.demo import DEMO_HOOKS
     from app.minutes import demo, views
     if "minutes" not in app.blueprints:
         app.register_blueprint(views.bp)
-    app.context_processor(_nav)
+    register_nav(_nav)
     register_section(minutes_section)
     if demo.seed_minutes not in DEMO_HOOKS:
         DEMO_HOOKS.append(demo.seed_minutes)

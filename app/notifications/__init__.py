@@ -35,6 +35,8 @@ def _mail_log(app) -> None:
 
 def _nav(user) -> dict:
     """The header link with the unread count."""
+    if user is None:
+        return None
     from app.notifications.delivery import unread_count
     n = unread_count(user.id)
     label = _("Notifications (%(n)s unread)", n=n) if n else _("Notifications")
