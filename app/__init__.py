@@ -9,7 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from config import Config, config_dict
 
-from app.core.errors import DomainError, error_body
+from app.core.errors import DomainError, error_body, translate
 from app.extensions import csrf, db, limiter, login_manager, migrate, socketio
 
 log = logging.getLogger(__name__)
@@ -149,6 +149,7 @@ def _wants_json() -> bool:
 
 
 def _error_response(status: int, code: str, message: str, extra: dict | None = None):
+    message = translate(message)
     if _wants_json():
         body = error_body(code, message)
         if extra:

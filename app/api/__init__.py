@@ -52,8 +52,11 @@ def query_args(spec: dict) -> dict:
             try:
                 value = int(value)
             except ValueError:
+                from flask_babel import lazy_gettext
+
                 from app.core.errors import Invalid
-                raise Invalid(f"{name} must be an integer.", {name: "must be an integer"}) from None
+                raise Invalid(lazy_gettext("%(name)s must be an integer.", name=name),
+                              {name: "must be an integer"}) from None
         raw[name] = value
     return parse(raw, spec)
 

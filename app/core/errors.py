@@ -1,14 +1,58 @@
-"""Domain errors raised by services, and their one JSON shape {"error": {"code", "message"}}."""
+"""Domain errors raised by services, and their one JSON shape {"error": {"code", "message"}}.
+
+Messages are written in English and translated when they are read (`err.message`), in the
+language of the request or socket event: pass a literal string (pybabel extracts the first
+argument of every DomainError class, see scripts/i18n.sh) or `lazy_gettext("... %(name)s ...",
+name=...)`. An f-string cannot be translated. The `code` never changes: it is the contract."""
+from flask_babel import gettext, lazy_gettext
+
+
+def N_(message: str) -> str:
+    """Marks a message for extraction only; it is translated where it is shown."""
+    return message
+
+
+# Messages the app-wide handlers (app/__init__.py, app/core/sockets.py) pass as plain strings;
+# listed here so they are extracted, and error_body() translates them.
+HANDLER_MESSAGES = (
+    N_("That conflicts with an existing record."),
+    N_("The form expired or its security token is missing; please try again."),
+    N_("Too many requests; please wait a moment and try again."),
+    N_("The request is too large."),
+    N_("Something went wrong."),
+    N_("Something went wrong; the error was logged."),
+    N_("Sign in or send a valid token."),
+    N_("The payload must be an object."),
+    N_("The method is not allowed for the requested URL."),
+    N_("The requested URL was not found on the server. If you entered the URL manually please "
+       "check your spelling and try again."),
+)
+
+
+def translate(message) -> str:
+    """The message in the current language: a lazy string renders itself, a plain string is
+    looked up as a msgid (and comes back unchanged when the catalogue does not know it)."""
+    if isinstance(message, str):
+        return gettext(message) if message else message
+    return str(message)
 
 
 class DomainError(Exception):
     status = 400
     code = "invalid"
+    default_message = lazy_gettext("The request could not be read.")
 
-    def __init__(self, message: str = "", **details):
-        super().__init__(message or self.__class__.__doc__ or self.code)
-        self.message = message or (self.__class__.__doc__ or self.code).strip()
+    def __init__(self, message="", **details):
+        self._message = message or self.default_message
+        super().__init__(self._message)
         self.details = details
+
+    @property
+    def message(self) -> str:
+        return translate(self._message)
+
+    def __str__(self) -> str:
+        return self.message
 
     def to_dict(self) -> dict:
         body = {"code": self.code, "message": self.message}
@@ -17,65 +61,57 @@ class DomainError(Exception):
 
 
 class BadRequest(DomainError):
-    """The request could not be read."""
-
     status = 400
     code = "invalid"
+    default_message = lazy_gettext("The request could not be read.")
 
 
 class Unauthenticated(DomainError):
-    """Sign in first."""
-
     status = 401
     code = "unauthenticated"
+    default_message = lazy_gettext("Sign in first.")
 
 
 class Forbidden(DomainError):
-    """You may not do that."""
-
     status = 403
     code = "forbidden"
+    default_message = lazy_gettext("You may not do that.")
 
 
 class NotFound(DomainError):
-    """Not found."""
-
     status = 404
     code = "not_found"
+    default_message = lazy_gettext("Not found.")
 
 
 class Conflict(DomainError):
-    """That cannot be done in the current state."""
-
     status = 409
     code = "conflict"
+    default_message = lazy_gettext("That cannot be done in the current state.")
 
 
 class TooLarge(DomainError):
-    """The request is too large."""
-
     status = 413
     code = "too_large"
+    default_message = lazy_gettext("The request is too large.")
 
 
 class Invalid(DomainError):
-    """Some field values are not valid."""
-
     status = 422
     code = "invalid"
+    default_message = lazy_gettext("Some field values are not valid.")
 
-    def __init__(self, message: str = "", fields: dict | None = None):
-        super().__init__(message or "Some field values are not valid.")
+    def __init__(self, message="", fields: dict | None = None):
+        super().__init__(message)
         if fields:
             self.details["fields"] = fields
 
 
 class RateLimited(DomainError):
-    """Too many requests; slow down."""
-
     status = 429
     code = "rate_limited"
+    default_message = lazy_gettext("Too many requests; slow down.")
 
 
-def error_body(code: str, message: str) -> dict:
-    return {"error": {"code": code, "message": message}}
+def error_body(code: str, message) -> dict:
+    return {"error": {"code": code, "message": translate(message)}}

@@ -1,59 +1,192 @@
-"""Language and time-zone selection (Flask-Babel): the account's choice, else the browser's."""
-from flask import request, session
-from flask_babel import Babel
-from flask_login import current_user
+"""Languages and time zones: who sees which language, dates in the viewer's zone, My settings."""
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, available_timezones
+
+from babel.dates import get_timezone_location
+from flask import (Blueprint, flash, g, has_request_context, redirect, render_template, request,
+                   session, url_for)
+from flask_babel import (Babel, format_date, format_datetime, format_decimal, format_time,
+                         get_locale, get_timezone, gettext)
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from wtforms import SelectField
 
 from app.accounts.models import LANGUAGES
 
 babel = Babel()
 RTL = {"ar"}
+# Each language in its own name, for the switcher.
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "pt": "Português", "ar": "العربية"}
+# Dates and numbers follow the CLDR locale; Portuguese is written as in Portugal and the
+# lusophone African states (pt_PT), not as in Brazil (Babel's plain "pt").
+FORMAT_LOCALES = {"pt": "pt_PT"}
+# Arabic's medium date is all digits and slashes, which reads poorly inside right-to-left text;
+# the long form names the month ("23 نوفمبر 2026").
+DATE_FORMATS = {"ar": "long"}
+bp = Blueprint("i18n", __name__)
+
+
+def _viewer():
+    """The signed-in user behind this request, API call (session or bearer token) or socket
+    event, or None."""
+    if not has_request_context():
+        return None
+    sid = getattr(request, "sid", None)
+    if sid is not None:
+        from app.accounts.services import resolve_session
+        from app.core.sockets import connection_session_id
+        ls = resolve_session(connection_session_id(sid))
+        return ls.user if ls is not None else None
+    if request.path.startswith("/api/"):
+        from app.api.auth import current_actor
+        return current_actor()
+    if current_user and getattr(current_user, "is_authenticated", False):
+        return current_user
+    return None
+
+
+def choose_language() -> str:
+    """The account's language; before sign-in the switcher's choice, else Accept-Language."""
+    user = _viewer()
+    if user is not None and user.language in LANGUAGES:
+        return user.language
+    chosen = session.get("lang") if has_request_context() else None
+    if chosen in LANGUAGES:
+        return chosen
+    if has_request_context():
+        return request.accept_languages.best_match(LANGUAGES) or "en"
+    return "en"
 
 
 def select_locale() -> str:
-    if current_user and getattr(current_user, "is_authenticated", False):
-        return current_user.language
-    chosen = session.get("lang")
-    if chosen in LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(LANGUAGES) or "en"
+    lang = choose_language()
+    return FORMAT_LOCALES.get(lang, lang)
 
 
 def select_timezone() -> str:
-    if current_user and getattr(current_user, "is_authenticated", False):
-        return current_user.timezone or "UTC"
-    return "UTC"
+    user = _viewer()
+    tz = getattr(user, "timezone", None) or "UTC"
+    return tz if tz in _zones() else "UTC"
+
+
+def current_language() -> str:
+    """The two-letter code of the language in use (en, fr, pt, ar)."""
+    loc = get_locale()
+    return loc.language if loc is not None else "en"
 
 
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=str(app.root_path + "/translations"))
 
-    app.add_template_filter(when, "when")
-    app.add_template_filter(when_time, "when_time")
+    # Flask-Babel caches the locale and zone on g. g belongs to the app context, which the
+    # test client's requests (and socket events run inside it) may share: start and end each
+    # request, and each socket event (it runs in a request context), without a cached choice.
+    @app.before_request
+    def _fresh_locale():
+        g.pop("_flask_babel", None)
+
+    @app.teardown_request
+    def _forget_locale(_exc=None):
+        g.pop("_flask_babel", None)
+
+    for name, fn in (("when", when), ("when_time", when_time), ("when_date", when_date),
+                     ("number", number)):
+        app.add_template_filter(fn, name)
+    app.register_blueprint(bp)
 
     @app.context_processor
     def _lang():
-        from flask_babel import get_locale
-        loc = str(get_locale() or "en")
-        return {"current_lang": loc, "text_dir": "rtl" if loc in RTL else "ltr", "LANGUAGES": LANGUAGES}
+        lang = current_language()
+        return {"current_lang": lang, "text_dir": "rtl" if lang in RTL else "ltr",
+                "LANGUAGES": LANGUAGES, "LANGUAGE_NAMES": LANGUAGE_NAMES}
 
 
-def _zone_label(dt) -> str:
-    from flask_babel import get_timezone
+def zone_label(dt: datetime) -> str:
+    """The viewer's zone as people read it: "Nairobi, GMT+03:00" (localised), or "UTC"."""
     tz = get_timezone()
-    return str(tz) if str(tz) != "UTC" else "UTC"
+    if str(tz) in ("UTC", "Etc/UTC"):
+        return "UTC"
+    loc = get_locale()
+    city = get_timezone_location(tz, locale=loc, return_city=True)
+    return gettext("%(city)s, %(offset)s", city=city, offset=format_datetime(dt, "ZZZZ"))
 
 
-def when(dt) -> str:
+def when(dt: datetime | None) -> str:
     """A date and time in the viewer's time zone and language, with the zone named."""
     if dt is None:
         return ""
-    from flask_babel import format_datetime
-    return f"{format_datetime(dt, 'medium')} ({_zone_label(dt)})"
+    pattern = get_locale().datetime_formats["medium"]
+    date = format_date(dt, DATE_FORMATS.get(current_language(), "medium"))
+    text = pattern.replace("{1}", date).replace("{0}", format_time(dt, "short"))
+    return gettext("%(datetime)s (%(zone)s)", datetime=text, zone=zone_label(dt))
 
 
-def when_time(dt) -> str:
-    if dt is None:
-        return ""
-    from flask_babel import format_time
-    return format_time(dt, "short")
+def when_time(dt: datetime | None) -> str:
+    """The time of day only, in the viewer's zone (for lists within one day)."""
+    return format_time(dt, "short") if dt is not None else ""
+
+
+def when_date(dt: datetime | None) -> str:
+    return format_date(dt, DATE_FORMATS.get(current_language(), "medium")) if dt is not None else ""
+
+
+def number(value) -> str:
+    return format_decimal(value) if value is not None else ""
+
+
+def _zones() -> frozenset[str]:
+    if not hasattr(_zones, "cache"):
+        _zones.cache = frozenset(available_timezones() | {"UTC"})
+    return _zones.cache
+
+
+def timezone_choices() -> dict:
+    """African zones first (by city), then UTC and the rest of the world, grouped for a select."""
+    now = datetime.now(UTC)
+    loc = get_locale()
+
+    def label(name: str) -> str:
+        offset = format_datetime(now.astimezone(ZoneInfo(name)), "ZZZZ", rebase=False)
+        city = get_timezone_location(name, locale=loc, return_city=True)
+        return f"{city} · {offset} ({name})"
+
+    african = sorted((z for z in _zones() if z.startswith("Africa/")), key=label)
+    rest = sorted(z for z in _zones() if not z.startswith("Africa/") and "/" in z
+                  and not z.startswith(("Etc/", "SystemV/", "US/", "Canada/", "Brazil/", "Chile/",
+                                        "Mexico/")))
+    return {str(_l("Africa")): [(z, label(z)) for z in african],
+            str(_l("Universal time")): [("UTC", "UTC")],
+            str(_l("Other time zones")): [(z, z) for z in rest]}
+
+
+class SettingsForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
+    timezone = SelectField(_l("Time zone"), choices=[])
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    from app.accounts import services
+    from app.core.errors import DomainError
+    from app.extensions import db
+
+    form = SettingsForm(obj=current_user)
+    form.timezone.choices = timezone_choices()
+    if form.validate_on_submit():
+        try:
+            services.set_language(current_user, form.language.data)
+            services.set_timezone(current_user, form.timezone.data)
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            form.timezone.errors.append(err.message)
+        else:
+            session["lang"] = form.language.data
+            g.pop("_flask_babel", None)  # the message below is in the language just chosen
+            flash(gettext("Your settings are saved."), "success")
+            return redirect(url_for("i18n.settings"))
+    return render_template("i18n/settings.html", form=form,
+                           example=when(datetime.now(UTC))), (422 if form.errors else 200)

@@ -13,7 +13,7 @@ from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, disconnect, join_room
 
 from app.accounts.services import resolve_session, resolve_token
-from app.core.errors import BadRequest, DomainError, Unauthenticated
+from app.core.errors import BadRequest, DomainError, Unauthenticated, translate
 from app.core.realtime import user_room
 from app.extensions import db, socketio
 
@@ -31,7 +31,7 @@ def authenticate(auth):
     else:
         ls = resolve_session(session.get("sid"))
     if ls is None:
-        raise ConnectionRefusedError({"code": "unauthenticated", "message": "Sign in or send a valid token."})
+        raise ConnectionRefusedError({"code": "unauthenticated", "message": translate("Sign in or send a valid token.")})
     return ls
 
 
@@ -80,7 +80,7 @@ def socket_handler(event: str, namespace: str | None = None) -> Callable:
             except Exception:
                 db.session.rollback()
                 log.exception("socket event %s failed", event)
-                return {"ok": False, "error": {"code": "internal", "message": "Something went wrong."}}
+                return {"ok": False, "error": {"code": "internal", "message": translate("Something went wrong.")}}
             finally:
                 db.session.remove()
         socketio.on_event(event, handler, namespace=namespace)

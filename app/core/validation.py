@@ -3,6 +3,12 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from babel.lists import format_list
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
+from flask_babel.speaklater import LazyString
+
 from app.core.errors import BadRequest, Invalid
 
 MISSING = object()
@@ -21,9 +27,15 @@ class Field:
     extra: dict = field(default_factory=dict)
 
 
+def _one_of(choices) -> LazyString:
+    """The allowed values as a list in the reader's language ("a, b or c")."""
+    return LazyString(lambda: format_list([str(c) for c in choices], style="or",
+                                          locale=get_locale() or "en"))
+
+
 def check_text(value: str) -> str:
     if "\x00" in value:
-        raise BadRequest("Text may not contain NUL bytes.")
+        raise BadRequest(_l("Text may not contain NUL bytes."))
     return value
 
 
@@ -31,66 +43,68 @@ def _one(name: str, spec: Field, value: Any) -> Any:
     if value is None:
         if spec.nullable:
             return None
-        raise Invalid(f"{name} may not be null.", {name: "may not be null"})
+        raise Invalid(_l("%(name)s may not be null.", name=name), {name: "may not be null"})
     kind = spec.kind
     if kind is str:
         if not isinstance(value, str):
-            raise Invalid(f"{name} must be a string.", {name: "must be a string"})
+            raise Invalid(_l("%(name)s must be a string.", name=name), {name: "must be a string"})
         value = check_text(value)
         if spec.strip:
             value = value.strip()
         if len(value) < max(spec.min_len, 1 if spec.required else 0):
-            raise Invalid(f"{name} may not be empty.", {name: "may not be empty"})
+            raise Invalid(_l("%(name)s may not be empty.", name=name), {name: "may not be empty"})
         if spec.max_len is not None and len(value) > spec.max_len:
-            raise Invalid(f"{name} is longer than {spec.max_len} characters.",
+            raise Invalid(lazy_ngettext("%(name)s is longer than %(num)d character.",
+                                        "%(name)s is longer than %(num)d characters.",
+                                        spec.max_len, name=name),
                           {name: f"at most {spec.max_len} characters"})
         if spec.choices is not None and value not in spec.choices:
-            raise Invalid(f"{name} must be one of: {', '.join(map(str, spec.choices))}.",
+            raise Invalid(_l("%(name)s must be one of: %(choices)s.", name=name, choices=_one_of(spec.choices)),
                           {name: "not an allowed value"})
         return value
     if kind is int:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise Invalid(f"{name} must be an integer.", {name: "must be an integer"})
+            raise Invalid(_l("%(name)s must be an integer.", name=name), {name: "must be an integer"})
         if not (-(2**31) < value < 2**31):
-            raise Invalid(f"{name} is out of range.", {name: "out of range"})
+            raise Invalid(_l("%(name)s is out of range.", name=name), {name: "out of range"})
         return value
     if kind is bool:
         if not isinstance(value, bool):
-            raise Invalid(f"{name} must be true or false.", {name: "must be a boolean"})
+            raise Invalid(_l("%(name)s must be true or false.", name=name), {name: "must be a boolean"})
         return value
     if kind is datetime:
         return parse_datetime(name, value)
     if kind == "str_list":
         if not isinstance(value, list) or len(value) > spec.item_max:
-            raise Invalid(f"{name} must be a list of strings.", {name: "must be a list of strings"})
+            raise Invalid(_l("%(name)s must be a list of strings.", name=name), {name: "must be a list of strings"})
         out = []
         for item in value:
             if not isinstance(item, str):
-                raise Invalid(f"{name} must be a list of strings.", {name: "must be a list of strings"})
+                raise Invalid(_l("%(name)s must be a list of strings.", name=name), {name: "must be a list of strings"})
             item = check_text(item).strip()
             if spec.choices is not None and item not in spec.choices:
-                raise Invalid(f"{name} has a value that is not allowed: {item[:40]}.",
+                raise Invalid(_l("%(name)s has a value that is not allowed: %(value)s.", name=name, value=item[:40]),
                               {name: "not an allowed value"})
             out.append(item)
         return out
     if kind is dict:
         if not isinstance(value, dict):
-            raise Invalid(f"{name} must be an object.", {name: "must be an object"})
+            raise Invalid(_l("%(name)s must be an object.", name=name), {name: "must be an object"})
         return value
     raise TypeError(kind)
 
 
 def parse_datetime(name: str, value: Any) -> datetime:
     if not isinstance(value, str):
-        raise Invalid(f"{name} must be an ISO 8601 date-time.", {name: "must be a date-time"})
+        raise Invalid(_l("%(name)s must be an ISO 8601 date-time.", name=name), {name: "must be a date-time"})
     try:
         parsed = datetime.fromisoformat(check_text(value).strip().replace("Z", "+00:00"))
     except ValueError:
-        raise Invalid(f"{name} must be an ISO 8601 date-time.", {name: "must be a date-time"}) from None
+        raise Invalid(_l("%(name)s must be an ISO 8601 date-time.", name=name), {name: "must be a date-time"}) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     if not (1970 <= parsed.year <= 9000):
-        raise Invalid(f"{name} is out of range.", {name: "out of range"})
+        raise Invalid(_l("%(name)s is out of range.", name=name), {name: "out of range"})
     return parsed.astimezone(UTC)
 
 
@@ -99,15 +113,15 @@ def parse(data: Any, spec: dict[str, Field], partial: bool = False) -> dict:
 
     With partial=True (PATCH), required fields may be absent but not null."""
     if not isinstance(data, dict):
-        raise BadRequest("The request body must be a JSON object.")
+        raise BadRequest(_l("The request body must be a JSON object."))
     out = {}
     for name, fspec in spec.items():
         value = data.get(name, MISSING)
         if value is MISSING:
             if fspec.required and not partial:
-                raise Invalid(f"{name} is required.", {name: "required"})
+                raise Invalid(_l("%(name)s is required.", name=name), {name: "required"})
             continue
         if value is None and fspec.required:
-            raise Invalid(f"{name} may not be null.", {name: "required"})
+            raise Invalid(_l("%(name)s may not be null.", name=name), {name: "required"})
         out[name] = _one(name, fspec, value)
     return out
