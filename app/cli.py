@@ -57,7 +57,11 @@ def _register_checks(app: Flask) -> None:
         from app.extensions import db
         upgrade()
         with db.engine.connect() as conn:
-            ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+            from app.core.db import is_fulltext_artifact
+            ctx = MigrationContext.configure(conn, opts={
+                "compare_type": True,
+                "include_object": lambda obj, name, type_, reflected, compare_to: not is_fulltext_artifact(obj, name, type_),
+            })
             diff = compare_metadata(ctx, db.metadata)
         if diff:
             for d in diff:

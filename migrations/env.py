@@ -51,6 +51,12 @@ def get_metadata():
     return target_db.metadata
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Full-text structures made by raw DDL in the migrations are not models: leave them be."""
+    from app.core.db import is_fulltext_artifact
+    return not is_fulltext_artifact(obj, name, type_)
+
+
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -101,6 +107,7 @@ def run_migrations_online():
         return False
 
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_object", include_object)
     connectable = get_engine()
 
     with connectable.connect() as connection:

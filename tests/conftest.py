@@ -14,6 +14,12 @@ from config import TestConfig
 
 use_fast_hashing()
 
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    from tests.i18n.conftest import compile_if_stale
+    compile_if_stale()
+
 PASSWORD = "correct-horse-battery"
 PG_URL = os.environ.get("BARAZA_DATABASE_URL", "")
 USE_PG = PG_URL.startswith("postgres")

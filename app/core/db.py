@@ -45,3 +45,15 @@ def isoformat(value: datetime | None) -> str | None:
     if value is None:
         return None
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def is_fulltext_artifact(obj, name: str | None, type_: str) -> bool:
+    """The SQLite FTS5 tables and the PostgreSQL tsvector column/index of search, which raw DDL
+    creates (migrations and create_all alike) and no model declares."""
+    if type_ == "table" and name and name.startswith("search_fts"):
+        return True
+    if type_ == "column" and name == "tsv":
+        return True
+    if type_ == "index" and name == "ix_search_entry_tsv":
+        return True
+    return False

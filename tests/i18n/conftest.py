@@ -1,7 +1,6 @@
 """The catalogues are compiled (.mo, not committed) before any i18n test runs."""
 from pathlib import Path
 
-import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -14,9 +13,9 @@ def read_catalogue(lang: str):
         return read_po(f, locale=lang)
 
 
-@pytest.fixture(scope="session", autouse=True)
-def compiled_catalogues():
-    """What `make translations` does, only when a .po is newer than its .mo."""
+def compile_if_stale():
+    """What `make translations` does, only when a .po is newer than its .mo. The top-level
+    conftest calls it before any test, since Flask-Babel caches catalogues per process."""
     for lang in LANGS:
         po = TRANSLATIONS / lang / "LC_MESSAGES" / "messages.po"
         mo = po.with_suffix(".mo")

@@ -2,7 +2,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from notif_support import parts
+from tests.notifications.notif_support import parts
 
 from app.core.realtime import record_event
 from app.extensions import db, socketio

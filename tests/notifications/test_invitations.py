@@ -3,7 +3,7 @@ import re
 from datetime import UTC, datetime
 
 import icalendar
-from notif_support import parts, path_of
+from tests.notifications.notif_support import parts, path_of
 
 from app.extensions import db
 

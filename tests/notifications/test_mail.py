@@ -2,8 +2,8 @@
 import logging
 from datetime import timedelta
 
-from conftest import SMTPServer, free_port
-from notif_support import parts
+from tests.notifications.conftest import SMTPServer, free_port
+from tests.notifications.notif_support import parts
 
 from app.core.db import utcnow
 from app.core.realtime import record_event
