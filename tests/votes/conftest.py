@@ -1,6 +1,7 @@
 """Votes fixtures: a consultation with accepted delegates per constituency, and API helpers."""
 import pytest
 from flask import g
+from sqlalchemy import inspect as sa_inspect
 
 GROUPS = ("government", "employers", "workers")
 
@@ -25,9 +26,10 @@ def api(client, token):
         # previous caller that app.api.auth cached there.
         g.pop("api_actor", None)
         g.pop("api_session_id", None)
-        if user.id not in cache:
-            cache[user.id] = token(user)
-        return client.open("/api/v1" + path, method=method, json=json, headers=cache[user.id], **kw)
+        uid = sa_inspect(user).identity[0]  # works on an instance a socket handler detached
+        if uid not in cache:
+            cache[uid] = token(user)
+        return client.open("/api/v1" + path, method=method, json=json, headers=cache[uid], **kw)
     return call
 
 
