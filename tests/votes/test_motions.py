@@ -232,3 +232,29 @@ def test_audit_rows_exist_for_a_lazily_closed_motion(voting, api, factory, motio
     api("GET", f"/consultations/{c.id}/motions", voters["government"][0])
     closed = db.session.scalar(select(VoteAudit).where(VoteAudit.motion_id == m["id"], VoteAudit.action == "closed"))
     assert closed is not None and closed.actor_id is None and closed.detail["automatic"] is True
+
+
+def test_trailing_progress_catches_up_after_a_burst(app, voting, api, motion):
+    import time
+    c, voters = voting()
+    m = motion(c)
+    app.config.update(VOTES_PROGRESS_INTERVAL=1.5, VOTES_PROGRESS_TRAILING=True)
+    vote(api, voters["government"][0], m["id"], "yes")   # leading event
+    vote(api, voters["workers"][0], m["id"], "no")       # coalesced: a trailing flush is scheduled
+    cid = c.id
+    counts = [e.data["voted"] for e in db.session.scalars(
+        select(RoomEvent).where(RoomEvent.consultation_id == cid, RoomEvent.type == "motion.progress"))]
+    assert counts == [1]
+    db.session.commit()
+    db.session.close()  # release SQLite's write lock for the background task
+    deadline = time.monotonic() + 10
+    latest = None
+    while time.monotonic() < deadline:
+        latest = db.session.scalar(select(RoomEvent).where(RoomEvent.consultation_id == cid,
+                                                           RoomEvent.type == "motion.progress")
+                                   .order_by(RoomEvent.seq.desc()))
+        db.session.close()
+        if latest is not None and latest.data["voted"] == 2:
+            break
+        time.sleep(0.1)
+    assert latest is not None and latest.data["voted"] == 2
