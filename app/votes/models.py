@@ -1,0 +1,148 @@
+"""Motions, ballots and the audit trail of votes.
+
+Who may vote is a *slot*: the participant record of an accredited delegate. A named deputy
+(an adviser of the same organisation) votes in the delegate's slot, so the two can never both
+count: one ballot per slot per motion, enforced by a unique constraint.
+
+Open ballots (roll_call, show_of_hands) keep one `Ballot` row per slot with the choice; a
+change before close overwrites the row (the last counts).
+
+Secret ballots keep who-has-voted apart from what-was-voted:
+
+* `VoterRecord` (motion, slot, who cast it, when) says that someone voted; unique per slot.
+* `SecretChoice` (motion, constituency, choice) says what was voted. It has no voter id, no
+  timestamp and a random 128-bit primary key (no sequence, so ids do not follow the order of
+  voting); on SQLite the table is WITHOUT ROWID, so even the storage order is the random key;
+  on close the motion's rows are rewritten in a shuffled order with fresh keys, so PostgreSQL's
+  heap order no longer follows the voting order either. The constituency is kept because
+  secret ballots publish per-constituency totals when every group has at least 3 voters, and
+  because the constituency_majority and weighted rules need per-group counts.
+* A secret vote cannot be changed. Finding and replacing an earlier secret choice needs a link
+  from the voter to that choice; a receipt keyed by a server secret is such a link for whoever
+  runs the server, and a receipt held only by the voter is lost with a browser and would keep a
+  deputy from replacing a delegate's vote. As with a paper ballot in the box, the first secret
+  ballot of a slot is final (409 on a second one).
+* Not protected: someone who can watch the database live (statement logs, the transaction ids
+  PostgreSQL keeps on each row until the rows are rewritten, the WAL) can pair the two rows
+  written in one transaction. The design protects the published results, the API, exports and
+  copies of the tables taken after close.
+
+Audit rows record every creation, opening, closing and ballot; for a secret ballot only that
+the slot voted, for show_of_hands that the slot voted or changed its vote, and the choice only
+for roll_call, where it is published anyway.
+"""
+import secrets
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.db import utcnow
+from app.extensions import db
+
+BALLOTS = ("roll_call", "show_of_hands", "secret")
+MOTION_STATUSES = ("draft", "open", "closed")
+DEFAULT_OPTIONS = ["yes", "no", "abstain"]
+
+
+def random_key() -> str:
+    return secrets.token_hex(16)
+
+
+class Motion(db.Model):
+    __tablename__ = "motion"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    question: Mapped[str] = mapped_column(Text)
+    options: Mapped[list] = mapped_column(JSON, default=lambda: list(DEFAULT_OPTIONS))
+    ballot: Mapped[str] = mapped_column(String(20))
+    rule: Mapped[str] = mapped_column(String(30))
+    weights: Mapped[dict | None] = mapped_column(JSON)
+    # None, an integer, or the string "half_of_eligible".
+    quorum: Mapped[int | str | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    # A document version the motion is about; kept as a plain id so votes does not depend on documents.
+    document_version_id: Mapped[int | None]
+    opened_at: Mapped[datetime | None]
+    closes_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    result: Mapped[dict | None] = mapped_column(JSON)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    consultation = relationship("Consultation")
+
+    def effective_status(self, now: datetime | None = None) -> str:
+        """Time rule from data: an open motion whose closes_at has passed is closed."""
+        if self.status == "open" and self.closes_at is not None and (now or utcnow()) >= self.closes_at:
+            return "closed"
+        return self.status
+
+    def is_due(self, now: datetime | None = None) -> bool:
+        return self.status == "open" and self.effective_status(now) == "closed"
+
+
+class Ballot(db.Model):
+    """An open (roll_call or show_of_hands) ballot: the slot's current choice."""
+
+    __tablename__ = "ballot"
+    __table_args__ = (UniqueConstraint("motion_id", "slot_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id", ondelete="CASCADE"))
+    slot_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    constituency: Mapped[str] = mapped_column(String(20))
+    choice: Mapped[str] = mapped_column(String(100))
+    cast_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changes: Mapped[int] = mapped_column(default=0)
+
+
+class VoterRecord(db.Model):
+    """Secret ballot: that a slot voted (never what)."""
+
+    __tablename__ = "voter_record"
+    __table_args__ = (UniqueConstraint("motion_id", "slot_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id", ondelete="CASCADE"))
+    slot_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
+    cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    constituency: Mapped[str] = mapped_column(String(20))
+    voted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SecretChoice(db.Model):
+    """Secret ballot: what was voted, with no voter, no time and a random key."""
+
+    __tablename__ = "secret_choice"
+    __table_args__ = (Index("ix_secret_choice_motion", "motion_id"), {"sqlite_with_rowid": False})
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=random_key)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id", ondelete="CASCADE"))
+    constituency: Mapped[str] = mapped_column(String(20))
+    choice: Mapped[str] = mapped_column(String(100))
+
+
+class MotionProgress(db.Model):
+    """When the last motion.progress event of a motion was recorded (coalescing, see events)."""
+
+    __tablename__ = "motion_progress"
+
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id", ondelete="CASCADE"), primary_key=True)
+    last_at: Mapped[datetime | None]
+
+
+class VoteAudit(db.Model):
+    __tablename__ = "vote_audit"
+    __table_args__ = (Index("ix_vote_audit_motion", "motion_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id", ondelete="CASCADE"))
+    action: Mapped[str] = mapped_column(String(30))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    detail: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -1,0 +1,306 @@
+"""Motions: drafting, opening, closing (by hand or at closes_at), ballots and the audit trail.
+
+Concurrency: a ballot holds a shared lock on its motion row (SELECT ... FOR SHARE on
+PostgreSQL; SQLite's single writer does the same) while it checks that the motion is open and
+writes; closing takes an exclusive lock (FOR UPDATE). So ballots run side by side, a close
+waits for the ballots in flight and then freezes exactly what they stored, and a ballot that
+arrives after the close sees it closed (409). One ballot per slot is a unique constraint; the
+write is an INSERT ... ON CONFLICT, so simultaneous double submissions cannot duplicate.
+"""
+import random
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from app.consultations.models import AgendaItem, Consultation
+from app.consultations.services import can_manage, get_visible, require_manage
+from app.core.db import utcnow
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.realtime import record_event
+from app.extensions import db
+from app.votes import progress, rules
+from app.votes.eligibility import slot_for, voting_groups
+from app.votes.models import (BALLOTS, DEFAULT_OPTIONS, Ballot, Motion, SecretChoice, VoteAudit,
+                              VoterRecord)
+from app.votes.results import compute_result
+
+MAX_OPTIONS = 10
+
+
+def audit(m: Motion, action: str, actor=None, slot=None, **detail) -> None:
+    db.session.add(VoteAudit(motion_id=m.id, action=action, actor_id=actor.id if actor else None,
+                             slot_id=slot.id if slot else None, detail=detail))
+
+
+# --- reading ------------------------------------------------------------------------------
+
+def can_see(actor, m: Motion) -> bool:
+    return m.status != "draft" or can_manage(actor, m.consultation)
+
+
+def get_motion(actor, motion_id) -> Motion:
+    """The motion if the actor may see its consultation (drafts: secretariat only); NotFound
+    otherwise. A motion past its closes_at is closed here (the caller commits)."""
+    m = db.session.get(Motion, motion_id) if isinstance(motion_id, int) and not isinstance(motion_id, bool) else None
+    if m is None:
+        raise NotFound("No such motion.")
+    try:
+        get_visible(actor, m.consultation_id)
+    except NotFound:
+        raise NotFound("No such motion.") from None
+    if not can_see(actor, m):
+        raise NotFound("No such motion.")
+    if m.is_due():
+        close_due(m)
+    return m
+
+
+def list_motions(actor, c: Consultation) -> list[Motion]:
+    """The consultation's motions, newest first; drafts only for the secretariat."""
+    stmt = select(Motion).where(Motion.consultation_id == c.id).order_by(Motion.id.desc())
+    if not can_manage(actor, c):
+        stmt = stmt.where(Motion.status != "draft")
+    items = list(db.session.scalars(stmt))
+    for m in items:
+        if m.is_due():
+            close_due(m)
+    return items
+
+
+# --- drafting -----------------------------------------------------------------------------
+
+def _options(raw) -> list[str]:
+    if raw is None:
+        return list(DEFAULT_OPTIONS)
+    opts = [o.strip() for o in raw]
+    if len(opts) < 2 or len(opts) > MAX_OPTIONS or len(set(opts)) != len(opts) or any(
+            not o or len(o) > 100 for o in opts):
+        raise Invalid(f"options must be 2 to {MAX_OPTIONS} different labels of at most 100 characters.",
+                      {"options": "invalid list"})
+    if "yes" not in opts or "no" not in opts:
+        raise Invalid('options must include "yes" and "no" (the votes cast); others are recorded like abstentions.',
+                      {"options": "must include yes and no"})
+    return opts
+
+
+def _weights(raw, c: Consultation) -> dict:
+    groups = voting_groups(c)
+    weights = {g: rules.DEFAULT_WEIGHTS.get(g, 1) for g in groups}
+    for key, value in (raw or {}).items():
+        if key not in groups:
+            raise Invalid(f"weights may only name voting constituencies ({', '.join(groups)}).", {"weights": key})
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value <= 100):
+            raise Invalid("Each weight must be a number above 0 and at most 100.", {"weights": key})
+        weights[key] = value
+    return weights
+
+
+def _quorum(raw):
+    if raw is None or raw == "half_of_eligible":
+        return raw
+    if isinstance(raw, bool) or not isinstance(raw, int) or not (1 <= raw <= 100000):
+        raise Invalid('quorum must be a positive integer or "half_of_eligible".', {"quorum": "invalid"})
+    return raw
+
+
+def _future(when, field: str = "closes_at"):
+    if when is not None and when <= utcnow():
+        raise Invalid(f"{field} must be in the future.", {field: "in the past"})
+    return when
+
+
+def create_motion(actor, c: Consultation, data: dict) -> Motion:
+    """Secretariat drafts a motion: question, options (default yes/no/abstain, must include yes
+    and no), ballot, rule, weights (weighted rule), quorum, closes_at, agenda item, document
+    version. Raises Forbidden, Conflict (archived consultation) or Invalid."""
+    require_manage(actor, c)
+    if c.status == "archived":
+        raise Conflict("An archived consultation takes no new motions.")
+    if data.get("ballot") not in BALLOTS:
+        raise Invalid("ballot must be roll_call, show_of_hands or secret.", {"ballot": "not an allowed value"})
+    if data.get("rule") not in rules.RULES:
+        raise Invalid("Unknown rule.", {"rule": "not an allowed value"})
+    item_id = data.get("agenda_item_id")
+    if item_id is not None:
+        item = db.session.get(AgendaItem, item_id)
+        if item is None or item.consultation_id != c.id:
+            raise Invalid("No such agenda item in this consultation.", {"agenda_item_id": "unknown"})
+    m = Motion(consultation_id=c.id, question=data["question"], options=_options(data.get("options")),
+               ballot=data["ballot"], rule=data["rule"],
+               weights=_weights(data.get("weights"), c) if data["rule"] == "weighted" else None,
+               quorum=_quorum(data.get("quorum")), status="draft", agenda_item_id=item_id,
+               document_version_id=data.get("document_version_id"),
+               closes_at=_future(data.get("closes_at")), created_by_id=actor.id)
+    db.session.add(m)
+    db.session.flush()
+    audit(m, "created", actor, ballot=m.ballot, rule=m.rule)
+    return m
+
+
+def open_motion(actor, m: Motion, closes_at=None) -> Motion:
+    """Secretariat opens a draft motion during the live session, or at any time before the
+    session ends when it has a closing time (an asynchronous vote). Raises Conflict."""
+    c = m.consultation
+    require_manage(actor, c)
+    m = _lock(m, update=True)
+    if m.status != "draft":
+        raise Conflict("This motion is open or closed already.")
+    if closes_at is not None:
+        m.closes_at = _future(closes_at)
+    elif m.closes_at is not None and m.closes_at <= utcnow():
+        raise Conflict("The closing time of this motion has passed; give a new one.")
+    if c.status in ("closed", "archived", "draft") or (c.status != "live" and m.closes_at is None):
+        raise Conflict("Open a motion during the live session, or give it a closing time for an asynchronous vote.")
+    m.status, m.opened_at = "open", utcnow()
+    progress.ensure_row(m)
+    audit(m, "opened", actor, closes_at=m.closes_at.isoformat() if m.closes_at else None)
+    record_event(c.id, "motion.opened", actor, {
+        "motion_id": m.id, "question": m.question, "options": list(m.options), "ballot": m.ballot,
+        "rule": m.rule, "closes_at": m.closes_at.isoformat().replace("+00:00", "Z") if m.closes_at else None})
+    db.session.flush()
+    return m
+
+
+def _lock(m: Motion, update: bool) -> Motion:
+    stmt = select(Motion).where(Motion.id == m.id).with_for_update(read=not update)
+    return db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
+
+
+def _shuffle_secret(m: Motion) -> None:
+    """Rewrite the secret choices in random order with new random keys (see models)."""
+    rows = list(db.session.execute(select(SecretChoice.constituency, SecretChoice.choice)
+                                   .where(SecretChoice.motion_id == m.id)))
+    random.SystemRandom().shuffle(rows)
+    db.session.execute(delete(SecretChoice).where(SecretChoice.motion_id == m.id))
+    db.session.add_all(SecretChoice(motion_id=m.id, constituency=g, choice=ch) for g, ch in rows)
+    db.session.flush()
+
+
+def _freeze(m: Motion, actor=None) -> None:
+    closed_at = m.closes_at if m.is_due() else utcnow()
+    if m.ballot == "secret":
+        _shuffle_secret(m)
+    result = compute_result(m)
+    m.status, m.closed_at, m.result = "closed", closed_at, result
+    audit(m, "closed", actor, outcome=result["outcome"], automatic=actor is None)
+    progress.record_progress(m)
+    record_event(m.consultation_id, "motion.closed", actor, {
+        "motion_id": m.id, "question": m.question,
+        "result": {k: result[k] for k in ("outcome", "reason", "tallies", "by_constituency", "turnout",
+                                          "quorum_met", "voted", "eligible", "votes_cast")}
+        | ({"votes": result["votes"]} if "votes" in result else {})})
+    db.session.flush()
+
+
+def close_motion(actor, m: Motion) -> Motion:
+    """Secretariat closes an open motion; the result is frozen and announced. Raises Conflict
+    for a draft or closed motion (one whose closes_at passed is closed at that time)."""
+    require_manage(actor, m.consultation)
+    m = _lock(m, update=True)
+    if m.status == "draft":
+        raise Conflict("This motion has not been opened.")
+    if m.status == "closed":
+        raise Conflict("This motion is closed already.")
+    _freeze(m, actor if not m.is_due() else None)
+    return m
+
+
+def close_due(m: Motion) -> bool:
+    """Close a motion whose closes_at has passed (idempotent under concurrency)."""
+    m = _lock(m, update=True)
+    if not m.is_due():
+        return False
+    _freeze(m)
+    return True
+
+
+def close_due_motions(now=None) -> int:
+    """Freeze and announce every open motion whose closes_at has passed; returns how many."""
+    now = now or utcnow()
+    due = list(db.session.scalars(select(Motion).where(Motion.status == "open", Motion.closes_at <= now)))
+    return sum(1 for m in due if close_due(m))
+
+
+# --- ballots ------------------------------------------------------------------------------
+
+def _insert(model):
+    return (postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert)(model)
+
+
+def cast_ballot(actor, motion_id, choice) -> dict:
+    """An eligible delegate (or their deputy, in the same slot) votes; before close a new open
+    ballot replaces the slot's earlier one, a secret ballot is final.
+
+    Raises NotFound, Conflict (not open, past closes_at by server time, secret vote already
+    cast), Forbidden (no vote), Invalid (unknown choice)."""
+    m = db.session.get(Motion, motion_id) if isinstance(motion_id, int) and not isinstance(motion_id, bool) else None
+    if m is None:
+        raise NotFound("No such motion.")
+    get_visible(actor, m.consultation_id)
+    if not can_see(actor, m):
+        raise NotFound("No such motion.")
+    m = _lock(m, update=False)
+    now = utcnow()
+    if m.effective_status(now) != "open":
+        raise Conflict("This motion is not open for voting.")
+    slot = slot_for(actor, m.consultation)
+    if not isinstance(choice, str) or choice not in m.options:
+        raise Invalid(f"Choose one of: {', '.join(m.options)}.", {"choice": "not an option"})
+    replaced = False
+    if m.ballot == "secret":
+        stmt = _insert(VoterRecord).values(motion_id=m.id, slot_id=slot.id, cast_by_id=actor.id,
+                                           constituency=slot.constituency, voted_at=now)
+        rid = db.session.execute(stmt.on_conflict_do_nothing(index_elements=["motion_id", "slot_id"])
+                                 .returning(VoterRecord.id)).scalar()
+        if rid is None:
+            raise Conflict("Your vote is recorded already; a secret ballot cannot be changed.")
+        db.session.add(SecretChoice(motion_id=m.id, constituency=slot.constituency, choice=choice))
+        audit(m, "ballot", actor, slot)
+    else:
+        stmt = _insert(Ballot).values(motion_id=m.id, slot_id=slot.id, cast_by_id=actor.id,
+                                      constituency=slot.constituency, choice=choice, cast_at=now, changes=0)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["motion_id", "slot_id"],
+            set_={"choice": stmt.excluded.choice, "cast_by_id": stmt.excluded.cast_by_id,
+                  "cast_at": stmt.excluded.cast_at, "changes": Ballot.changes + 1})
+        changes = db.session.execute(stmt.returning(Ballot.changes)).scalar_one()
+        replaced = changes > 0
+        detail = {"choice": choice} if m.ballot == "roll_call" else {}
+        audit(m, "ballot_changed" if replaced else "ballot", actor, slot, **detail)
+    db.session.flush()
+    progress.after_ballot(m)
+    out = {"motion_id": m.id, "recorded": True, "replaced": replaced, "message": "Your vote is recorded."}
+    if m.ballot != "secret":
+        out["choice"] = choice
+    return out
+
+
+def my_ballot(actor, m: Motion) -> dict:
+    """Whether the actor may vote and whether their slot has voted; the choice for open ballots
+    (a secret choice is not linked to anyone, so it cannot be shown back)."""
+    try:
+        slot = slot_for(actor, m.consultation)
+    except Forbidden:
+        return {"eligible": False, "voted": False}
+    out = {"eligible": True, "voted": False, "slot_id": slot.id,
+           "can_change": m.ballot != "secret" and m.effective_status() == "open"}
+    if m.ballot == "secret":
+        rec = db.session.scalar(select(VoterRecord).where(VoterRecord.motion_id == m.id, VoterRecord.slot_id == slot.id))
+        if rec is not None:
+            out.update(voted=True, cast_by_id=rec.cast_by_id, cast_at=rec.voted_at.isoformat(), can_change=False)
+    else:
+        b = db.session.scalar(select(Ballot).where(Ballot.motion_id == m.id, Ballot.slot_id == slot.id))
+        if b is not None:
+            out.update(voted=True, choice=b.choice, cast_by_id=b.cast_by_id, cast_at=b.cast_at.isoformat())
+    if out["voted"]:
+        out["message"] = "Your vote is recorded."
+    return out
+
+
+def audit_trail(actor, m: Motion) -> list[dict]:
+    """Secretariat only: every creation, opening, closing and ballot of the motion, in order."""
+    require_manage(actor, m.consultation)
+    rows = db.session.scalars(select(VoteAudit).where(VoteAudit.motion_id == m.id).order_by(VoteAudit.id))
+    return [{"action": a.action, "actor_id": a.actor_id, "slot_id": a.slot_id,
+             "at": a.at.isoformat().replace("+00:00", "Z"), "detail": a.detail or {}} for a in rows]
+

@@ -1,0 +1,256 @@
+/* Votes: live turnout and results over Socket.IO, and casting with `vote:cast`.
+ *
+ * - On a motion page (#motion[data-motion-id]) it updates the turnout table on motion.progress,
+ *   shows the result on motion.closed, and sends the vote buttons over the socket (the forms
+ *   still work without JavaScript or without a connection).
+ * - In a live room page, a <section id="votes"> (with data-consultation-id, or inside an element
+ *   that has one) is filled with the open motions and their vote buttons.
+ * The page's own socket is reused when another script exposes it as window.barazaSocket, or
+ * through BarazaVotes.attach(socket, consultationId); otherwise votes.js connects and sends
+ * room:join itself. No inline code (CSP); all text goes through textContent.
+ */
+(function () {
+  "use strict";
+
+  var state = { socket: null, consultationId: null, joined: false };
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) { node.textContent = String(text); }
+    return node;
+  }
+
+  function msg(root, key, fallback) {
+    return (root && root.dataset && root.dataset[key]) || fallback;
+  }
+
+  function getJSON(url) {
+    return fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) { throw new Error(r.status); } return r.json(); });
+  }
+
+  function cast(motionId, choice, done) {
+    if (!state.socket || !state.socket.connected) { done(null); return false; }
+    var answered = false;
+    var timer = setTimeout(function () { if (!answered) { answered = true; done(null); } }, 8000);
+    state.socket.emit("vote:cast", { motion_id: motionId, choice: choice }, function (ack) {
+      if (answered) { return; }
+      answered = true;
+      clearTimeout(timer);
+      done(ack);
+    });
+    return true;
+  }
+
+  /* ---- results ---------------------------------------------------------------------- */
+
+  var OUTCOME = { carried: "Carried", not_carried: "Not carried", void_no_quorum: "Void: no quorum" };
+
+  function renderResult(r) {
+    var box = el("div", { "class": "vote-result", "data-outcome": r.outcome });
+    var p = el("p", { "class": "vote-outcome outcome-" + r.outcome });
+    p.appendChild(el("strong", {}, OUTCOME[r.outcome] || r.outcome));
+    p.appendChild(document.createTextNode(" — "));
+    p.appendChild(el("span", { "class": "vote-reason" }, r.reason));
+    box.appendChild(p);
+    box.appendChild(el("p", { "class": "meta" }, "Turnout: " + r.voted + " / " + r.eligible +
+      " · votes cast: " + r.votes_cast + (r.quorum_met === false ? " · quorum not met" : "")));
+    var groups = r.by_constituency ? Object.keys(r.by_constituency) : [];
+    var table = el("table", { "class": "table vote-table" });
+    var head = el("tr");
+    ["Option", "Total"].concat(groups).forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
+    table.appendChild(el("thead")).appendChild(head);
+    var body = table.appendChild(el("tbody"));
+    Object.keys(r.tallies || {}).forEach(function (option) {
+      var tr = el("tr");
+      tr.appendChild(el("th", { scope: "row" }, option));
+      tr.appendChild(el("td", {}, r.tallies[option]));
+      groups.forEach(function (g) { tr.appendChild(el("td", {}, r.by_constituency[g][option] || 0)); });
+      body.appendChild(tr);
+    });
+    box.appendChild(table);
+    if (r.votes && r.votes.length) {
+      var list = el("ul", { "class": "rows" });
+      r.votes.forEach(function (v) {
+        list.appendChild(el("li", { "class": "row" }, v.name + " (" + v.organisation + ", " + v.constituency + "): " + v.choice));
+      });
+      box.appendChild(list);
+    }
+    return box;
+  }
+
+  /* ---- motion page -------------------------------------------------------------------- */
+
+  function motionPage(root) {
+    var motionId = parseInt(root.dataset.motionId, 10);
+    state.consultationId = parseInt(root.dataset.consultationId, 10);
+    var status = root.querySelector(".vote-recorded[aria-live]");
+    var form = root.querySelector("form.vote-form");
+    if (form) {
+      form.addEventListener("submit", function (ev) {
+        var button = ev.submitter;
+        if (!button || !button.value) { return; }
+        var sent = cast(motionId, button.value, function (ack) {
+          if (!ack) {  /* no answer: fall back to the plain form */
+            form.appendChild(el("input", { type: "hidden", name: "choice", value: button.value }));
+            form.submit();
+            return;
+          }
+          if (ack.ok) {
+            form.querySelectorAll(".vote-choice").forEach(function (b) {
+              b.setAttribute("aria-pressed", b === button ? "true" : "false");
+              b.classList.toggle("chosen", b === button);
+            });
+            if (status) {
+              status.classList.remove("error");
+              status.textContent = msg(root, "msgRecorded", "Your vote is recorded") +
+                (ack.choice ? ": " + ack.choice : "") + ".";
+            }
+            if (!ack.choice) { form.querySelectorAll("button").forEach(function (b) { b.disabled = true; }); }
+          } else if (status) {
+            status.classList.add("error");
+            status.textContent = ack.error && ack.error.message ? ack.error.message : "Your vote was not recorded.";
+          }
+        });
+        if (sent) { ev.preventDefault(); }
+      });
+    }
+    return function onEvent(ev) {
+      var data = ev.data || {};
+      if (data.motion_id !== motionId) { return; }
+      if (ev.type === "motion.progress") {
+        Object.keys(data.turnout || {}).forEach(function (g) {
+          var cell = root.querySelector('[data-turnout="' + g + '"]');
+          if (cell) { cell.textContent = data.turnout[g]; }
+        });
+        var total = root.querySelector("[data-turnout-total]");
+        if (total) { total.textContent = data.voted; }
+      } else if (ev.type === "motion.closed") {
+        var card = document.getElementById("motion-result-card");
+        var slot = document.getElementById("motion-result");
+        if (slot) { slot.textContent = ""; slot.appendChild(renderResult(data.result)); }
+        if (card) { card.hidden = false; }
+        if (form) { form.querySelectorAll("button").forEach(function (b) { b.disabled = true; }); }
+        var badge = document.getElementById("motion-status");
+        if (badge) { badge.textContent = "Closed"; badge.className = "badge motion-closed"; }
+      } else if (ev.type === "motion.opened") {
+        window.location.reload();
+      }
+    };
+  }
+
+  /* ---- live room section ---------------------------------------------------------------- */
+
+  function roomSection(section) {
+    var holder = section.dataset.consultationId ? section : section.closest("[data-consultation-id]");
+    if (!holder) { return null; }
+    state.consultationId = parseInt(holder.dataset.consultationId, 10);
+    section.classList.add("votes-live");
+    var list = section.querySelector(".votes-live-list") || section.appendChild(el("div", { "class": "votes-live-list", "aria-live": "polite" }));
+
+    function turnoutText(m) {
+      return "Voted: " + (m.voted || 0) + " / " + (m.eligible || 0);
+    }
+
+    function renderMotion(m) {
+      var item = el("div", { "class": "motion-live", "data-motion-id": m.id });
+      var title = item.appendChild(el("p", { "class": "row-title" }));
+      title.appendChild(el("a", { href: "/motions/" + m.id }, m.question));
+      item.appendChild(el("p", { "class": "meta", "data-role": "turnout" }, turnoutText(m)));
+      var note = el("p", { "class": "vote-recorded", role: "status" });
+      var mine = m.my_ballot || {};
+      if (mine.eligible && (!mine.voted || mine.can_change)) {
+        var group = el("div", { "class": "actions", role: "group", "aria-label": m.question });
+        m.options.forEach(function (o) {
+          var b = el("button", { type: "button", "class": "btn vote-choice", "aria-pressed": mine.choice === o ? "true" : "false" }, o);
+          b.addEventListener("click", function () {
+            var ok = cast(m.id, o, function (ack) {
+              if (ack && ack.ok) {
+                group.querySelectorAll("button").forEach(function (x) { x.setAttribute("aria-pressed", x === b ? "true" : "false"); });
+                note.classList.remove("error");
+                note.textContent = "Your vote is recorded" + (ack.choice ? ": " + ack.choice : "") + ".";
+                if (!ack.choice) { group.querySelectorAll("button").forEach(function (x) { x.disabled = true; }); }
+              } else {
+                note.classList.add("error");
+                note.textContent = ack && ack.error ? ack.error.message : "Not connected; open the motion page to vote.";
+              }
+            });
+            if (!ok) { window.location.href = "/motions/" + m.id; }
+          });
+          group.appendChild(b);
+        });
+        item.appendChild(group);
+      }
+      if (mine.voted) { note.textContent = "Your vote is recorded" + (mine.choice ? ": " + mine.choice : "") + "."; }
+      item.appendChild(note);
+      return item;
+    }
+
+    function refresh() {
+      getJSON("/api/v1/consultations/" + state.consultationId + "/motions").then(function (page) {
+        var open = page.items.filter(function (m) { return m.status === "open"; });
+        return Promise.all(open.map(function (m) { return getJSON("/api/v1/motions/" + m.id); }));
+      }).then(function (motions) {
+        list.textContent = "";
+        if (!motions.length) { list.appendChild(el("p", { "class": "empty" }, "No vote is open.")); }
+        motions.forEach(function (m) { list.appendChild(renderMotion(m)); });
+      }).catch(function () { /* the section stays as it was; the motion pages still work */ });
+    }
+    refresh();
+
+    return function onEvent(ev) {
+      var data = ev.data || {};
+      if (ev.type === "motion.opened") { refresh(); return; }
+      var item = list.querySelector('.motion-live[data-motion-id="' + data.motion_id + '"]');
+      if (!item) { return; }
+      if (ev.type === "motion.progress") {
+        item.querySelector('[data-role="turnout"]').textContent = turnoutText(data);
+      } else if (ev.type === "motion.closed") {
+        item.querySelectorAll("button").forEach(function (b) { b.remove(); });
+        item.appendChild(renderResult(data.result));
+      }
+    };
+  }
+
+  /* ---- wiring --------------------------------------------------------------------------- */
+
+  var handlers = [];
+
+  function onRoomEvent(ev) {
+    if (!ev || typeof ev.type !== "string" || ev.type.indexOf("motion.") !== 0) { return; }
+    handlers.forEach(function (h) { h(ev); });
+  }
+
+  function attach(socket, consultationId, joinRoom) {
+    state.socket = socket;
+    if (consultationId) { state.consultationId = consultationId; }
+    socket.on("room:event", onRoomEvent);
+    if (joinRoom) {
+      var join = function () {
+        if (state.consultationId) { socket.emit("room:join", { consultation_id: state.consultationId }, function () {}); }
+      };
+      socket.on("connect", join);
+      if (socket.connected) { join(); }
+    }
+  }
+
+  function start() {
+    var motion = document.getElementById("motion");
+    if (motion && motion.dataset.motionId) { handlers.push(motionPage(motion)); }
+    var section = document.getElementById("votes");
+    if (section) {
+      var h = roomSection(section);
+      if (h) { handlers.push(h); }
+    }
+    if (!handlers.length) { return; }
+    if (window.barazaSocket) {
+      attach(window.barazaSocket, state.consultationId, false);
+    } else if (typeof window.io === "function") {
+      attach(window.io({ transports: ["websocket", "polling"] }), state.consultationId, true);
+    }
+  }
+
+  window.BarazaVotes = { attach: function (socket, consultationId) { attach(socket, consultationId, false); } };
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+}());
