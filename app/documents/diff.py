@@ -12,12 +12,28 @@ from html import escape
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
 
+def _merged_opcodes(a: list[str], b: list[str]) -> list[tuple]:
+    """difflib opcodes where a run of mere whitespace between two changes joins them, so a
+    rewritten phrase reads as one deletion and one insertion rather than word confetti."""
+    ops = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    out: list[list] = []
+    for k, (op, i1, i2, j1, j2) in enumerate(ops):
+        blank = op == "equal" and not "".join(a[i1:i2]).strip()
+        if blank and 0 < k < len(ops) - 1 and out and out[-1][0] != "equal":
+            out[-1] = ["replace", out[-1][1], i2, out[-1][3], j2]
+            continue
+        if op != "equal" and out and out[-1][0] != "equal":
+            out[-1] = ["replace", out[-1][1], i2, out[-1][3], j2]
+            continue
+        out.append([op, i1, i2, j1, j2])
+    return [tuple(o) for o in out]
+
+
 def word_diff(old: str, new: str) -> dict:
     """{inline, left, right} HTML: inline has <del> and <ins>, left only <del>, right only <ins>."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    sm = SequenceMatcher(None, a, b, autojunk=False)
     inline, left, right = [], [], []
-    for op, i1, i2, j1, j2 in sm.get_opcodes():
+    for op, i1, i2, j1, j2 in _merged_opcodes(a, b):
         old_part, new_part = escape("".join(a[i1:i2])), escape("".join(b[j1:j2]))
         if op == "equal":
             inline.append(old_part)
