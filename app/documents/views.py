@@ -19,6 +19,19 @@ STANCE_LABELS = {"support": lazy_gettext("Support"), "support_with_amendments": 
                  "oppose": lazy_gettext("Oppose"), "abstain": lazy_gettext("Abstain")}
 
 
+def constituency_labels() -> dict[str, str]:
+    """Translated once per page: a page of threads shows hundreds of constituency badges."""
+    return {"government": _("Government"), "employers": _("Employers"), "workers": _("Workers"),
+            "stakeholder": _("Stakeholder"), "secretariat": _("Secretariat"), "observer": _("Observer")}
+
+
+def _tz():
+    try:
+        return ZoneInfo(current_user.timezone or "UTC")
+    except (KeyError, ValueError):
+        return UTC
+
+
 def consultation_section(c, user) -> dict | None:
     """The documents list on the consultation page."""
     try:
@@ -69,7 +82,7 @@ def reader(document_id: int):
     ctx = reading.reader(current_user, document_id, _int("version"), request.args.get("anchor") or None,
                          _choice("constituency", CONSTITUENCIES))
     return render_template("documents/reader.html", **ctx, constituencies=CONSTITUENCIES,
-                           consultation=ctx["access"].consultation)
+                           consultation=ctx["access"].consultation, clabels=constituency_labels(), tz=_tz())
 
 
 @bp.get("/<int:document_id>/diff")
@@ -89,7 +102,7 @@ def diff(document_id: int):
 def positions(document_id: int):
     view = reading.positions(current_user, document_id)
     return render_template("documents/positions.html", **view, stances=STANCES, stance_labels=STANCE_LABELS,
-                           consultation=view["access"].consultation)
+                           consultation=view["access"].consultation, clabels=constituency_labels())
 
 
 @bp.route("/new/<int:consultation_id>", methods=["GET", "POST"])
