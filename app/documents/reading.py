@@ -126,4 +126,4 @@ def positions(actor, document_id: int) -> dict:
     if a.participant is not None:
         mine = next((p for p in current if p.organisation_id == a.participant.organisation_id), None)
     return {"access": a, "doc": a.document, "current": current, "history": history,
-            "summary": services.stance_summary(current), "mine": mine}
+            "summary": services.stance_summary(a.document, current), "mine": mine}

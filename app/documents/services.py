@@ -18,7 +18,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import User
+from app.accounts.models import Organisation, User
 from app.consultations import services as consultations
 from app.consultations.models import Consultation, Participant
 from app.core.db import utcnow
@@ -456,11 +456,21 @@ def positions(doc: Document) -> tuple[list[Position], list[Position]]:
     return current, rows
 
 
-def stance_summary(current: list[Position]) -> dict[str, dict[str, int]]:
+def stance_summary(doc: Document, current: list[Position]) -> dict[str, dict[str, int]]:
+    """{constituency: {stance: n, ..., "not_filed": n}} over the organisations taking part (the
+    secretariat and observers aside), so a silent constituency shows as such."""
     order = ("government", "employers", "workers", "stakeholder")
+    orgs = db.session.execute(
+        select(Participant.organisation_id, Organisation.constituency).join(Organisation)
+        .where(Participant.consultation_id == doc.consultation_id,
+               Organisation.constituency.not_in(("secretariat", "observer"))).distinct())
     out: dict[str, dict[str, int]] = {}
+    filed = {p.organisation_id for p in current}
+    for org_id, constituency in orgs:
+        row = out.setdefault(constituency, {**{s: 0 for s in STANCES}, "not_filed": 0})
+        row["not_filed"] += org_id not in filed
     for p in current:
-        out.setdefault(p.constituency, {s: 0 for s in STANCES})[p.stance] += 1
+        out.setdefault(p.constituency, {**{s: 0 for s in STANCES}, "not_filed": 0})[p.stance] += 1
     return {k: out[k] for k in sorted(out, key=lambda k: (order.index(k) if k in order else 9, k))}
 
 

@@ -18,10 +18,18 @@ def test_history_and_current(setting, docs):
     assert len(view["items"]) == 3 and len(view["history"]) == 4
     assert [p["body"] for p in view["history"] if p["constituency"] == "government"] == ["Second **view**", "First view"]
     assert view["summary"] == {
-        "government": {"support": 0, "support_with_amendments": 1, "oppose": 0, "abstain": 0},
-        "employers": {"support": 0, "support_with_amendments": 0, "oppose": 0, "abstain": 1},
-        "workers": {"support": 0, "support_with_amendments": 0, "oppose": 1, "abstain": 0},
+        "government": {"support": 0, "support_with_amendments": 1, "oppose": 0, "abstain": 0, "not_filed": 0},
+        "employers": {"support": 0, "support_with_amendments": 0, "oppose": 0, "abstain": 1, "not_filed": 0},
+        "workers": {"support": 0, "support_with_amendments": 0, "oppose": 1, "abstain": 0, "not_filed": 0},
     }
+
+
+def test_summary_counts_organisations_that_have_not_filed(setting, docs):
+    put(docs, setting, "workers", "oppose")
+    summary = docs.post(f"/documents/{setting['id']}/positions", setting["observer"], method="get").json["summary"]
+    assert list(summary) == ["government", "employers", "workers"]
+    assert summary["government"]["not_filed"] == 1 and summary["workers"]["not_filed"] == 0
+    assert "observer" not in summary and "secretariat" not in summary
 
 
 def test_two_delegates_of_one_organisation_share_its_position(setting, docs, factory):
