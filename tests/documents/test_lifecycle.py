@@ -151,3 +151,16 @@ def test_new_document_form(setting, client, login):
     assert b"Via form" in page.data and b"Open for comments" in page.data
     r = client.post(f"/documents/new/{setting['c'].id}", data={"title": "Empty", "body": " "})
     assert r.status_code == 422 and b"may not be empty" in r.data
+    section = client.get(f"/consultations/{setting['c'].id}").data
+    assert b"Draft policy documents" in section and b"Via form" in section and b"Add a draft document" in section
+    login(setting["workers"])
+    section = client.get(f"/consultations/{setting['c'].id}").data
+    assert b"Via form" in section and b"Add a draft document" not in section
+
+
+def test_endpoints_are_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json["paths"]
+    for path in ("/consultations/{consultation_id}/documents", "/documents/{document_id}",
+                 "/documents/{document_id}/diff", "/documents/{document_id}/comments",
+                 "/amendments/{amendment_id}/accept", "/documents/{document_id}/positions/mine"):
+        assert path in paths, path
