@@ -3,13 +3,15 @@
 The reader page is built from a fixed number of queries whatever the size of the document:
 the version (paragraphs pre-rendered when it was written), one GROUP BY for the margin counts,
 one page of thread roots, their replies, the amendments and the list of versions."""
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import load_only
 
 from app.core.errors import Invalid
 from app.documents import diff as diffing
 from app.documents import services
-from app.documents.models import Amendment, Comment, DocumentVersion
+from app.accounts.models import Organisation
+from app.consultations.models import Participant
+from app.documents.models import STANCES, Amendment, Comment, Document, DocumentVersion, Position
 from app.extensions import db
 
 MAX_COMMENTS_PAGE = 500
@@ -89,7 +91,7 @@ def reader(actor, document_id: int, number=None, anchor: str | None = None, cons
     doc = a.document
     current_anchors = {p["anchor"] for p in v.paragraphs} if v.number == doc.current_version_number else \
         {p["anchor"] for p in services.current_version(doc).paragraphs}
-    counts = services.comment_counts(doc)
+    counts = comment_counts(doc)
     thread_list, more = threads(doc, anchor, constituency, limit, current_anchors)
     amendments = list_amendments(doc)
     by_anchor: dict[str, list] = {}
@@ -121,9 +123,46 @@ def diff(actor, document_id: int, from_n, to_n) -> dict:
 
 def positions(actor, document_id: int) -> dict:
     a = services.access(actor, document_id)
-    current, history = services.positions(a.document)
+    current, history = current_positions(a.document)
     mine = None
     if a.participant is not None:
         mine = next((p for p in current if p.organisation_id == a.participant.organisation_id), None)
     return {"access": a, "doc": a.document, "current": current, "history": history,
-            "summary": services.stance_summary(a.document, current), "mine": mine}
+            "summary": stance_summary(a.document, current), "mine": mine}
+
+
+def current_positions(doc: Document) -> tuple[list[Position], list[Position]]:
+    """(current positions, one per organisation; all positions newest first)."""
+    rows = list(db.session.scalars(select(Position).where(Position.document_id == doc.id)
+                                   .order_by(Position.id.desc())))
+    current, seen = [], set()
+    for p in rows:
+        if p.organisation_id not in seen:
+            seen.add(p.organisation_id)
+            current.append(p)
+    current.sort(key=lambda p: (p.constituency, p.organisation.name))
+    return current, rows
+
+
+def stance_summary(doc: Document, current: list[Position]) -> dict[str, dict[str, int]]:
+    """{constituency: {stance: n, ..., "not_filed": n}} over the organisations taking part (the
+    secretariat and observers aside), so a silent constituency shows as such."""
+    order = ("government", "employers", "workers", "stakeholder")
+    orgs = db.session.execute(
+        select(Participant.organisation_id, Organisation.constituency).join(Organisation)
+        .where(Participant.consultation_id == doc.consultation_id,
+               Organisation.constituency.not_in(("secretariat", "observer"))).distinct())
+    out: dict[str, dict[str, int]] = {}
+    filed = {p.organisation_id for p in current}
+    for org_id, constituency in orgs:
+        row = out.setdefault(constituency, {**{s: 0 for s in STANCES}, "not_filed": 0})
+        row["not_filed"] += org_id not in filed
+    for p in current:
+        out.setdefault(p.constituency, {**{s: 0 for s in STANCES}, "not_filed": 0})[p.stance] += 1
+    return {k: out[k] for k in sorted(out, key=lambda k: (order.index(k) if k in order else 9, k))}
+
+
+def comment_counts(doc: Document) -> dict[str | None, int]:
+    rows = db.session.execute(select(Comment.anchor, func.count()).where(Comment.document_id == doc.id)
+                              .group_by(Comment.anchor))
+    return {anchor: n for anchor, n in rows}

@@ -15,10 +15,10 @@ Every change writes its room event in the same transaction; services flush, call
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from app.accounts.models import Organisation, User
+from app.accounts.models import User
 from app.consultations import services as consultations
 from app.consultations.models import Consultation, Participant
 from app.core.db import utcnow
@@ -441,43 +441,6 @@ def file_position(actor: User, document_id: int, stance, body) -> Position:
         "document_id": a.document.id, "organisation": {"id": org.id, "name": org.name},
         "constituency": org.constituency, "stance": stance})
     return pos
-
-
-def positions(doc: Document) -> tuple[list[Position], list[Position]]:
-    """(current positions, one per organisation; all positions newest first)."""
-    rows = list(db.session.scalars(select(Position).where(Position.document_id == doc.id)
-                                   .order_by(Position.id.desc())))
-    current, seen = [], set()
-    for p in rows:
-        if p.organisation_id not in seen:
-            seen.add(p.organisation_id)
-            current.append(p)
-    current.sort(key=lambda p: (p.constituency, p.organisation.name))
-    return current, rows
-
-
-def stance_summary(doc: Document, current: list[Position]) -> dict[str, dict[str, int]]:
-    """{constituency: {stance: n, ..., "not_filed": n}} over the organisations taking part (the
-    secretariat and observers aside), so a silent constituency shows as such."""
-    order = ("government", "employers", "workers", "stakeholder")
-    orgs = db.session.execute(
-        select(Participant.organisation_id, Organisation.constituency).join(Organisation)
-        .where(Participant.consultation_id == doc.consultation_id,
-               Organisation.constituency.not_in(("secretariat", "observer"))).distinct())
-    out: dict[str, dict[str, int]] = {}
-    filed = {p.organisation_id for p in current}
-    for org_id, constituency in orgs:
-        row = out.setdefault(constituency, {**{s: 0 for s in STANCES}, "not_filed": 0})
-        row["not_filed"] += org_id not in filed
-    for p in current:
-        out.setdefault(p.constituency, {**{s: 0 for s in STANCES}, "not_filed": 0})[p.stance] += 1
-    return {k: out[k] for k in sorted(out, key=lambda k: (order.index(k) if k in order else 9, k))}
-
-
-def comment_counts(doc: Document) -> dict[str | None, int]:
-    rows = db.session.execute(select(Comment.anchor, func.count()).where(Comment.document_id == doc.id)
-                              .group_by(Comment.anchor))
-    return {anchor: n for anchor, n in rows}
 
 
 def now() -> datetime:
