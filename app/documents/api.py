@@ -1,0 +1,200 @@
+"""JSON resources for documents, versions, diffs, comments, amendments and positions."""
+from datetime import datetime
+
+from flask import jsonify
+
+from app.api import actor, json_body, page, query_args, route
+from app.core.validation import Field, parse
+from app.documents import reading, serialize, services
+from app.documents.models import STANCES, STATUSES
+from app.extensions import db
+
+# Bodies are checked for size by the services (413), so no max_len here.
+DOCUMENT_BODY = {
+    "title": Field(str, required=True, max_len=300),
+    "body": Field(str, required=True, strip=False),
+    "agenda_item_id": Field(int, nullable=True),
+    "status": Field(str, choices=("draft", "open")),
+    "comments_close_at": Field(datetime, nullable=True),
+    "language": Field(str, max_len=5, nullable=True),
+    "note": Field(str, max_len=500),
+}
+DOCUMENT_PATCH = {
+    "title": Field(str, required=True, max_len=300),
+    "status": Field(str, choices=STATUSES),
+    "comments_close_at": Field(datetime, nullable=True),
+    "agenda_item_id": Field(int, nullable=True),
+}
+VERSION_BODY = {"body": Field(str, required=True, strip=False), "note": Field(str, max_len=500)}
+DIFF_QUERY = {"from": Field(int, required=True), "to": Field(int, required=True)}
+COMMENT_BODY = {
+    "body": Field(str, required=True, strip=False),
+    "anchor": Field(str, max_len=20, nullable=True),
+    "parent_id": Field(int, nullable=True),
+    "client_id": Field(str, max_len=64, nullable=True),
+    "amendment_id": Field(int, nullable=True),
+}
+COMMENT_QUERY = {"anchor": Field(str, max_len=20), "constituency": Field(str, max_len=20),
+                 "cursor": Field(int), "limit": Field(int)}
+AMENDMENT_BODY = {"anchor": Field(str, required=True, max_len=20), "text": Field(str, required=True, strip=False),
+                  "rationale": Field(str, strip=False)}
+DECISION_BODY = {"reason": Field(str, max_len=5000)}
+POSITION_BODY = {"stance": Field(str, required=True, choices=STANCES), "body": Field(str, required=True, strip=False)}
+TAG = "documents"
+
+
+def _document(a) -> dict:
+    return serialize.document(a.document, a.accepting_input)
+
+
+@route("/consultations/<int:consultation_id>/documents", summary="Documents of a consultation", tag=TAG)
+def list_documents(consultation_id: int):
+    user = actor()
+    docs = services.list_documents(user, consultation_id)
+    return jsonify(page([serialize.document(d, d.accepts_input(services.now())) for d in docs], None))
+
+
+@route("/consultations/<int:consultation_id>/documents", ("POST",), body=DOCUMENT_BODY, status=201, tag=TAG,
+       summary="Create a document with its version 1 (secretariat)")
+def create_document(consultation_id: int):
+    user = actor()
+    data = parse(json_body(), DOCUMENT_BODY)
+    doc = services.create_document(user, consultation_id, data)
+    db.session.commit()
+    return _detail(user, doc.id), 201
+
+
+def _detail(user, document_id: int):
+    a, v = reading.version_at(user, document_id)
+    data = _document(a)
+    data["current_version"] = serialize.version(v)
+    data["versions"] = [serialize.version(x, full=False) for x in reading.versions(a.document)]
+    data["can"] = {"manage": a.can_manage, "comment": a.can_comment, "amend": a.can_amend,
+                   "file_position": a.can_amend}
+    return jsonify(data)
+
+
+@route("/documents/<int:document_id>", summary="A document with its current version", tag=TAG)
+def get_document(document_id: int):
+    return _detail(actor(), document_id)
+
+
+@route("/documents/<int:document_id>", ("PATCH",), body=DOCUMENT_PATCH, tag=TAG,
+       summary="Change title, status or comment deadline (secretariat)")
+def update_document(document_id: int):
+    user = actor()
+    data = parse(json_body(), DOCUMENT_PATCH, partial=True)
+    services.update_document(user, document_id, data)
+    db.session.commit()
+    return _detail(user, document_id)
+
+
+@route("/documents/<int:document_id>/versions", summary="The versions of a document (without bodies)", tag=TAG)
+def list_versions(document_id: int):
+    a = services.access(actor(), document_id)
+    return jsonify(page([serialize.version(v, full=False) for v in reading.versions(a.document)], None))
+
+
+@route("/documents/<int:document_id>/versions", ("POST",), body=VERSION_BODY, status=201, tag=TAG,
+       summary="Publish a new version (secretariat)")
+def publish_version(document_id: int):
+    user = actor()
+    data = parse(json_body(), VERSION_BODY)
+    v = services.publish_version(user, document_id, data["body"], data.get("note") or "")
+    db.session.commit()
+    return jsonify(serialize.version(v)), 201
+
+
+@route("/documents/<int:document_id>/versions/<int:number>", summary="One version of a document", tag=TAG)
+def get_version(document_id: int, number: int):
+    _a, v = reading.version_at(actor(), document_id, number)
+    return jsonify(serialize.version(v))
+
+
+@route("/documents/<int:document_id>/diff", query=DIFF_QUERY, tag=TAG,
+       summary="Changes between two versions: paragraphs by anchor, words within")
+def diff(document_id: int):
+    user = actor()
+    q = query_args(DIFF_QUERY)
+    return jsonify(reading.diff(user, document_id, q["from"], q["to"]))
+
+
+@route("/documents/<int:document_id>/comments", query=COMMENT_QUERY, tag=TAG, summary="Comments on a document")
+def list_comments(document_id: int):
+    user = actor()
+    q = query_args(COMMENT_QUERY)
+    _a, items, anchors, nxt = reading.list_comments(user, document_id, q.get("anchor"), q.get("constituency"),
+                                                    q.get("cursor"), q.get("limit") or 200)
+    return jsonify(page([serialize.comment(c, anchors) for c in items], nxt))
+
+
+@route("/documents/<int:document_id>/comments", ("POST",), body=COMMENT_BODY, status=201, tag=TAG,
+       summary="Comment on the document, a paragraph (anchor) or an amendment, or reply (parent_id)")
+def add_comment(document_id: int):
+    user = actor()
+    data = parse(json_body(), COMMENT_BODY)
+    comment, created = services.add_comment(user, document_id, data["body"], data.get("anchor"),
+                                            data.get("parent_id"), data.get("client_id"), data.get("amendment_id"))
+    db.session.commit()
+    return jsonify(serialize.comment(comment)), 201 if created else 200
+
+
+@route("/comments/<int:comment_id>/resolve", ("POST",), tag=TAG, summary="Mark a thread resolved (secretariat)")
+def resolve_comment(comment_id: int):
+    comment = services.resolve_comment(actor(), comment_id)
+    db.session.commit()
+    return jsonify(serialize.comment(comment))
+
+
+@route("/documents/<int:document_id>/amendments", tag=TAG, summary="Amendments proposed to a document")
+def list_amendments(document_id: int):
+    a = services.access(actor(), document_id)
+    return jsonify(page([serialize.amendment(x) for x in reading.list_amendments(a.document)], None))
+
+
+@route("/documents/<int:document_id>/amendments", ("POST",), body=AMENDMENT_BODY, status=201, tag=TAG,
+       summary="Propose replacement text for a paragraph (delegates)")
+def propose_amendment(document_id: int):
+    user = actor()
+    data = parse(json_body(), AMENDMENT_BODY)
+    am = services.propose_amendment(user, document_id, data["anchor"], data["text"], data.get("rationale") or "")
+    db.session.commit()
+    return jsonify(serialize.amendment(am)), 201
+
+
+@route("/amendments/<int:amendment_id>/accept", ("POST",), body=DECISION_BODY, tag=TAG,
+       summary="Accept an amendment: a new version with the change (secretariat)")
+def accept_amendment(amendment_id: int):
+    user = actor()
+    data = parse(json_body(optional=True), DECISION_BODY)
+    am = services.accept_amendment(user, amendment_id, data.get("reason") or "")
+    db.session.commit()
+    return jsonify(serialize.amendment(am))
+
+
+@route("/amendments/<int:amendment_id>/reject", ("POST",), body=DECISION_BODY, tag=TAG,
+       summary="Reject an amendment with a reason (secretariat)")
+def reject_amendment(amendment_id: int):
+    user = actor()
+    data = parse(json_body(optional=True), DECISION_BODY)
+    am = services.reject_amendment(user, amendment_id, data.get("reason"))
+    db.session.commit()
+    return jsonify(serialize.amendment(am))
+
+
+@route("/documents/<int:document_id>/positions", tag=TAG,
+       summary="Current position of each organisation, their history and a summary by constituency")
+def list_positions(document_id: int):
+    view = reading.positions(actor(), document_id)
+    return jsonify({"items": [serialize.position(p) for p in view["current"]], "next": None,
+                    "summary": view["summary"], "history": [serialize.position(p) for p in view["history"]]})
+
+
+@route("/documents/<int:document_id>/positions/mine", ("PUT",), body=POSITION_BODY, tag=TAG,
+       summary="File your organisation's position (delegates); earlier ones stay as history")
+def file_position(document_id: int):
+    user = actor()
+    data = parse(json_body(), POSITION_BODY)
+    pos = services.file_position(user, document_id, data["stance"], data["body"])
+    db.session.commit()
+    return jsonify(serialize.position(pos))

@@ -1,0 +1,154 @@
+"""Draft policy documents, their immutable versions, comments, amendments and positions."""
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.accounts.models import Organisation, User
+from app.core.db import utcnow
+from app.core.errors import Conflict
+from app.extensions import db
+
+STATUSES = ("draft", "open", "closed", "final")
+# open <-> closed as often as needed; final is the end.
+TRANSITIONS = {"draft": ("open",), "open": ("closed", "final"), "closed": ("open", "final"), "final": ()}
+STANCES = ("support", "support_with_amendments", "oppose", "abstain")
+AMENDMENT_STATUSES = ("proposed", "accepted", "rejected")
+
+
+class Document(db.Model):
+    __tablename__ = "document"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    comments_close_at: Mapped[datetime | None]
+    language: Mapped[str | None] = mapped_column(String(5))
+    current_version_number: Mapped[int] = mapped_column(default=0)
+    # Anchors p1, p2, ... are never reused within a document (see anchoring.py).
+    next_anchor: Mapped[int] = mapped_column(default=1)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    def move_to(self, status: str) -> None:
+        """The only way status changes; Conflict for a step the lifecycle does not allow."""
+        if status not in TRANSITIONS.get(self.status, ()):
+            raise Conflict(f"A document cannot go from {self.status} to {status}.")
+        self.status = status
+
+    def accepts_input(self, now: datetime) -> bool:
+        """Comments and amendments: only while open and before the deadline (a time rule from data)."""
+        return self.status == "open" and (self.comments_close_at is None or now < self.comments_close_at)
+
+
+class DocumentVersion(db.Model):
+    """Never changed once written (a before_update hook refuses it)."""
+
+    __tablename__ = "document_version"
+    __table_args__ = (UniqueConstraint("document_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    # [{anchor, html, src, blocks, kind}]: rendered once, when the version is written.
+    paragraphs: Mapped[list] = mapped_column(JSON)
+    toc: Mapped[list] = mapped_column(JSON, default=list)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id", ondelete="SET NULL",
+                                                                use_alter=True))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User | None] = relationship(lazy="joined")
+
+
+class Comment(db.Model):
+    __tablename__ = "document_comment"
+    __table_args__ = (
+        UniqueConstraint("document_id", "author_id", "client_id"),
+        Index("ix_document_comment_doc_anchor", "document_id", "anchor"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    version_number: Mapped[int]
+    anchor: Mapped[str | None] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("document_comment.id", ondelete="CASCADE"))
+    # The first comment of the thread (None for a thread's first comment).
+    thread_id: Mapped[int | None] = mapped_column(ForeignKey("document_comment.id", ondelete="CASCADE"),
+                                                  index=True)
+    amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id", ondelete="CASCADE"))
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+    constituency: Mapped[str | None] = mapped_column(String(20))
+    client_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    resolved_at: Mapped[datetime | None]
+    resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined", innerjoin=True)
+    organisation: Mapped[Organisation | None] = relationship(lazy="joined")
+
+    @property
+    def root_id(self) -> int:
+        return self.thread_id or self.id
+
+
+class Amendment(db.Model):
+    __tablename__ = "amendment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    anchor: Mapped[str] = mapped_column(String(20))
+    base_version_number: Mapped[int]
+    original: Mapped[str] = mapped_column(Text)  # the paragraph's Markdown when proposed
+    text: Mapped[str] = mapped_column(Text)
+    text_html: Mapped[str] = mapped_column(Text)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    rationale_html: Mapped[str] = mapped_column(Text, default="")
+    proposer_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    constituency: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(10), default="proposed")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    resulting_version_number: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    proposer: Mapped[User] = relationship(foreign_keys=[proposer_id], lazy="joined", innerjoin=True)
+    organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
+
+
+class Position(db.Model):
+    """An organisation's stance; a new one is a new row, the latest per organisation is current."""
+
+    __tablename__ = "document_position"
+    __table_args__ = (Index("ix_document_position_doc_org", "document_id", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    constituency: Mapped[str] = mapped_column(String(20))
+    stance: Mapped[str] = mapped_column(String(30))
+    body: Mapped[str] = mapped_column(Text)
+    html: Mapped[str] = mapped_column(Text)
+    version_number: Mapped[int]
+    author_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    author: Mapped[User] = relationship(lazy="joined", innerjoin=True)
+    organisation: Mapped[Organisation] = relationship(lazy="joined", innerjoin=True)
+
+
+@event.listens_for(DocumentVersion, "before_update")
+@event.listens_for(Position, "before_update")
+def _immutable(mapper, connection, target):
+    raise Conflict("Versions and positions are never edited in place.")

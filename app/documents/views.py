@@ -1,0 +1,230 @@
+"""Pages: document reader with comments, versions and diffs, amendments, positions; forms post
+normally (no JavaScript needed), documents.js only adds live updates."""
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from flask_login import current_user, login_required
+
+from app.core.errors import DomainError, Forbidden, Invalid
+from app.documents import reading, services
+from app.documents.models import STANCES, TRANSITIONS
+from app.extensions import db
+
+bp = Blueprint("documents", __name__, url_prefix="/documents")
+CONSTITUENCIES = ("government", "employers", "workers", "stakeholder", "secretariat", "observer")
+STANCE_LABELS = {"support": lazy_gettext("Support"), "support_with_amendments": lazy_gettext("Support with amendments"),
+                 "oppose": lazy_gettext("Oppose"), "abstain": lazy_gettext("Abstain")}
+
+
+def constituency_labels() -> dict[str, str]:
+    """Translated once per page: a page of threads shows hundreds of constituency badges."""
+    return {"government": _("Government"), "employers": _("Employers"), "workers": _("Workers"),
+            "stakeholder": _("Stakeholder"), "secretariat": _("Secretariat"), "observer": _("Observer")}
+
+
+def _tz():
+    try:
+        return ZoneInfo(current_user.timezone or "UTC")
+    except (KeyError, ValueError):
+        return UTC
+
+
+def consultation_section(c, user) -> dict | None:
+    """The documents list on the consultation page."""
+    try:
+        docs = services.list_documents(user, c.id)
+    except DomainError:
+        return None
+    if not docs and not user.is_secretariat:
+        return None
+    return {"title": _("Draft policy documents"), "template": "documents/section.html",
+            "context": {"documents": docs, "can_manage": user.is_secretariat}}
+
+
+def _int(name: str):
+    value = request.args.get(name)
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _choice(name: str, allowed) -> str | None:
+    value = request.args.get(name) or None
+    return value if value in allowed else None
+
+
+def _act(back: str, action, success: str):
+    """Run one service for a form post; 403/404 go to the error page, other refusals are flashed."""
+    try:
+        action()
+        db.session.commit()
+        flash(success, "success")
+    except DomainError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            raise
+        flash(err.message, "error")
+    return redirect(back)
+
+
+def _reader_url(document_id: int, anchor: str | None = None, fragment: str | None = None) -> str:
+    url = url_for("documents.reader", document_id=document_id, anchor=anchor or None)
+    return f"{url}#{fragment}" if fragment else url
+
+
+@bp.get("/<int:document_id>")
+@login_required
+def reader(document_id: int):
+    ctx = reading.reader(current_user, document_id, _int("version"), request.args.get("anchor") or None,
+                         _choice("constituency", CONSTITUENCIES))
+    return render_template("documents/reader.html", **ctx, constituencies=CONSTITUENCIES,
+                           consultation=ctx["access"].consultation, clabels=constituency_labels(), tz=_tz())
+
+
+@bp.get("/<int:document_id>/diff")
+@login_required
+def diff(document_id: int):
+    a, current = reading.version_at(current_user, document_id)
+    to_n = _int("to") or current.number
+    from_n = _int("from") or max(1, to_n - 1)
+    result = reading.diff(current_user, document_id, from_n, to_n)
+    mode = "inline" if request.args.get("mode") == "inline" else "side"
+    return render_template("documents/diff.html", doc=a.document, access=a, diff=result, mode=mode,
+                           versions=reading.versions(a.document), consultation=a.consultation)
+
+
+@bp.get("/<int:document_id>/positions")
+@login_required
+def positions(document_id: int):
+    view = reading.positions(current_user, document_id)
+    return render_template("documents/positions.html", **view, stances=STANCES, stance_labels=STANCE_LABELS,
+                           consultation=view["access"].consultation, clabels=constituency_labels())
+
+
+@bp.route("/new/<int:consultation_id>", methods=["GET", "POST"])
+@login_required
+def new(consultation_id: int):
+    from app.consultations import services as consultations
+    c = consultations.get_visible(current_user, consultation_id)
+    if not current_user.is_secretariat:
+        raise Forbidden("Only the secretariat may add documents.")
+    error = None
+    if request.method == "POST":
+        data = {"title": request.form.get("title", ""), "body": request.form.get("body", ""),
+                "note": request.form.get("note", "")[:500],
+                "status": "open" if request.form.get("open") else "draft",
+                "agenda_item_id": request.form.get("agenda_item_id", type=int)}
+        try:
+            doc = services.create_document(current_user, c.id, data)
+            db.session.commit()
+            flash(_("Document created."), "success")
+            return redirect(url_for("documents.reader", document_id=doc.id))
+        except DomainError as err:
+            db.session.rollback()
+            if err.status == 403:
+                raise
+            error = err.message
+    return render_template("documents/form.html", c=c, consultation=c, error=error, form=request.form), \
+        (422 if error else 200)
+
+
+@bp.get("/<int:document_id>/edit")
+@login_required
+def edit(document_id: int):
+    a, v = reading.version_at(current_user, document_id)
+    if not a.can_manage:
+        raise Forbidden("Only the secretariat may edit documents.")
+    return render_template("documents/edit.html", doc=a.document, version=v, access=a, consultation=a.consultation,
+                           next_statuses=TRANSITIONS[a.document.status])
+
+
+@bp.post("/<int:document_id>/versions")
+@login_required
+def publish_version(document_id: int):
+    body, note = request.form.get("body", ""), request.form.get("note", "")[:500]
+    return _act(_reader_url(document_id), lambda: services.publish_version(current_user, document_id, body, note),
+                _("New version published."))
+
+
+def _deadline(value: str):
+    if not value:
+        return None
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid(_("The deadline is not a valid date and time."), {"comments_close_at": "invalid"}) from None
+    if naive.tzinfo is not None:
+        return naive.astimezone(UTC)
+    return naive.replace(tzinfo=ZoneInfo(current_user.timezone or "UTC")).astimezone(UTC)
+
+
+@bp.post("/<int:document_id>/settings")
+@login_required
+def settings(document_id: int):
+    def change():
+        data = {}
+        if request.form.get("status"):
+            data["status"] = request.form["status"]
+        if "comments_close_at" in request.form:
+            data["comments_close_at"] = _deadline(request.form.get("comments_close_at", "").strip())
+        if request.form.get("title"):
+            data["title"] = request.form["title"][:300]
+        services.update_document(current_user, document_id, data)
+    return _act(url_for("documents.edit", document_id=document_id), change, _("Document updated."))
+
+
+@bp.post("/<int:document_id>/comments")
+@login_required
+def add_comment(document_id: int):
+    anchor = request.form.get("anchor") or None
+    parent_id = request.form.get("parent_id", type=int)
+    amendment_id = request.form.get("amendment_id", type=int)
+    back = _reader_url(document_id, request.form.get("back_anchor") or None, "comments")
+    return _act(back, lambda: services.add_comment(
+        current_user, document_id, request.form.get("body", ""), anchor, parent_id,
+        (request.form.get("client_id") or "")[:64] or None, amendment_id), _("Comment posted."))
+
+
+@bp.post("/comments/<int:comment_id>/resolve")
+@login_required
+def resolve_comment(comment_id: int):
+    back = request.form.get("back") or url_for("accounts.index")
+    if not back.startswith("/documents/"):
+        back = url_for("accounts.index")
+    return _act(back, lambda: services.resolve_comment(current_user, comment_id), _("Thread marked resolved."))
+
+
+@bp.post("/<int:document_id>/amendments")
+@login_required
+def propose_amendment(document_id: int):
+    anchor = request.form.get("anchor", "")
+    return _act(_reader_url(document_id, anchor, anchor), lambda: services.propose_amendment(
+        current_user, document_id, anchor, request.form.get("text", ""), request.form.get("rationale", "")),
+        _("Amendment proposed."))
+
+
+@bp.post("/amendments/<int:amendment_id>/decide")
+@login_required
+def decide_amendment(amendment_id: int):
+    decision, reason = request.form.get("decision"), request.form.get("reason", "")
+    document_id = request.form.get("document_id", type=int) or 0
+
+    def run():
+        if decision == "accept":
+            services.accept_amendment(current_user, amendment_id, reason)
+        else:
+            services.reject_amendment(current_user, amendment_id, reason)
+    done = _("Amendment accepted; a new version was published.") if decision == "accept" else _("Amendment rejected.")
+    return _act(_reader_url(document_id), run, done)
+
+
+@bp.post("/<int:document_id>/positions")
+@login_required
+def file_position(document_id: int):
+    return _act(url_for("documents.positions", document_id=document_id), lambda: services.file_position(
+        current_user, document_id, request.form.get("stance"), request.form.get("body", "")),
+        _("Your organisation's position was saved."))

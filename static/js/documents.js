@@ -1,0 +1,123 @@
+/* Documents: live comment updates on the reader page (progressive enhancement; the page works without). */
+(function () {
+  "use strict";
+
+  // Every comment form gets a fresh client_id, so a double submit or a retry posts once.
+  function newId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
+    return String(Date.now()) + "-" + Math.random().toString(16).slice(2);
+  }
+  document.querySelectorAll('form input[name="client_id"]').forEach(function (input) {
+    input.value = newId();
+  });
+
+  var body = document.getElementById("doc-body");
+  if (!body || typeof window.io !== "function") return;
+  var documentId = Number(body.dataset.documentId);
+  var consultationId = Number(body.dataset.consultationId);
+  var panel = document.getElementById("comments");
+  var threads = document.getElementById("threads");
+  var note = document.getElementById("doc-live");
+  var lastSeq = 0;
+
+  function say(text) {
+    if (!note) return;
+    note.textContent = text;
+    note.hidden = false;
+  }
+
+  function bumpCount(anchor) {
+    if (!anchor) return;
+    document.querySelectorAll('[data-count-for="' + CSS.escape(anchor) + '"] .margin-count').forEach(function (el) {
+      el.textContent = String((parseInt(el.textContent, 10) || 0) + 1);
+      el.classList.add("has");
+    });
+  }
+
+  function commentElement(ev) {
+    var d = ev.data, actor = ev.actor || {};
+    var art = document.createElement("article");
+    art.className = "comment live";
+    art.id = "comment-" + d.comment_id;
+    art.dataset.commentId = d.comment_id;
+    art.dataset.constituency = actor.constituency || "";
+    var head = document.createElement("header");
+    head.className = "comment-head";
+    var who = document.createElement("span");
+    who.className = "person";
+    who.textContent = actor.name || "";
+    head.appendChild(who);
+    if (actor.constituency) {
+      var badge = document.createElement("span");
+      badge.className = "badge c-" + actor.constituency;
+      badge.textContent = actor.constituency;
+      head.appendChild(badge);
+    }
+    var time = document.createElement("time");
+    time.className = "meta";
+    time.dateTime = ev.at;
+    time.textContent = new Date(ev.at).toLocaleString();
+    head.appendChild(time);
+    var text = document.createElement("div");
+    text.className = "comment-text md";
+    text.innerHTML = d.html; // sanitised by the server (python-markdown + nh3 allow-list)
+    art.appendChild(head);
+    art.appendChild(text);
+    return art;
+  }
+
+  function matchesFilter(ev) {
+    if (!panel) return false;
+    var anchor = panel.dataset.anchor, constituency = panel.dataset.constituency;
+    if (constituency && (!ev.actor || ev.actor.constituency !== constituency)) return false;
+    if (!anchor) return true;
+    if (anchor === "_document") return !ev.data.anchor;
+    return anchor === ev.data.anchor;
+  }
+
+  function onComment(ev) {
+    var d = ev.data;
+    if (document.getElementById("comment-" + d.comment_id)) return;
+    bumpCount(d.anchor);
+    if (!threads) return;
+    if (d.parent_id) {
+      var parent = document.getElementById("comment-" + d.parent_id);
+      var thread = parent && parent.closest(".thread");
+      if (thread) thread.querySelector(".replies").appendChild(commentElement(ev));
+      return;
+    }
+    if (!matchesFilter(ev)) return;
+    var empty = document.getElementById("no-comments");
+    if (empty) empty.remove();
+    var wrap = document.createElement("div");
+    wrap.className = "thread";
+    wrap.dataset.threadId = d.comment_id;
+    wrap.appendChild(commentElement(ev));
+    var replies = document.createElement("div");
+    replies.className = "replies";
+    wrap.appendChild(replies);
+    threads.insertBefore(wrap, threads.firstChild);
+  }
+
+  function handle(ev) {
+    if (!ev || ev.consultation_id !== consultationId || !ev.data || ev.data.document_id !== documentId) return;
+    if (ev.seq && ev.seq <= lastSeq) return;
+    if (ev.seq) lastSeq = ev.seq;
+    if (ev.type === "comment.created") onComment(ev);
+    else if (ev.type === "document.version") say("Version " + ev.data.number + " was published. Reload the page to read it.");
+    else if (ev.type === "amendment.created") say("A new amendment was proposed by " + ev.data.organisation.name + ". Reload to see it.");
+    else if (ev.type === "amendment.decided") say("An amendment was " + ev.data.decision + ". Reload to see the result.");
+  }
+
+  var socket = window.io({ transports: ["websocket", "polling"] });
+  socket.on("connect", function () {
+    var payload = { consultation_id: consultationId };
+    if (lastSeq) payload.since = lastSeq;
+    socket.emit("room:join", payload, function (ack) {
+      if (!ack || !ack.ok) return;
+      if (!lastSeq && ack.seq) lastSeq = ack.seq;
+      (ack.events || []).forEach(handle);
+    });
+  });
+  socket.on("room:event", handle);
+})();

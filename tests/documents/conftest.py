@@ -1,0 +1,92 @@
+"""Document fixtures: a live consultation with a tripartite delegation and an open document."""
+import pytest
+
+BODY = """# Draft policy
+
+## Scope
+
+This policy covers every private employment agency licensed in the country.
+
+Recruitment fees shall not be charged to workers.
+
+1. First measure on bilateral agreements.
+2. Second measure on fair recruitment.
+
+| Cost | Worker pays |
+|---|---|
+| Fee | never |
+
+Final paragraph with a note.[^1]
+
+[^1]: A footnote.
+"""
+
+
+@pytest.fixture(autouse=True)
+def _cheap_password_hashing(monkeypatch):
+    """These tests sign in many people; argon2 at its production cost would dominate their time.
+    The hash keeps its parameters, so verification works unchanged."""
+    from argon2 import PasswordHasher
+
+    from app.accounts import services
+    monkeypatch.setattr(services, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_actor_per_request(app):
+    """The test app context outlives requests, so `g` (where the API caches its actor and
+    Flask-Login its user) would carry one request's user into the next; forget them per request."""
+    from flask import g
+
+    def forget():
+        g.pop("api_actor", None)
+        g.pop("_login_user", None)
+    app.before_request_funcs.setdefault(None, []).insert(0, forget)
+
+
+class Docs:
+    def __init__(self, factory, client, token):
+        self.factory, self.client, self._token = factory, client, token
+        self._headers = {}
+
+    def h(self, user):
+        if user.id not in self._headers:
+            self._headers[user.id] = self._token(user)
+        return self._headers[user.id]
+
+    def create(self, c, body=BODY, status="open", title="Draft policy", user=None, **extra):
+        resp = self.client.post(f"/api/v1/consultations/{c.id}/documents",
+                                json={"title": title, "body": body, "status": status, **extra},
+                                headers=self.h(user or self.factory.secretariat))
+        assert resp.status_code == 201, resp.json
+        return resp.json
+
+    def get(self, doc_id, user=None):
+        return self.client.get(f"/api/v1/documents/{doc_id}", headers=self.h(user or self.factory.secretariat))
+
+    def anchors(self, doc_id):
+        return [p["anchor"] for p in self.get(doc_id).json["current_version"]["paragraphs"]]
+
+    def post(self, path, user, json=None, method="post"):
+        return getattr(self.client, method)(f"/api/v1{path}", json=json, headers=self.h(user))
+
+
+@pytest.fixture
+def docs(factory, client, token):
+    return Docs(factory, client, token)
+
+
+@pytest.fixture
+def setting(factory, docs):
+    """A live consultation: tripartite delegates, an adviser, an observer, an outsider, an open document."""
+    c = factory.consultation(status="live")
+    people = factory.tripartite(c)
+    gov_org = people["government"].organisation
+    people["adviser"] = factory.user("adviser", org=gov_org)
+    factory.participant(c, people["adviser"], role="adviser")
+    people["observer"] = factory.user("observer", "observer")
+    factory.participant(c, people["observer"], role="observer")
+    people["outsider"] = factory.user("delegate", "workers")
+    people["secretariat"] = factory.secretariat
+    doc = docs.create(c)
+    return {"c": c, "doc": doc, "id": doc["id"], **people}

@@ -1,0 +1,92 @@
+"""Amendments: proposed by delegates, accepted into a new version crediting the proposer, or rejected."""
+from app.documents.models import Amendment
+from app.extensions import db
+
+
+def propose(docs, setting, who="employers", anchor="p4", text="Recruitment fees and costs shall never be charged to workers."):
+    return docs.post(f"/documents/{setting['id']}/amendments", setting[who],
+                     {"anchor": anchor, "text": text, "rationale": "Align with the *zero-fees* principle."})
+
+
+def test_proposal_carries_organisation_and_snapshot(setting, docs):
+    r = propose(docs, setting)
+    assert r.status_code == 201
+    am = r.json
+    assert am["organisation"]["id"] == setting["employers"].organisation_id
+    assert am["original"] == "Recruitment fees shall not be charged to workers."
+    assert am["status"] == "proposed" and "<em>zero-fees</em>" in am["rationale_html"]
+    assert am["text_html"].startswith("<p>")
+
+
+def test_bad_amendments(setting, docs):
+    assert propose(docs, setting, anchor="p404").status_code == 422
+    assert propose(docs, setting, text="").status_code == 422
+    same = propose(docs, setting, text="Recruitment fees shall not be charged to workers.")
+    assert same.status_code == 422 and same.json["error"]["fields"] == {"text": "unchanged"}
+    assert propose(docs, setting, text="z" * (50 * 1024 + 1)).status_code == 413
+    assert db.session.query(Amendment).count() == 0
+
+
+def test_accept_creates_a_version_crediting_the_proposer(setting, docs):
+    am = propose(docs, setting).json
+    r = docs.post(f"/amendments/{am['id']}/accept", setting["secretariat"], {"reason": "Agreed by all"})
+    assert r.status_code == 200
+    assert r.json["status"] == "accepted" and r.json["resulting_version_number"] == 2
+    doc = docs.get(setting["id"]).json
+    v = doc["current_version"]
+    assert v["number"] == 2 and v["amendment_id"] == am["id"]
+    assert setting["employers"].organisation.name in v["note"] and setting["employers"].name in v["note"]
+    p4 = next(p for p in v["paragraphs"] if p["anchor"] == "p4")
+    assert "never be charged" in p4["html"]
+    assert [p["anchor"] for p in v["paragraphs"]] == [f"p{i}" for i in range(1, 10)]
+    again = docs.post(f"/amendments/{am['id']}/reject", setting["secretariat"], {"reason": "changed my mind"})
+    assert again.status_code == 409
+
+
+def test_accepting_a_full_rewrite_keeps_the_anchor(setting, docs):
+    am = propose(docs, setting, text="Entirely new wording: employers bear every cost of hiring abroad.").json
+    docs.post(f"/amendments/{am['id']}/accept", setting["secretariat"])
+    v = docs.get(setting["id"]).json["current_version"]
+    assert "employers bear every cost" in next(p for p in v["paragraphs"] if p["anchor"] == "p4")["html"]
+
+
+def test_reject_needs_a_reason_and_makes_no_version(setting, docs):
+    am = propose(docs, setting).json
+    r = docs.post(f"/amendments/{am['id']}/reject", setting["secretariat"], {})
+    assert r.status_code == 422
+    r = docs.post(f"/amendments/{am['id']}/reject", setting["secretariat"], {"reason": "Out of scope"})
+    assert r.status_code == 200 and r.json["status"] == "rejected" and r.json["reason"] == "Out of scope"
+    assert docs.get(setting["id"]).json["current_version_number"] == 1
+
+
+def test_accept_refused_when_paragraph_gone_or_document_final(setting, docs):
+    a1 = propose(docs, setting).json
+    a2 = propose(docs, setting, who="workers", anchor="p3", text="Agencies in the whole region.").json
+    body = docs.get(setting["id"]).json["current_version"]["body"].replace("Recruitment fees shall not be charged to workers.\n\n", "")
+    docs.post(f"/documents/{setting['id']}/versions", setting["secretariat"], {"body": body, "note": "cut"})
+    r = docs.post(f"/amendments/{a1['id']}/accept", setting["secretariat"])
+    assert r.status_code == 409
+    docs.post(f"/documents/{setting['id']}", setting["secretariat"], {"status": "final"}, method="patch")
+    assert docs.post(f"/amendments/{a2['id']}/accept", setting["secretariat"]).status_code == 409
+
+
+def test_suggestions_show_inline_with_their_diff(setting, docs, client, login):
+    propose(docs, setting)
+    login(setting["government"])
+    page = client.get(f"/documents/{setting['id']}").data
+    assert b'class="suggestion"' in page and b"<ins>" in page and b"Accept" not in page
+    login(setting["secretariat"])
+    page = client.get(f"/documents/{setting['id']}").data
+    assert b'value="accept"' in page and b'value="reject"' in page
+
+
+def test_reject_from_the_page(setting, docs, client, login):
+    am = propose(docs, setting).json
+    login(setting["secretariat"])
+    r = client.post(f"/documents/amendments/{am['id']}/decide",
+                    data={"decision": "reject", "reason": "", "document_id": setting["id"]}, follow_redirects=True)
+    assert b"reason may not be empty" in r.data
+    client.post(f"/documents/amendments/{am['id']}/decide",
+                data={"decision": "reject", "reason": "Too broad", "document_id": setting["id"]})
+    page = client.get(f"/documents/{setting['id']}").data
+    assert b"Decided amendments" in page and b"Too broad" in page
