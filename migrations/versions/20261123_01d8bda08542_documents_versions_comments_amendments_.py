@@ -98,7 +98,7 @@ def upgrade():
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('amendment_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['amendment_id'], ['amendment.id'], name=op.f('fk_document_version_amendment_id_amendment'), ondelete='SET NULL', use_alter=True),
+    sa.ForeignKeyConstraint(['amendment_id'], ['amendment.id'], name=op.f('fk_document_version_amendment_id_amendment'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['author_id'], ['user.id'], name=op.f('fk_document_version_author_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['document_id'], ['document.id'], name=op.f('fk_document_version_document_id_document'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_document_version')),
