@@ -20,6 +20,7 @@ def compiled_catalogues():
     from tests.i18n.conftest import compile_if_stale
     compile_if_stale()
 
+pytest_plugins = ["tests.browser.fixtures"]
 PASSWORD = "correct-horse-battery"
 PG_URL = os.environ.get("BARAZA_DATABASE_URL", "")
 USE_PG = PG_URL.startswith("postgres")

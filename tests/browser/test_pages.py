@@ -4,7 +4,7 @@ import gzip
 import pytest
 import requests
 
-from tests.browser.conftest import DEMO_PASSWORD, axe_violations, sign_in
+from tests.browser.fixtures import DEMO_PASSWORD, axe_violations, sign_in
 
 pytestmark = pytest.mark.browser
 

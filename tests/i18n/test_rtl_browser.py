@@ -1,5 +1,4 @@
 """Arabic in a real browser: the page runs right to left and the main navigation sits on the right."""
-import os
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,9 +10,6 @@ from app.extensions import db
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run"]
 OUT = Path(__file__).resolve().parents[2] / "test-output"
 
 
@@ -26,17 +22,6 @@ def server(app):
     yield f"http://127.0.0.1:{srv.server_port}"
     srv.shutdown()
     thread.join(10)
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium to run the RTL screenshot test")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def test_arabic_pages_run_right_to_left_with_the_navigation_on_the_right(factory, server, browser):
@@ -57,6 +42,7 @@ def test_arabic_pages_run_right_to_left_with_the_navigation_on_the_right(factory
     OUT.mkdir(exist_ok=True)
     for path, name in (("/dashboard", "rtl-dashboard.png"), (f"/consultations/{c.id}", "rtl-consultation.png")):
         page.goto(server + path)
+        page.screenshot(path=str(OUT / name))
         assert page.evaluate("document.documentElement.getAttribute('dir')") == "rtl"
         assert page.evaluate("getComputedStyle(document.body).direction") == "rtl"
         box = page.evaluate("""() => {
@@ -66,8 +52,9 @@ def test_arabic_pages_run_right_to_left_with_the_navigation_on_the_right(factory
         }""")
         # mirrored header: brand at the right edge, the navigation next to it, the tools on the left
         assert box["brand"]["right"] > box["width"] - 40
-        assert box["nav"]["right"] <= box["brand"]["left"] and box["nav"]["left"] > box["width"] / 3
-        assert box["tools"]["right"] < box["nav"]["left"]
+        assert box["nav"]["right"] <= box["brand"]["left"] and box["nav"]["right"] > box["width"] / 2
+        # the tools sit left of the navigation, or (when the header wraps) on the row below it
+        assert box["tools"]["right"] < box["nav"]["left"] or box["tools"]["top"] >= box["nav"]["bottom"] - 1
         assert box["h1"]["right"] > box["width"] - 40  # headings start on the right
         page.screenshot(path=str(OUT / name))
         assert (OUT / name).stat().st_size > 10_000
