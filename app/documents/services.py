@@ -25,6 +25,7 @@ from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from app.core.markdown import render
 from app.core.realtime import record_event
+from app.search.services import index_entry, remove_entry
 from app.documents import anchoring
 from app.documents.models import STANCES, STATUSES, Amendment, Comment, Document, DocumentVersion, Position
 from app.extensions import db
@@ -170,7 +171,17 @@ def _write_version(actor: User, doc: Document, body: str, note: str, previous: D
     if doc.status != "draft":
         record_event(doc.consultation_id, "document.version", actor,
                      {"document_id": doc.id, "title": doc.title, "number": number, "note": note})
+        _index_document(doc, body)
     return v
+
+
+def _index_document(doc: Document, body: str | None = None) -> None:
+    """Search sees a document once it leaves draft (participants cannot see drafts), with the text
+    of its current version; only a final document may go to the public archive."""
+    if body is None:
+        body = current_version(doc).body
+    index_entry("document", doc.id, doc.consultation_id, doc.title, body, doc.language or "en",
+                publishable=doc.status == "final")
 
 
 def create_document(actor: User, consultation_id: int, data: dict) -> Document:
@@ -245,6 +256,8 @@ def update_document(actor: User, document_id: int, data: dict) -> Document:
                          {"document_id": doc.id, "title": doc.title, "number": doc.current_version_number,
                           "note": "published"})
     db.session.flush()
+    if doc.status != "draft":
+        _index_document(doc)
     return doc
 
 
@@ -440,6 +453,12 @@ def file_position(actor: User, document_id: int, stance, body) -> Position:
     record_event(a.document.consultation_id, "position.updated", actor, {
         "document_id": a.document.id, "organisation": {"id": org.id, "name": org.name},
         "constituency": org.constituency, "stance": stance})
+    # search holds each organisation's current position only; earlier ones stay as history
+    for earlier in db.session.scalars(select(Position.id).where(
+            Position.document_id == a.document.id, Position.organisation_id == org.id, Position.id != pos.id)):
+        remove_entry("position", earlier)
+    index_entry("position", pos.id, a.document.consultation_id, f"{org.name}: {a.document.title}",
+                f"{stance.replace('_', ' ')}\n\n{body}", a.document.language or "en", publishable=True)
     return pos
 
 

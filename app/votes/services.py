@@ -17,6 +17,7 @@ from app.consultations.services import can_manage, get_visible, require_manage
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.realtime import record_event
+from app.search.services import index_entry
 from app.extensions import db
 from app.votes import progress, rules
 from app.votes.eligibility import slot_for, voting_groups
@@ -190,6 +191,8 @@ def _freeze(m: Motion, actor=None) -> None:
                                           "quorum_met", "voted", "eligible", "votes_cast")}
         | ({"votes": result["votes"]} if "votes" in result else {})})
     db.session.flush()
+    # a decision is searchable (and publishable) once its result is frozen
+    index_entry("decision", m.id, m.consultation_id, m.question, result.get("reason", ""), "en", publishable=True)
 
 
 def close_motion(actor, m: Motion) -> Motion:
