@@ -1,4 +1,5 @@
 """Rules for organisations, users, passwords, sign-in sessions and API tokens."""
+from flask_babel import lazy_gettext as _l
 import secrets
 from datetime import timedelta
 
@@ -112,7 +113,7 @@ def _check_scope(country: str | None, rec: str | None) -> None:
     if country is not None and country not in COUNTRIES:
         raise Invalid("country must be an ISO 3166 alpha-2 code.", {"country": "unknown country"})
     if rec is not None and rec not in RECS:
-        raise Invalid(f"rec must be one of {', '.join(RECS)}.", {"rec": "unknown REC"})
+        raise Invalid(_l("rec must be one of %(recs)s.", recs=", ".join(RECS)), {"rec": "unknown REC"})
 
 
 def create_organisation(actor: User, name: str, constituency: str, country: str | None = None,
@@ -164,7 +165,7 @@ def get_user(user_id: int) -> User:
 
 def _check_password_strength(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise Invalid(f"The password needs at least {MIN_PASSWORD} characters.",
+        raise Invalid(_l("The password needs at least %(n)s characters.", n=MIN_PASSWORD),
                       {"password": "too short"})
 
 

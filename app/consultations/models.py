@@ -1,4 +1,5 @@
 """Consultation with its lifecycle, participants, agenda items and policy themes."""
+from flask_babel import lazy_gettext as _l
 from datetime import datetime
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
@@ -77,7 +78,7 @@ class Consultation(db.Model):
     def move_to(self, status: str) -> None:
         """The only way status changes: refuses anything but the lifecycle's next steps."""
         if status not in TRANSITIONS.get(self.status, ()):
-            raise Conflict(f"A consultation cannot go from {self.status} to {status}.")
+            raise Conflict(_l("A consultation cannot go from %(current)s to %(target)s.", current=self.status, target=status))
         self.status = status
 
 

@@ -4,6 +4,7 @@ This is the one service other features ask about access: can_view, get_visible,
 participant_of, can_moderate. A consultation the actor may not see is reported exactly like a
 missing one (NotFound), so its existence leaks nowhere.
 """
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -150,7 +151,7 @@ def _themes(slugs: list[str]) -> list[Theme]:
     themes = list(db.session.scalars(select(Theme).where(Theme.slug.in_(slugs))))
     missing = set(slugs) - {t.slug for t in themes}
     if missing:
-        raise Invalid(f"Unknown theme: {', '.join(sorted(missing))}.", {"themes": "unknown theme"})
+        raise Invalid(_l("Unknown theme: %(themes)s.", themes=", ".join(sorted(missing))), {"themes": "unknown theme"})
     return themes
 
 
@@ -160,7 +161,7 @@ def _check_scope(level: str, country: str | None, rec: str | None) -> None:
     if level == "national" and (not country or country not in COUNTRIES):
         raise Invalid("A national consultation needs an ISO 3166 country code.", {"country": "required"})
     if level == "rec" and rec not in RECS:
-        raise Invalid(f"A REC consultation needs one of {', '.join(RECS)}.", {"rec": "required"})
+        raise Invalid(_l("A REC consultation needs one of %(recs)s.", recs=", ".join(RECS)), {"rec": "required"})
 
 
 def _apply(c: Consultation, data: dict) -> None:

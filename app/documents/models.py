@@ -1,4 +1,5 @@
 """Draft policy documents, their immutable versions, comments, amendments and positions."""
+from flask_babel import lazy_gettext as _l
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
@@ -36,7 +37,7 @@ class Document(db.Model):
     def move_to(self, status: str) -> None:
         """The only way status changes; Conflict for a step the lifecycle does not allow."""
         if status not in TRANSITIONS.get(self.status, ()):
-            raise Conflict(f"A document cannot go from {self.status} to {status}.")
+            raise Conflict(_l("A document cannot go from %(current)s to %(target)s.", current=self.status, target=status))
         self.status = status
 
     def accepts_input(self, now: datetime) -> bool:

@@ -3,6 +3,7 @@
 The reader page is built from a fixed number of queries whatever the size of the document:
 the version (paragraphs pre-rendered when it was written), one GROUP BY for the margin counts,
 one page of thread roots, their replies, the amendments and the list of versions."""
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import load_only
 
@@ -114,7 +115,7 @@ def diff(actor, document_id: int, from_n, to_n) -> dict:
     a = services.access(actor, document_id)
     for name, n in (("from", from_n), ("to", to_n)):
         if not isinstance(n, int) or isinstance(n, bool):
-            raise Invalid(f"{name} must be a version number.", {name: "must be an integer"})
+            raise Invalid(_l("%(name)s must be a version number.", name=name), {name: "must be an integer"})
     old = services.get_version(a.document, from_n)
     new = services.get_version(a.document, to_n)
     out = diffing.diff_versions(old.paragraphs, new.paragraphs)

@@ -12,6 +12,7 @@ Comments and amendments are accepted only while the document is `open` and its
 comments_close_at (if any) has not passed; positions while it is `open` or `closed`.
 Every change writes its room event in the same transaction; services flush, callers commit.
 """
+from flask_babel import lazy_gettext as _l
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -121,19 +122,19 @@ def _require_manage(a: Access) -> None:
 
 def _require_open(a: Access, what: str) -> None:
     if not a.accepting_input:
-        raise Conflict(f"This document is not open for {what}.")
+        raise Conflict(_l("This document is not open for %(what)s.", what=what))
 
 
 def _check_size(name: str, text: str, limit: int) -> None:
     if len(text.encode("utf-8")) > limit:
-        raise TooLarge(f"{name} is larger than {limit // 1024} KB.")
+        raise TooLarge(_l("%(name)s is larger than %(n)s KB.", name=name, n=limit // 1024))
 
 
 def _required_text(name: str, text) -> str:
     if not isinstance(text, str) or not text.strip():
-        raise Invalid(f"{name} may not be empty.", {name: "may not be empty"})
+        raise Invalid(_l("%(name)s may not be empty.", name=name), {name: "may not be empty"})
     if "\x00" in text:
-        raise Invalid(f"{name} may not contain NUL bytes.", {name: "invalid character"})
+        raise Invalid(_l("%(name)s may not contain NUL bytes.", name=name), {name: "invalid character"})
     return text
 
 
@@ -378,7 +379,7 @@ def _decidable(actor: User, amendment_id) -> tuple[Access, Amendment]:
     a = access(actor, am.document_id)
     _require_manage(a)
     if am.status != "proposed":
-        raise Conflict(f"This amendment was already {am.status}.")
+        raise Conflict(_l("This amendment was already %(status)s.", status=am.status))
     if a.document.status not in ("open", "closed"):
         raise Conflict("Amendments are decided while the document is open or closed.")
     return a, am
@@ -441,7 +442,7 @@ def file_position(actor: User, document_id: int, stance, body) -> Position:
     if a.document.status not in ("open", "closed"):
         raise Conflict("Positions are filed while the document is open or closed.")
     if stance not in STANCES:
-        raise Invalid("stance must be one of: " + ", ".join(STANCES) + ".", {"stance": "not an allowed value"})
+        raise Invalid(_l("stance must be one of: %(choices)s.", choices=", ".join(STANCES)), {"stance": "not an allowed value"})
     body = _required_text("body", body)
     _check_size("body", body, MAX_POSITION_BYTES)
     org = a.participant.organisation

@@ -1,5 +1,6 @@
 """Minutes of a consultation, with their lifecycle draft -> circulated -> adopted, and the
 corrections participants submit to the passages reporting their own statements."""
+from flask_babel import lazy_gettext as _l
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
@@ -50,7 +51,7 @@ class Minutes(db.Model):
 
     def require_status(self, *allowed: str, action: str = "do this") -> None:
         if self.status not in allowed:
-            raise Conflict(f"Minutes that are {self.status} cannot {action}.")
+            raise Conflict(_l("Minutes that are %(status)s cannot %(action)s.", status=self.status, action=action))
 
     def circulate(self, deadline: datetime | None) -> None:
         self.require_status("draft", action="be circulated")

@@ -5,6 +5,7 @@ Who: the secretariat drafts, edits, circulates, decides corrections and adopts. 
 read minutes once circulated (drafts are the secretariat's working copy) and correct the
 passages reporting their own statements until the deadline. Adopted minutes never change.
 """
+from flask_babel import lazy_gettext as _l
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
@@ -93,7 +94,7 @@ def update_minutes(actor, m: Minutes, body: str) -> Minutes:
     _require_manage(actor, m)
     m.require_status("draft", action="be edited")
     if len(body) > MAX_BODY:
-        raise Invalid(f"The minutes are longer than {MAX_BODY} characters.", {"body": "too long"})
+        raise Invalid(_l("The minutes are longer than %(n)s characters.", n=MAX_BODY), {"body": "too long"})
     m.body = body
     db.session.flush()
     return m
@@ -122,7 +123,7 @@ def adopt(actor, m: Minutes) -> Minutes:
     pending = db.session.scalar(select(func.count(Correction.id)).where(
         Correction.minutes_id == m.id, Correction.status == "pending"))
     if pending:
-        raise Conflict(f"Decide the {pending} pending correction(s) before adopting the minutes.")
+        raise Conflict(_l("Decide the pending corrections (%(n)s) before adopting the minutes.", n=pending))
     m.adopt(actor)
     _announce(actor, m)
     reindex(m)
@@ -141,7 +142,7 @@ def create_corrigendum(actor, m: Minutes, body: str | None = None) -> Minutes:
                          _("The minutes adopted on %(date)s are corrected as follows.", date=adopted), "",
                          f"- {_('Section')} …: {_('for')} “…” {_('read')} “…”", ""])
     if body is not None and len(body) > MAX_BODY:
-        raise Invalid(f"The minutes are longer than {MAX_BODY} characters.", {"body": "too long"})
+        raise Invalid(_l("The minutes are longer than %(n)s characters.", n=MAX_BODY), {"body": "too long"})
     corr = Minutes(consultation_id=c.id, corrigendum_of_id=original.id, created_by_id=actor.id,
                    title=f"{_('Corrigendum')} {n}: {original.title}"[:300], body=body or default,
                    language=original.language)

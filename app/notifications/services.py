@@ -1,4 +1,5 @@
 """Rules for a person's notifications, settings, calendar feed, invitations and sign-up link."""
+from flask_babel import lazy_gettext as _l
 import hashlib
 import secrets
 
@@ -142,7 +143,7 @@ def complete_welcome(token: str, password: str, confirm: str) -> tuple[User, int
     """Set the first password through a sign-up link and accept the invitation it came with."""
     user, cid = check_welcome(token)
     if len(password or "") < MIN_PASSWORD:
-        raise Invalid(f"Use at least {MIN_PASSWORD} characters.", {"password": "too short"})
+        raise Invalid(_l("Use at least %(n)s characters.", n=MIN_PASSWORD), {"password": "too short"})
     if password != confirm:
         raise Invalid("The two passwords differ.", {"confirm": "does not match"})
     user.password_hash = hash_password(password)

@@ -7,6 +7,7 @@ Other features keep the index current with one call from their services, in thei
                 publishable=doc.status == "final")
     remove_entry("document", doc.id)
 """
+from flask_babel import lazy_gettext as _l
 import html
 import re
 from datetime import UTC, datetime
@@ -131,7 +132,7 @@ def check_filters(filters: dict | None) -> dict:
     allowed = {"kind": KINDS, "level": LEVELS, "rec": RECS, "status": STATUSES}
     for key, choices in allowed.items():
         if key in f and f[key] not in choices:
-            raise Invalid(f"{key} must be one of: {', '.join(choices)}.", {key: "not an allowed value"})
+            raise Invalid(_l("%(name)s must be one of: %(choices)s.", name=key, choices=", ".join(choices)), {key: "not an allowed value"})
     if "year" in f and (not isinstance(f["year"], int) or not 1970 <= f["year"] <= 9000):
         raise Invalid("year must be a year.", {"year": "out of range"})
     if "country" in f and (not isinstance(f["country"], str) or len(f["country"]) != 2):
@@ -189,7 +190,7 @@ def search(actor, q: str, filters: dict | None = None, limit: int = 20,
     if not q:
         raise Invalid("Type some words to search for.", {"q": "required"})
     if len(q) > MAX_QUERY:
-        raise Invalid(f"The search is longer than {MAX_QUERY} characters.", {"q": f"at most {MAX_QUERY} characters"})
+        raise Invalid(_l("The search is longer than %(n)s characters.", n=MAX_QUERY), {"q": f"at most {MAX_QUERY} characters"})
     f = check_filters(filters)
     limit = max(1, min(int(limit or 20), MAX_LIMIT))
     try:

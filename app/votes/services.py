@@ -7,6 +7,7 @@ waits for the ballots in flight and then freezes exactly what they stored, and a
 arrives after the close sees it closed (409). One ballot per slot is a unique constraint; the
 write is an INSERT ... ON CONFLICT, so simultaneous double submissions cannot duplicate.
 """
+from flask_babel import lazy_gettext as _l
 import random
 
 from sqlalchemy import delete, select
@@ -76,7 +77,7 @@ def _options(raw) -> list[str]:
     opts = [o.strip() for o in raw]
     if len(opts) < 2 or len(opts) > MAX_OPTIONS or len(set(opts)) != len(opts) or any(
             not o or len(o) > 100 for o in opts):
-        raise Invalid(f"options must be 2 to {MAX_OPTIONS} different labels of at most 100 characters.",
+        raise Invalid(_l("options must be 2 to %(n)s different labels of at most 100 characters.", n=MAX_OPTIONS),
                       {"options": "invalid list"})
     if "yes" not in opts or "no" not in opts:
         raise Invalid('options must include "yes" and "no" (the votes cast); others are recorded like abstentions.',
@@ -89,7 +90,7 @@ def _weights(raw, c: Consultation) -> dict:
     weights = {g: rules.DEFAULT_WEIGHTS.get(g, 1) for g in groups}
     for key, value in (raw or {}).items():
         if key not in groups:
-            raise Invalid(f"weights may only name voting constituencies ({', '.join(groups)}).", {"weights": key})
+            raise Invalid(_l("weights may only name voting constituencies (%(groups)s).", groups=", ".join(groups)), {"weights": key})
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value <= 100):
             raise Invalid("Each weight must be a number above 0 and at most 100.", {"weights": key})
         weights[key] = value
@@ -106,7 +107,7 @@ def _quorum(raw):
 
 def _future(when, field: str = "closes_at"):
     if when is not None and when <= utcnow():
-        raise Invalid(f"{field} must be in the future.", {field: "in the past"})
+        raise Invalid(_l("%(name)s must be in the future.", name=field), {field: "in the past"})
     return when
 
 
@@ -248,7 +249,7 @@ def cast_ballot(actor, motion_id, choice) -> dict:
         raise Conflict("This motion is not open for voting.")
     slot = slot_for(actor, m.consultation)
     if not isinstance(choice, str) or choice not in m.options:
-        raise Invalid(f"Choose one of: {', '.join(m.options)}.", {"choice": "not an option"})
+        raise Invalid(_l("Choose one of: %(options)s.", options=", ".join(m.options)), {"choice": "not an option"})
     replaced = False
     if m.ballot == "secret":
         stmt = _insert(VoterRecord).values(motion_id=m.id, slot_id=slot.id, cast_by_id=actor.id,
