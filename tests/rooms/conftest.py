@@ -49,3 +49,21 @@ def room_events(sc, types=None):
     """The room:event payloads a test client has received since the last call."""
     out = [m["args"][0] for m in sc.get_received() if m["name"] == "room:event"]
     return [e for e in out if types is None or e["type"] in types]
+
+
+class Plain:
+    """A detached copy of a record's plain fields: socket handlers end the test's session."""
+
+    def __init__(self, obj):
+        for name in ("id", "name", "email", "organisation_id", "last_seq", "title"):
+            if hasattr(obj, name):
+                setattr(self, name, getattr(obj, name))
+        org = getattr(obj, "organisation", None)
+        self.org_name = org.name if org is not None else None
+
+
+@pytest.fixture
+def live(room):
+    """The room fixture as plain values, safe to use across socket events."""
+    c, p = room
+    return Plain(c), {k: Plain(u) for k, u in p.items()}
