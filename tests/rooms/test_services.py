@@ -301,3 +301,25 @@ def test_snapshot_replay_and_seq(room):
         services.snapshot(p["government"], c, -1)
     with pytest.raises(Invalid):
         services.snapshot(p["government"], c, "3")
+
+
+def test_connections_of_a_dead_process_are_swept_and_presence_corrected(room):
+    from datetime import timedelta
+
+    from app.core import sockets
+    from app.core.db import utcnow
+    c, p = room
+    gov = p["government"]
+    old = utcnow() - timedelta(minutes=5)
+    db.session.add(sockets.SocketServer(id="dead", seen_at=old))
+    db.session.add(SocketConnection(sid="ghost", server_id="dead", login_session_id="x", user_id=gov.id,
+                                    connected_at=old))
+    db.session.flush()
+    services.join(gov, c.id, "ghost")
+    db.session.commit()
+    assert [x["user_id"] for x in services.snapshot(gov, c, None)["presence"]] == [gov.id]
+    assert sockets.beat_and_sweep(stale_after=45) == 1
+    assert services.snapshot(gov, c, None)["presence"] == []
+    assert _types(c)[-1] == "presence.left"
+    assert db.session.get(sockets.SocketServer, sockets.SERVER_ID) is not None
+    assert db.session.get(sockets.SocketServer, "dead") is None
