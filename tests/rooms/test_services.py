@@ -323,3 +323,11 @@ def test_connections_of_a_dead_process_are_swept_and_presence_corrected(room):
     assert _types(c)[-1] == "presence.left"
     assert db.session.get(sockets.SocketServer, sockets.SERVER_ID) is not None
     assert db.session.get(sockets.SocketServer, "dead") is None
+
+
+@pytest.mark.parametrize("text", ["hello world", "it's fine, ok? yes! a;b: c.", "Émile à Dakar", "3 items",
+                                  "1. first", "a_b_c", "*bold*", "<b>x</b>", "a & b", "line\\nbreak", "# title",
+                                  "x > y", "http://example.org", "- item", "`code`"])
+def test_chat_fast_path_renders_like_markdown(text):
+    from app.core.markdown import render
+    assert services.render_chat(text) == render(text)
