@@ -79,12 +79,16 @@ def revoke_session(session_id: str | None) -> None:
     ls = db.session.get(LoginSession, session_id) if session_id else None
     if ls is not None and ls.revoked_at is None:
         ls.revoked_at = utcnow()
+        from app.core.sockets import end_sessions_on_commit  # open sockets end with the sign-in
+        end_sessions_on_commit([ls.id])
 
 
 def revoke_all_sessions(user: User) -> None:
     for ls in db.session.scalars(select(LoginSession).where(
             LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))):
         ls.revoked_at = utcnow()
+    from app.core.sockets import end_user_sockets_on_commit  # open sockets end with the sign-ins
+    end_user_sockets_on_commit(user.id)
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:

@@ -305,8 +305,11 @@ def remove_participant(actor: User, c: Consultation, participant_id: int) -> Non
     """Secretariat only: the person no longer takes part (and loses access at once)."""
     require_manage(actor, c)
     p = get_participant(c, participant_id)
+    user_id = p.user_id
     db.session.delete(p)
     db.session.flush()
+    from app.core.sockets import consultation_access_lost  # e.g. the live room drops them at once
+    consultation_access_lost(c.id, user_id)
 
 
 def add_agenda_item(actor: User, c: Consultation, title: str) -> AgendaItem:

@@ -1,25 +1,63 @@
 """Socket.IO plumbing shared by features: authentication at connect, the acting user of each
-event (re-checked against the server-side sign-in every time), and acknowledgements.
+event (re-checked against the server-side sign-in every time), acknowledgements, limits, and
+ending the sockets of a sign-in that was revoked.
 
 Every handler is wrapped by @socket_handler(event): it validates nothing itself, it calls one
 service, commits, and returns {"ok": true, ...}; a DomainError becomes
 {"ok": false, "error": {"code", "message"}}; anything else is logged and answered "internal"
-without a traceback, and never disconnects other clients."""
+without a traceback, and never disconnects other clients.
+
+Open connections are also rows (SocketConnection), so any process can find the sockets of a
+sign-in or a user and end them: python-socketio's message queue carries disconnect and
+leave_room to the process that holds the socket. Each process heartbeats a SocketServer row;
+connections of a process that stopped heartbeating are swept (their disconnect hooks run)."""
 import logging
+import threading
+import time
+import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, disconnect, join_room
+from sqlalchemy import String, delete, event, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.accounts.services import resolve_session, resolve_token
-from app.core.errors import BadRequest, DomainError, Unauthenticated, translate
+from app.core.db import utcnow
+from app.core.errors import BadRequest, DomainError, RateLimited, Unauthenticated, translate
 from app.core.realtime import user_room
 from app.extensions import db, socketio
 
 log = logging.getLogger(__name__)
+# One id per server process: connection rows name the process that holds the socket.
+SERVER_ID = uuid.uuid4().hex[:16]
+_ACTIONS_KEY = "baraza_socket_actions"
 # request.sid -> login session id; each socket lives in one process, so a local map is enough.
 _connections: dict[str, str] = {}
+_connection_users: dict[str, int] = {}
+
+
+class SocketConnection(db.Model):
+    """One open Socket.IO connection, held by the server process server_id."""
+
+    __tablename__ = "socket_connection"
+
+    sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    server_id: Mapped[str] = mapped_column(String(32), index=True)
+    login_session_id: Mapped[str] = mapped_column(String(64), index=True)
+    user_id: Mapped[int] = mapped_column(index=True)
+    connected_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SocketServer(db.Model):
+    """A server process's heartbeat; its connections are stale once it stops beating."""
+
+    __tablename__ = "socket_server"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 def authenticate(auth):
@@ -35,11 +73,15 @@ def authenticate(auth):
     return ls
 
 
-def register_connection(sid: str, login_session_id: str) -> None:
+def register_connection(sid: str, login_session_id: str, user_id: int | None = None) -> None:
     _connections[sid] = login_session_id
+    if user_id is not None:
+        _connection_users[sid] = user_id
 
 
 def forget_connection(sid: str) -> str | None:
+    _connection_users.pop(sid, None)
+    _limiter.forget(sid)
     return _connections.pop(sid, None)
 
 
@@ -60,12 +102,60 @@ def error_ack(err: DomainError) -> dict:
     return {"ok": False, "error": {"code": err.code, "message": err.message}}
 
 
+# --- limits ------------------------------------------------------------------------------
+
+def _limits_on() -> bool:
+    return bool(current_app.config.get("RATELIMIT_ENABLED", True))
+
+
+class TokenBucket:
+    """Per-key token buckets in this process: `rate` events a second, bursts up to `burst`."""
+
+    def __init__(self) -> None:
+        self._state: dict = {}
+        self._lock = threading.Lock()
+
+    def take(self, key, rate: float, burst: float) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._state.get(key, (burst, now))
+            tokens = min(burst, tokens + (now - last) * rate)
+            if tokens < 1:
+                self._state[key] = (tokens, now)
+                return False
+            self._state[key] = (tokens - 1, now)
+            if len(self._state) > 100_000:  # bounded memory under a storm of keys
+                self._state.clear()
+            return True
+
+    def forget(self, key) -> None:
+        with self._lock:
+            self._state.pop(key, None)
+
+
+_limiter = TokenBucket()
+
+
+def _check_event_rate(sid: str) -> None:
+    """Per user (all their sockets in this process) and per socket events/second limits."""
+    if not _limits_on():
+        return
+    cfg = current_app.config
+    rate = cfg.get("SOCKETIO_EVENTS_PER_SECOND", 10)
+    burst = cfg.get("SOCKETIO_EVENTS_BURST", 30)
+    user_id = _connection_users.get(sid)
+    if not _limiter.take(("sid", sid), rate, burst) or \
+            (user_id is not None and not _limiter.take(("user", user_id), rate * 2, burst * 2)):
+        raise RateLimited("Too many events; slow down.")
+
+
 def socket_handler(event: str, namespace: str | None = None) -> Callable:
     """Register fn(actor, payload) -> dict for a client event; the result is the ack."""
     def deco(fn: Callable) -> Callable:
         @wraps(fn)
         def handler(payload=None, *extra):
             try:
+                _check_event_rate(request.sid)
                 if payload is None:
                     payload = {}
                 if not isinstance(payload, dict):
@@ -88,34 +178,203 @@ def socket_handler(event: str, namespace: str | None = None) -> Callable:
     return deco
 
 
+# --- ending sockets when access ends -------------------------------------------------------
+
+def _after_commit(action: tuple) -> None:
+    db.session.info.setdefault(_ACTIONS_KEY, []).append(action)
+
+
+def _sids(*criteria) -> list[str]:
+    return list(db.session.scalars(select(SocketConnection.sid).where(*criteria)))
+
+
+def end_sessions_on_commit(session_ids: list[str]) -> None:
+    """Once the transaction commits, disconnect every socket opened with these sign-ins."""
+    ids = [s for s in session_ids if s]
+    if ids:
+        sids = _sids(SocketConnection.login_session_id.in_(ids))
+        if sids:
+            _after_commit(("disconnect", sids, None))
+
+
+def end_user_sockets_on_commit(user_id: int) -> None:
+    """Once the transaction commits, disconnect every socket of this user."""
+    sids = _sids(SocketConnection.user_id == user_id)
+    if sids:
+        _after_commit(("disconnect", sids, None))
+
+
+def user_sids(user_id: int) -> list[str]:
+    return _sids(SocketConnection.user_id == user_id)
+
+
+def leave_room_on_commit(sids: list[str], room: str) -> None:
+    """Once the transaction commits, stop sending `room` to these sockets (any process)."""
+    if sids:
+        _after_commit(("leave", list(sids), room))
+
+
+# Features add fn(consultation_id, user_id), run in the transaction that removes a participant.
+access_lost_hooks: list[Callable] = []
+
+
+def consultation_access_lost(consultation_id: int, user_id: int) -> None:
+    for hook in access_lost_hooks:
+        hook(consultation_id, user_id)
+
+
+def _disconnect_all(sids: list[str]) -> None:
+    for sid in sids:
+        try:
+            socketio.server.disconnect(sid)
+        except Exception:
+            log.exception("disconnect of %s failed", sid)
+
+
+@event.listens_for(Session, "after_commit")
+def _run_actions(sess: Session) -> None:
+    actions = sess.info.pop(_ACTIONS_KEY, None)
+    for kind, sids, room in actions or ():
+        try:
+            if kind == "leave":
+                for sid in sids:
+                    socketio.server.leave_room(sid, room)
+            else:
+                # Not inline: a local disconnect runs the disconnect handler, which must not
+                # reuse this (committing) session. Leave the rooms at once, then disconnect.
+                for sid in sids:
+                    for r in list(socketio.server.rooms(sid) if _is_local(sid) else []):
+                        if r != sid:
+                            socketio.server.leave_room(sid, r)
+                socketio.start_background_task(_disconnect_all, sids)
+        except Exception:
+            log.exception("socket action %s failed", kind)
+
+
+def _is_local(sid: str) -> bool:
+    try:
+        return socketio.server.manager.is_connected(sid, "/")
+    except Exception:
+        return False
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop_actions(sess: Session) -> None:
+    sess.info.pop(_ACTIONS_KEY, None)
+
+
+# --- connect / disconnect ---------------------------------------------------------------
+
 # Features add fn(sid, login_session_id) here to clean up (e.g. presence) when a socket goes.
 disconnect_hooks: list[Callable] = []
+
+
+def _run_disconnect_hooks(sid: str, lsid: str | None) -> None:
+    for hook in disconnect_hooks:
+        try:
+            hook(sid, lsid)
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("disconnect hook failed")
 
 
 def _on_connect(auth=None):
     try:
         ls = authenticate(auth)
         lsid, user_id = ls.id, ls.user_id
+        if _limits_on():
+            limit = current_app.config.get("SOCKETIO_MAX_CONNECTIONS_PER_USER", 10)
+            count = db.session.scalar(select(func.count()).select_from(SocketConnection)
+                                      .where(SocketConnection.user_id == user_id))
+            if count >= limit:
+                raise ConnectionRefusedError({"code": "rate_limited",
+                                              "message": "Too many open connections for this account."})
+        db.session.add(SocketConnection(sid=request.sid, server_id=SERVER_ID, login_session_id=lsid,
+                                        user_id=user_id))
+        db.session.commit()
+    except ConnectionRefusedError:
+        db.session.rollback()
+        raise
+    except Exception:
+        db.session.rollback()
+        log.exception("socket connect failed")
+        raise ConnectionRefusedError({"code": "internal", "message": translate("Something went wrong.")}) from None
     finally:
         db.session.remove()
-    register_connection(request.sid, lsid)
+    register_connection(request.sid, lsid, user_id)
+    _ensure_heartbeat(current_app._get_current_object())
     # Personal notifications go to user:<id>; the server, never the client, names rooms.
     join_room(user_room(user_id))
     return True
 
 
 def _on_disconnect(reason=None):
-    lsid = forget_connection(request.sid)
+    sid = request.sid
+    lsid = forget_connection(sid)
     try:
-        for hook in disconnect_hooks:
-            try:
-                hook(request.sid, lsid)
-                db.session.commit()
-            except Exception:
-                db.session.rollback()
-                log.exception("disconnect hook failed")
+        _run_disconnect_hooks(sid, lsid)
+        db.session.execute(delete(SocketConnection).where(SocketConnection.sid == sid))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("disconnect cleanup failed")
     finally:
         db.session.remove()
+
+
+# --- heartbeat and sweeping of dead processes --------------------------------------------
+
+_heartbeat_started = False
+_heartbeat_lock = threading.Lock()
+
+
+def _ensure_heartbeat(app) -> None:
+    global _heartbeat_started
+    interval = app.config.get("SOCKETIO_HEARTBEAT", 0 if app.testing else 15)
+    if not interval or _heartbeat_started:
+        return
+    with _heartbeat_lock:
+        if _heartbeat_started:
+            return
+        _heartbeat_started = True
+    socketio.start_background_task(_heartbeat_loop, app, interval)
+
+
+def _heartbeat_loop(app, interval: float) -> None:
+    while True:
+        with app.app_context():
+            try:
+                beat_and_sweep(stale_after=interval * 3)
+            except Exception:
+                db.session.rollback()
+                log.exception("socket heartbeat failed")
+            finally:
+                db.session.remove()
+        socketio.sleep(interval)
+
+
+def beat_and_sweep(stale_after: float, now: datetime | None = None) -> int:
+    """Record this process as alive; end the connections of processes that stopped beating
+    (their disconnect hooks run, so presence is corrected). Returns the connections swept."""
+    now = now or utcnow()
+    me = db.session.get(SocketServer, SERVER_ID)
+    if me is None:
+        db.session.add(SocketServer(id=SERVER_ID, seen_at=now))
+    else:
+        me.seen_at = now
+    db.session.commit()
+    cutoff = now - timedelta(seconds=stale_after)
+    alive = select(SocketServer.id).where(SocketServer.seen_at >= cutoff)
+    stale = list(db.session.execute(select(SocketConnection.sid, SocketConnection.login_session_id).where(
+        SocketConnection.server_id.not_in(alive), SocketConnection.connected_at < cutoff)))
+    for sid, lsid in stale:
+        _run_disconnect_hooks(sid, lsid)
+        db.session.execute(delete(SocketConnection).where(SocketConnection.sid == sid))
+        db.session.commit()
+    db.session.execute(delete(SocketServer).where(SocketServer.seen_at < cutoff))
+    db.session.commit()
+    return len(stale)
 
 
 def init_app(app) -> None:

@@ -1,0 +1,82 @@
+"""The live room page, and plain-form fallbacks of its actions for browsers without JavaScript."""
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from flask_login import current_user, login_required
+
+from app.consultations.services import participant_of
+from app.core.errors import DomainError
+from app.extensions import db
+from app.rooms import services
+
+bp = Blueprint("rooms", __name__, url_prefix="/consultations")
+GROUPS = (("government", lazy_gettext("Government")), ("employers", lazy_gettext("Employers")),
+          ("workers", lazy_gettext("Workers")), ("stakeholder", lazy_gettext("Stakeholders")),
+          ("secretariat", lazy_gettext("Secretariat")), ("observer", lazy_gettext("Observers")))
+
+
+def room_action(c, user):
+    """The consultation page's button to enter the room (participants and the secretariat)."""
+    if c.status == "draft" or not (user.is_secretariat or participant_of(user, c) is not None):
+        return None
+    return {"url": url_for("rooms.room", consultation_id=c.id), "label": _("Enter the live room"),
+            "cls": "primary" if c.status == "live" else ""}
+
+
+def group_of(entry: dict) -> str:
+    """Presence group: observers by role, everyone else by their organisation's constituency."""
+    if entry.get("role") == "observer":
+        return "observer"
+    return entry.get("constituency") or "observer"
+
+
+@bp.get("/<int:consultation_id>/room")
+@login_required
+def room(consultation_id: int):
+    c, _p = services.get_room(current_user, consultation_id)
+    snap = services.snapshot(current_user, c, None)
+    groups = {key: [] for key, _label in GROUPS}
+    for entry in snap["presence"]:
+        groups.setdefault(group_of(entry), []).append(entry)
+    people = sorted({p.user_id: p for p in c.participants}.values(), key=lambda p: p.user.name)
+    return render_template("rooms/room.html", c=c, seq=snap["seq"], state=snap["state"], groups=groups,
+                           group_labels=dict(GROUPS), chat=services.recent_chat(c), people=people)
+
+
+ACTIONS = {
+    "chat": lambda u, cid, f: services.send_chat(u, cid, f.get("text", ""), f.get("client_id") or None),
+    "raise": lambda u, cid, f: services.raise_hand(u, cid),
+    "lower": lambda u, cid, f: services.lower_hand(u, cid, _int_or_none(f.get("user_id"))),
+    "give": lambda u, cid, f: services.give_floor(u, cid, _int_or_none(f.get("user_id"))),
+    "release": lambda u, cid, f: services.release_floor(u, cid),
+    "agenda": lambda u, cid, f: services.set_agenda_item(u, cid, _int_or_none(f.get("agenda_item_id"))),
+    "mute": lambda u, cid, f: services.mute(u, cid, _int_or_none(f.get("user_id"))),
+    "unmute": lambda u, cid, f: services.unmute(u, cid, _int_or_none(f.get("user_id"))),
+    "remove": lambda u, cid, f: services.remove_from_room(u, cid, _int_or_none(f.get("user_id"))),
+    "session": lambda u, cid, f: services.set_session_status(u, cid, f.get("status")),
+}
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return value
+
+
+@bp.post("/<int:consultation_id>/room/<action>")
+@login_required
+def act(consultation_id: int, action: str):
+    """One form per action, the same services as the socket events (used without JavaScript)."""
+    fn = ACTIONS.get(action)
+    if fn is None:
+        return redirect(url_for("rooms.room", consultation_id=consultation_id))
+    try:
+        fn(current_user, consultation_id, request.form)
+        db.session.commit()
+    except DomainError as err:
+        db.session.rollback()
+        if err.status == 404:
+            raise
+        flash(err.message, "error")
+    return redirect(url_for("rooms.room", consultation_id=consultation_id))

@@ -1,0 +1,33 @@
+"""Bare reference server for bench/fanout.py: Flask-SocketIO, the same worker model as Baraza
+(gunicorn --worker-class gevent, simple-websocket), no authentication, no storage; it only
+joins clients to one room and echoes each chat to it.
+
+    gunicorn --worker-class gevent --workers 1 --worker-connections 4000 bench.bare_server:app
+"""
+import os
+
+from flask import Flask
+from flask_socketio import SocketIO, join_room
+
+app = Flask(__name__)
+socketio = SocketIO(app, async_mode=os.environ.get("BARE_ASYNC_MODE", "gevent"),
+                    message_queue=os.environ.get("BARAZA_REDIS_URL") or None,
+                    channel=os.environ.get("BARAZA_SOCKETIO_CHANNEL", "bare-bench"),
+                    max_http_buffer_size=64 * 1024, logger=False, engineio_logger=False)
+
+
+@app.get("/api/v1/openapi.json")
+def ready():
+    return {"ok": True}
+
+
+@socketio.on("join")
+def on_join(payload=None):
+    join_room("room")
+    return {"ok": True}
+
+
+@socketio.on("chat")
+def on_chat(payload):
+    socketio.emit("msg", {"text": payload.get("text")}, to="room")
+    return {"ok": True}

@@ -1,0 +1,350 @@
+"""Fan-out benchmark: N real Socket.IO clients (websocket) in one room, chat at a steady rate.
+
+Starts the servers itself: Baraza as `make serve` runs it (gunicorn, gevent worker, one
+process; rate limits off; seeded users and tokens in a fresh SQLite file or PostgreSQL schema),
+then the bare reference server (bench/bare_server.py) with the same worker model, and reports
+both side by side: connect time, delivery latency p50/p95/p99/max, deliveries/s, lost
+deliveries, server CPU and memory. See bench/README.md.
+
+    .venv/bin/python bench/fanout.py --clients 500 --rate 20 --messages 100 --runs 3
+    .venv/bin/python bench/fanout.py --clients 1000 --burst --db postgresql+psycopg://127.0.0.1:5432/test
+"""
+import argparse
+import asyncio
+import json
+import multiprocessing as mp
+import os
+import secrets
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --- database and users -------------------------------------------------------------------
+
+def prepare_baraza(db: str, n: int, workdir: Path):
+    """A fresh database with one live consultation, n participants and a token each."""
+    from sqlalchemy import create_engine, text
+
+    secret = secrets.token_hex(32)
+    cleanup = None
+    if db == "sqlite":
+        url = f"sqlite:///{workdir / 'bench.db'}"
+    else:
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        admin = create_engine(db)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        sep = "&" if "?" in db else "?"
+        url = f"{db}{sep}options=-csearch_path%3D{schema}"
+
+        def cleanup():
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    os.environ.update(BARAZA_DATABASE_URL=url, BARAZA_SECRET_KEY=secret, BARAZA_INSTANCE_PATH=str(workdir))
+    from app import create_app
+    from app.accounts.models import Organisation, User
+    from app.accounts.services import issue_token
+    from app.consultations.models import Consultation, Participant
+    from app.extensions import db as sdb
+    from config import Config
+    cfg = Config.load()
+    cfg.SQLALCHEMY_DATABASE_URI, cfg.SECRET_KEY, cfg.INSTANCE_DIR = url, secret, workdir
+    cfg.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30}} if url.startswith("sqlite") else {}
+    app = create_app(cfg)
+    tokens = []
+    with app.app_context():
+        sdb.create_all()
+        orgs = [Organisation(name=f"Bench {k}", constituency=k, country="KE")
+                for k in ("government", "employers", "workers")]
+        sdb.session.add_all(orgs)
+        sdb.session.flush()
+        c = Consultation(title="Bench room", level="continental", status="live", last_seq=0)
+        sdb.session.add(c)
+        sdb.session.flush()
+        users = [User(email=f"bench{i}@example.org", name=f"Bench delegate {i}", role="delegate",
+                      organisation_id=orgs[i % 3].id) for i in range(n)]
+        sdb.session.add_all(users)
+        sdb.session.flush()
+        sdb.session.add_all([Participant(consultation_id=c.id, user_id=u.id, organisation_id=u.organisation_id,
+                                         role="delegate", credentials="accepted") for u in users])
+        for u in users:
+            tokens.append(issue_token(secret, u, 86400)[0])
+        sdb.session.commit()
+        cid = c.id
+        sdb.engine.dispose()
+    return {"url": url, "secret": secret, "tokens": tokens, "consultation_id": cid, "cleanup": cleanup}
+
+
+# --- servers ----------------------------------------------------------------------------
+
+class Server:
+    def __init__(self, module: str, env: dict, log: Path):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        cmd = [GUNICORN, "--worker-class", "gevent", "--workers", "1", "--worker-connections", "4000",
+               "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", module]
+        self.log = open(log, "ab")
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT), **env),
+                                     stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/api/v1/openapi.json", timeout=1).ok:
+                    return
+            except requests.RequestException:
+                time.sleep(0.2)
+        raise RuntimeError(f"{module} did not start; see {log}")
+
+    def pids(self) -> list[int]:
+        out = [self.proc.pid]
+        try:
+            out += [int(p) for p in Path(f"/proc/{self.proc.pid}/task/{self.proc.pid}/children").read_text().split()]
+        except OSError:
+            pass
+        return out
+
+    def usage(self) -> tuple[float, float]:
+        """(CPU seconds, RSS MiB) summed over the master and its worker."""
+        cpu = rss = 0.0
+        for pid in self.pids():
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                cpu += (int(fields[11]) + int(fields[12])) / CLK_TCK
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmRSS:"):
+                        rss += int(line.split()[1]) / 1024
+            except OSError:
+                pass
+        return cpu, rss
+
+    def stop(self):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        self.log.close()
+
+
+# --- clients (one asyncio loop per client process) -------------------------------------------
+
+async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out):
+    import socketio
+    clients, received, connect_times = [], [], []
+    last_event = [time.time()]
+
+    def on_chat(text):
+        now = time.time()
+        last_event[0] = now
+        if text and text.startswith("b|"):
+            _, _mid, sent = text.split("|")
+            received.append((now - float(sent), now))
+
+    def make_handler():
+        if kind == "baraza":
+            def handler(ev):
+                last_event[0] = time.time()
+                if ev.get("type") == "chat.message":
+                    on_chat(ev["data"]["text"])
+        else:
+            def handler(ev):
+                on_chat(ev.get("text"))
+        return handler
+
+    sem = asyncio.Semaphore(50)
+
+    async def connect(i, token):
+        c = socketio.AsyncClient(reconnection=False)
+        c.on("room:event" if kind == "baraza" else "msg", make_handler())
+        async with sem:
+            t0 = time.perf_counter()
+            await c.connect(urls[i % len(urls)], auth={"token": token}, transports=["websocket"], wait_timeout=60)
+            if kind == "baraza":
+                res = await c.call("room:join", {"consultation_id": cid}, timeout=60)
+            else:
+                res = await c.call("join", {}, timeout=60)
+            assert res.get("ok"), res
+            connect_times.append(time.perf_counter() - t0)
+        return c
+
+    t_all = time.perf_counter()
+    clients = list(await asyncio.gather(*[connect(i, t) for i, t in enumerate(tokens)]))
+    connect_wall = time.perf_counter() - t_all
+    # let the presence storm of the joins settle before measuring
+    settle_deadline = time.time() + 60
+    while time.time() - last_event[0] < 1.0 and time.time() < settle_deadline:
+        await asyncio.sleep(0.2)
+    ready.set()
+    while not go.is_set():
+        await asyncio.sleep(0.01)
+    sent_at = []
+    if is_sender:
+        senders = clients[: min(10, len(clients))]
+        n, rate = plan["messages"], plan["rate"]
+        start = time.time()
+        for k in range(n):
+            if rate:
+                delay = start + k / rate - time.time()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            text = f"b|{k}|{time.time():.6f}"
+            payload = {"consultation_id": cid, "text": text} if kind == "baraza" else {"text": text}
+            await senders[k % len(senders)].emit("chat:send" if kind == "baraza" else "chat", payload)
+            sent_at.append(time.time())
+    expected = plan["messages"] * len(clients)
+    deadline = time.time() + plan["messages"] / (plan["rate"] or 1000) + 20
+    while len(received) < expected and time.time() < deadline:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)
+    for c in clients:
+        try:
+            await c.disconnect()
+        except Exception:
+            pass
+    out.put({"latencies": [r[0] for r in received], "recv_times": [r[1] for r in received],
+             "expected": expected, "connect": connect_times, "connect_wall": connect_wall,
+             "first_send": sent_at[0] if sent_at else None})
+
+
+def _client_proc(*args):
+    asyncio.run(_client_main(*args))
+
+
+def run_clients(kind, urls, tokens, cid, plan, procs, server_list):
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    go = ctx.Event()
+    readies, workers = [], []
+    chunks = [tokens[i::procs] for i in range(procs)]
+    for i, chunk in enumerate(chunks):
+        ready = ctx.Event()
+        readies.append(ready)
+        w = ctx.Process(target=_client_proc, args=(kind, urls, chunk, cid, i == 0, plan, ready, go, out))
+        w.start()
+        workers.append(w)
+    for r in readies:
+        if not r.wait(300):
+            raise RuntimeError("clients did not connect in time")
+    cpu0 = sum(s.usage()[0] for s in server_list)
+    t0 = time.time()
+    go.set()
+    results = [out.get(timeout=600) for _ in workers]
+    wall = time.time() - t0
+    cpu1, rss = (sum(x) for x in zip(*(s.usage() for s in server_list), strict=True))
+    for w in workers:
+        w.join(30)
+    lat = sorted(x for r in results for x in r["latencies"])
+    recv = [x for r in results for x in r["recv_times"]]
+    first_send = min(r["first_send"] for r in results if r["first_send"])
+    expected = sum(r["expected"] for r in results)
+    conn = sorted(x for r in results for x in r["connect"])
+
+    def pct(values, q):
+        return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else float("nan")
+    span = (max(recv) - first_send) if recv else float("nan")
+    return {
+        "clients": len(tokens), "connect_wall_s": round(max(r["connect_wall"] for r in results), 2),
+        "connect_p50_ms": round(pct(conn, .5), 1), "connect_p99_ms": round(pct(conn, .99), 1),
+        "p50_ms": round(pct(lat, .5), 1), "p95_ms": round(pct(lat, .95), 1), "p99_ms": round(pct(lat, .99), 1),
+        "max_ms": round(lat[-1] * 1000, 1) if lat else None, "delivered": len(lat), "lost": expected - len(lat),
+        "deliveries_per_s": round(len(lat) / span) if lat else 0,
+        "server_cpu_pct": round(100 * (cpu1 - cpu0) / wall, 1), "server_rss_mib": round(rss, 1),
+    }
+
+
+# --- orchestration ----------------------------------------------------------------------
+
+def bench_once(kind, args, workdir):
+    n = args.clients
+    plan = {"messages": args.messages, "rate": 0 if args.burst else args.rate}
+    channel = f"bench-{uuid.uuid4().hex[:8]}"
+    env = {"BARAZA_SOCKETIO_CHANNEL": channel}
+    if args.procs > 1:
+        env["BARAZA_REDIS_URL"] = args.redis
+    servers = []
+    prepared = None
+    try:
+        if kind == "baraza":
+            prepared = prepare_baraza(args.db, n, workdir)
+            env.update(BARAZA_DATABASE_URL=prepared["url"], BARAZA_SECRET_KEY=prepared["secret"],
+                       BARAZA_INSTANCE_PATH=str(workdir), BARAZA_RATELIMIT_ENABLED="false", ROOMS_HEARTBEAT="15")
+            module, tokens, cid = args.baraza_module, prepared["tokens"], prepared["consultation_id"]
+        else:
+            module, tokens, cid = "bench.bare_server:app", ["-"] * n, 0
+        for i in range(args.procs):
+            servers.append(Server(module, env, workdir / f"{kind}-{i}.log"))
+        return run_clients(kind, [s.url for s in servers], tokens, cid, plan, args.client_procs, servers)
+    finally:
+        for s in servers:
+            s.stop()
+        if prepared and prepared["cleanup"]:
+            prepared["cleanup"]()
+
+
+def median_row(rows):
+    keys = [k for k in rows[0] if isinstance(rows[0][k], (int, float))]
+    return {k: statistics.median(r[k] for r in rows) for k in keys}
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--clients", type=int, default=500)
+    ap.add_argument("--rate", type=float, default=20, help="chat messages per second (all senders together)")
+    ap.add_argument("--messages", type=int, default=100)
+    ap.add_argument("--burst", action="store_true", help="send all messages at once; compare deliveries/s")
+    ap.add_argument("--runs", type=int, default=3, help="runs of each server; the median is reported")
+    ap.add_argument("--db", default="sqlite", help="sqlite, or a PostgreSQL URL (a fresh schema is used)")
+    ap.add_argument("--procs", type=int, default=1, help="server processes (more than 1 uses Redis)")
+    ap.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    ap.add_argument("--client-procs", type=int, default=1, help="client processes sharing the N clients")
+    ap.add_argument("--no-bare", action="store_true", help="skip the bare reference server")
+    ap.add_argument("--baraza-module", default="tests.rooms.live_app:app",
+                    help="wsgi.py plus a private Socket.IO channel; same app as `make serve`")
+    ap.add_argument("--json", help="append the result as a JSON line to this file")
+    args = ap.parse_args()
+    kinds = ["baraza"] + ([] if args.no_bare else ["bare"])
+    result = {"args": {k: v for k, v in vars(args).items() if k != "json"}}
+    with tempfile.TemporaryDirectory(prefix="baraza-bench-") as tmp:
+        for kind in kinds:
+            rows = []
+            for run in range(args.runs):
+                workdir = Path(tmp) / f"{kind}-{run}"
+                workdir.mkdir()
+                row = bench_once(kind, args, workdir)
+                print(kind, f"run {run + 1}:", json.dumps(row), flush=True)
+                rows.append(row)
+            result[kind] = median_row(rows)
+    if "bare" in result:
+        b, r = result["baraza"], result["bare"]
+        result["ratio_p99"] = round(b["p99_ms"] / r["p99_ms"], 2) if r["p99_ms"] else None
+        result["ratio_deliveries"] = round(b["deliveries_per_s"] / r["deliveries_per_s"], 2) if r["deliveries_per_s"] else None
+    print(json.dumps(result, indent=1))
+    if args.json:
+        with open(args.json, "a") as fh:
+            fh.write(json.dumps(result) + "\n")
+
+
+if __name__ == "__main__":
+    main()
