@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.db import isoformat, utcnow
 from app.extensions import db, socketio
@@ -83,6 +84,10 @@ def next_seq(consultation_id: int) -> int:
         .returning(Consultation.last_seq)
     )
     seq = db.session.execute(stmt, execution_options={"synchronize_session": False}).scalar_one()
+    # keep an already loaded Consultation current (objects are not expired on commit)
+    loaded = db.session.identity_map.get(db.session.identity_key(Consultation, consultation_id))
+    if loaded is not None:
+        set_committed_value(loaded, "last_seq", seq)
     return seq
 
 
