@@ -16,8 +16,11 @@ ROLE_LABELS = {"secretariat": _l("Secretariat"), "delegate": _l("Delegate"), "ad
 
 
 def country_choices() -> list[tuple[str, str]]:
-    au = [(c, country_name(c)) for c in sorted(AFRICAN_UNION, key=country_name)]
-    rest = [(c, country_name(c)) for c in sorted(COUNTRIES - set(AFRICAN_UNION), key=country_name)]
+    """AU member states first, then the rest, each named and sorted in the page's language."""
+    from flask_babel import get_locale
+    lang = str(get_locale() or "en")
+    au = sorted(((c, country_name(c, lang)) for c in AFRICAN_UNION), key=lambda x: x[1])
+    rest = sorted(((c, country_name(c, lang)) for c in COUNTRIES - set(AFRICAN_UNION)), key=lambda x: x[1])
     return [("", "—")] + au + rest
 
 

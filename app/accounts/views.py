@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import services
-from app.accounts.forms import OrganisationForm, UserForm
+from app.accounts.forms import CONSTITUENCY_LABELS, ROLE_LABELS, OrganisationForm, UserForm
 from app.accounts.models import LANGUAGES
 from app.consultations.services import dashboard as consultation_dashboard
 from app.core.errors import DomainError
@@ -14,6 +14,12 @@ from app.core.security import safe_next
 from app.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)
+
+
+@bp.app_context_processor
+def _labels() -> dict:
+    """Translated names for the stored codes (constituency, role) every page may show."""
+    return {"CONSTITUENCY_LABELS": CONSTITUENCY_LABELS, "ROLE_LABELS": ROLE_LABELS}
 
 
 @login_manager.user_loader
