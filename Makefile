@@ -28,7 +28,7 @@ vendor: static/vendor/.installed
 
 translations: $(VENV)/.installed
 	@if ls app/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile -q -d app/translations; fi
+		$(BIN)/pybabel compile -d app/translations >/dev/null; fi
 
 setup: $(VENV)/.installed vendor translations
 
