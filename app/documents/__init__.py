@@ -1,6 +1,6 @@
 """Draft policy documents: versions, diffs, anchored comment threads, amendments and positions."""
 from app.documents import api  # noqa: F401  (routes join the API blueprint on import)
-from app.documents import models  # noqa: F401
+from app.documents import languages, models  # noqa: F401
 
 
 def init_app(app) -> None:

@@ -198,3 +198,23 @@ def file_position(document_id: int):
     pos = services.file_position(user, document_id, data["stance"], data["body"])
     db.session.commit()
     return jsonify(serialize.position(pos))
+
+
+LANGUAGE_BODY = {"body": Field(str, required=True, strip=False)}
+
+
+@route("/documents/<int:document_id>/versions/<int:number>/languages/<language>", ("PUT",),
+       body=LANGUAGE_BODY, tag=TAG, summary="Publish version `number` in another working language (secretariat)")
+def put_language_version(document_id: int, number: int, language: str):
+    from app.documents import languages
+    data = parse(json_body(), LANGUAGE_BODY)
+    lv = languages.publish(actor(), document_id, number, language, data["body"])
+    db.session.commit()
+    return jsonify(lv.to_dict())
+
+
+@route("/documents/<int:document_id>/versions/<int:number>/languages/<language>", tag=TAG,
+       summary="Version `number` of a document in one working language")
+def get_language_version(document_id: int, number: int, language: str):
+    from app.documents import languages
+    return jsonify(languages.text_in(actor(), document_id, number, language))

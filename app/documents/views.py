@@ -228,3 +228,37 @@ def file_position(document_id: int):
     return _act(url_for("documents.positions", document_id=document_id), lambda: services.file_position(
         current_user, document_id, request.form.get("stance"), request.form.get("body", "")),
         _("Your organisation's position was saved."))
+
+
+LANGUAGE_NAMES = {"en": "English", "fr": "Français", "pt": "Português", "ar": "العربية"}
+
+
+@bp.route("/<int:document_id>/languages", methods=["GET", "POST"])
+@login_required
+def languages(document_id: int):
+    """Two working languages of one version side by side; the secretariat adds a language version."""
+    from app.documents import languages as lang
+    a, current = reading.version_at(current_user, document_id)
+    number = _int("version") or current.number
+    version = services.get_version(a.document, number)
+    if request.method == "POST":
+        try:
+            lang.publish(current_user, document_id, number, request.form.get("language"), request.form.get("body"))
+            db.session.commit()
+            flash(_("Language version saved."), "success")
+        except DomainError as err:
+            db.session.rollback()
+            if err.status in (403, 404):
+                raise
+            flash(err.message, "error")
+        return redirect(url_for("documents.languages", document_id=document_id, version=number))
+    original = lang.original_language(a.document)
+    present = [original] + sorted(lang.available(a.document, number))
+    left = request.args.get("left") if request.args.get("left") in present else original
+    right_default = next((code for code in present if code != left), left)
+    right = request.args.get("right") if request.args.get("right") in present else right_default
+    columns = [dict(lang.text_in(current_user, document_id, number, code), name=LANGUAGE_NAMES[code])
+               for code in (left, right)]
+    return render_template("documents/languages.html", doc=a.document, access=a, consultation=a.consultation,
+                           version=version, versions=reading.versions(a.document), present=present,
+                           columns=columns, left=left, right=right, names=LANGUAGE_NAMES, original=original)
