@@ -10,6 +10,7 @@ from app.consultations import services
 from app.consultations.forms import AgendaForm, ConsultationForm, InviteForm, InviteUserForm, ThemeForm
 from app.consultations.models import LEVELS, STATUSES, TRANSITIONS
 from app.core.errors import DomainError
+from app.core.pages import form_action
 from app.core.features import detail_actions, detail_sections
 from app.extensions import db
 
@@ -119,16 +120,7 @@ def edit(consultation_id: int):
 
 def _act(consultation_id: int, action, success: str):
     c = services.get_visible(current_user, consultation_id)
-    try:
-        action(c)
-        db.session.commit()
-        flash(success, "success")
-    except DomainError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
-    return redirect(url_for("consultations.detail", consultation_id=consultation_id))
+    return form_action(lambda: action(c), success, url_for("consultations.detail", consultation_id=consultation_id))
 
 
 @bp.post("/<int:consultation_id>/status")

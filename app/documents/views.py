@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 
 from app.core.errors import DomainError, Forbidden, Invalid
+from app.core.pages import form_action
 from app.documents import reading, services
 from app.documents.models import STANCES, TRANSITIONS
 from app.extensions import db
@@ -58,17 +59,7 @@ def _choice(name: str, allowed) -> str | None:
 
 
 def _act(back: str, action, success: str):
-    """Run one service for a form post; 403/404 go to the error page, other refusals are flashed."""
-    try:
-        action()
-        db.session.commit()
-        flash(success, "success")
-    except DomainError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
-    return redirect(back)
+    return form_action(action, success, back)
 
 
 def _reader_url(document_id: int, anchor: str | None = None, fragment: str | None = None) -> str:
@@ -242,16 +233,9 @@ def languages(document_id: int):
     number = _int("version") or current.number
     version = services.get_version(a.document, number)
     if request.method == "POST":
-        try:
-            lang.publish(current_user, document_id, number, request.form.get("language"), request.form.get("body"))
-            db.session.commit()
-            flash(_("Language version saved."), "success")
-        except DomainError as err:
-            db.session.rollback()
-            if err.status in (403, 404):
-                raise
-            flash(err.message, "error")
-        return redirect(url_for("documents.languages", document_id=document_id, version=number))
+        return form_action(
+            lambda: lang.publish(current_user, document_id, number, request.form.get("language"), request.form.get("body")),
+            _("Language version saved."), url_for("documents.languages", document_id=document_id, version=number))
     original = lang.original_language(a.document)
     present = [original] + sorted(lang.available(a.document, number))
     left = request.args.get("left") if request.args.get("left") in present else original

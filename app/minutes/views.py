@@ -6,6 +6,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.core.pages import form_action
 from app.consultations import services as consultations
 from app.core.errors import DomainError, Invalid
 from app.extensions import db
@@ -30,17 +31,7 @@ def _next_url(endpoint: str, nxt) -> str | None:
 
 
 def _after(action, success: str, target: str):
-    """Run one service call, commit, flash; refusals other than 403/404 come back as a message."""
-    try:
-        action()
-        db.session.commit()
-        flash(success, "success")
-    except DomainError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
-    return redirect(target)
+    return form_action(action, success, target)
 
 
 # --- minutes ---------------------------------------------------------------------------------
