@@ -41,6 +41,7 @@
 
   var socket = io({ transports: ["websocket", "polling"], tryAllTransports: true,
                     reconnectionDelay: 500, reconnectionDelayMax: 10000 });
+  window.barazaSocket = socket;   // votes.js renders the open motions on this same connection
 
   /* --- joining and replay ------------------------------------------------------------- */
   function join() {

@@ -147,10 +147,12 @@
     if (!holder) { return null; }
     state.consultationId = parseInt(holder.dataset.consultationId, 10);
     section.classList.add("votes-live");
+    section.querySelectorAll(":scope > .empty").forEach(function (p) { p.remove(); });  /* the list says it */
     var list = section.querySelector(".votes-live-list") || section.appendChild(el("div", { "class": "votes-live-list", "aria-live": "polite" }));
+    var recorded = msg(section, "msgRecorded", "Your vote is recorded");
 
     function turnoutText(m) {
-      return "Voted: " + (m.voted || 0) + " / " + (m.eligible || 0);
+      return msg(section, "msgVoted", "Voted") + ": " + (m.voted || 0) + " / " + (m.eligible || 0);
     }
 
     function renderMotion(m) {
@@ -169,11 +171,11 @@
               if (ack && ack.ok) {
                 group.querySelectorAll("button").forEach(function (x) { x.setAttribute("aria-pressed", x === b ? "true" : "false"); });
                 note.classList.remove("error");
-                note.textContent = "Your vote is recorded" + (ack.choice ? ": " + ack.choice : "") + ".";
+                note.textContent = recorded + (ack.choice ? ": " + ack.choice : "") + ".";
                 if (!ack.choice) { group.querySelectorAll("button").forEach(function (x) { x.disabled = true; }); }
               } else {
                 note.classList.add("error");
-                note.textContent = ack && ack.error ? ack.error.message : "Not connected; open the motion page to vote.";
+                note.textContent = ack && ack.error ? ack.error.message : msg(section, "msgOffline", "Not connected; open the motion page to vote.");
               }
             });
             if (!ok) { window.location.href = "/motions/" + m.id; }
@@ -182,7 +184,7 @@
         });
         item.appendChild(group);
       }
-      if (mine.voted) { note.textContent = "Your vote is recorded" + (mine.choice ? ": " + mine.choice : "") + "."; }
+      if (mine.voted) { note.textContent = recorded + (mine.choice ? ": " + mine.choice : "") + "."; }
       item.appendChild(note);
       return item;
     }
@@ -193,7 +195,7 @@
         return Promise.all(open.map(function (m) { return getJSON("/api/v1/motions/" + m.id); }));
       }).then(function (motions) {
         list.textContent = "";
-        if (!motions.length) { list.appendChild(el("p", { "class": "empty" }, "No vote is open.")); }
+        if (!motions.length) { list.appendChild(el("p", { "class": "empty" }, msg(section, "msgNone", "No open vote."))); }
         motions.forEach(function (m) { list.appendChild(renderMotion(m)); });
       }).catch(function () { /* the section stays as it was; the motion pages still work */ });
     }
@@ -228,7 +230,11 @@
     socket.on("room:event", onRoomEvent);
     if (joinRoom) {
       var join = function () {
-        if (state.consultationId) { socket.emit("room:join", { consultation_id: state.consultationId }, function () {}); }
+        if (!state.consultationId) { return; }
+        socket.emit("room:join", { consultation_id: state.consultationId }, function (ack) {
+          var live = ack && ack.ok ? "true" : "false";   /* live updates on (what browser tests wait for) */
+          document.querySelectorAll("#motion, #votes").forEach(function (n) { n.dataset.live = live; });
+        });
       };
       socket.on("connect", join);
       if (socket.connected) { join(); }
