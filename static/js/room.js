@@ -101,6 +101,14 @@
   socket.io.on("reconnect_attempt", function () { if (!refused) { setConn("connecting"); } });
   socket.on("room:event", receive);
   setConn("connecting");
+  // Say so at once when the device loses its network, and reconnect as soon as it is back
+  // instead of waiting for the next back-off attempt (up to reconnectionDelayMax).
+  window.addEventListener("offline", function () { if (!refused) { setConn("offline"); } });
+  window.addEventListener("online", function () {
+    if (refused || socket.connected) { return; }
+    socket.disconnect();
+    socket.connect();
+  });
 
   /* --- applying events ---------------------------------------------------------------- */
   function nameOf(uid) { return names[uid] || (presence[uid] && presence[uid].name) || "#" + uid; }

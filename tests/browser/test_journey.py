@@ -5,7 +5,10 @@ The secretariat prepares a REC consultation through the pages; three Ghanaian de
 commented and amended; a constituency-majority motion is voted; one delegate drops off the
 network and catches up; the minutes are adopted, found by search and downloaded as a PDF.
 Every step saves a screenshot under test-output/browser/journey-*.png."""
+import io
 import re
+
+from pypdf import PdfReader
 
 import pytest
 from playwright.sync_api import expect
@@ -54,6 +57,8 @@ def test_consultation_journey(browser, live_server, shots):
         _live_room(sec, rooms, base, cid, shots)
         _document(sec, rooms, base, cid, shots)
         _vote(sec, rooms, base, cid, shots)
+        _offline(sec, rooms, shots)
+        _minutes(sec, rooms, base, cid, shots)
     finally:
         for ctx in contexts:
             ctx.close()
@@ -323,3 +328,92 @@ def _vote(sec, rooms, base, cid, shots):
     assert motion_url.startswith(base + "/motions/")
     for page in list(pages.values()) + [tab]:
         page.close()
+
+
+# --- 5. a delegate drops off the network and catches up ------------------------------------------------
+
+def _chat_texts(page):
+    return [t.strip() for t in page.locator("#chat-log li:not(.pending) .msg").all_inner_texts()]
+
+
+def _offline(sec, rooms, shots):
+    emp, gov = rooms[EMP], rooms[GOV]
+    before = _chat_texts(emp)
+    emp.context.set_offline(True)
+    expect(emp.locator("#conn")).to_have_attribute("data-state", "offline", timeout=T)
+    expect(emp.locator("#conn")).to_contain_text("Offline")
+    missed = ["Missed 1: the Ministry supports the register.", "Missed 2: noted by the chair.",
+              "Missed 3: the Congress asks for a timeline."]
+    for page, text in ((gov, missed[0]), (sec, missed[1]), (rooms[WRK], missed[2])):
+        _say(page, text)
+        expect(_chat_lines(gov, text)).to_have_count(1, timeout=T)   # the others go on talking
+    queued = "Sent while offline: employers will comment in writing."
+    _say(emp, queued)                                          # kept, shown as pending
+    expect(emp.locator("#chat-log li.pending", has_text=queued)).to_have_count(1)
+    expect(_chat_lines(emp, missed[0])).to_have_count(0)
+    shots(emp, "journey-14-offline")
+
+    emp.context.set_offline(False)
+    expect(emp.locator("#conn")).to_have_attribute("data-state", "live", timeout=20_000)
+    expect(_chat_lines(emp, queued)).to_have_count(1, timeout=T)
+    expect(emp.locator("#chat-log li.pending")).to_have_count(0)
+    expected = before + missed + [queued]
+    assert _chat_texts(emp) == expected                    # in order, none lost, none twice
+    expect(emp.locator("#chat-log li[data-seq]")).to_have_count(len(expected))
+    seqs = [int(s) for s in emp.locator("#chat-log li[data-seq]").evaluate_all("ls => ls.map(l => l.dataset.seq)")]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
+    for page in (gov, sec, rooms[WRK]):                    # the queued message reached everyone once
+        expect(_chat_lines(page, queued)).to_have_count(1, timeout=T)
+        assert _chat_texts(page) == expected
+    shots(emp, "journey-15-back-online")
+
+
+# --- 6. minutes: drafted, circulated, adopted, found, downloaded -----------------------------------------
+
+def _minutes(sec, rooms, base, cid, shots):
+    tab = sec.context.new_page()
+    tab.goto(f"{base}/consultations/{cid}")
+    tab.get_by_role("button", name="Close the session").click()
+    _flash(tab, "Status changed.")
+    for page in rooms.values():
+        expect(page.locator("#session-status")).to_have_text("closed", timeout=T)
+    tab.get_by_role("button", name="Draft the minutes from the session record").click()
+    _flash(tab, "Draft minutes written from the session record.")
+    body = tab.get_by_label("Minutes (Markdown)")
+    expect(body).to_contain_text(NAMES[GOV])
+    body.press("Control+End")
+    body.type("\n\nThe chair thanked the delegations.\n")
+    expect(tab.locator("#preview")).to_contain_text("The chair thanked the delegations.", timeout=T)
+    shots(tab, "journey-16-minutes-editor")
+    tab.get_by_role("button", name="Save").click()
+    _flash(tab, "Minutes saved.")
+    tab.get_by_role("button", name="Circulate to the participants").click()
+    _flash(tab, "Minutes circulated for corrections.")
+    tab.get_by_role("button", name="Adopt, subject to the corrections received").click()
+    _flash(tab, "Minutes adopted.")
+    expect(tab.locator(".page-head .badge.minutes-adopted")).to_have_text("Adopted")
+    expect(tab.locator(".minutes-body")).to_contain_text("The chair thanked the delegations.")
+    shots(tab, "journey-17-minutes-adopted")
+    _no_serious(tab, base, "minutes page")
+
+    # a delegate finds them through search and downloads the PDF
+    wrk = rooms[WRK].context.new_page()
+    wrk.goto(base + "/dashboard")
+    wrk.get_by_role("link", name="Search", exact=True).click()
+    wrk.get_by_label("Words").fill("journey fair recruitment")
+    wrk.get_by_label("Kind").select_option("minutes")
+    wrk.get_by_label("Words").press("Enter")
+    hit = wrk.locator("li.hit", has_text="Minutes: " + TITLE)
+    expect(hit).to_have_count(1, timeout=T)
+    shots(wrk, "journey-18-search")
+    hit.locator("a.hit-title").click()
+    expect(wrk.locator(".page-head h1")).to_have_text("Minutes: " + TITLE, timeout=T)
+    with wrk.expect_download(timeout=T) as info:
+        wrk.get_by_role("link", name="Download PDF").click()
+    data = open(info.value.path(), "rb").read()
+    assert data.startswith(b"%PDF"), data[:20]
+    text = " ".join(" ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages).split())
+    assert TITLE in text, text[:500]
+    shots(wrk, "journey-19-minutes-delegate")
+    tab.close()
+    wrk.close()
