@@ -24,6 +24,9 @@
   var refused = false;
 
   function t(key) { return root.dataset["t" + key] || ""; }
+  function label(prefix, key) {   // "c", "government" -> data-t-c-government
+    return root.dataset["t" + prefix + key.charAt(0).toUpperCase() + key.slice(1)] || key;
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) { e.className = cls; }
@@ -149,7 +152,7 @@
     if (s.floor) { names[s.floor.user_id] = s.floor.name; }
     renderPresence(); renderQueue(); renderFloor(); renderAgenda(); renderMe();
     var badge = document.getElementById("session-status");
-    if (badge) { badge.textContent = s.status; badge.className = "badge status-" + s.status; }
+    if (badge) { badge.textContent = label("Status", s.status); badge.className = "badge status-" + s.status; }
     document.querySelectorAll("form[data-action=session] button").forEach(function (b) {
       b.disabled = (b.value === "live") === (s.status === "live");
     });
@@ -256,7 +259,7 @@
     li.appendChild(el("span", "who", name));
     if (constituency) {
       li.appendChild(document.createTextNode(" "));
-      li.appendChild(el("span", "badge c-" + constituency, constituency));
+      li.appendChild(el("span", "badge c-" + constituency, label("C", constituency)));
     }
     if (at) {
       var time = el("time", "", at.slice(11, 16));

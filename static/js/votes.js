@@ -45,6 +45,9 @@
 
   /* ---- results ---------------------------------------------------------------------- */
 
+  var clabels = {};   /* constituency -> translated label, from data-clabels on #motion or #votes */
+  function clabel(g) { return clabels[g] || g; }
+
   var OUTCOME = { carried: "Carried", not_carried: "Not carried", void_no_quorum: "Void: no quorum" };
 
   function renderResult(r) {
@@ -59,7 +62,7 @@
     var groups = r.by_constituency ? Object.keys(r.by_constituency) : [];
     var table = el("table", { "class": "table vote-table" });
     var head = el("tr");
-    ["Option", "Total"].concat(groups).forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
+    ["Option", "Total"].concat(groups.map(clabel)).forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
     table.appendChild(el("thead")).appendChild(head);
     var body = table.appendChild(el("tbody"));
     Object.keys(r.tallies || {}).forEach(function (option) {
@@ -73,7 +76,7 @@
     if (r.votes && r.votes.length) {
       var list = el("ul", { "class": "rows" });
       r.votes.forEach(function (v) {
-        list.appendChild(el("li", { "class": "row" }, v.name + " (" + v.organisation + ", " + v.constituency + "): " + v.choice));
+        list.appendChild(el("li", { "class": "row" }, v.name + " (" + v.organisation + ", " + clabel(v.constituency) + "): " + v.choice));
       });
       box.appendChild(list);
     }
@@ -242,6 +245,8 @@
   }
 
   function start() {
+    var holder = document.querySelector("[data-clabels]");
+    if (holder) { try { clabels = JSON.parse(holder.dataset.clabels); } catch (e) { clabels = {}; } }
     var motion = document.getElementById("motion");
     if (motion && motion.dataset.motionId) { handlers.push(motionPage(motion)); }
     var section = document.getElementById("votes");

@@ -59,6 +59,11 @@ def test_consultation_journey(browser, live_server, shots):
         _vote(sec, rooms, base, cid, shots)
         _offline(sec, rooms, shots)
         _minutes(sec, rooms, base, cid, shots)
+    except Exception:
+        for i, ctx in enumerate(contexts):      # what everyone saw when it went wrong
+            for j, page in enumerate(ctx.pages):
+                shots(page, f"journey-failure-{i}-{j}")
+        raise
     finally:
         for ctx in contexts:
             ctx.close()
@@ -183,6 +188,11 @@ def _live_room(sec, rooms, base, cid, shots):
         expect(_chat_lines(page, "Welcome, all. We start with item 2.")).to_have_count(1, timeout=T)
     shots(wrk, "journey-07-floor-and-chat")
     _no_serious(wrk, base, "live room")
+    gov = rooms[GOV]                       # the same room on a 360 px phone
+    gov.set_viewport_size({"width": 360, "height": 740})
+    assert gov.evaluate("document.documentElement.scrollWidth") <= 360
+    shots(gov, "journey-07b-room-360px")
+    gov.set_viewport_size({"width": 1280, "height": 900})
     return chair
 
 
@@ -247,6 +257,7 @@ def _document(sec, rooms, base, cid, shots):
     expect(changed.locator("td").nth(0)).to_contain_text("inspected at least once a year")
     expect(changed.locator("td").nth(1)).to_contain_text("registered in a public list")
     expect(changed.locator("td").nth(1).locator("ins").first).to_be_visible()
+    _no_serious(sec_doc, base, "diff page")
     shots(sec_doc, "journey-10-diff")
     for tab in (emp_doc, gov_doc, sec_doc):
         tab.close()
@@ -319,8 +330,10 @@ def _vote(sec, rooms, base, cid, shots):
         expect(page.locator("#motion-result .vote-reason")).to_have_text(reason)
         expect(page.locator("#motion-status")).to_have_text("Closed")
         expect(page.get_by_role("button", name="yes")).to_be_disabled()
+        expect(page.locator("#motion-result table.vote-table thead")).to_contain_text("Government")
     expect(room.locator(".vote-outcome")).to_contain_text("Not carried", timeout=T)
     expect(room.locator(".vote-reason")).to_have_text(reason)
+    expect(room.locator("table.vote-table thead")).to_contain_text("Employers")
     table = pages[GOV].locator("#motion-result table.vote-table").first
     expect(table.locator("tr", has_text="yes")).to_contain_text("2")
     shots(pages[GOV], "journey-13-result")
@@ -376,7 +389,7 @@ def _minutes(sec, rooms, base, cid, shots):
     tab.get_by_role("button", name="Close the session").click()
     _flash(tab, "Status changed.")
     for page in rooms.values():
-        expect(page.locator("#session-status")).to_have_text("closed", timeout=T)
+        expect(page.locator("#session-status")).to_have_text("Closed", timeout=T)
     tab.get_by_role("button", name="Draft the minutes from the session record").click()
     _flash(tab, "Draft minutes written from the session record.")
     body = tab.get_by_label("Minutes (Markdown)")
