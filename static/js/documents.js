@@ -20,9 +20,16 @@
   var note = document.getElementById("doc-live");
   var lastSeq = 0;
 
+  function t(key, fallback) { return (note && note.dataset[key]) || fallback; }
+
+  // One line saying what changed, with a link to read it (the page itself is not rewritten).
   function say(text) {
     if (!note) return;
-    note.textContent = text;
+    note.textContent = text + " ";
+    var link = document.createElement("a");
+    link.href = window.location.pathname;
+    link.textContent = t("reload", "Reload the page");
+    note.appendChild(link);
     note.hidden = false;
   }
 
@@ -50,7 +57,8 @@
     if (actor.constituency) {
       var badge = document.createElement("span");
       badge.className = "badge c-" + actor.constituency;
-      badge.textContent = actor.constituency;
+      badge.textContent = (panel && panel.dataset["label" + actor.constituency.charAt(0).toUpperCase() +
+                                                 actor.constituency.slice(1)]) || actor.constituency;
       head.appendChild(badge);
     }
     var time = document.createElement("time");
@@ -104,9 +112,14 @@
     if (ev.seq && ev.seq <= lastSeq) return;
     if (ev.seq) lastSeq = ev.seq;
     if (ev.type === "comment.created") onComment(ev);
-    else if (ev.type === "document.version") say("Version " + ev.data.number + " was published. Reload the page to read it.");
-    else if (ev.type === "amendment.created") say("A new amendment was proposed by " + ev.data.organisation.name + ". Reload to see it.");
-    else if (ev.type === "amendment.decided") say("An amendment was " + ev.data.decision + ". Reload to see the result.");
+    else if (ev.type === "document.version")
+      say(t("version", "Version {n} was published.").replace("{n}", ev.data.number));
+    else if (ev.type === "amendment.created")
+      say(t("amendment", "A new amendment was proposed by {o}.").replace("{o}", ev.data.organisation.name));
+    else if (ev.type === "amendment.decided")
+      say(ev.data.decision === "accepted" && ev.data.version_number
+        ? t("accepted", "An amendment was accepted: version {n} was published.").replace("{n}", ev.data.version_number)
+        : t("rejected", "An amendment was rejected."));
   }
 
   var socket = window.io({ transports: ["websocket", "polling"] });
@@ -115,9 +128,11 @@
     if (lastSeq) payload.since = lastSeq;
     socket.emit("room:join", payload, function (ack) {
       if (!ack || !ack.ok) return;
+      body.dataset.live = "true";   // live updates are on (also what the browser tests wait for)
       if (!lastSeq && ack.seq) lastSeq = ack.seq;
       (ack.events || []).forEach(handle);
     });
   });
   socket.on("room:event", handle);
+  socket.on("disconnect", function () { body.dataset.live = "false"; });
 })();

@@ -24,6 +24,9 @@
   var refused = false;
 
   function t(key) { return root.dataset["t" + key] || ""; }
+  function label(prefix, key) {   // "c", "government" -> data-t-c-government
+    return root.dataset["t" + prefix + key.charAt(0).toUpperCase() + key.slice(1)] || key;
+  }
   function el(tag, cls, text) {
     var e = document.createElement(tag);
     if (cls) { e.className = cls; }
@@ -41,6 +44,7 @@
 
   var socket = io({ transports: ["websocket", "polling"], tryAllTransports: true,
                     reconnectionDelay: 500, reconnectionDelayMax: 10000 });
+  window.barazaSocket = socket;   // votes.js renders the open motions on this same connection
 
   /* --- joining and replay ------------------------------------------------------------- */
   function join() {
@@ -100,6 +104,14 @@
   socket.io.on("reconnect_attempt", function () { if (!refused) { setConn("connecting"); } });
   socket.on("room:event", receive);
   setConn("connecting");
+  // Say so at once when the device loses its network, and reconnect as soon as it is back
+  // instead of waiting for the next back-off attempt (up to reconnectionDelayMax).
+  window.addEventListener("offline", function () { if (!refused) { setConn("offline"); } });
+  window.addEventListener("online", function () {
+    if (refused || socket.connected) { return; }
+    socket.disconnect();
+    socket.connect();
+  });
 
   /* --- applying events ---------------------------------------------------------------- */
   function nameOf(uid) { return names[uid] || (presence[uid] && presence[uid].name) || "#" + uid; }
@@ -140,7 +152,7 @@
     if (s.floor) { names[s.floor.user_id] = s.floor.name; }
     renderPresence(); renderQueue(); renderFloor(); renderAgenda(); renderMe();
     var badge = document.getElementById("session-status");
-    if (badge) { badge.textContent = s.status; badge.className = "badge status-" + s.status; }
+    if (badge) { badge.textContent = label("Status", s.status); badge.className = "badge status-" + s.status; }
     document.querySelectorAll("form[data-action=session] button").forEach(function (b) {
       b.disabled = (b.value === "live") === (s.status === "live");
     });
@@ -247,7 +259,7 @@
     li.appendChild(el("span", "who", name));
     if (constituency) {
       li.appendChild(document.createTextNode(" "));
-      li.appendChild(el("span", "badge c-" + constituency, constituency));
+      li.appendChild(el("span", "badge c-" + constituency, label("C", constituency)));
     }
     if (at) {
       var time = el("time", "", at.slice(11, 16));

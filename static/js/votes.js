@@ -45,6 +45,9 @@
 
   /* ---- results ---------------------------------------------------------------------- */
 
+  var clabels = {};   /* constituency -> translated label, from data-clabels on #motion or #votes */
+  function clabel(g) { return clabels[g] || g; }
+
   var OUTCOME = { carried: "Carried", not_carried: "Not carried", void_no_quorum: "Void: no quorum" };
 
   function renderResult(r) {
@@ -59,7 +62,7 @@
     var groups = r.by_constituency ? Object.keys(r.by_constituency) : [];
     var table = el("table", { "class": "table vote-table" });
     var head = el("tr");
-    ["Option", "Total"].concat(groups).forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
+    ["Option", "Total"].concat(groups.map(clabel)).forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
     table.appendChild(el("thead")).appendChild(head);
     var body = table.appendChild(el("tbody"));
     Object.keys(r.tallies || {}).forEach(function (option) {
@@ -73,7 +76,7 @@
     if (r.votes && r.votes.length) {
       var list = el("ul", { "class": "rows" });
       r.votes.forEach(function (v) {
-        list.appendChild(el("li", { "class": "row" }, v.name + " (" + v.organisation + ", " + v.constituency + "): " + v.choice));
+        list.appendChild(el("li", { "class": "row" }, v.name + " (" + v.organisation + ", " + clabel(v.constituency) + "): " + v.choice));
       });
       box.appendChild(list);
     }
@@ -147,10 +150,12 @@
     if (!holder) { return null; }
     state.consultationId = parseInt(holder.dataset.consultationId, 10);
     section.classList.add("votes-live");
+    section.querySelectorAll(":scope > .empty").forEach(function (p) { p.remove(); });  /* the list says it */
     var list = section.querySelector(".votes-live-list") || section.appendChild(el("div", { "class": "votes-live-list", "aria-live": "polite" }));
+    var recorded = msg(section, "msgRecorded", "Your vote is recorded");
 
     function turnoutText(m) {
-      return "Voted: " + (m.voted || 0) + " / " + (m.eligible || 0);
+      return msg(section, "msgVoted", "Voted") + ": " + (m.voted || 0) + " / " + (m.eligible || 0);
     }
 
     function renderMotion(m) {
@@ -169,11 +174,11 @@
               if (ack && ack.ok) {
                 group.querySelectorAll("button").forEach(function (x) { x.setAttribute("aria-pressed", x === b ? "true" : "false"); });
                 note.classList.remove("error");
-                note.textContent = "Your vote is recorded" + (ack.choice ? ": " + ack.choice : "") + ".";
+                note.textContent = recorded + (ack.choice ? ": " + ack.choice : "") + ".";
                 if (!ack.choice) { group.querySelectorAll("button").forEach(function (x) { x.disabled = true; }); }
               } else {
                 note.classList.add("error");
-                note.textContent = ack && ack.error ? ack.error.message : "Not connected; open the motion page to vote.";
+                note.textContent = ack && ack.error ? ack.error.message : msg(section, "msgOffline", "Not connected; open the motion page to vote.");
               }
             });
             if (!ok) { window.location.href = "/motions/" + m.id; }
@@ -182,7 +187,7 @@
         });
         item.appendChild(group);
       }
-      if (mine.voted) { note.textContent = "Your vote is recorded" + (mine.choice ? ": " + mine.choice : "") + "."; }
+      if (mine.voted) { note.textContent = recorded + (mine.choice ? ": " + mine.choice : "") + "."; }
       item.appendChild(note);
       return item;
     }
@@ -193,7 +198,7 @@
         return Promise.all(open.map(function (m) { return getJSON("/api/v1/motions/" + m.id); }));
       }).then(function (motions) {
         list.textContent = "";
-        if (!motions.length) { list.appendChild(el("p", { "class": "empty" }, "No vote is open.")); }
+        if (!motions.length) { list.appendChild(el("p", { "class": "empty" }, msg(section, "msgNone", "No open vote."))); }
         motions.forEach(function (m) { list.appendChild(renderMotion(m)); });
       }).catch(function () { /* the section stays as it was; the motion pages still work */ });
     }
@@ -228,7 +233,11 @@
     socket.on("room:event", onRoomEvent);
     if (joinRoom) {
       var join = function () {
-        if (state.consultationId) { socket.emit("room:join", { consultation_id: state.consultationId }, function () {}); }
+        if (!state.consultationId) { return; }
+        socket.emit("room:join", { consultation_id: state.consultationId }, function (ack) {
+          var live = ack && ack.ok ? "true" : "false";   /* live updates on (what browser tests wait for) */
+          document.querySelectorAll("#motion, #votes").forEach(function (n) { n.dataset.live = live; });
+        });
       };
       socket.on("connect", join);
       if (socket.connected) { join(); }
@@ -236,6 +245,8 @@
   }
 
   function start() {
+    var holder = document.querySelector("[data-clabels]");
+    if (holder) { try { clabels = JSON.parse(holder.dataset.clabels); } catch (e) { clabels = {}; } }
     var motion = document.getElementById("motion");
     if (motion && motion.dataset.motionId) { handlers.push(motionPage(motion)); }
     var section = document.getElementById("votes");
