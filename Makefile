@@ -37,7 +37,8 @@ migrate: setup
 
 run: migrate
 	$(FLASK) seed-if-empty
-	$(BIN)/python -m app.devserver
+	# gevent patches the standard library before anything (app included) is imported
+	$(BIN)/python -c 'from gevent import monkey; monkey.patch_all(); from app.devserver import main; main()'
 
 # Production server: one gunicorn process with the gevent worker (see README, Deployment).
 serve: migrate

@@ -1,10 +1,9 @@
-"""`make run`: one gevent process serving HTTP and Socket.IO on BARAZA_HOST:BARAZA_PORT."""
-from gevent import monkey
+"""`make run`: one gevent process serving HTTP and Socket.IO on BARAZA_HOST:BARAZA_PORT.
 
-monkey.patch_all()
-
-from app import create_app  # noqa: E402
-from app.extensions import socketio  # noqa: E402
+The caller patches the standard library with gevent first (`make run` does), since importing
+this module imports the app package."""
+from app import create_app
+from app.extensions import socketio
 
 
 def main() -> None:
@@ -15,4 +14,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    from gevent import monkey
+    if not monkey.is_module_patched("socket"):
+        raise SystemExit("Run through `make run` (gevent must patch the standard library first).")
     main()
