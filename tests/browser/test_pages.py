@@ -62,3 +62,26 @@ def test_keyboard_reaches_the_sign_in_form(browser, live_server):
     page.keyboard.press("Enter")
     page.wait_for_url("**/dashboard")
     ctx.close()
+
+
+def test_archive_minutes_and_documents_read_without_javascript(browser, live_server, shots):
+    ctx = browser.new_context(java_script_enabled=False, viewport={"width": 1024, "height": 800})
+    page = ctx.new_page()
+    page.goto(live_server + "/login")
+    page.fill("#email", "gov.gh@baraza.example")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/dashboard")
+    page.goto(live_server + "/documents/2")
+    assert page.locator("article.doc-body").inner_text().strip() != ""
+    page.goto(live_server + "/archive")
+    assert page.locator("h1").first.is_visible()
+    page.goto(live_server + "/public/consultations")
+    link = page.locator("main a[href*='/public/consultations/']").first
+    link.click()
+    minutes_link = page.locator("main a[href*='/minutes/']").first
+    assert minutes_link.count() == 1
+    page.goto(live_server + "/minutes/1")
+    assert "Attendance" in page.locator("main").inner_text()
+    shots(page, "minutes-without-js")
+    ctx.close()
