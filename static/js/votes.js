@@ -85,6 +85,9 @@
 
   /* ---- motion page -------------------------------------------------------------------- */
 
+  var submitting = false;
+  document.addEventListener("submit", function () { submitting = true; });
+
   function motionPage(root) {
     var motionId = parseInt(root.dataset.motionId, 10);
     state.consultationId = parseInt(root.dataset.consultationId, 10);
@@ -138,7 +141,10 @@
         var badge = document.getElementById("motion-status");
         if (badge) { badge.textContent = "Closed"; badge.className = "badge motion-closed"; }
       } else if (ev.type === "motion.opened") {
-        window.location.reload();
+        // Reload a page still showing the draft, unless this page is itself posting a form
+        // (the secretariat's own "Open"): that navigation brings the new state and its message.
+        var shown = document.getElementById("motion-status");
+        if (!submitting && (!shown || shown.dataset.status === "draft")) { window.location.reload(); }
       }
     };
   }
