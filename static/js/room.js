@@ -135,8 +135,48 @@
         break;
       case "chat.muted": case "chat.unmuted": if (d.user_id === me) { refreshSoon(); } break;
       case "session.status": refreshSoon(); break;
-      default: break;  // other features' events (votes, documents) are theirs to render
+      case "comment.created": case "amendment.created": case "amendment.decided":
+      case "document.version": case "position.updated": addActivity(ev); break;
+      default: break;  // other features' events (votes) are theirs to render
     }
+  }
+
+  /* --- document activity: comments, amendments, versions, positions, live -------------- */
+  var activity = document.getElementById("doc-activity");
+  function fill(tpl, values) {
+    return tpl.replace(/\{(\w+)\}/g, function (_, k) { return values[k] !== undefined ? values[k] : ""; });
+  }
+  function addActivity(ev) {
+    if (!activity) { return; }
+    var list = document.getElementById("activity-list");
+    if (list.querySelector('li[data-seq="' + ev.seq + '"]')) { return; }
+    var d = ev.data || {}, a = ev.actor || {}, ds = activity.dataset, text;
+    if (ev.type === "comment.created") {
+      text = fill(d.parent_id ? ds.tReply : ds.tComment, { name: a.name || "" });
+    } else if (ev.type === "amendment.created") {
+      text = fill(ds.tAmendment, { name: a.name || "" });
+    } else if (ev.type === "amendment.decided") {
+      text = d.decision === "accepted" ? fill(ds.tAccepted, { n: d.version_number }) : ds.tRejected;
+    } else if (ev.type === "document.version") {
+      text = fill(ds.tVersion, { n: d.number, title: d.title || "" });
+    } else {
+      text = fill(ds.tPosition, { org: (d.organisation && d.organisation.name) || "" });
+    }
+    var li = el("li");
+    li.dataset.seq = ev.seq;
+    li.appendChild(el("span", "what", text));
+    if (ev.type === "comment.created" && d.body) {
+      li.appendChild(el("q", "excerpt", d.body.length > 140 ? d.body.slice(0, 140) + "…" : d.body));
+    }
+    if (d.document_id) {
+      var link = el("a", "open", ds.tOpen);
+      link.href = "/documents/" + d.document_id + (d.anchor ? "?anchor=" + encodeURIComponent(d.anchor) : "");
+      li.appendChild(link);
+    }
+    list.insertBefore(li, list.firstChild);
+    while (list.children.length > 20) { list.removeChild(list.lastChild); }
+    var empty = document.getElementById("activity-empty");
+    if (empty) { empty.hidden = true; }
   }
 
   var refreshTimer = null;

@@ -230,6 +230,10 @@ def _document(sec, rooms, base, cid, shots):
     expect(arrived).to_have_count(1, timeout=T)
     expect(arrived.locator(".badge")).to_have_text("Government")
     expect(emp_doc.locator("#doc-body .para").nth(1).locator(".margin-count")).to_have_text("1", timeout=T)
+    # ... and so does everyone in the live room, in its Documents activity
+    in_room = rooms[WRK].locator("#activity-list li", has_text="Government delegate, Ghana commented")
+    expect(in_room).to_have_count(1, timeout=T)
+    expect(in_room.locator("q")).to_contain_text("Once a year is too rare")
     shots(emp_doc, "journey-08-comment-arrives")
 
     gov_doc.get_by_text("Propose an amendment to this paragraph").click()
