@@ -94,9 +94,20 @@ def create_app(config: object | None = None) -> Flask:
     return app
 
 
+SQLITE_LOCK_WAIT = 30.0
+
+
 def _configure_sqlite(engine) -> None:
-    """WAL, foreign keys, and BEGIN IMMEDIATE so concurrent writers queue instead of failing."""
+    """WAL, foreign keys, and BEGIN IMMEDIATE so concurrent writers queue instead of failing.
+
+    Waiting for the write lock happens in Python, not in SQLite's busy handler: that handler
+    sleeps inside C, which under gevent freezes the whole process, including the greenlet that
+    holds the lock, until the timeout ("database is locked"). time.sleep is cooperative once
+    gevent has patched it, and a plain sleep in threads."""
+    import time
+
     from sqlalchemy import event
+    from sqlalchemy.exc import OperationalError
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn, _record):
@@ -105,12 +116,22 @@ def _configure_sqlite(engine) -> None:
         cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute("PRAGMA synchronous=NORMAL")
-        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA busy_timeout=20")
         cur.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        deadline = time.monotonic() + SQLITE_LOCK_WAIT
+        delay = 0.002
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc.orig) or time.monotonic() > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.05)
 
 
 FEATURES = ("rooms", "documents", "votes", "minutes", "search", "notifications")
