@@ -22,28 +22,6 @@ Final paragraph with a note.[^1]
 """
 
 
-@pytest.fixture(autouse=True)
-def _cheap_password_hashing(monkeypatch):
-    """These tests sign in many people; argon2 at its production cost would dominate their time.
-    The hash keeps its parameters, so verification works unchanged."""
-    from argon2 import PasswordHasher
-
-    from app.accounts import services
-    monkeypatch.setattr(services, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_actor_per_request(app):
-    """The test app context outlives requests, so `g` (where the API caches its actor and
-    Flask-Login its user) would carry one request's user into the next; forget them per request."""
-    from flask import g
-
-    def forget():
-        g.pop("api_actor", None)
-        g.pop("_login_user", None)
-    app.before_request_funcs.setdefault(None, []).insert(0, forget)
-
-
 class Docs:
     def __init__(self, factory, client, token):
         self.factory, self.client, self._token = factory, client, token

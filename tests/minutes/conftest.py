@@ -1,18 +1,8 @@
 """A recorded session: a consultation whose room events were written with the BRIEF's shapes."""
 import pytest
-from flask import g
 
 from app.core.realtime import record_event
 from app.extensions import db
-
-
-@pytest.fixture(autouse=True)
-def fresh_actor(app):
-    """The app fixture keeps one app context for the whole test, so flask.g (where the API caches
-    the caller) would outlive a request; forget the caller before each request."""
-    @app.before_request
-    def _forget_caller():
-        g.pop("api_actor", None)
 
 
 def joined(c, user, role="delegate"):

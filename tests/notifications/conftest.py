@@ -76,21 +76,13 @@ def run_worker(app):
 
 @pytest.fixture
 def api(client, token):
-    """api(user, method, path, **kw) -> response, as that user (bearer token).
-
-    The app fixture keeps one app context for the whole test, so flask.g (where the API caches
-    the caller) outlives a request; it is cleared here before each call."""
-    from flask import g
+    """api(user, method, path, **kw) -> response, as that user (bearer token)."""
     tokens = {}
 
     def _call(user, method="GET", path="/api/v1/notifications", **kw):
         if user.id not in tokens:
-            g.pop("api_actor", None)
             tokens[user.id] = token(user)
-        g.pop("api_actor", None)
-        resp = client.open(path, method=method, headers=tokens[user.id], **kw)
-        g.pop("api_actor", None)
-        return resp
+        return client.open(path, method=method, headers=tokens[user.id], **kw)
     return _call
 
 

@@ -200,8 +200,6 @@ def test_live_notification_reaches_the_users_room(scene, factory, app, client, l
     mine = [m for m in other_sock.get_received() if m["name"] == "notification"]
     assert len(mine) == 1 and mine[0]["args"][0]["notification"]["id"] != payload["notification"]["id"]
 
-    from flask import g
-    g.pop("_login_user", None)  # the test app context outlives requests; so would Flask-Login's cache
     client.post("/notifications/read", data={"all": "1"})
     got = [m for m in sock.get_received() if m["name"] == "notification"]
     assert got and got[-1]["args"][0] == {"unread": 0}

@@ -1,22 +1,8 @@
 """HTTP doors of the room: the same rules and the same events as the socket events; the page."""
 import pytest
-from flask import g
 
 from app.extensions import socketio
 from tests.rooms.conftest import room_events
-
-
-@pytest.fixture(autouse=True)
-def _fresh_actor(client, monkeypatch):
-    """The test's app context (and so `g`) outlives each test request: forget the cached API
-    actor before every request, so each call is authenticated by its own headers."""
-    original = client.open
-
-    def open_(*args, **kwargs):
-        g.pop("api_actor", None)
-        g.pop("api_session_id", None)
-        return original(*args, **kwargs)
-    monkeypatch.setattr(client, "open", open_)
 
 
 def test_http_chat_emits_the_same_event_to_sockets(app, client, token, bearer, live):

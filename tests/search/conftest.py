@@ -1,17 +1,8 @@
 """Search fixtures: a small index across consultations with different visibility."""
 import pytest
-from flask import g
 
 from app.extensions import db
 from app.search.services import index_entry
-
-
-@pytest.fixture(autouse=True)
-def fresh_actor(app):
-    """flask.g outlives requests under the test app context; forget the API caller each time."""
-    @app.before_request
-    def _forget_caller():
-        g.pop("api_actor", None)
 
 
 @pytest.fixture

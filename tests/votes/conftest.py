@@ -1,6 +1,5 @@
 """Votes fixtures: a consultation with accepted delegates per constituency, and API helpers."""
 import pytest
-from flask import g
 from sqlalchemy import inspect as sa_inspect
 
 GROUPS = ("government", "employers", "workers")
@@ -22,10 +21,6 @@ def api(client, token):
     cache = {}
 
     def call(method, path, user, json=None, **kw):
-        # The app fixture keeps one app context, so flask.g outlives a request: forget the
-        # previous caller that app.api.auth cached there.
-        g.pop("api_actor", None)
-        g.pop("api_session_id", None)
         uid = sa_inspect(user).identity[0]  # works on an instance a socket handler detached
         if uid not in cache:
             cache[uid] = token(user)
