@@ -4,6 +4,8 @@ This is the one service other features ask about access: can_view, get_visible,
 participant_of, can_moderate. A consultation the actor may not see is reported exactly like a
 missing one (NotFound), so its existence leaks nowhere.
 """
+from datetime import UTC, datetime
+
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
@@ -85,42 +87,55 @@ def require_moderate(actor: User, consultation: Consultation) -> None:
 
 # --- listing ----------------------------------------------------------------------------
 
-def _visible_filter(actor: User):
+def visible_filter(actor: User):
+    """The visibility rule as a SQL condition on Consultation (None: everything, secretariat).
+    Search and the archive use it too, so the rule stays in one place."""
     if actor.is_secretariat:
         return None
     mine = select(Participant.consultation_id).where(Participant.user_id == actor.id)
     return (Consultation.status != "draft") & (Consultation.id.in_(mine) | Consultation.is_public)
 
 
+def scope_conditions(filters: dict) -> list:
+    """Filters on Consultation as SQL conditions: level, rec, country, theme (slug), year of the
+    session, status (one value or a list). Used by listing, search and the archive."""
+    out = []
+    if filters.get("level"):
+        out.append(Consultation.level == filters["level"])
+    if filters.get("rec"):
+        out.append(Consultation.rec == filters["rec"])
+    if filters.get("country"):
+        out.append(Consultation.country == filters["country"].upper())
+    if filters.get("theme"):
+        out.append(Consultation.themes.any(Theme.slug == filters["theme"]))
+    if filters.get("year"):
+        year = filters["year"]
+        out.append(Consultation.starts_at >= datetime(year, 1, 1, tzinfo=UTC))
+        out.append(Consultation.starts_at < datetime(year + 1, 1, 1, tzinfo=UTC))
+    if filters.get("status"):
+        status = filters["status"]
+        out.append(Consultation.status.in_(status) if isinstance(status, (list, tuple)) else
+                   Consultation.status == status)
+    return out
+
+
 def list_visible(actor: User, *, level=None, rec=None, country=None, theme=None, status=None,
                  q=None, year=None, mine_only=False, after=None, limit=50) -> tuple[list[Consultation], int | None]:
     """Consultations the actor may see, newest first, in pages; returns (items, next cursor)."""
+    if year is not None and not 1900 <= year <= 2200:
+        raise Invalid("year must be between 1900 and 2200.", {"year": "out of range"})
     stmt = select(Consultation).options(selectinload(Consultation.themes))
-    vis = _visible_filter(actor)
+    vis = visible_filter(actor)
     if vis is not None:
         stmt = stmt.where(vis)
     if mine_only and not actor.is_secretariat:
         stmt = stmt.where(Consultation.id.in_(
             select(Participant.consultation_id).where(Participant.user_id == actor.id)))
-    if level:
-        stmt = stmt.where(Consultation.level == level)
-    if rec:
-        stmt = stmt.where(Consultation.rec == rec)
-    if country:
-        stmt = stmt.where(Consultation.country == country.upper())
-    if status:
-        stmt = stmt.where(Consultation.status == status)
-    if theme:
-        stmt = stmt.where(Consultation.themes.any(Theme.slug == theme))
+    stmt = stmt.where(*scope_conditions({"level": level, "rec": rec, "country": country, "theme": theme,
+                                         "status": status, "year": year}))
     if q:
         like = f"%{q.replace('%', '').replace('_', '')}%"
         stmt = stmt.where(or_(Consultation.title.ilike(like), Consultation.description.ilike(like)))
-    if year is not None:
-        if not 1900 <= year <= 2200:
-            raise Invalid("year must be between 1900 and 2200.", {"year": "out of range"})
-        from datetime import UTC, datetime
-        start, end = datetime(year, 1, 1, tzinfo=UTC), datetime(year + 1, 1, 1, tzinfo=UTC)
-        stmt = stmt.where(Consultation.starts_at >= start, Consultation.starts_at < end)
     if after is not None:
         stmt = stmt.where(Consultation.id < after)
     limit = max(1, min(limit, MAX_PAGE))

@@ -8,7 +8,7 @@ from app.consultations.models import Consultation
 from app.extensions import db
 from app.minutes.models import Minutes
 from app.search.models import Publication
-from app.search.services import consultation_filters
+from app.consultations.services import scope_conditions
 
 PAST = ("closed", "archived")
 MAX_PAGE = 50
@@ -21,8 +21,8 @@ def archive(actor, filters: dict | None = None, after: int | None = None,
     f = dict(filters or {})
     if f.get("status") not in PAST:
         f["status"] = PAST
-    stmt = select(Consultation).options(selectinload(Consultation.themes)).where(*consultation_filters(f))
-    vis = consultations._visible_filter(actor)
+    stmt = select(Consultation).options(selectinload(Consultation.themes)).where(*scope_conditions(f))
+    vis = consultations.visible_filter(actor)
     if vis is not None:
         stmt = stmt.where(vis)
     if after is not None:

@@ -9,7 +9,8 @@ from app.core.errors import Conflict, NotFound
 from app.extensions import db
 from app.minutes.models import Minutes
 from app.search.models import Publication
-from app.search.services import consultation_filters, publication_of, refresh_published
+from app.consultations.services import scope_conditions
+from app.search.services import publication_of, refresh_published
 
 FLAGS = ("include_minutes", "include_documents", "include_positions", "include_results")
 MAX_PAGE = 50
@@ -83,7 +84,7 @@ def list_public(filters: dict | None = None, after: int | None = None,
                 limit: int = 25) -> tuple[list[tuple[Consultation, Publication]], int | None]:
     """Published consultations, newest first, with the archive's filters."""
     stmt = (select(Consultation, Publication).join(Publication, Publication.consultation_id == Consultation.id)
-            .where(*consultation_filters(filters or {})))
+            .where(*scope_conditions(filters or {})))
     if after is not None:
         stmt = stmt.where(Consultation.id < after)
     limit = max(1, min(limit, MAX_PAGE))

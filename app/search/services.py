@@ -18,7 +18,8 @@ from sqlalchemy import (and_, column, func, table, bindparam, event, false, inse
                         update)
 
 from app.accounts.models import RECS
-from app.consultations.models import LEVELS, STATUSES, Consultation, Theme
+from app.consultations.models import LEVELS, STATUSES, Consultation
+from app.consultations.services import scope_conditions
 from app.core.errors import Invalid
 from app.core.markdown import render
 from app.extensions import db
@@ -94,36 +95,13 @@ def visibility_clause(actor):
     """SQL condition on SearchEntry/Consultation: what the actor may see. The consultations
     service's rule (secretariat all; others: non-draft consultations they take part in or
     public ones), and published material for everyone, signed in or not."""
-    from app.consultations.services import _visible_filter
+    from app.consultations.services import visible_filter
     if actor is None or not getattr(actor, "is_active", False) or not getattr(actor, "is_authenticated", False):
         return SearchEntry.is_published.is_(True)
-    rule = _visible_filter(actor)
+    rule = visible_filter(actor)
     if rule is None:
         return None
     return or_(rule, SearchEntry.is_published.is_(True))
-
-
-def consultation_filters(filters: dict) -> list:
-    """The archive's filters as SQL conditions on Consultation (level, rec, country, theme, year,
-    status)."""
-    out = []
-    if filters.get("level"):
-        out.append(Consultation.level == filters["level"])
-    if filters.get("rec"):
-        out.append(Consultation.rec == filters["rec"])
-    if filters.get("country"):
-        out.append(Consultation.country == filters["country"].upper())
-    if filters.get("theme"):
-        out.append(Consultation.themes.any(Theme.slug == filters["theme"]))
-    if filters.get("year"):
-        year = filters["year"]
-        out.append(Consultation.starts_at >= datetime(year, 1, 1, tzinfo=UTC))
-        out.append(Consultation.starts_at < datetime(year + 1, 1, 1, tzinfo=UTC))
-    if filters.get("status"):
-        status = filters["status"]
-        out.append(Consultation.status.in_(status) if isinstance(status, (list, tuple)) else
-                   Consultation.status == status)
-    return out
 
 
 def check_filters(filters: dict | None) -> dict:
@@ -202,7 +180,7 @@ def search(actor, q: str, filters: dict | None = None, limit: int = 20,
     phrases = _terms(q)
     if not phrases:
         return [], None
-    conds = consultation_filters(f)
+    conds = scope_conditions(f)
     if f.get("kind"):
         conds.append(SearchEntry.kind == f["kind"])
     if f.get("consultation_id"):
@@ -230,10 +208,10 @@ def _base(score, member, fts=None):
 
 def _member_clause(actor):
     """True where the actor sees the consultation itself (not only its published material)."""
-    from app.consultations.services import _visible_filter
+    from app.consultations.services import visible_filter
     if actor is None or not getattr(actor, "is_active", False) or not getattr(actor, "is_authenticated", False):
         return false()
-    rule = _visible_filter(actor)
+    rule = visible_filter(actor)
     return true() if rule is None else rule
 
 
