@@ -11,6 +11,7 @@ deliveries, server CPU and memory. See bench/README.md.
 """
 import argparse
 import asyncio
+import gc
 import json
 import multiprocessing as mp
 import os
@@ -159,8 +160,8 @@ async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out)
         now = time.time()
         last_event[0] = now
         if text and text.startswith("b|"):
-            _, _mid, sent = text.split("|")
-            received.append((now - float(sent), now))
+            _, mid, sent = text.split("|")
+            received.append((now - float(sent), now, int(mid)))
 
     def make_handler():
         if kind == "baraza":
@@ -196,6 +197,12 @@ async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out)
     settle_deadline = time.time() + 60
     while time.time() - last_event[0] < 1.0 and time.time() < settle_deadline:
         await asyncio.sleep(0.2)
+    # The client's own garbage collector must not stall receipt (its pauses would be charged
+    # to the server under test): everything made so far is frozen, collection is off while
+    # measuring. Both servers are measured with the same client.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
     ready.set()
     while not go.is_set():
         await asyncio.sleep(0.01)
@@ -224,6 +231,7 @@ async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out)
         except Exception:
             pass
     out.put({"latencies": [r[0] for r in received], "recv_times": [r[1] for r in received],
+             "mids": [r[2] for r in received],
              "expected": expected, "connect": connect_times, "connect_wall": connect_wall,
              "first_send": sent_at[0] if sent_at else None})
 
@@ -250,6 +258,8 @@ def run_clients(kind, urls, tokens, cid, plan, procs, server_list):
     cpu0 = sum(s.usage()[0] for s in server_list)
     t0 = time.time()
     go.set()
+    if os.environ.get("BENCH_GO_FILE"):  # lets a profiler attach for the send phase only
+        Path(os.environ["BENCH_GO_FILE"]).touch()
     results = [out.get(timeout=600) for _ in workers]
     wall = time.time() - t0
     cpu1, rss = (sum(x) for x in zip(*(s.usage() for s in server_list), strict=True))
@@ -264,6 +274,14 @@ def run_clients(kind, urls, tokens, cid, plan, procs, server_list):
     def pct(values, q):
         return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else float("nan")
     span = (max(recv) - first_send) if recv else float("nan")
+    if os.environ.get("BENCH_TRACE"):  # per message: the slowest delivery, to see where tails come from
+        worst: dict[int, float] = {}
+        for r in results:
+            for mid, lt in zip(r["mids"], r["latencies"], strict=True):
+                worst[mid] = max(worst.get(mid, 0.0), lt)
+        with open(os.environ["BENCH_TRACE"], "a") as fh:
+            fh.write(json.dumps({"kind": kind, "worst_ms": [round(worst.get(k, -1) * 1000, 1)
+                                                            for k in range(plan["messages"])]}) + "\n")
     return {
         "clients": len(tokens), "connect_wall_s": round(max(r["connect_wall"] for r in results), 2),
         "connect_p50_ms": round(pct(conn, .5), 1), "connect_p99_ms": round(pct(conn, .99), 1),

@@ -12,7 +12,7 @@ unset BARAZA_REDIS_URL
 $BIN/flask --app wsgi db upgrade >/dev/null
 $BIN/flask --app wsgi seed-demo --password fuzz-password-1 >/dev/null
 $BIN/gunicorn --worker-class gevent --workers 1 --bind 127.0.0.1:$PORT --log-level warning \
-  --error-logfile "$WORK/server.log" wsgi:app &
+  --error-logfile "$WORK/server.log" wsgi:app >>"$WORK/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 1 50); do
