@@ -101,8 +101,10 @@ def config(db_url, tmp_path):
 @pytest.fixture
 def app(config):
     from app import create_app
+    from app.core.sockets import TokenBucket
     from app.extensions import db
 
+    TokenBucket.reset_all()  # chat and event limits are per process: a test starts with none used
     application = create_app(config)
     ctx = application.app_context()
     ctx.push()

@@ -33,9 +33,13 @@ def participant_of(actor: User | None, consultation: Consultation) -> Participan
         Participant.consultation_id == consultation.id, Participant.user_id == actor.id))
 
 
-def can_view(actor: User | None, consultation: Consultation) -> bool:
+_LOOK_UP = object()
+
+
+def can_view(actor: User | None, consultation: Consultation, participant=_LOOK_UP) -> bool:
     """Secretariat: always. Participants: once the consultation leaves draft.
-    Anyone signed in: public consultations once they leave draft."""
+    Anyone signed in: public consultations once they leave draft. A caller that has already
+    looked up the actor's Participant row (or None) passes it to save the query."""
     if actor is None or not actor.is_active:
         return False
     if actor.is_secretariat:
@@ -44,7 +48,9 @@ def can_view(actor: User | None, consultation: Consultation) -> bool:
         return False
     if consultation.is_public:
         return True
-    return participant_of(actor, consultation) is not None
+    if participant is _LOOK_UP:
+        participant = participant_of(actor, consultation)
+    return participant is not None
 
 
 def can_manage(actor: User | None, consultation: Consultation | None = None) -> bool:

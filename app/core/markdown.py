@@ -38,9 +38,24 @@ def sanitise(html: str) -> str:
     )
 
 
+# Building a converter (extensions, registries) costs more than converting a chat line, so
+# render() reuses idle ones. convert() never yields to gevent; list.pop/append are atomic, so
+# a converter is used by one caller at a time under threads too.
+_idle: list[md_lib.Markdown] = []
+
+
 def render(body: str) -> str:
     """Return sanitised HTML for a Markdown body."""
-    return sanitise(_markdown().convert(body or ""))
+    try:
+        md = _idle.pop()
+    except IndexError:
+        md = _markdown()
+    try:
+        return sanitise(md.convert(body or ""))
+    finally:
+        md.reset()
+        if len(_idle) < 8:
+            _idle.append(md)
 
 
 def render_with_toc(body: str) -> tuple[str, list[dict]]:

@@ -92,13 +92,14 @@ def next_seq(consultation_id: int) -> int:
 
 
 def record_event(consultation_id: int, type_: str, actor=None, data: dict | None = None,
-                 *, at: datetime | None = None) -> RoomEvent:
-    """Store an event in the current transaction; it is broadcast once the transaction commits."""
+                 *, at: datetime | None = None, seq: int | None = None) -> RoomEvent:
+    """Store an event in the current transaction; it is broadcast once the transaction commits.
+    `seq` is one the caller took from next_seq() in this transaction (to write it elsewhere too)."""
     if type_ not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type_}")
     ev = RoomEvent(
         consultation_id=consultation_id,
-        seq=next_seq(consultation_id),
+        seq=next_seq(consultation_id) if seq is None else seq,
         type=type_,
         at=at or utcnow(),
         actor_id=actor.id if actor is not None else None,

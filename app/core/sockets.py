@@ -111,9 +111,19 @@ def _limits_on() -> bool:
 class TokenBucket:
     """Per-key token buckets in this process: `rate` events a second, bursts up to `burst`."""
 
+    instances: list["TokenBucket"] = []
+
     def __init__(self) -> None:
         self._state: dict = {}
         self._lock = threading.Lock()
+        TokenBucket.instances.append(self)
+
+    @classmethod
+    def reset_all(cls) -> None:
+        """Forget every bucket (tests: each test's app starts with fresh limits)."""
+        for bucket in cls.instances:
+            with bucket._lock:
+                bucket._state.clear()
 
     def take(self, key, rate: float, burst: float) -> bool:
         now = time.monotonic()

@@ -9,14 +9,14 @@ import re
 from flask import current_app
 from sqlalchemy import delete, func, select
 
-from app.accounts.models import User
+from app.accounts.models import Organisation, User
 from app.consultations.models import Consultation, Participant
-from app.consultations.services import (can_moderate, change_status, get_agenda_item, get_visible,
-                                        participant_of, require_moderate)
+from app.consultations.services import (can_moderate, can_view, change_status, get_agenda_item,
+                                        get_consultation, participant_of, require_moderate)
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, TooLarge
 from app.core.markdown import render
-from app.core.realtime import RoomEvent, events_since, record_event, room_name
+from app.core.realtime import RoomEvent, events_since, next_seq, record_event, room_name
 from app.core.sockets import TokenBucket, leave_room_on_commit
 from app.extensions import db
 from app.rooms.models import ChatMessage, HandRaise, RoomFloor, RoomMember, RoomRestriction
@@ -42,11 +42,9 @@ def _int(value, name: str) -> int:
 def get_room(actor: User, consultation_id) -> tuple[Consultation, Participant | None]:
     """The consultation whose room the actor may enter: participants (once it leaves draft)
     and the secretariat. Anyone else gets NotFound, exactly like a missing consultation."""
-    if isinstance(consultation_id, bool) or not isinstance(consultation_id, int):
-        raise NotFound("No such consultation.")
-    c = get_visible(actor, consultation_id)
-    p = participant_of(actor, c)
-    if p is None and not actor.is_secretariat:
+    c = get_consultation(consultation_id)
+    p = participant_of(actor, c) if c is not None else None
+    if c is None or not can_view(actor, c, p) or (p is None and not actor.is_secretariat):
         raise NotFound("No such consultation.")
     return c, p
 
@@ -125,12 +123,19 @@ def person(user: User, p: Participant | None) -> dict:
 
 
 def presence(c: Consultation) -> list[dict]:
-    """Everyone with at least one socket in the room, by name."""
+    """Everyone with at least one socket in the room, by name (the same dicts as person()).
+    One query of plain columns: every join answers with the whole list, so at a join storm of
+    N delegates this runs N times over up to N people."""
     ids = select(RoomMember.user_id).where(RoomMember.consultation_id == c.id).distinct()
-    users = list(db.session.scalars(select(User).where(User.id.in_(ids)).order_by(User.name)))
-    parts = {p.user_id: p for p in db.session.scalars(select(Participant).where(
-        Participant.consultation_id == c.id, Participant.user_id.in_([u.id for u in users])))}
-    return [person(u, parts.get(u.id)) for u in users]
+    rows = db.session.execute(
+        select(User.id, User.name, Organisation.id, Organisation.name, Organisation.constituency,
+               Participant.role)
+        .outerjoin(Organisation, Organisation.id == User.organisation_id)
+        .outerjoin(Participant, (Participant.consultation_id == c.id) & (Participant.user_id == User.id))
+        .where(User.id.in_(ids)).order_by(User.name, User.id))
+    return [{"user_id": uid, "name": name, "constituency": constituency,
+             "organisation": {"id": org_id, "name": org_name} if org_id is not None else None,
+             "role": role or "secretariat"} for uid, name, org_id, org_name, constituency, role in rows]
 
 
 def _is_present(consultation_id: int, user_id: int) -> bool:
@@ -239,13 +244,14 @@ def send_chat(actor: User, consultation_id, text, client_id=None) -> tuple[ChatM
         if existing is not None:
             return existing, False
     _check_chat_rate(actor.id, c.id)
+    html = render_chat(text)
+    seq = next_seq(c.id)  # first, so the message row is written once, with its seq
     msg = ChatMessage(consultation_id=c.id, user_id=actor.id, client_id=client_id, text=text,
-                      html=render_chat(text), seq=0)
+                      html=html, seq=seq)
     db.session.add(msg)
     db.session.flush()
-    ev = record_event(c.id, "chat.message", actor, {"message_id": msg.id, "text": text, "html": msg.html,
-                                                    "client_id": client_id})
-    msg.seq = ev.seq
+    record_event(c.id, "chat.message", actor, {"message_id": msg.id, "text": text, "html": html,
+                                               "client_id": client_id}, seq=seq)
     return msg, True
 
 
