@@ -7,12 +7,12 @@ Room state lives in app.rooms.models and is scoped to the sitting (see there).""
 import re
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import and_, delete, func, select
 
 from app.accounts.models import Organisation, User
 from app.consultations.models import Consultation, Participant
 from app.consultations.services import (can_moderate, can_view, change_status, get_agenda_item,
-                                        get_consultation, participant_of, require_moderate)
+                                        participant_of, require_moderate)
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, TooLarge
 from app.core.markdown import render
@@ -41,9 +41,17 @@ def _int(value, name: str) -> int:
 
 def get_room(actor: User, consultation_id) -> tuple[Consultation, Participant | None]:
     """The consultation whose room the actor may enter: participants (once it leaves draft)
-    and the secretariat. Anyone else gets NotFound, exactly like a missing consultation."""
-    c = get_consultation(consultation_id)
-    p = participant_of(actor, c) if c is not None else None
+    and the secretariat. Anyone else gets NotFound, exactly like a missing consultation.
+    The consultation and the actor's Participant row come in one query (every room action
+    starts here), then the visibility rule decides (consultations.can_view)."""
+    if isinstance(consultation_id, bool) or not isinstance(consultation_id, int) or \
+            not 0 < consultation_id < 2**31:
+        raise NotFound("No such consultation.")
+    row = db.session.execute(
+        select(Consultation, Participant).outerjoin(Participant, and_(
+            Participant.consultation_id == Consultation.id, Participant.user_id == actor.id))
+        .where(Consultation.id == consultation_id)).first()
+    c, p = row if row is not None else (None, None)
     if c is None or not can_view(actor, c, p) or (p is None and not actor.is_secretariat):
         raise NotFound("No such consultation.")
     return c, p
@@ -59,11 +67,18 @@ def sitting_seq(consultation_id: int) -> int:
         RoomEvent.consultation_id == consultation_id, RoomEvent.type == "session.status")) or 0
 
 
-def _restriction(consultation_id: int, user_id: int, kind: str, sitting: int) -> RoomRestriction | None:
-    r = db.session.scalar(select(RoomRestriction).where(
+def _sitting_subquery(consultation_id: int):
+    return select(func.coalesce(func.max(RoomEvent.seq), 0)).where(
+        RoomEvent.consultation_id == consultation_id, RoomEvent.type == "session.status").scalar_subquery()
+
+
+def _restriction(consultation_id: int, user_id: int, kind: str, sitting: int | None) -> RoomRestriction | None:
+    """The restriction of this kind on the person in the current sitting (sitting None: the
+    sitting is read in the same query)."""
+    since = _sitting_subquery(consultation_id) if sitting is None else sitting
+    return db.session.scalar(select(RoomRestriction).where(
         RoomRestriction.consultation_id == consultation_id, RoomRestriction.user_id == user_id,
-        RoomRestriction.kind == kind))
-    return r if r is not None and r.seq > sitting else None
+        RoomRestriction.kind == kind, RoomRestriction.seq > since))
 
 
 def voice_refusal(actor: User, c: Consultation, p: Participant | None, what: str,
@@ -79,7 +94,6 @@ def voice_refusal(actor: User, c: Consultation, p: Participant | None, what: str
         return "forbidden:Observers follow the session but cannot chat or raise a hand."
     if p.credentials != "accepted" and p.role != "chair":
         return "forbidden:Your credentials have not been accepted yet."
-    sitting = sitting_seq(c.id) if sitting is None else sitting
     if what == "chat" and _restriction(c.id, actor.id, "mute", sitting):
         return "forbidden:The chair has muted your chat."
     return None
@@ -147,7 +161,7 @@ def join(actor: User, consultation_id, sid: str) -> Consultation:
     """Enter the room on socket `sid`; the first socket of a person announces presence.joined.
     NotFound for non-participants; Forbidden for someone the chair removed this sitting."""
     c, p = get_room(actor, consultation_id)
-    if _restriction(c.id, actor.id, "removed", sitting_seq(c.id)):
+    if _restriction(c.id, actor.id, "removed", None):
         raise Forbidden("The chair has removed you from this sitting.")
     if db.session.scalar(select(RoomMember.id).where(RoomMember.sid == sid, RoomMember.consultation_id == c.id)):
         return c
