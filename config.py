@@ -77,7 +77,11 @@ class Config:
         if uri.startswith("sqlite"):
             cfg.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"timeout": 30}}
         else:
-            cfg.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20}
+            # No ping before each checkout: it is one more round trip for every socket event
+            # (measured in bench/README.md). After a database restart SQLAlchemy discards the
+            # whole pool on the first disconnect error, so one request fails, not every one.
+            cfg.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": _flag("BARAZA_DB_PRE_PING", False),
+                                             "pool_size": 10, "max_overflow": 20}
         return cfg
 
 

@@ -344,16 +344,20 @@ def main():
     args = ap.parse_args()
     kinds = ["baraza"] + ([] if args.no_bare else ["bare"])
     result = {"args": {k: v for k, v in vars(args).items() if k != "json"}}
+    rows: dict[str, list] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory(prefix="baraza-bench-") as tmp:
-        for kind in kinds:
-            rows = []
-            for run in range(args.runs):
+        # Runs alternate (baraza, bare, baraza, ...) so a change in the machine's load weighs
+        # on both servers alike.
+        for run in range(args.runs):
+            for kind in kinds:
                 workdir = Path(tmp) / f"{kind}-{run}"
                 workdir.mkdir()
                 row = bench_once(kind, args, workdir)
                 print(kind, f"run {run + 1}:", json.dumps(row), flush=True)
-                rows.append(row)
-            result[kind] = median_row(rows)
+                rows[kind].append(row)
+    for kind in kinds:
+        result[kind] = median_row(rows[kind])
+    result["runs"] = rows
     if "bare" in result:
         b, r = result["baraza"], result["bare"]
         result["ratio_p99"] = round(b["p99_ms"] / r["p99_ms"], 2) if r["p99_ms"] else None
