@@ -8,6 +8,7 @@ import re
 
 from flask import current_app
 from sqlalchemy import and_, delete, func, select
+from sqlalchemy.orm import Load
 
 from app.accounts.models import Organisation, User
 from app.consultations.models import Consultation, Participant
@@ -39,22 +40,33 @@ def _int(value, name: str) -> int:
     return value
 
 
-def get_room(actor: User, consultation_id) -> tuple[Consultation, Participant | None]:
+def get_room(actor: User, consultation_id, *, with_mute: bool = False):
     """The consultation whose room the actor may enter: participants (once it leaves draft)
     and the secretariat. Anyone else gets NotFound, exactly like a missing consultation.
     The consultation and the actor's Participant row come in one query (every room action
-    starts here), then the visibility rule decides (consultations.can_view)."""
+    starts here), then the visibility rule decides (consultations.can_view).
+    with_mute=True (chat) also reads, in the same query, whether the chair has muted the actor
+    this sitting, and returns (c, p, muted)."""
     if isinstance(consultation_id, bool) or not isinstance(consultation_id, int) or \
             not 0 < consultation_id < 2**31:
         raise NotFound("No such consultation.")
+    columns = [Consultation, Participant]
+    if with_mute:
+        columns.append(select(RoomRestriction.id).where(
+            RoomRestriction.consultation_id == consultation_id, RoomRestriction.user_id == actor.id,
+            RoomRestriction.kind == "mute", RoomRestriction.seq > _sitting_subquery(consultation_id))
+            .exists())
+    # Participant's person and organisations load lazily: the person is the actor, already in
+    # this session's identity map, so p.user costs no query (the joined loads doubled this one).
     row = db.session.execute(
-        select(Consultation, Participant).outerjoin(Participant, and_(
+        select(*columns).outerjoin(Participant, and_(
             Participant.consultation_id == Consultation.id, Participant.user_id == actor.id))
-        .where(Consultation.id == consultation_id)).first()
-    c, p = row if row is not None else (None, None)
+        .where(Consultation.id == consultation_id)
+        .options(Load(Participant).lazyload("*"))).first()
+    c, p = (row[0], row[1]) if row is not None else (None, None)
     if c is None or not can_view(actor, c, p) or (p is None and not actor.is_secretariat):
         raise NotFound("No such consultation.")
-    return c, p
+    return (c, p, bool(row[2])) if with_mute else (c, p)
 
 
 def room_role(actor: User, p: Participant | None) -> str:
@@ -82,8 +94,9 @@ def _restriction(consultation_id: int, user_id: int, kind: str, sitting: int | N
 
 
 def voice_refusal(actor: User, c: Consultation, p: Participant | None, what: str,
-                  sitting: int | None = None) -> str | None:
-    """Why the actor may not chat or raise a hand (what = "chat" | "hand"), or None."""
+                  sitting: int | None = None, muted: bool | None = None) -> str | None:
+    """Why the actor may not chat or raise a hand (what = "chat" | "hand"), or None.
+    `muted` is what get_room(with_mute=True) read; None: look it up."""
     if c.status != "live":
         return "conflict:The live session is not open."
     if actor.is_secretariat:
@@ -94,13 +107,17 @@ def voice_refusal(actor: User, c: Consultation, p: Participant | None, what: str
         return "forbidden:Observers follow the session but cannot chat or raise a hand."
     if p.credentials != "accepted" and p.role != "chair":
         return "forbidden:Your credentials have not been accepted yet."
-    if what == "chat" and _restriction(c.id, actor.id, "mute", sitting):
-        return "forbidden:The chair has muted your chat."
+    if what == "chat":
+        if muted is None:
+            muted = _restriction(c.id, actor.id, "mute", sitting) is not None
+        if muted:
+            return "forbidden:The chair has muted your chat."
     return None
 
 
-def _require_voice(actor: User, c: Consultation, p: Participant | None, what: str) -> None:
-    refusal = voice_refusal(actor, c, p, what)
+def _require_voice(actor: User, c: Consultation, p: Participant | None, what: str,
+                   muted: bool | None = None) -> None:
+    refusal = voice_refusal(actor, c, p, what, muted=muted)
     if refusal:
         code, _, message = refusal.partition(":")
         raise {"conflict": Conflict, "forbidden": Forbidden, "not_found": NotFound}[code](message)
@@ -237,7 +254,7 @@ def send_chat(actor: User, consultation_id, text, client_id=None) -> tuple[ChatM
     used by this person in this room returns the original message and posts nothing.
     Returns (message, created). Observers, muted people and a closed session are refused;
     text over CHAT_MAX characters is TooLarge; a flood is RateLimited."""
-    c, p = get_room(actor, consultation_id)
+    c, p, muted = get_room(actor, consultation_id, with_mute=True)
     if not isinstance(text, str):
         raise Invalid("text must be a string.", {"text": "must be a string"})
     if "\x00" in text:
@@ -249,7 +266,7 @@ def send_chat(actor: User, consultation_id, text, client_id=None) -> tuple[ChatM
         raise TooLarge(f"A chat message has at most {CHAT_MAX} characters.")
     if client_id is not None and (not isinstance(client_id, str) or not 0 < len(client_id) <= CLIENT_ID_MAX):
         raise Invalid(f"client_id must be a string of 1 to {CLIENT_ID_MAX} characters.", {"client_id": "invalid"})
-    _require_voice(actor, c, p, "chat")
+    _require_voice(actor, c, p, "chat", muted)
     if client_id is not None:
         _lock_room(c.id)
         existing = db.session.scalar(select(ChatMessage).where(

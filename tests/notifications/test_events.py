@@ -246,3 +246,18 @@ def test_dispatcher_waits_at_a_gap_in_event_ids(room, factory, run_worker, app):
     assert dispatch_pending(now=utcnow()) == 0  # stops at the gap
     assert dispatch_pending(now=utcnow() + timedelta(seconds=60)) == 1  # the gap is old: skip it
     assert saved["type"] == "session.status" and second.id > first.id
+
+
+def test_a_busy_room_chat_is_passed_over_and_the_event_inside_it_still_notifies(room, factory, run_worker, api):
+    c, people = room
+    gov = people["government"]
+    for i in range(30):
+        record_event(c.id, "chat.message", gov, {"text": f"m{i}"})
+    record_event(c.id, "session.status", factory.secretariat, {"status": "live", "previous": "scheduled"})
+    for i in range(30):
+        record_event(c.id, "presence.joined", gov, {"user_id": gov.id})
+    db.session.commit()
+    handled, _ = run_worker()
+    assert handled == 61  # every event passed, in one pass
+    assert _kinds(api, people["workers"]) == ["session.live"]
+    assert run_worker()[0] == 0

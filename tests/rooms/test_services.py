@@ -331,3 +331,19 @@ def test_connections_of_a_dead_process_are_swept_and_presence_corrected(room):
 def test_chat_fast_path_renders_like_markdown(text):
     from app.core.markdown import render
     assert services.render_chat(text) == render(text)
+
+
+def test_presence_lists_everyone_present_as_presence_joined_describes_them(room, factory):
+    """The join answer's presence list and each presence.joined event describe a person the
+    same way (two code paths: one query for the whole list, person() for one)."""
+    c, p = room
+    sec = factory.secretariat
+    for i, who in enumerate([p["workers"], p["government"], sec]):
+        services.join(who, c.id, _sock(who, f"s{i}"))
+    db.session.commit()
+    joined = {e.data["user_id"]: e.data for e in db.session.scalars(
+        select(RoomEvent).where(RoomEvent.consultation_id == c.id, RoomEvent.type == "presence.joined"))}
+    listed = services.snapshot(p["government"], c, None)["presence"]
+    assert [x["name"] for x in listed] == sorted(x["name"] for x in listed)
+    assert {x["user_id"]: x for x in listed} == joined
+    assert joined[sec.id]["role"] == "secretariat" and joined[p["workers"].id]["role"] == "delegate"
