@@ -79,6 +79,10 @@ def create_app(config: object | None = None) -> Flask:
     if app.config.get("SQLALCHEMY_DATABASE_URI", "").startswith("sqlite"):
         with app.app_context():
             _configure_sqlite(db.engine)
+    elif app.config.get("SQLALCHEMY_DATABASE_URI", "").startswith("postgresql"):
+        from app.core import pg
+        with app.app_context():
+            pg.install(db.engine)
 
     @app.before_request
     def _fresh_request_state():

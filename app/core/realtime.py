@@ -74,9 +74,31 @@ def actor_summary(user) -> dict | None:
     return {"id": user.id, "name": user.name, "constituency": org.constituency if org else None}
 
 
-def next_seq(consultation_id: int) -> int:
+def lock_room(consultation_id: int) -> None:
+    """Take the room's row lock until this transaction ends (writers of one room queue here).
+    Under a hold (app.core.pg: the transaction waits in C) it must never wait for the lock, so
+    it tries SKIP LOCKED first and, if another transaction has the room, waits cooperatively."""
     from app.consultations.models import Consultation
+    from app.core import pg
 
+    room = select(Consultation.id).where(Consultation.id == consultation_id)
+    if pg.is_held(db.session):
+        if db.session.execute(room.with_for_update(key_share=True, skip_locked=True)).first() is not None:
+            return
+        pg.release_hold(db.session)
+        db.session.execute(room.with_for_update(key_share=True))
+        pg.hold_until_commit(db.session)
+        return
+    db.session.execute(room.with_for_update(key_share=True))
+
+
+def next_seq(consultation_id: int) -> int:
+    """The room's next seq; the room stays locked until this transaction ends."""
+    from app.consultations.models import Consultation
+    from app.core import pg
+
+    if pg.is_held(db.session):
+        lock_room(consultation_id)
     stmt = (
         update(Consultation)
         .where(Consultation.id == consultation_id)

@@ -25,6 +25,7 @@ from sqlalchemy import String, delete, event, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.accounts.services import resolve_session, resolve_token
+from app.core import pg
 from app.core.db import utcnow
 from app.core.errors import BadRequest, DomainError, RateLimited, Unauthenticated, translate
 from app.core.realtime import user_room
@@ -159,8 +160,10 @@ def _check_event_rate(sid: str) -> None:
         raise RateLimited("Too many events; slow down.")
 
 
-def socket_handler(event: str, namespace: str | None = None) -> Callable:
-    """Register fn(actor, payload) -> dict for a client event; the result is the ack."""
+def socket_handler(event: str, namespace: str | None = None, *, hold: bool = False) -> Callable:
+    """Register fn(actor, payload) -> dict for a client event; the result is the ack.
+    hold=True: the event's transaction waits for PostgreSQL in C rather than in the event loop
+    (app.core.pg); only for short transactions that read and insert (chat)."""
     def deco(fn: Callable) -> Callable:
         @wraps(fn)
         def handler(payload=None, *extra):
@@ -170,6 +173,8 @@ def socket_handler(event: str, namespace: str | None = None) -> Callable:
                     payload = {}
                 if not isinstance(payload, dict):
                     raise BadRequest("The payload must be an object.")
+                if hold:
+                    pg.hold_until_commit(db.session)
                 actor = socket_actor()
                 result = fn(actor, payload) or {}
                 db.session.commit()

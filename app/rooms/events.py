@@ -87,7 +87,8 @@ def _drop_socket(sid, _login_session_id):
 def register() -> None:
     """Called for every app (each has its own Socket.IO server); hooks are added once."""
     for name, fn in HANDLERS.items():
-        socket_handler(name)(fn)
+        # chat reads, then inserts: its transaction may wait for PostgreSQL in C (app.core.pg)
+        socket_handler(name, hold=name == "chat:send")(fn)
     if _drop_socket not in disconnect_hooks:
         disconnect_hooks.append(_drop_socket)
     from app.core.sockets import access_lost_hooks

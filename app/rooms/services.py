@@ -17,7 +17,7 @@ from app.consultations.services import (can_moderate, can_view, change_status, g
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, TooLarge
 from app.core.markdown import render
-from app.core.realtime import RoomEvent, events_since, next_seq, record_event, room_name
+from app.core.realtime import RoomEvent, events_since, lock_room, next_seq, record_event, room_name
 from app.core.sockets import TokenBucket, leave_room_on_commit
 from app.extensions import db
 from app.rooms.models import ChatMessage, HandRaise, RoomFloor, RoomMember, RoomRestriction
@@ -141,7 +141,7 @@ def _target(c: Consultation, user_id) -> tuple[User, Participant | None]:
 
 def _lock_room(consultation_id: int) -> None:
     """Serialise writers of one room (a row lock on PostgreSQL; SQLite's write lock already)."""
-    db.session.execute(select(Consultation.id).where(Consultation.id == consultation_id).with_for_update())
+    lock_room(consultation_id)
 
 
 # --- presence ---------------------------------------------------------------------------

@@ -24,3 +24,24 @@ def test_slow_query_does_not_block_other_greenlets():
     res = json.loads(out.stdout)
     assert len(res["finished"]) == 5 and max(res["finished"]) < 1.8, res   # overlapped, not 5 s
     assert res["max_gap_ms"] < 200, res                                   # the hub was never blocked
+
+
+@pytest.mark.live
+def test_a_held_chat_transaction_waits_for_a_busy_room_without_freezing_the_process():
+    """Chat transactions wait for PostgreSQL in C (app.core.pg); when another greenlet of the
+    same process has the room, the chat must wait cooperatively, or the process never wakes."""
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        psycopg.connect(URL, connect_timeout=2).close()
+    except psycopg.OperationalError:
+        pytest.skip("no PostgreSQL server")
+    sa_url = URL.replace("postgresql://", "postgresql+psycopg://")
+    root = Path(__file__).resolve().parents[2]
+    out = subprocess.run([sys.executable, str(Path(__file__).with_name("gevent_hold_probe.py")), sa_url],
+                         capture_output=True, text=True, timeout=60, check=True, cwd=root,
+                         env=dict(os.environ, PYTHONPATH=str(root)))
+    res = json.loads(out.stdout.strip().splitlines()[-1])
+    assert res["held"] is True, res
+    assert res["seqs"] == {"holder": 1, "chat": 2}, res
+    assert res["finished"]["chat"] > res["finished"]["holder"] >= 0.5, res  # it waited its turn
+    assert res["max_gap_ms"] < 200, res                                    # and the process ran on
