@@ -254,7 +254,7 @@ def test_a_busy_room_chat_is_passed_over_and_the_event_inside_it_still_notifies(
     for i in range(30):
         record_event(c.id, "chat.message", gov, {"text": f"m{i}"})
     record_event(c.id, "session.status", factory.secretariat, {"status": "live", "previous": "scheduled"})
-    for i in range(30):
+    for _ in range(30):
         record_event(c.id, "presence.joined", gov, {"user_id": gov.id})
     db.session.commit()
     handled, _ = run_worker()
