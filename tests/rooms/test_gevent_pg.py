@@ -43,5 +43,6 @@ def test_a_held_chat_transaction_waits_for_a_busy_room_without_freezing_the_proc
     res = json.loads(out.stdout.strip().splitlines()[-1])
     assert res["held"] is True, res
     assert res["seqs"] == {"holder": 1, "chat": 2}, res
-    assert res["finished"]["chat"] > res["finished"]["holder"] >= 0.5, res  # it waited its turn
+    # it waited for the holder's commit (the two finish together: the lock goes at COMMIT)
+    assert res["finished"]["chat"] >= 0.5 and res["finished"]["holder"] >= 0.5, res
     assert res["max_gap_ms"] < 200, res                                    # and the process ran on
