@@ -76,10 +76,11 @@ def create_app(config: object | None = None) -> Flask:
     security.init_security(app)
     i18n.init_app(app)
     sockets.init_app(app)
-    if app.config.get("SQLALCHEMY_DATABASE_URI", "").startswith("sqlite"):
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI", "")
+    if uri.startswith("sqlite"):
         with app.app_context():
             _configure_sqlite(db.engine)
-    elif app.config.get("SQLALCHEMY_DATABASE_URI", "").startswith("postgresql"):
+    elif uri.startswith("postgresql"):
         from app.core import pg
         with app.app_context():
             pg.install(db.engine)

@@ -52,10 +52,7 @@ def get_room(actor: User, consultation_id, *, with_mute: bool = False):
         raise NotFound("No such consultation.")
     columns = [Consultation, Participant]
     if with_mute:
-        columns.append(select(RoomRestriction.id).where(
-            RoomRestriction.consultation_id == consultation_id, RoomRestriction.user_id == actor.id,
-            RoomRestriction.kind == "mute", RoomRestriction.seq > _sitting_subquery(consultation_id))
-            .exists())
+        columns.append(_restriction_select(consultation_id, actor.id, "mute", None).exists())
     # Participant's person and organisations load lazily: the person is the actor, already in
     # this session's identity map, so p.user costs no query (the joined loads doubled this one).
     row = db.session.execute(
@@ -73,24 +70,27 @@ def room_role(actor: User, p: Participant | None) -> str:
     return p.role if p is not None else "secretariat"
 
 
+def _sitting_select(consultation_id: int):
+    return select(func.coalesce(func.max(RoomEvent.seq), 0)).where(
+        RoomEvent.consultation_id == consultation_id, RoomEvent.type == "session.status")
+
+
 def sitting_seq(consultation_id: int) -> int:
     """The seq of the latest session.status event: state written before it is stale."""
-    return db.session.scalar(select(func.max(RoomEvent.seq)).where(
-        RoomEvent.consultation_id == consultation_id, RoomEvent.type == "session.status")) or 0
+    return db.session.scalar(_sitting_select(consultation_id))
 
 
-def _sitting_subquery(consultation_id: int):
-    return select(func.coalesce(func.max(RoomEvent.seq), 0)).where(
-        RoomEvent.consultation_id == consultation_id, RoomEvent.type == "session.status").scalar_subquery()
+def _restriction_select(consultation_id: int, user_id: int, kind: str, sitting: int | None):
+    """The restriction of this kind on the person in the current sitting (sitting None: the
+    sitting is read in the same query)."""
+    since = _sitting_select(consultation_id).scalar_subquery() if sitting is None else sitting
+    return select(RoomRestriction).where(
+        RoomRestriction.consultation_id == consultation_id, RoomRestriction.user_id == user_id,
+        RoomRestriction.kind == kind, RoomRestriction.seq > since)
 
 
 def _restriction(consultation_id: int, user_id: int, kind: str, sitting: int | None) -> RoomRestriction | None:
-    """The restriction of this kind on the person in the current sitting (sitting None: the
-    sitting is read in the same query)."""
-    since = _sitting_subquery(consultation_id) if sitting is None else sitting
-    return db.session.scalar(select(RoomRestriction).where(
-        RoomRestriction.consultation_id == consultation_id, RoomRestriction.user_id == user_id,
-        RoomRestriction.kind == kind, RoomRestriction.seq > since))
+    return db.session.scalar(_restriction_select(consultation_id, user_id, kind, sitting))
 
 
 def voice_refusal(actor: User, c: Consultation, p: Participant | None, what: str,
@@ -139,18 +139,19 @@ def _target(c: Consultation, user_id) -> tuple[User, Participant | None]:
     return user, p
 
 
-def _lock_room(consultation_id: int) -> None:
-    """Serialise writers of one room (a row lock on PostgreSQL; SQLite's write lock already)."""
-    lock_room(consultation_id)
-
-
 # --- presence ---------------------------------------------------------------------------
+
+def _person(user_id: int, name: str, org_id: int | None, org_name: str | None,
+            constituency: str | None, role: str | None) -> dict:
+    return {"user_id": user_id, "name": name, "constituency": constituency,
+            "organisation": {"id": org_id, "name": org_name} if org_id is not None else None,
+            "role": role or "secretariat"}
+
 
 def person(user: User, p: Participant | None) -> dict:
     org = user.organisation
-    return {"user_id": user.id, "name": user.name, "constituency": org.constituency if org else None,
-            "organisation": {"id": org.id, "name": org.name} if org else None,
-            "role": room_role(user, p)}
+    return _person(user.id, user.name, org.id if org else None, org.name if org else None,
+                   org.constituency if org else None, room_role(user, p))
 
 
 def presence(c: Consultation) -> list[dict]:
@@ -164,9 +165,7 @@ def presence(c: Consultation) -> list[dict]:
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
         .outerjoin(Participant, (Participant.consultation_id == c.id) & (Participant.user_id == User.id))
         .where(User.id.in_(ids)).order_by(User.name, User.id))
-    return [{"user_id": uid, "name": name, "constituency": constituency,
-             "organisation": {"id": org_id, "name": org_name} if org_id is not None else None,
-             "role": role or "secretariat"} for uid, name, org_id, org_name, constituency, role in rows]
+    return [_person(*row) for row in rows]
 
 
 def _is_present(consultation_id: int, user_id: int) -> bool:
@@ -268,7 +267,7 @@ def send_chat(actor: User, consultation_id, text, client_id=None) -> tuple[ChatM
         raise Invalid(f"client_id must be a string of 1 to {CLIENT_ID_MAX} characters.", {"client_id": "invalid"})
     _require_voice(actor, c, p, "chat", muted)
     if client_id is not None:
-        _lock_room(c.id)
+        lock_room(c.id)
         existing = db.session.scalar(select(ChatMessage).where(
             ChatMessage.consultation_id == c.id, ChatMessage.user_id == actor.id,
             ChatMessage.client_id == client_id))
@@ -311,7 +310,7 @@ def raise_hand(actor: User, consultation_id) -> RoomEvent:
     """Ask for the floor: joins the end of the queue. Conflict when already in it."""
     c, p = get_room(actor, consultation_id)
     _require_voice(actor, c, p, "hand")
-    _lock_room(c.id)
+    lock_room(c.id)
     sitting = sitting_seq(c.id)
     hand = _hand(c.id, actor.id)
     if hand is not None and hand.seq > sitting:
@@ -345,7 +344,7 @@ def lower_hand(actor: User, consultation_id, user_id=None) -> RoomEvent:
     target = actor.id if user_id is None else _int(user_id, "user_id")
     if target != actor.id:
         require_moderate(actor, c)
-    _lock_room(c.id)
+    lock_room(c.id)
     ev = _lower(c, target, actor, sitting_seq(c.id))
     if ev is None:
         raise Conflict("That hand is not raised.")
@@ -367,7 +366,7 @@ def give_floor(actor: User, consultation_id, user_id) -> RoomEvent:
     user, tp = _target(c, user_id)
     if tp is not None and (tp.role not in SPEAKING_ROLES or user.role == "observer"):
         raise Invalid("Observers cannot be given the floor.", {"user_id": "observer"})
-    _lock_room(c.id)
+    lock_room(c.id)
     sitting = sitting_seq(c.id)
     if _restriction(c.id, user.id, "removed", sitting):
         raise Conflict("That person was removed from this sitting.")
@@ -391,7 +390,7 @@ def release_floor(actor: User, consultation_id) -> RoomEvent:
     """The holder yields, or the secretariat or chair takes the floor back. Conflict when
     nobody has it."""
     c, _p = get_room(actor, consultation_id)
-    _lock_room(c.id)
+    lock_room(c.id)
     sitting = sitting_seq(c.id)
     floor = _floor(c.id, sitting)
     if floor is None:
@@ -430,7 +429,7 @@ def _moderated_target(actor: User, consultation_id, user_id) -> tuple[Consultati
     user, _tp = _target(c, user_id)
     if can_moderate(user, c):
         raise Conflict("The secretariat and the chair cannot be muted or removed.")
-    _lock_room(c.id)
+    lock_room(c.id)
     return c, user, sitting_seq(c.id)
 
 
