@@ -3,6 +3,7 @@ signed-in clients and API tokens. On PostgreSQL each run gets its own schema, so
 on one database do not meet; tables are emptied between tests."""
 import os
 import shutil
+import time
 import uuid
 from pathlib import Path
 
@@ -82,9 +83,21 @@ def db_url(database, tmp_path):
     url, tables = database
     if USE_PG:
         yield url
+        # A socket's disconnect hooks run in the background after a test has ended its sockets
+        # (sign-out, removal): the TRUNCATE can meet their last write and lose a deadlock.
+        # Try again once they are done, so the next test never starts on this one's rows.
+        from sqlalchemy.exc import OperationalError
         eng = create_engine(url)
-        with eng.begin() as conn:
-            conn.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        truncate = text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE")
+        for attempt in range(10):
+            try:
+                with eng.begin() as conn:
+                    conn.execute(truncate)
+                break
+            except OperationalError:
+                if attempt == 9:
+                    raise
+                time.sleep(0.2)
         eng.dispose()
     else:
         template = Path(url.removeprefix("sqlite:///"))
