@@ -88,6 +88,7 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
+    CHECK_EVENT_PAYLOADS = True  # every recorded event is checked against its declaration
     RATELIMIT_ENABLED = True
 
 

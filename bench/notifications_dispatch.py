@@ -24,6 +24,7 @@ def main() -> None:
     cfg.INSTANCE_DIR = Path(tmp)
     from app import create_app
     from app.accounts.models import Organisation, User
+    from app.documents.event_types import DocumentVersion
     from app.consultations.models import Consultation, Participant
     from app.core.realtime import record_event
     from app.extensions import db
@@ -50,7 +51,7 @@ def main() -> None:
             db.session.add(Participant(consultation_id=c.id, user_id=u.id, organisation_id=org.id,
                                        role="delegate", credentials="accepted"))
         db.session.commit()
-        record_event(c.id, "document.version", sec, {"document_id": 1, "title": "Doc", "number": 2})
+        record_event(c.id, DocumentVersion(document_id=1, title="Doc", number=2, note=""), sec)
         db.session.commit()
         t0 = time.perf_counter()
         dispatch_pending()

@@ -12,13 +12,22 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import RECS, Organisation, User
 from app.accounts.services import require_secretariat
+from app.consultations.event_types import ParticipantInvited, SessionRescheduled, SessionStatus
+from app.consultations.models import (
+    CREDENTIALS,
+    LEVELS,
+    PARTICIPANT_ROLES,
+    STATUSES,
+    VOTING_CONSTITUENCIES,
+    AgendaItem,
+    Consultation,
+    Participant,
+    Theme,
+)
 from app.core.countries import COUNTRIES
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
 from app.core.realtime import record_event
-from app.consultations.models import (CREDENTIALS, LEVELS, PARTICIPANT_ROLES, STATUSES,
-                                      VOTING_CONSTITUENCIES, AgendaItem, Consultation,
-                                      Participant, Theme)
 from app.extensions import db
 
 MAX_PAGE = 100
@@ -234,8 +243,7 @@ def update_consultation(actor: User, c: Consultation, data: dict) -> Consultatio
     before = (c.starts_at, c.ends_at)
     _apply(c, {k: v for k, v in data.items() if k != "status"})
     if (c.starts_at, c.ends_at) != before:
-        record_event(c.id, "session.rescheduled", actor,
-                     {"starts_at": isoformat(c.starts_at), "ends_at": isoformat(c.ends_at)})
+        record_event(c.id, SessionRescheduled(starts_at=isoformat(c.starts_at), ends_at=isoformat(c.ends_at)), actor)
     if "status" in data and data["status"] != c.status:
         change_status(actor, c, data["status"])
     db.session.flush()
@@ -252,7 +260,7 @@ def change_status(actor: User, c: Consultation, status: str) -> Consultation:
         raise Forbidden("Only the secretariat may change the status of this consultation.")
     previous = c.status
     c.move_to(status)
-    record_event(c.id, "session.status", actor, {"status": status, "previous": previous})
+    record_event(c.id, SessionStatus(status=status, previous=previous), actor)
     db.session.flush()
     return c
 
@@ -294,7 +302,7 @@ def invite(actor: User, c: Consultation, organisation_id: int | None = None,
         made.append(p)
     db.session.flush()
     if made:
-        record_event(c.id, "participant.invited", actor, {"user_ids": [p.user_id for p in made]})
+        record_event(c.id, ParticipantInvited(user_ids=[p.user_id for p in made]), actor)
     return made
 
 

@@ -10,24 +10,15 @@ import logging
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.db import isoformat, utcnow
+from app.core.events import DECLARED, Event, mismatches
 from app.extensions import db, socketio
 
-EVENT_TYPES = {
-    "presence.joined", "presence.left", "chat.message", "hand.raised", "hand.lowered",
-    "floor.given", "agenda.changed", "comment.created", "amendment.created",
-    "amendment.decided", "document.version", "position.updated", "motion.opened",
-    "motion.progress", "motion.closed", "minutes.status", "session.status",
-    # extensions beyond the contract's list
-    "floor.released", "chat.muted", "chat.unmuted", "participant.removed", "comment.resolved",
-    "notification",
-    # notifications issue: an invitation, a session's new dates, a document opened for comments
-    "participant.invited", "session.rescheduled", "document.status",
-}
 _PENDING_KEY = "baraza_pending_events"
 log = logging.getLogger(__name__)
 
@@ -113,23 +104,31 @@ def next_seq(consultation_id: int) -> int:
     return seq
 
 
-def record_event(consultation_id: int, type_: str, actor=None, data: dict | None = None,
+def record_event(consultation_id: int, event: Event, actor=None,
                  *, at: datetime | None = None, seq: int | None = None) -> RoomEvent:
-    """Store an event in the current transaction; it is broadcast once the transaction commits.
+    """Store a declared event in the current transaction; it is broadcast once the transaction
+    commits, and the app's in-transaction consumers (app.core.events.EventBus) see it now.
     `seq` is one the caller took from next_seq() in this transaction (to write it elsewhere too)."""
-    if type_ not in EVENT_TYPES:
-        raise ValueError(f"unknown event type {type_}")
+    if not isinstance(event, Event) or DECLARED.get(event.type) is not type(event):
+        raise TypeError(f"record_event takes a declared event, not {event!r}")
     ev = RoomEvent(
         consultation_id=consultation_id,
         seq=next_seq(consultation_id) if seq is None else seq,
-        type=type_,
+        type=event.type,
         at=at or utcnow(),
         actor_id=actor.id if actor is not None else None,
         actor=actor_summary(actor),
-        data=data or {},
+        data=event.data(),
     )
+    if current_app.config.get("CHECK_EVENT_PAYLOADS"):
+        problems = mismatches(ev.type, ev.data)
+        if problems:
+            raise TypeError("event payload does not match its declaration: " + "; ".join(problems))
     db.session.add(ev)
     db.session.flush()
+    bus = current_app.extensions.get("baraza.events")
+    if bus is not None:
+        bus.publish(consultation_id, event, actor)
     db.session.info.setdefault(_PENDING_KEY, []).append(("room:event", ev.to_dict(), room_name(consultation_id)))
     return ev
 

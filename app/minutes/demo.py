@@ -7,6 +7,8 @@ from sqlalchemy import select
 from app.consultations.models import AgendaItem, Consultation, Participant, Theme
 from app.core.realtime import record_event
 from app.extensions import db
+from app.rooms.event_types import AgendaChanged, FloorGiven, PresenceJoined
+from app.votes.event_types import MotionClosed
 
 TITLE = "ECOWAS: technical meeting on social security portability (past session)"
 
@@ -38,23 +40,23 @@ def seed_minutes(consultations: dict, users: dict) -> None:
     for key in keys[:5] + ["secretariat"]:  # wrk.sn sent apologies
         u = users[key]
         at += timedelta(minutes=1)
-        record_event(c.id, "presence.joined", u, {"user_id": u.id, "name": u.name, "constituency": u.constituency,
-                                                  "organisation": {"id": u.organisation_id, "name": u.organisation.name},
-                                                  "role": "secretariat" if key == "secretariat" else "delegate"}, at=at)
+        record_event(c.id, PresenceJoined(user_id=u.id, name=u.name, constituency=u.constituency,
+                                          organisation={"id": u.organisation_id, "name": u.organisation.name},
+                                          role="secretariat" if key == "secretariat" else "delegate"), u, at=at)
     for item, speakers in zip(items, [["gov.gh"], ["emp.gh", "wrk.gh", "gov.sn"], ["emp.sn"]], strict=True):
         at += timedelta(minutes=20)
-        record_event(c.id, "agenda.changed", sec, {"agenda_item_id": item.id, "title": item.title,
-                                                   "position": item.position}, at=at)
+        record_event(c.id, AgendaChanged(agenda_item_id=item.id, title=item.title, position=item.position),
+                     sec, at=at)
         for key in speakers:
             u = users[key]
             at += timedelta(minutes=10)
-            record_event(c.id, "floor.given", sec, {"user_id": u.id, "name": u.name, "constituency": u.constituency,
-                                                    "agenda_item_id": item.id, "queue": []}, at=at)
-    record_event(c.id, "motion.closed", sec, {"motion_id": 0, "question": "Recommend a regional totalisation agreement",
-                                              "result": {"outcome": "carried", "reason": "simple majority",
-                                                         "tallies": {"yes": 4, "no": 0, "abstain": 1},
-                                                         "by_constituency": {}, "turnout": {}, "quorum_met": True}},
-                 at=at + timedelta(minutes=5))
+            record_event(c.id, FloorGiven(user_id=u.id, name=u.name, constituency=u.constituency,
+                                          agenda_item_id=item.id, queue=[]), sec, at=at)
+    record_event(c.id, MotionClosed(motion_id=0, question="Recommend a regional totalisation agreement",
+                                    result={"outcome": "carried", "reason": "simple majority",
+                                            "tallies": {"yes": 4, "no": 0, "abstain": 1},
+                                            "by_constituency": {}, "turnout": {}, "quorum_met": True}),
+                 sec, at=at + timedelta(minutes=5))
     c.status = "closed"
     m = services.draft_minutes(sec, c)
     m.body = m.body.replace("_Summary of the discussion: to be completed by the secretariat._",

@@ -1,0 +1,72 @@
+"""Draft documents' events: versions, status, comments, amendments and positions."""
+from app.core.events import Event, declare
+
+
+@declare("document.version")
+class DocumentVersion(Event):
+    document_id: int
+    title: str
+    number: int
+    note: str
+    published: bool = False  # a draft made visible (its status change is a document.status)
+
+
+@declare("document.status", rendered=False)
+class DocumentStatus(Event):
+    document_id: int
+    title: str
+    status: str
+    previous: str
+    comments_close_at: str | None
+
+
+@declare("comment.created")
+class CommentCreated(Event):
+    document_id: int
+    comment_id: int
+    parent_id: int | None
+    anchor: str | None
+    body: str
+    html: str
+    version_number: int
+
+
+@declare("comment.resolved", rendered=False)
+class CommentResolved(Event):
+    document_id: int
+    comment_id: int
+
+
+@declare("amendment.created")
+class AmendmentCreated(Event):
+    document_id: int
+    amendment_id: int
+    anchor: str
+    text: str
+    rationale: str
+    organisation: dict
+
+
+@declare("amendment.decided")
+class AmendmentDecided(Event):
+    document_id: int
+    amendment_id: int
+    decision: str
+    reason: str | None
+    version_number: int | None
+    title: str
+
+
+@declare("position.updated")
+class PositionUpdated(Event):
+    document_id: int
+    position_id: int
+    organisation: dict
+    constituency: str | None
+    stance: str
+
+
+@declare("document.renamed", rendered=False)
+class DocumentRenamed(Event):
+    document_id: int
+    title: str
