@@ -93,7 +93,7 @@ def create_app(config: object | None = None) -> Flask:
         for key in ("_login_user", "api_actor", "api_session_id"):
             g.pop(key, None)
 
-    _register_blueprints(app)
+    _register_features(app)
     _register_errors(app)
     from app import cli
     cli.init_app(app)
@@ -140,35 +140,16 @@ def _configure_sqlite(engine) -> None:
             delay = min(delay * 2, 0.05)
 
 
-FEATURES = ("rooms", "documents", "votes", "minutes", "search", "notifications")
+def _register_features(app: Flask) -> None:
+    """Every feature, in dependency order; each registers its own blueprints, API, page sections,
+    socket handlers, event subscriptions and demo content on this app."""
+    from app import accounts, consultations, documents, minutes, notifications, rooms, search, votes
+    from app.api import register_api
+    from app.api import routes as api_routes
 
-
-def _register_blueprints(app: Flask) -> None:
-    """Feature packages are imported first (their api modules add routes to the API blueprint),
-    then the blueprints are registered, then each feature's init_app(app) runs."""
-    import importlib
-
-    from app.accounts import api as accounts_api  # noqa: F401
-    from app.accounts import views as accounts_views
-    from app.api import bp as api_bp
-    from app.api import routes as api_routes  # noqa: F401  (auth/token, /me, openapi)
-    from app.consultations import api as consultations_api  # noqa: F401
-    from app.consultations import views as consultations_views
-
-    features = []
-    for name in FEATURES:
-        try:
-            features.append(importlib.import_module(f"app.{name}"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"app.{name}":
-                raise
-    csrf.exempt(api_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(accounts_views.bp)
-    app.register_blueprint(consultations_views.bp)
-    for module in features:
-        if hasattr(module, "init_app"):
-            module.init_app(app)
+    for feature in (accounts, consultations, rooms, documents, votes, minutes, search, notifications):
+        feature.init_app(app)
+    register_api(app, api_routes.api)
 
 
 def _wants_json() -> bool:

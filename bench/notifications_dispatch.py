@@ -24,9 +24,9 @@ def main() -> None:
     cfg.INSTANCE_DIR = Path(tmp)
     from app import create_app
     from app.accounts.models import Organisation, User
-    from app.documents.event_types import DocumentVersion
     from app.consultations.models import Consultation, Participant
     from app.core.realtime import record_event
+    from app.documents.event_types import DocumentVersion
     from app.extensions import db
     from app.notifications.dispatch import dispatch_pending
     from app.notifications.mailer import send_due
@@ -39,7 +39,7 @@ def main() -> None:
         db.session.add_all([org, sec_org])
         db.session.flush()
         sec = User(email="sec@x.org", name="Sec", role="secretariat", organisation_id=sec_org.id)
-        c = Consultation(title="Bench", level="continental", status="scheduled", last_seq=0,
+        c = Consultation(title="Bench", level="continental", status="scheduled",
                          starts_at=datetime(2027, 1, 1, tzinfo=UTC))
         db.session.add_all([sec, c])
         db.session.flush()

@@ -27,7 +27,7 @@ from app.consultations.models import (
 from app.core.countries import COUNTRIES
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
-from app.core.realtime import record_event
+from app.core.realtime import current_seq, open_room, record_event
 from app.extensions import db
 
 MAX_PAGE = 100
@@ -228,10 +228,11 @@ def create_consultation(actor: User, data: dict) -> Consultation:
     """Secretariat only; a new consultation starts in draft."""
     require_secretariat(actor)
     c = Consultation(title=data["title"], description=data.get("description") or "",
-                     level=data.get("level"), status="draft", created_by_id=actor.id, last_seq=0)
+                     level=data.get("level"), status="draft", created_by_id=actor.id)
     _apply(c, data)
     db.session.add(c)
     db.session.flush()
+    open_room(c.id)
     return c
 
 
@@ -409,5 +410,5 @@ def serialize(c: Consultation, detail: bool = False) -> dict:
         data["agenda"] = [i.to_dict() for i in c.agenda]
         data["participants"] = [p.to_dict() for p in c.participants]
         data["current_agenda_item_id"] = c.current_agenda_item_id
-        data["last_seq"] = c.last_seq
+        data["last_seq"] = current_seq(c.id)
     return data

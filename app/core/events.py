@@ -17,6 +17,24 @@ from typing import Any, ClassVar
 DECLARED: dict[str, type["Event"]] = {}
 
 
+@dataclasses.dataclass(frozen=True)
+class Searchable:
+    """What a search index may hold of the record an event is about. It travels with the event
+    to in-transaction consumers only: it is neither stored nor broadcast."""
+    kind: str
+    ref_id: int
+    title: str
+    body: str
+    language: str = "en"
+    publishable: bool = False  # may appear on the public archive once the consultation publishes it
+    replaces: tuple[int, ...] = ()  # earlier records of the same kind this one supersedes
+
+
+def local(default: Any = None) -> Any:
+    """A payload field for in-process consumers only (not stored, not sent to the room)."""
+    return dataclasses.field(default=default, repr=False, compare=False, metadata={"stored": False})
+
+
 class Event:
     """Base of every payload class; `type` is set by @declare."""
     type: ClassVar[str] = ""
@@ -36,7 +54,7 @@ def declare(name: str, *, rendered: bool = True) -> Callable[[type], type]:
             raise ValueError(f"event type {name} is declared twice ({existing.__qualname__}, {cls.__qualname__})")
         cls.type = name
         cls.rendered = rendered
-        cls._names = tuple(f.name for f in dataclasses.fields(cls))
+        cls._names = tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("stored", True))
         DECLARED[name] = cls
         return cls
     return wrap

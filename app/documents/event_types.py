@@ -1,5 +1,5 @@
 """Draft documents' events: versions, status, comments, amendments and positions."""
-from app.core.events import Event, declare
+from app.core.events import Event, Searchable, declare, local
 
 
 @declare("document.version")
@@ -9,6 +9,7 @@ class DocumentVersion(Event):
     number: int
     note: str
     published: bool = False  # a draft made visible (its status change is a document.status)
+    searchable: Searchable | None = local()
 
 
 @declare("document.status", rendered=False)
@@ -18,6 +19,7 @@ class DocumentStatus(Event):
     status: str
     previous: str
     comments_close_at: str | None
+    searchable: Searchable | None = local()
 
 
 @declare("comment.created")
@@ -64,9 +66,11 @@ class PositionUpdated(Event):
     organisation: dict
     constituency: str | None
     stance: str
+    searchable: Searchable | None = local()
 
 
 @declare("document.renamed", rendered=False)
 class DocumentRenamed(Event):
     document_id: int
     title: str
+    searchable: Searchable | None = local()

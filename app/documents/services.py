@@ -24,6 +24,7 @@ from app.consultations import services as consultations
 from app.consultations.models import Consultation, Participant
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from app.core.events import Searchable
 from app.core.markdown import render
 from app.core.realtime import record_event
 from app.documents import anchoring
@@ -180,8 +181,17 @@ def _write_version(actor: User, doc: Document, body: str, note: str, previous: D
     db.session.flush()
     if doc.status != "draft":
         record_event(doc.consultation_id, DocumentVersionEvent(document_id=doc.id, title=doc.title, number=number,
-                                                               note=note), actor)
+                                                               note=note, searchable=_searchable(doc, body)), actor)
     return v
+
+
+def _searchable(doc: Document, body: str | None = None) -> Searchable | None:
+    """Search sees a document once it leaves draft (participants cannot see drafts), with the text
+    of its current version; only a final document may go to the public archive."""
+    if doc.status == "draft":
+        return None
+    body = current_version(doc).body if body is None else body
+    return Searchable("document", doc.id, doc.title, body, doc.language or "en", publishable=doc.status == "final")
 
 
 def create_document(actor: User, consultation_id: int, data: dict) -> Document:
@@ -259,9 +269,10 @@ def update_document(actor: User, document_id: int, data: dict) -> Document:
                 published=True), actor)
         record_event(doc.consultation_id, DocumentStatus(
             document_id=doc.id, title=doc.title, status=doc.status, previous=previous,
-            comments_close_at=isoformat(doc.comments_close_at)), actor)
+            comments_close_at=isoformat(doc.comments_close_at), searchable=_searchable(doc)), actor)
     elif renamed and doc.status != "draft":
-        record_event(doc.consultation_id, DocumentRenamed(document_id=doc.id, title=doc.title), actor)
+        record_event(doc.consultation_id, DocumentRenamed(document_id=doc.id, title=doc.title,
+                                                          searchable=_searchable(doc)), actor)
     db.session.flush()
     return doc
 
@@ -454,9 +465,15 @@ def file_position(actor: User, document_id: int, stance, body) -> Position:
                    author_id=actor.id, created_at=utcnow())
     db.session.add(pos)
     db.session.flush()
+    # search holds each organisation's current position only; earlier ones stay as history
+    earlier = tuple(db.session.scalars(select(Position.id).where(
+        Position.document_id == a.document.id, Position.organisation_id == org.id, Position.id != pos.id)))
     record_event(a.document.consultation_id, PositionUpdated(
         document_id=a.document.id, position_id=pos.id, organisation={"id": org.id, "name": org.name},
-        constituency=org.constituency, stance=stance), actor)
+        constituency=org.constituency, stance=stance,
+        searchable=Searchable("position", pos.id, f"{org.name}: {a.document.title}",
+                              f"{stance.replace('_', ' ')}\n\n{body}", a.document.language or "en",
+                              publishable=True, replaces=earlier)), actor)
     return pos
 
 

@@ -2,15 +2,16 @@
 archive entry, so the archive, search and transparency page have something to show."""
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.consultations.models import AgendaItem, Consultation, Participant, Theme
-from app.core.realtime import record_event
+from app.core.realtime import RoomEvent, record_event
 from app.extensions import db
 from app.rooms.event_types import AgendaChanged, FloorGiven, PresenceJoined
-from app.votes.event_types import MotionClosed
+from app.votes import services as votes
 
 TITLE = "ECOWAS: technical meeting on social security portability (past session)"
+VOTES = {"gov.gh": "yes", "emp.gh": "yes", "wrk.gh": "yes", "gov.sn": "yes", "emp.sn": "abstain"}
 
 
 def seed_minutes(consultations: dict, users: dict) -> None:
@@ -20,7 +21,7 @@ def seed_minutes(consultations: dict, users: dict) -> None:
     sec = users["secretariat"]
     start = datetime(datetime.now(UTC).year - 1, 11, 12, 9, 0, tzinfo=UTC)
     c = Consultation(title=TITLE, level="rec", rec="ECOWAS", status="live", starts_at=start,
-                     ends_at=start + timedelta(hours=5), created_by_id=sec.id, last_seq=0,
+                     ends_at=start + timedelta(hours=5), created_by_id=sec.id,
                      description="Social security institutions and social partners compared how pension "
                                  "rights of migrant workers are totalised across ECOWAS member states.",
                      voting_constituencies=["government", "employers", "workers"])
@@ -52,11 +53,16 @@ def seed_minutes(consultations: dict, users: dict) -> None:
             at += timedelta(minutes=10)
             record_event(c.id, FloorGiven(user_id=u.id, name=u.name, constituency=u.constituency,
                                           agenda_item_id=item.id, queue=[]), sec, at=at)
-    record_event(c.id, MotionClosed(motion_id=0, question="Recommend a regional totalisation agreement",
-                                    result={"outcome": "carried", "reason": "simple majority",
-                                            "tallies": {"yes": 4, "no": 0, "abstain": 1},
-                                            "by_constituency": {}, "turnout": {}, "quorum_met": True}),
-                 sec, at=at + timedelta(minutes=5))
+    # the decision is a real vote, taken through the votes feature, dated in the past session
+    at += timedelta(minutes=5)
+    m = votes.create_motion(sec, c, {"question": "Recommend a regional totalisation agreement",
+                                     "ballot": "roll_call", "rule": "simple"})
+    votes.open_motion(sec, m)
+    for key, choice in VOTES.items():
+        votes.cast_ballot(users[key], m.id, choice)
+    votes.close_motion(sec, m)
+    db.session.execute(update(RoomEvent).where(RoomEvent.consultation_id == c.id, RoomEvent.at > at).values(at=at))
+    m.opened_at = m.closed_at = at
     c.status = "closed"
     m = services.draft_minutes(sec, c)
     m.body = m.body.replace("_Summary of the discussion: to be completed by the secretariat._",

@@ -14,6 +14,7 @@ from app.consultations import services as consultations
 from app.consultations.models import Consultation
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.events import Searchable
 from app.core.realtime import record_event
 from app.extensions import db
 from app.minutes import statements
@@ -151,7 +152,16 @@ def create_corrigendum(actor, m: Minutes, body: str | None = None) -> Minutes:
 
 def _announce(actor, m: Minutes) -> None:
     record_event(m.consultation_id, MinutesStatus(minutes_id=m.id, status=m.status,
-                                                deadline=isoformat(m.correction_deadline)), actor)
+                                                deadline=isoformat(m.correction_deadline),
+                                                searchable=_searchable(m)), actor)
+
+
+def _searchable(m: Minutes) -> Searchable | None:
+    """Circulated and adopted minutes are searchable; adopted ones may go public."""
+    if m.status == "draft":
+        return None
+    return Searchable("minutes", m.id, m.title, statements.strip_markers(m.body), m.language,
+                      publishable=m.is_adopted)
 
 
 # --- corrections -----------------------------------------------------------------------------
@@ -232,7 +242,7 @@ def decide_correction(actor, corr: Correction, accept: bool, reason: str = "") -
     corr.decided_by_id = actor.id
     db.session.flush()
     record_event(m.consultation_id, CorrectionDecided(minutes_id=m.id, correction_id=corr.id,
-                                                      decision=corr.status), actor)
+                                                      decision=corr.status, searchable=_searchable(m)), actor)
     return corr
 
 

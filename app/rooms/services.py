@@ -23,7 +23,7 @@ from app.consultations.services import (
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, TooLarge
 from app.core.markdown import render
-from app.core.realtime import RoomEvent, events_since, lock_room, next_seq, record_event, room_name
+from app.core.realtime import RoomEvent, current_seq, events_since, lock_room, next_seq, record_event, room_name
 from app.core.sockets import TokenBucket, leave_room_on_commit
 from app.extensions import db
 from app.rooms.event_types import (
@@ -237,8 +237,7 @@ def snapshot(actor: User, c: Consultation, since) -> dict:
     """The join acknowledgement: events after `since` (none when omitted), presence, state.
     seq is read before the events, so it never claims an event the answer does not hold."""
     since = None if since is None else _int(since, "since")
-    db.session.refresh(c, ["last_seq"])
-    seq, events, more = c.last_seq, [], False
+    seq, events, more = current_seq(c.id), [], False
     if since is not None:
         rows = events_since(c.id, since, limit=REPLAY_LIMIT)
         events = [e.to_dict() for e in rows]

@@ -1,5 +1,5 @@
 """Votes' events: a motion opened, its turnout, its frozen result."""
-from app.core.events import Event, declare
+from app.core.events import Event, Searchable, declare, local
 
 
 @declare("motion.opened")
@@ -25,3 +25,4 @@ class MotionClosed(Event):
     motion_id: int
     question: str
     result: dict
+    searchable: Searchable | None = local()

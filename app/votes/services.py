@@ -17,6 +17,7 @@ from app.consultations.models import AgendaItem, Consultation
 from app.consultations.services import can_manage, get_visible, require_manage
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.events import Searchable
 from app.core.realtime import record_event
 from app.extensions import db
 from app.votes import progress, rules
@@ -189,7 +190,9 @@ def _freeze(m: Motion, actor=None) -> None:
         motion_id=m.id, question=m.question,
         result={k: result[k] for k in ("outcome", "reason", "tallies", "by_constituency", "turnout",
                                        "quorum_met", "voted", "eligible", "votes_cast")}
-        | ({"votes": result["votes"]} if "votes" in result else {})), actor)
+        | ({"votes": result["votes"]} if "votes" in result else {}),
+        # a decision is searchable (and publishable) once its result is frozen
+        searchable=Searchable("decision", m.id, m.question, result.get("reason", ""), "en", publishable=True)), actor)
     db.session.flush()
 
 
