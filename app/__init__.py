@@ -89,7 +89,8 @@ def create_app(config: object | None = None) -> Flask:
     def _fresh_request_state():
         # g belongs to the app context, which tests share across requests: never let one
         # request see the user resolved by an earlier one.
-        for key in ("_login_user", "api_actor", "api_session_id"):
+        # Flask-WTF caches the signed CSRF token in g.csrf_token.
+        for key in ("_login_user", "api_actor", "api_session_id", "csrf_token", "csrf_valid"):
             g.pop(key, None)
 
     _register_blueprints(app)

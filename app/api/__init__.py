@@ -9,6 +9,9 @@ from app.core.errors import BadRequest
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
+# Endpoints declared auth=False (e.g. POST /auth/token): the caller proves who they are in the
+# body, never with the cookie, so the cookie-write CSRF check (app.api.auth) leaves them alone.
+public_endpoints: set[str] = set()
 
 
 def route(rule: str, methods=("GET",), *, summary: str, body: dict | None = None,
@@ -21,6 +24,8 @@ def route(rule: str, methods=("GET",), *, summary: str, body: dict | None = None
     def deco(fn: Callable) -> Callable:
         endpoint = f"{fn.__module__.split('.')[-2]}_{fn.__name__}"
         bp.add_url_rule(rule, endpoint=endpoint, view_func=fn, methods=list(methods))
+        if not auth:
+            public_endpoints.add(f"{bp.name}.{endpoint}")
         path = _PARAM.sub(lambda m: "{" + m.group(2) + "}", rule)
         params = [(m.group(2), m.group(1) or "string") for m in _PARAM.finditer(rule)]
         for method in methods:
