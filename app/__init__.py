@@ -97,7 +97,18 @@ def create_app(config: object | None = None) -> Flask:
     _register_errors(app)
     from app import cli
     cli.init_app(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind BARAZA_TRUSTED_PROXIES reverse proxies, take the client address, scheme and host
+    from their X-Forwarded-* headers. Wrapped outside the Socket.IO middleware (installed by
+    socketio.init_app), so the Engine.IO handshake sees the same address and scheme."""
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 SQLITE_LOCK_WAIT = 30.0
