@@ -47,6 +47,9 @@ class Config:
     PORT = int(os.environ.get("BARAZA_PORT", "5000"))
     # Origins allowed for the Socket.IO handshake, besides the server's own.
     CORS_ORIGINS = [o for o in os.environ.get("BARAZA_ALLOWED_ORIGINS", "").split(",") if o]
+    # How many reverse proxies stand in front: their X-Forwarded-For/-Proto/-Host are believed
+    # (Werkzeug's ProxyFix), so per-address limits count real client addresses. 0 believes none.
+    TRUSTED_PROXIES = int(os.environ.get("BARAZA_TRUSTED_PROXIES", "0"))
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024

@@ -90,14 +90,26 @@ def create_app(config: object | None = None) -> Flask:
     def _fresh_request_state():
         # g belongs to the app context, which tests share across requests: never let one
         # request see the user resolved by an earlier one.
-        for key in ("_login_user", "api_actor", "api_session_id"):
+        # Flask-WTF caches the signed CSRF token in g.csrf_token.
+        for key in ("_login_user", "api_actor", "api_session_id", "csrf_token", "csrf_valid"):
             g.pop(key, None)
 
     _register_features(app)
     _register_errors(app)
     from app import cli
     cli.init_app(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind BARAZA_TRUSTED_PROXIES reverse proxies, take the client address, scheme and host
+    from their X-Forwarded-* headers. Wrapped outside the Socket.IO middleware (installed by
+    socketio.init_app), so the Engine.IO handshake sees the same address and scheme."""
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 SQLITE_LOCK_WAIT = 30.0

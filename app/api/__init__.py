@@ -9,6 +9,11 @@ from app.core.errors import BadRequest
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
+def _check_cookie_write() -> None:
+    from app.api.auth import refuse_cross_site_cookie_writes
+    refuse_cross_site_cookie_writes()
+
+
 class ApiBlueprint(Blueprint):
     """One feature's JSON endpoints under /api/v1. Each route is also described for the OpenAPI
     document; register_api() adds the blueprint and its descriptions to an app."""
@@ -16,6 +21,10 @@ class ApiBlueprint(Blueprint):
     def __init__(self, feature: str, import_name: str) -> None:
         super().__init__(f"{feature}_api", import_name, url_prefix="/api/v1")
         self.operations: list[tuple[str, str, dict]] = []
+        # Endpoints declared auth=False (e.g. POST /auth/token): the caller proves who they are
+        # in the body, never with the cookie, so the cookie-write CSRF check leaves them alone.
+        self.public: set[str] = set()
+        self.before_request(_check_cookie_write)
 
     def operation(self, rule: str, methods=("GET",), *, summary: str, body: dict | None = None,
                   query: dict | None = None, auth: bool = True, status: int = 200,
@@ -24,6 +33,8 @@ class ApiBlueprint(Blueprint):
         (app.core.validation.Field), so what is documented is exactly what is checked."""
         def deco(fn: Callable) -> Callable:
             self.add_url_rule(rule, endpoint=fn.__name__, view_func=fn, methods=list(methods))
+            if not auth:
+                self.public.add(f"{self.name}.{fn.__name__}")
             path = _PARAM.sub(lambda m: "{" + m.group(2) + "}", rule)
             params = [(m.group(2), m.group(1) or "string") for m in _PARAM.finditer(rule)]
             for method in methods:
@@ -35,8 +46,9 @@ class ApiBlueprint(Blueprint):
 
 
 def register_api(app, bp: ApiBlueprint) -> None:
-    """Serve a feature's API on this app and add it to the app's OpenAPI document. Browser pages
-    calling the API with the session cookie are checked by the API's own CSRF rule."""
+    """Serve a feature's API on this app and add it to the app's OpenAPI document. Flask-WTF's
+    form check does not apply: cookie-authenticated writes pass the API's own check
+    (app.api.auth.refuse_cross_site_cookie_writes), which bearer-token calls do not need."""
     from app.api.openapi import document_of
     from app.extensions import csrf
     csrf.exempt(bp)
