@@ -5,14 +5,9 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.accounts.models import RECS, USER_ROLES
+from app.core import labels
 from app.core.countries import AFRICAN_UNION, COUNTRIES, country_name
 
-CONSTITUENCY_LABELS = {
-    "government": _l("Government"), "employers": _l("Employers"), "workers": _l("Workers"),
-    "stakeholder": _l("Stakeholder"), "secretariat": _l("Secretariat"), "observer": _l("Observer"),
-}
-ROLE_LABELS = {"secretariat": _l("Secretariat"), "delegate": _l("Delegate"), "adviser": _l("Adviser"),
-               "observer": _l("Observer"), "chair": _l("Chair")}
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -31,7 +26,7 @@ class LoginForm(FlaskForm):
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    constituency = SelectField(_l("Constituency"), choices=list(CONSTITUENCY_LABELS.items()))
+    constituency = SelectField(_l("Constituency"), choices=list(labels.CONSTITUENCY.items()))
     country = SelectField(_l("Country"), choices=[], validators=[Optional()])
     rec = SelectField(_l("Regional Economic Community"), choices=[("", "—")] + [(r, r) for r in RECS],
                       validators=[Optional()])
@@ -44,7 +39,7 @@ class OrganisationForm(FlaskForm):
 class UserForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in USER_ROLES])
+    role = SelectField(_l("Role"), choices=[(r, labels.ROLE[r]) for r in USER_ROLES])
     organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
     password = PasswordField(_l("Initial password (optional, at least 10 characters)"),
                              validators=[Optional(), Length(min=10, max=1024)])

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from app.accounts import services
-from app.accounts.forms import CONSTITUENCY_LABELS, ROLE_LABELS, OrganisationForm, UserForm
+from app.accounts.forms import OrganisationForm, UserForm
 from app.core.errors import DomainError
 from app.core.i18n import timezone_choices, when
 from app.core.languages import LANGUAGE_NAMES, LANGUAGES
@@ -17,12 +17,6 @@ from app.core.security import safe_next
 from app.extensions import db, login_manager
 
 bp = Blueprint("accounts", __name__)
-
-
-@bp.app_context_processor
-def _labels() -> dict:
-    """Translated names for the stored codes (constituency, role) every page may show."""
-    return {"CONSTITUENCY_LABELS": CONSTITUENCY_LABELS, "ROLE_LABELS": ROLE_LABELS}
 
 
 @login_manager.user_loader

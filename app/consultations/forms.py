@@ -7,27 +7,22 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.accounts.forms import country_choices
 from app.accounts.models import RECS
+from app.core import labels
 
-LEVEL_LABELS = {"national": _l("National"), "rec": _l("Regional Economic Community"),
-                "continental": _l("Continental (African Union)")}
-STATUS_LABELS = {"draft": _l("Draft"), "scheduled": _l("Scheduled"), "live": _l("Live"),
-                 "closed": _l("Closed"), "archived": _l("Archived")}
-CREDENTIAL_LABELS = {"pending": _l("Pending"), "accepted": _l("Accepted"), "rejected": _l("Rejected")}
-VOTER_LABELS = {"government": _l("Government"), "employers": _l("Employers"), "workers": _l("Workers"),
-                "stakeholder": _l("Stakeholders")}
+VOTERS = ("government", "employers", "workers", "stakeholder")
 
 
 class ConsultationForm(FlaskForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
-    level = SelectField(_l("Level"), choices=list(LEVEL_LABELS.items()))
+    level = SelectField(_l("Level"), choices=list(labels.LEVEL.items()))
     country = SelectField(_l("Country (national consultations)"), choices=[], validators=[Optional()])
     rec = SelectField(_l("Regional Economic Community (REC consultations)"),
                       choices=[("", "—")] + [(r, r) for r in RECS], validators=[Optional()])
     starts_at = DateTimeLocalField(_l("Starts (UTC)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     ends_at = DateTimeLocalField(_l("Ends (UTC)"), validators=[Optional()], format="%Y-%m-%dT%H:%M")
     themes = SelectMultipleField(_l("Policy themes"), choices=[], validators=[Optional()])
-    voting_constituencies = SelectMultipleField(_l("Who votes"), choices=list(VOTER_LABELS.items()),
+    voting_constituencies = SelectMultipleField(_l("Who votes"), choices=[(k, labels.CONSTITUENCY_GROUP[k]) for k in VOTERS],
                                                 default=["government", "employers", "workers"])
     is_public = BooleanField(_l("Public (visible to every signed-in user once scheduled)"))
 

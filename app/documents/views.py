@@ -5,9 +5,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 
+from app.core import labels
 from app.core.errors import DomainError, Forbidden, Invalid
 from app.core.languages import LANGUAGE_NAMES
 from app.core.pages import form_action
@@ -17,14 +17,11 @@ from app.extensions import db
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
 CONSTITUENCIES = ("government", "employers", "workers", "stakeholder", "secretariat", "observer")
-STANCE_LABELS = {"support": lazy_gettext("Support"), "support_with_amendments": lazy_gettext("Support with amendments"),
-                 "oppose": lazy_gettext("Oppose"), "abstain": lazy_gettext("Abstain")}
 
 
 def constituency_labels() -> dict[str, str]:
     """Translated once per page: a page of threads shows hundreds of constituency badges."""
-    return {"government": _("Government"), "employers": _("Employers"), "workers": _("Workers"),
-            "stakeholder": _("Stakeholder"), "secretariat": _("Secretariat"), "observer": _("Observer")}
+    return labels.translated("constituency")
 
 
 def _tz():
@@ -93,7 +90,7 @@ def diff(document_id: int):
 @login_required
 def positions(document_id: int):
     view = reading.positions(current_user, document_id)
-    return render_template("documents/positions.html", **view, stances=STANCES, stance_labels=STANCE_LABELS,
+    return render_template("documents/positions.html", **view, stances=STANCES, stance_labels=labels.STANCE,
                            consultation=view["access"].consultation, clabels=constituency_labels())
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app.consultations.event_types import SessionStatus
 from app.consultations.models import Consultation
+from app.core import labels
 from app.core.realtime import RoomEvent
 from app.documents.event_types import AmendmentDecided, DocumentVersion
 from app.extensions import db
@@ -28,14 +29,11 @@ def _(text: str, **values) -> str:
 
 
 def constituency_label(key: str | None) -> str:
-    return {"government": _("Government"), "employers": _("Employers"), "workers": _("Workers"),
-            "stakeholder": _("Stakeholders"), "observer": _("Observers"),
-            "secretariat": _("Secretariat")}.get(key or "", key or _("Other"))
+    return labels.label(labels.CONSTITUENCY_GROUP, key, None if key else _("Other"))
 
 
 def outcome_label(outcome: str | None) -> str:
-    return {"carried": _("Carried"), "not_carried": _("Not carried"),
-            "void_no_quorum": _("Void (no quorum)")}.get(outcome or "", outcome or _("No result"))
+    return labels.label(labels.OUTCOME, outcome, None if outcome else _("No result"))
 
 
 @dataclass

@@ -1,17 +1,14 @@
 """The live room page, and plain-form fallbacks of its actions for browsers without JavaScript."""
 from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 
 from app.consultations.services import participant_of
+from app.core import labels
 from app.core.pages import form_action
 from app.rooms import services
 
 bp = Blueprint("rooms", __name__, url_prefix="/consultations")
-GROUPS = (("government", lazy_gettext("Government")), ("employers", lazy_gettext("Employers")),
-          ("workers", lazy_gettext("Workers")), ("stakeholder", lazy_gettext("Stakeholders")),
-          ("secretariat", lazy_gettext("Secretariat")), ("observer", lazy_gettext("Observers")))
 
 
 def room_action(c, user):
@@ -34,12 +31,12 @@ def group_of(entry: dict) -> str:
 def room(consultation_id: int):
     c, _p = services.get_room(current_user, consultation_id)
     snap = services.snapshot(current_user, c, None)
-    groups = {key: [] for key, _label in GROUPS}
+    groups = {key: [] for key in labels.CONSTITUENCY_GROUP}
     for entry in snap["presence"]:
         groups.setdefault(group_of(entry), []).append(entry)
     people = sorted({p.user_id: p for p in c.participants}.values(), key=lambda p: p.user.name)
     return render_template("rooms/room.html", c=c, seq=snap["seq"], state=snap["state"], groups=groups,
-                           group_labels=dict(GROUPS), chat=services.recent_chat(c), people=people)
+                           group_labels=labels.translated("constituency_group"), chat=services.recent_chat(c), people=people)
 
 
 ACTIONS = {
