@@ -8,8 +8,6 @@ arrives after the close sees it closed (409). One ballot per slot is a unique co
 write is an INSERT ... ON CONFLICT, so simultaneous double submissions cannot duplicate.
 """
 from flask_babel import lazy_gettext as _l
-import random
-
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -22,7 +20,7 @@ from app.search.services import index_entry
 from app.extensions import db
 from app.votes import progress, rules
 from app.votes.eligibility import slot_for, voting_groups
-from app.votes.models import (BALLOTS, DEFAULT_OPTIONS, Ballot, Motion, SecretChoice, VoteAudit,
+from app.votes.models import (BALLOTS, DEFAULT_OPTIONS, Ballot, Motion, SecretChoice, SecretTally, VoteAudit,
                               VoterRecord)
 from app.votes.results import compute_result
 
@@ -168,21 +166,24 @@ def _lock(m: Motion, update: bool) -> Motion:
     return db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
 
 
-def _shuffle_secret(m: Motion) -> None:
-    """Rewrite the secret choices in random order with new random keys (see models)."""
-    rows = list(db.session.execute(select(SecretChoice.constituency, SecretChoice.choice)
-                                   .where(SecretChoice.motion_id == m.id)))
-    random.SystemRandom().shuffle(rows)
+def _seal_secret(m: Motion, result: dict) -> None:
+    """Replace the motion's per-ballot secret choices by the counts the result publishes: per
+    group when it publishes groups, otherwise totals only (see models). Rows go in sorted order,
+    so nothing stored follows the order of voting."""
+    by_group = result.get("by_constituency")
+    counts = ({(g, ch): n for g, tally in by_group.items() for ch, n in tally.items()} if by_group is not None
+              else {("", ch): n for ch, n in result["tallies"].items()})
     db.session.execute(delete(SecretChoice).where(SecretChoice.motion_id == m.id))
-    db.session.add_all(SecretChoice(motion_id=m.id, constituency=g, choice=ch) for g, ch in rows)
+    db.session.add_all(SecretTally(motion_id=m.id, constituency=g, choice=ch, votes=n)
+                       for (g, ch), n in sorted(counts.items()) if n)
     db.session.flush()
 
 
 def _freeze(m: Motion, actor=None) -> None:
     closed_at = m.closes_at if m.is_due() else utcnow()
-    if m.ballot == "secret":
-        _shuffle_secret(m)
     result = compute_result(m)
+    if m.ballot == "secret":
+        _seal_secret(m, result)
     m.status, m.closed_at, m.result = "closed", closed_at, result
     audit(m, "closed", actor, outcome=result["outcome"], automatic=actor is None)
     progress.record_progress(m)
