@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.consultations import services as consultations
 from app.consultations.models import Consultation
 from app.core.db import isoformat, utcnow
-from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound, not_found_as
 from app.core.realtime import RoomEvent, record_event
 from app.extensions import db
 from app.minutes import statements
@@ -248,7 +248,8 @@ def get_correction(actor, correction_id) -> Correction:
     corr = db.session.get(Correction, correction_id) if isinstance(correction_id, int) else None
     if corr is None:
         raise NotFound("No such correction.")
-    m = get_minutes(actor, corr.minutes_id)
+    with not_found_as("No such correction."):
+        m = get_minutes(actor, corr.minutes_id)
     c = db.session.get(Consultation, m.consultation_id)
     if not consultations.can_manage(actor, c) and corr.author_id != actor.id:
         raise NotFound("No such correction.")

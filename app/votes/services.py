@@ -14,7 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.consultations.models import AgendaItem, Consultation
 from app.consultations.services import can_manage, get_visible, require_manage
 from app.core.db import utcnow
-from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound, not_found_as
 from app.core.realtime import record_event
 from app.search.services import index_entry
 from app.extensions import db
@@ -38,18 +38,23 @@ def can_see(actor, m: Motion) -> bool:
     return m.status != "draft" or can_manage(actor, m.consultation)
 
 
-def get_motion(actor, motion_id) -> Motion:
-    """The motion if the actor may see its consultation (drafts: secretariat only); NotFound
-    otherwise. A motion past its closes_at is closed here (the caller commits)."""
+def _visible_motion(actor, motion_id) -> Motion:
+    """The motion if the actor may see it; one NotFound ("No such motion.") for a missing
+    motion, a hidden consultation and a draft alike, so no answer tells them apart."""
     m = db.session.get(Motion, motion_id) if isinstance(motion_id, int) and not isinstance(motion_id, bool) else None
     if m is None:
         raise NotFound("No such motion.")
-    try:
+    with not_found_as("No such motion."):
         get_visible(actor, m.consultation_id)
-    except NotFound:
-        raise NotFound("No such motion.") from None
     if not can_see(actor, m):
         raise NotFound("No such motion.")
+    return m
+
+
+def get_motion(actor, motion_id) -> Motion:
+    """The motion if the actor may see its consultation (drafts: secretariat only); NotFound
+    otherwise. A motion past its closes_at is closed here (the caller commits)."""
+    m = _visible_motion(actor, motion_id)
     if m.is_due():
         close_due(m)
     return m
@@ -238,13 +243,7 @@ def cast_ballot(actor, motion_id, choice) -> dict:
 
     Raises NotFound, Conflict (not open, past closes_at by server time, secret vote already
     cast), Forbidden (no vote), Invalid (unknown choice)."""
-    m = db.session.get(Motion, motion_id) if isinstance(motion_id, int) and not isinstance(motion_id, bool) else None
-    if m is None:
-        raise NotFound("No such motion.")
-    get_visible(actor, m.consultation_id)
-    if not can_see(actor, m):
-        raise NotFound("No such motion.")
-    m = _lock(m, update=False)
+    m = _lock(_visible_motion(actor, motion_id), update=False)
     now = utcnow()
     if m.effective_status(now) != "open":
         raise Conflict("This motion is not open for voting.")
