@@ -5,6 +5,8 @@ for every rule and for an employers' group of 1, 2, the secrecy minimum and abov
 test looks for any row that could pair a voter with what they chose."""
 import datetime
 import json
+import sqlite3
+from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect as sa_inspect
@@ -130,3 +132,39 @@ def test_the_check_finds_a_per_ballot_store(factory, voting, api, motion):  # no
         vote(api, users[0], m["id"], "yes")
     found = _links(_every_row(), voters, {"employers", "government", "workers"})
     assert any(kind == "small group and choice" and table == "secret_choice" for table, kind, _ in found)
+
+
+def test_the_migration_seals_closed_secret_motions(tmp_path):
+    """Rows written before the change: a closed secret motion is sealed (per group only where its
+    frozen result published groups), an open one keeps its rows until it closes."""
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from tests.conftest import _config
+    app = create_app(_config(f"sqlite:///{tmp_path / 'old.db'}", tmp_path))
+    migrations = str(Path(__file__).parents[2] / "migrations")
+    with app.app_context():
+        upgrade(directory=migrations, revision="92b806f53415")
+        db.engine.dispose()
+        conn = sqlite3.connect(tmp_path / "old.db")  # foreign keys off: no consultation needed
+        for mid, status, result in ((1, "closed", {"by_constituency": None}),
+                                    (2, "closed", {"by_constituency": {"government": {"yes": 2}}}),
+                                    (3, "open", None)):
+            conn.execute("INSERT INTO motion (id, consultation_id, question, options, ballot, rule, status, result, "
+                         "created_at) VALUES (?, 1, 'q', '[\"yes\", \"no\"]', 'secret', 'simple', ?, ?, '2026-01-01')",
+                         (mid, status, json.dumps(result) if result else None))
+        for n, (mid, group, choice) in enumerate([(1, "employers", "no"), (1, "government", "yes"),
+                                                  (1, "government", "yes"), (2, "government", "yes"),
+                                                  (2, "government", "yes"), (3, "workers", "no")]):
+            conn.execute("INSERT INTO secret_choice (id, motion_id, constituency, choice) VALUES (?, ?, ?, ?)",
+                         (f"{n:032x}", mid, group, choice))
+        conn.commit()
+        conn.close()
+        upgrade(directory=migrations)
+        with db.engine.connect() as conn:
+            tally = conn.execute(text("SELECT motion_id, constituency, choice, votes FROM secret_tally "
+                                      "ORDER BY motion_id, constituency, choice")).all()
+            left = conn.execute(text("SELECT motion_id, constituency, choice FROM secret_choice")).all()
+        db.engine.dispose()
+    assert [tuple(r) for r in tally] == [(1, "", "no", 1), (1, "", "yes", 2), (2, "government", "yes", 2)]
+    assert [tuple(r) for r in left] == [(3, "workers", "no")]
