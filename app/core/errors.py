@@ -4,6 +4,8 @@ Messages are written in English and translated when they are read (`err.message`
 language of the request or socket event: pass a literal string (pybabel extracts the first
 argument of every DomainError class, see scripts/i18n.sh) or `lazy_gettext("... %(name)s ...",
 name=...)`. An f-string cannot be translated. The `code` never changes: it is the contract."""
+from contextlib import contextmanager
+
 from flask_babel import gettext, lazy_gettext
 
 
@@ -82,6 +84,17 @@ class NotFound(DomainError):
     status = 404
     code = "not_found"
     default_message = lazy_gettext("Not found.")
+
+
+@contextmanager
+def not_found_as(message: str):
+    """Inside, any NotFound becomes NotFound(message): a door that reaches an object through its
+    document, minutes or consultation answers a hidden parent exactly as a missing object, so
+    the answer never says which of the two it was (pass a message already extracted)."""
+    try:
+        yield
+    except NotFound:
+        raise NotFound(message) from None
 
 
 class Conflict(DomainError):

@@ -23,7 +23,7 @@ from app.accounts.models import User
 from app.consultations import services as consultations
 from app.consultations.models import Consultation, Participant
 from app.core.db import isoformat, utcnow
-from app.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge, not_found_as
 from app.core.events import Searchable
 from app.core.markdown import render
 from app.core.realtime import record_event
@@ -343,7 +343,8 @@ def resolve_comment(actor: User, comment_id: int) -> Comment:
     comment = db.session.get(Comment, comment_id) if isinstance(comment_id, int) else None
     if comment is None:
         raise NotFound("No such comment.")
-    a = access(actor, comment.document_id)
+    with not_found_as("No such comment."):
+        a = access(actor, comment.document_id)
     _require_manage(a)
     root = db.session.get(Comment, comment.root_id)
     if root.resolved_at is None:
@@ -390,7 +391,8 @@ def _decidable(actor: User, amendment_id) -> tuple[Access, Amendment]:
     am = db.session.get(Amendment, amendment_id) if isinstance(amendment_id, int) else None
     if am is None:
         raise NotFound("No such amendment.")
-    a = access(actor, am.document_id)
+    with not_found_as("No such amendment."):
+        a = access(actor, am.document_id)
     _require_manage(a)
     if am.status != "proposed":
         raise Conflict(_l("This amendment was already %(status)s.", status=am.status))

@@ -291,4 +291,6 @@ def draft_body(c: Consultation, rec: SessionRecord) -> str:
         out += [f"_{_('No motion was put to the vote.')}_", ""]
     out += [f"## 6. {_('Summary of the discussion')}", "",
             f"_{_('To be completed by the secretariat.')}_", ""]
-    return "\n".join(out)
+    # Each entry is one line; a line break in a name or title (user text) would let that text
+    # start a line, and so a statement marker: fold them into spaces.
+    return "\n".join(" ".join(line.splitlines()) for line in out)

@@ -6,7 +6,7 @@ from flask import current_app, render_template
 from app.consultations.models import Consultation
 from app.core.db import isoformat
 from app.extensions import db
-from app.minutes import statements
+from app.minutes import services, statements
 from app.minutes.models import Minutes
 
 
@@ -32,7 +32,7 @@ def to_pdf(m: Minutes) -> bytes:
     from weasyprint.urls import URLFetcher
 
     c = _consultation(m)
-    html = render_template("minutes/pdf.html", m=m, c=c, body_html=statements.to_html(m.body))
+    html = render_template("minutes/pdf.html", m=m, c=c, body_html=services.html_of(m))
     css_path = Path(current_app.static_folder) / "css" / "print.css"
     fetcher = URLFetcher(allowed_protocols={"data"})
     return HTML(string=html, url_fetcher=fetcher).write_pdf(

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.consultations import services as consultations
 from app.consultations.models import Consultation
-from app.core.errors import Conflict, NotFound
+from app.core.errors import Conflict, NotFound, not_found_as
 from app.extensions import db
 from app.core.realtime import record_event
 from app.minutes.event_types import PublicationChanged
@@ -83,7 +83,8 @@ def get_public_minutes(minutes_id) -> Minutes:
     m = db.session.get(Minutes, minutes_id) if isinstance(minutes_id, int) else None
     if m is None or m.status != "adopted":
         raise NotFound("No such published minutes.")
-    c, pub = get_public(m.consultation_id)
+    with not_found_as("No such published minutes."):
+        c, pub = get_public(m.consultation_id)
     if m not in public_minutes(c, pub):
         raise NotFound("No such published minutes.")
     return m

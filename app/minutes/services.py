@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 from app.consultations import services as consultations
 from app.consultations.models import Consultation
 from app.core.db import isoformat, utcnow
-from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound, not_found_as
 from app.core.events import Searchable
-from app.core.realtime import record_event
+from app.core.realtime import RoomEvent, record_event
 from app.extensions import db
 from app.minutes import statements
 from app.minutes.drafting import _, draft_body, session_record
@@ -57,6 +57,32 @@ def original_of(c: Consultation) -> Minutes | None:
                                                    Minutes.corrigendum_of_id.is_(None)))
 
 
+def issued_statements(consultation_id: int) -> statements.Issued:
+    """{anchor: speaker} of every statement the session record holds (its floor.given events):
+    the server's own record of who said what, which no text in the minutes can change."""
+    rows = db.session.execute(select(RoomEvent.seq, RoomEvent.data).where(
+        RoomEvent.consultation_id == consultation_id, RoomEvent.type == "floor.given"))
+    return {f"st-{seq}": data["user_id"] for seq, data in rows
+            if isinstance(data, dict) and isinstance(data.get("user_id"), int)}
+
+
+def statements_of(m: Minutes) -> list[statements.Statement]:
+    """The statements of the minutes that count (issued markers only, see statements.py)."""
+    return statements.statements(m.body, issued_statements(m.consultation_id))
+
+
+def html_of(m: Minutes, viewer_id: int | None = None, body: str | None = None):
+    return statements.to_html(m.body if body is None else body, viewer_id, issued_statements(m.consultation_id))
+
+
+def _check_markers(m: Minutes, body: str) -> None:
+    """A body the secretariat saves may carry only the markers the session record issued, each
+    once, naming its own speaker (422): markers are the server's, never typed."""
+    if statements.unissued_markers(body, issued_statements(m.consultation_id)):
+        raise Invalid("Statement markers cannot be added, changed or duplicated; keep the ones drafted.",
+                      {"body": "statement marker"})
+
+
 def _require_manage(actor, m: Minutes) -> Consultation:
     c = db.session.get(Consultation, m.consultation_id)
     if not consultations.can_manage(actor, c):
@@ -96,6 +122,7 @@ def update_minutes(actor, m: Minutes, body: str) -> Minutes:
     m.require_status("draft", action="be edited")
     if len(body) > MAX_BODY:
         raise Invalid(_l("The minutes are longer than %(n)s characters.", n=MAX_BODY), {"body": "too long"})
+    _check_markers(m, body)
     m.body = body
     db.session.flush()
     return m
@@ -142,6 +169,8 @@ def create_corrigendum(actor, m: Minutes, body: str | None = None) -> Minutes:
                          f"- {_('Section')} …: {_('for')} “…” {_('read')} “…”", ""])
     if body is not None and len(body) > MAX_BODY:
         raise Invalid(_l("The minutes are longer than %(n)s characters.", n=MAX_BODY), {"body": "too long"})
+    if body is not None:
+        _check_markers(m, body)
     corr = Minutes(consultation_id=c.id, corrigendum_of_id=original.id, created_by_id=actor.id,
                    title=f"{_('Corrigendum')} {n}: {original.title}"[:300], body=body or default,
                    language=original.language)
@@ -168,15 +197,18 @@ def _searchable(m: Minutes) -> Searchable | None:
 
 def _resolve_anchor(m: Minutes, actor, anchor: str) -> str:
     """The statement a correction targets. An anchor `st-N` names it; anything else is a quoted
-    passage looked up in the statements. Only the speaker's own statements (403)."""
+    passage looked up in the statements. Only the speaker's own statements (403), by the
+    session record's account of who spoke, not the text's."""
+    issued = issued_statements(m.consultation_id)
     if statements.ANCHOR.match(anchor):
-        s = statements.find(m.body, anchor)
+        s = statements.find(m.body, anchor, issued)
         if s is None:
             raise Invalid("The minutes have no statement with this anchor.", {"anchor": "unknown anchor"})
     else:
         if len(anchor.split()) < 2:
             raise Invalid("Quote at least two words of the passage.", {"anchor": "quote too short"})
-        s = statements.locate_quote(m.body, anchor, actor.id) or statements.locate_quote(m.body, anchor)
+        s = (statements.locate_quote(m.body, anchor, actor.id, issued)
+             or statements.locate_quote(m.body, anchor, None, issued))
         if s is None:
             raise Invalid("The quoted passage is not in any statement of the minutes.", {"anchor": "not found"})
     if s.user_id != actor.id:
@@ -187,13 +219,15 @@ def _resolve_anchor(m: Minutes, actor, anchor: str) -> str:
 def submit_correction(actor, m: Minutes, anchor: str, text: str) -> Correction:
     """A participant (403 otherwise) proposes new wording for a passage reporting their own
     statement (403 for anyone else's), while the minutes are circulated (409) and before the
-    deadline (409)."""
+    deadline (409). Text holding a statement marker, or a piece of one, is refused (422)."""
     c = db.session.get(Consultation, m.consultation_id)
     if consultations.participant_of(actor, c) is None:
         raise Forbidden("Only participants may submit corrections.")
     m.require_status("circulated", action="take corrections")
     if m.deadline_passed():
         raise Conflict("The deadline for corrections has passed.")
+    if statements.looks_like_marker(text):
+        raise Invalid("A correction cannot contain a statement marker.", {"text": "statement marker"})
     statement = _resolve_anchor(m, actor, anchor)
     corr = Correction(minutes_id=m.id, anchor=anchor, statement=statement, text=text, author_id=actor.id)
     db.session.add(corr)
@@ -214,7 +248,8 @@ def get_correction(actor, correction_id) -> Correction:
     corr = db.session.get(Correction, correction_id) if isinstance(correction_id, int) else None
     if corr is None:
         raise NotFound("No such correction.")
-    m = get_minutes(actor, corr.minutes_id)
+    with not_found_as("No such correction."):
+        m = get_minutes(actor, corr.minutes_id)
     c = db.session.get(Consultation, m.consultation_id)
     if not consultations.can_manage(actor, c) and corr.author_id != actor.id:
         raise NotFound("No such correction.")
@@ -231,10 +266,16 @@ def decide_correction(actor, corr: Correction, accept: bool, reason: str = "") -
     if corr.status != "pending":
         raise Conflict("This correction has been decided already.")
     if accept:
+        issued = issued_statements(m.consultation_id)
+        if statements.looks_like_marker(corr.text) or issued.get(corr.statement) != corr.author_id:
+            # stored before markers were checked: it could only forge or move a statement
+            raise Conflict("This correction would change the statement markers; reject it with a reason.")
         quote = None if statements.ANCHOR.match(corr.anchor) else corr.anchor
-        body = statements.replace_statement(m.body, corr.statement, corr.text, quote)
+        body = statements.replace_statement(m.body, corr.statement, corr.text, quote, issued)
         if body is None:
             raise Conflict("The passage is no longer in the minutes; reject the correction with a reason.")
+        if statements.markers(body) != statements.markers(m.body):
+            raise Conflict("This correction would change the statement markers; reject it with a reason.")
         m.body = body
     corr.status = "accepted" if accept else "rejected"
     corr.reason = reason or ""
@@ -251,7 +292,7 @@ def decide_correction(actor, corr: Correction, accept: bool, reason: str = "") -
 def serialize(m: Minutes, viewer=None) -> dict:
     return {
         "id": m.id, "consultation_id": m.consultation_id, "title": m.title, "status": m.status,
-        "body": m.body, "html": str(statements.to_html(m.body, viewer.id if viewer else None)),
+        "body": m.body, "html": str(html_of(m, viewer.id if viewer else None)),
         "language": m.language,
         "correction_deadline": isoformat(m.correction_deadline),
         "corrections_open": m.status == "circulated" and not m.deadline_passed(),
@@ -260,6 +301,6 @@ def serialize(m: Minutes, viewer=None) -> dict:
         "corrigendum_of_id": m.corrigendum_of_id,
         "corrigenda": [{"id": x.id, "status": x.status} for x in m.corrigenda
                        if viewer is None or x.status != "draft" or viewer.is_secretariat],
-        "statements": [{"anchor": s.anchor, "user_id": s.user_id} for s in statements.statements(m.body)],
+        "statements": [{"anchor": s.anchor, "user_id": s.user_id} for s in statements_of(m)],
         "created_at": isoformat(m.created_at), "updated_at": isoformat(m.updated_at),
     }

@@ -5,9 +5,20 @@ where <seq> is the room event (floor.given) the statement comes from and <user_i
 The drafting writes them; the secretariat keeps them while editing. They are shown as anchors
 (`<p class="statement" id="st-<seq>" data-speaker="<user_id>">`) and stripped from the Markdown
 export. A correction may only target a statement whose marker names its author.
+
+Markers are server-owned. Who spoke is the session record's (the floor.given event's user_id),
+not the text's: given `issued` ({anchor: speaker} from those events), a marker counts only if
+its anchor was issued to the speaker it names, and only once. User text never creates or moves
+one: a correction whose text looks like a marker in any spelling (entities, %-encoding, full-width
+braces, invisible characters, spaces) is refused, accepting a correction must leave the body's
+markers exactly as they were, and a body the secretariat saves may only carry issued markers.
 """
+import html
 import re
+import secrets
+import unicodedata
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from markupsafe import Markup
 
@@ -15,8 +26,9 @@ from app.core.markdown import render
 
 MARKER = re.compile(r"^\{#(st-\d+) @(\d+)\}[ \t]*", re.MULTILINE)
 ANCHOR = re.compile(r"^st-\d+$")
-_TOKEN = re.compile(r"BRZST(\d+)U(\d+)Z ?")
-_P_TOKEN = re.compile(r"<p>BRZST(\d+)U(\d+)Z ?")
+# what is left of a marker once spelling tricks are undone (see looks_like_marker)
+_SUSPECT = re.compile(r"\{#|#st-?\d|st-?\d+@\d|@\d+\}", re.IGNORECASE)
+Issued = dict[str, int]
 
 
 @dataclass
@@ -32,22 +44,61 @@ def marker(anchor: str, user_id: int) -> str:
     return f"{{#{anchor} @{user_id}}} "
 
 
-def statements(body: str) -> list[Statement]:
-    """Every marked paragraph of the body, in order. A paragraph ends at a blank line."""
-    out = []
+def markers(body: str) -> list[tuple[str, int]]:
+    """Every marker written in the body, valid or not, in order."""
+    return [(m.group(1), int(m.group(2))) for m in MARKER.finditer(body or "")]
+
+
+def _counted(body: str, issued: Issued | None) -> list[re.Match]:
+    """The markers that count: with `issued`, only an issued anchor naming its own speaker, once."""
+    out, seen = [], set()
     for m in MARKER.finditer(body or ""):
+        anchor, uid = m.group(1), int(m.group(2))
+        if issued is not None and (issued.get(anchor) != uid or anchor in seen):
+            continue
+        seen.add(anchor)
+        out.append(m)
+    return out
+
+
+def statements(body: str, issued: Issued | None = None) -> list[Statement]:
+    """Every marked paragraph of the body, in order. A paragraph ends at a blank line or at
+    the next counted marker."""
+    out = []
+    found = _counted(body, issued)
+    for i, m in enumerate(found):
         start = m.start()
         blank = re.compile(r"\n[ \t]*\n").search(body, m.end())
         end = blank.start() if blank else len(body)
-        nxt = MARKER.search(body, m.end())
+        nxt = found[i + 1] if i + 1 < len(found) else None
         if nxt and nxt.start() < end:
             end = nxt.start() - 1 if body[nxt.start() - 1] == "\n" else nxt.start()
         out.append(Statement(m.group(1), int(m.group(2)), body[m.end():end].strip(), start, end))
     return out
 
 
-def find(body: str, anchor: str) -> Statement | None:
-    return next((s for s in statements(body) if s.anchor == anchor), None)
+def looks_like_marker(text: str) -> bool:
+    """Whether user text holds a statement marker or a piece of one, however spelt: HTML
+    entities and %-escapes undone, compatibility forms folded (full-width braces), invisible
+    and format characters, backslashes and whitespace removed."""
+    t = text or ""
+    for _ in range(3):
+        t = unicodedata.normalize("NFKC", html.unescape(unquote(t)))
+    t = "".join(ch for ch in t if not ch.isspace() and ch != "\\" and unicodedata.category(ch)[0] not in "CZ")
+    return bool(_SUSPECT.search(t))
+
+
+def unissued_markers(body: str, issued: Issued) -> bool:
+    """Whether the body carries a marker the session record did not issue (or one twice), or
+    anything else that looks like one."""
+    found = markers(body)
+    if len({a for a, _ in found}) != len(found) or any(issued.get(a) != uid for a, uid in found):
+        return True
+    return looks_like_marker(MARKER.sub("", body or ""))
+
+
+def find(body: str, anchor: str, issued: Issued | None = None) -> Statement | None:
+    return next((s for s in statements(body, issued) if s.anchor == anchor), None)
 
 
 def quote_pattern(quote: str) -> re.Pattern:
@@ -56,19 +107,21 @@ def quote_pattern(quote: str) -> re.Pattern:
     return re.compile(r"\s+".join(re.escape(w) for w in words))
 
 
-def locate_quote(body: str, quote: str, user_id: int | None = None) -> Statement | None:
+def locate_quote(body: str, quote: str, user_id: int | None = None,
+                 issued: Issued | None = None) -> Statement | None:
     """The first statement (of user_id, when given) whose text contains the quoted passage."""
     pattern = quote_pattern(quote)
-    for s in statements(body):
+    for s in statements(body, issued):
         if (user_id is None or s.user_id == user_id) and pattern.search(s.text):
             return s
     return None
 
 
-def replace_statement(body: str, anchor: str, new_text: str, quote: str | None = None) -> str | None:
+def replace_statement(body: str, anchor: str, new_text: str, quote: str | None = None,
+                      issued: Issued | None = None) -> str | None:
     """The body with the statement's text (or only the quoted passage in it) replaced; None when
     the statement or the passage is no longer there."""
-    s = find(body, anchor)
+    s = find(body, anchor, issued)
     if s is None:
         return None
     new_text = re.sub(r"\n[ \t]*\n+", "\n", new_text.strip())
@@ -87,17 +140,26 @@ def strip_markers(body: str) -> str:
     return MARKER.sub("", body or "")
 
 
-def to_html(body: str, viewer_id: int | None = None) -> Markup:
+def to_html(body: str, viewer_id: int | None = None, issued: Issued | None = None) -> Markup:
     """Sanitised HTML with each statement paragraph anchored and tagged with its speaker; the
-    viewer's own statements get the class `mine`."""
-    tokenised = MARKER.sub(lambda m: f"BRZST{m.group(1)[3:]}U{m.group(2)}Z ", body or "")
-    html = render(tokenised)
+    viewer's own statements get the class `mine`. A marker that does not count stays text."""
+    body = body or ""
+    # a fresh nonce per render, so no text can spell the placeholder a marker becomes
+    nonce = "BRZ" + secrets.token_hex(8)
+    token = re.compile(nonce + r"ST(\d+)U(\d+)Z ?")
+    p_token = re.compile(r"<p>" + nonce + r"ST(\d+)U(\d+)Z ?")
+    parts, last = [], 0
+    for m in _counted(body, issued):
+        parts += [body[last:m.start()], f"{nonce}ST{m.group(1)[3:]}U{m.group(2)}Z "]
+        last = m.end()
+    html_out = render("".join(parts) + body[last:])
 
     def _p(m):
         seq, uid = m.group(1), m.group(2)
         cls = "statement mine" if viewer_id is not None and int(uid) == viewer_id else "statement"
         return f'<p class="{cls}" id="st-{seq}" data-speaker="{uid}">'
 
-    html = _P_TOKEN.sub(_p, html)
-    html = _TOKEN.sub(lambda m: f'<span class="statement" id="st-{m.group(1)}" data-speaker="{m.group(2)}"></span>', html)
-    return Markup(html)
+    html_out = p_token.sub(_p, html_out)
+    html_out = token.sub(lambda m: f'<span class="statement" id="st-{m.group(1)}" data-speaker="{m.group(2)}"></span>',
+                          html_out)
+    return Markup(html_out)

@@ -6,14 +6,13 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from app.core.pages import form_action
 from app.consultations import services as consultations
 from app.core.errors import DomainError, Invalid
+from app.core.pages import filters_from_args, form_action
 from app.extensions import db
 from app.minutes import archive as archive_service
-from app.minutes import publication, services, statements
+from app.minutes import publication, services
 from app.minutes.api import download
-from app.core.pages import filters_from_args
 
 bp = Blueprint("minutes", __name__)
 
@@ -39,10 +38,10 @@ def show(minutes_id: int):
     c = consultations.get_visible(current_user, m.consultation_id)
     manage = consultations.can_manage(current_user, c)
     me = consultations.participant_of(current_user, c)
-    own = [s for s in statements.statements(m.body) if s.user_id == current_user.id]
+    own = [s for s in services.statements_of(m) if s.user_id == current_user.id]
     can_correct = me is not None and m.status == "circulated" and not m.deadline_passed()
     return render_template("minutes/show.html", m=m, c=c, manage=manage, own=own, can_correct=can_correct,
-                           body_html=statements.to_html(m.body, current_user.id),
+                           body_html=services.html_of(m, current_user.id),
                            corrections=services.list_corrections(current_user, m),
                            publication=publication.publication_of(c.id))
 
@@ -58,7 +57,7 @@ def edit(minutes_id: int):
     if request.method == "POST":
         body = (request.form.get("body") or "").replace("\r\n", "\n")
         if request.form.get("action") == "preview":
-            preview = statements.to_html(body)
+            preview = services.html_of(m, body=body)
         else:
             try:
                 services.update_minutes(current_user, m, body)
@@ -84,7 +83,7 @@ def preview(minutes_id: int):
     body = request.form.get("body") or (request.get_json(silent=True) or {}).get("body") or ""
     if not isinstance(body, str) or len(body) > services.MAX_BODY:
         raise Invalid("The minutes are too long.", {"body": "too long"})
-    return jsonify({"html": str(statements.to_html(body))})
+    return jsonify({"html": str(services.html_of(m, body=body))})
 
 
 @bp.post("/consultations/<int:consultation_id>/minutes")
@@ -209,7 +208,7 @@ def public_index():
 @bp.get("/public/consultations/<int:consultation_id>")
 def public_detail(consultation_id: int):
     c, pub = publication.get_public(consultation_id)
-    items = [(m, statements.to_html(m.body)) for m in publication.public_minutes(c, pub)]
+    items = [(m, services.html_of(m)) for m in publication.public_minutes(c, pub)]
     return render_template("archive/public_detail.html", c=c, pub=pub, items=items)
 
 

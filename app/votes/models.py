@@ -10,22 +10,28 @@ change before close overwrites the row (the last counts).
 Secret ballots keep who-has-voted apart from what-was-voted:
 
 * `VoterRecord` (motion, slot, who cast it, when) says that someone voted; unique per slot.
-* `SecretChoice` (motion, constituency, choice) says what was voted. It has no voter id, no
-  timestamp and a random 128-bit primary key (no sequence, so ids do not follow the order of
-  voting); on SQLite the table is WITHOUT ROWID, so even the storage order is the random key;
-  on close the motion's rows are rewritten in a shuffled order with fresh keys, so PostgreSQL's
-  heap order no longer follows the voting order either. The constituency is kept because
-  secret ballots publish per-constituency totals when every group has at least 3 voters, and
-  because the constituency_majority and weighted rules need per-group counts.
+* `SecretChoice` (motion, constituency, choice) says what was voted while the motion is open.
+  It has no voter id, no timestamp and a random 128-bit primary key (no sequence, so ids do
+  not follow the order of voting); on SQLite the table is WITHOUT ROWID, so even the storage
+  order is the random key. The constituency is needed until the close: the
+  constituency_majority and weighted rules count per group, and whether per-group totals may be
+  published depends on the final turnout of every group.
+* On close the motion's choices are *sealed*: the SecretChoice rows are deleted and replaced
+  by `SecretTally` counts holding only what the published result shows: per (constituency,
+  option) when every voting group has at least the secrecy minimum of voters (the result then
+  publishes those counts), otherwise one total per option with no group at all (constituency
+  ""). So a copy of the tables taken after close holds no row per ballot, nothing ordered by
+  time of voting, and no group a small delegation could be read from. A rule that needed the
+  groups keeps its frozen decision in `Motion.result`.
 * A secret vote cannot be changed. Finding and replacing an earlier secret choice needs a link
   from the voter to that choice; a receipt keyed by a server secret is such a link for whoever
   runs the server, and a receipt held only by the voter is lost with a browser and would keep a
   deputy from replacing a delegate's vote. As with a paper ballot in the box, the first secret
   ballot of a slot is final (409 on a second one).
-* Not protected: someone who can watch the database live (statement logs, the transaction ids
-  PostgreSQL keeps on each row until the rows are rewritten, the WAL) can pair the two rows
-  written in one transaction. The design protects the published results, the API, exports and
-  copies of the tables taken after close.
+* Not protected: someone who can watch the database while the motion is open (statement logs,
+  row transaction ids, the WAL, two copies taken around one ballot) can pair a voter with a
+  choice, and a small group's SecretChoice rows name their group until the close. The design
+  protects the published results, the API, exports and copies of the tables taken after close.
 
 Audit rows record every creation, opening, closing and ballot; for a secret ballot only that
 the slot voted, for show_of_hands that the slot voted or changed its vote, and the choice only
@@ -124,6 +130,19 @@ class SecretChoice(db.Model):
     motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id", ondelete="CASCADE"))
     constituency: Mapped[str] = mapped_column(String(20))
     choice: Mapped[str] = mapped_column(String(100))
+
+
+class SecretTally(db.Model):
+    """Secret ballot after close: how many chose an option, per group only where the result
+    publishes groups (constituency "" = every group together). No per-ballot row survives."""
+
+    __tablename__ = "secret_tally"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id", ondelete="CASCADE"), primary_key=True)
+    constituency: Mapped[str] = mapped_column(String(20), primary_key=True)
+    choice: Mapped[str] = mapped_column(String(100), primary_key=True)
+    votes: Mapped[int]
 
 
 class MotionProgress(db.Model):

@@ -17,7 +17,7 @@ from app.core.db import isoformat
 from app.extensions import db
 from app.votes import rules
 from app.votes.eligibility import eligible_by_group, voting_groups
-from app.votes.models import Ballot, Motion, SecretChoice, VoterRecord
+from app.votes.models import Ballot, Motion, SecretChoice, SecretTally, VoterRecord
 
 MIN_SECRET_GROUP = 3
 
@@ -31,10 +31,19 @@ def _group_tally(groups: list[str], options: list[str], rows) -> dict[str, dict[
 
 
 def tallies_by_group(m: Motion) -> dict[str, dict[str, int]]:
-    """{constituency: {option: count}} for every voting group, from the stored ballots."""
-    table = SecretChoice if m.ballot == "secret" else Ballot
-    rows = db.session.execute(select(table.constituency, table.choice, func.count())
-                              .where(table.motion_id == m.id).group_by(table.constituency, table.choice))
+    """{constituency: {option: count}} for every voting group, from the stored ballots. A sealed
+    secret motion (closed) has counts per group only where the result published them; otherwise
+    its totals come under the group "" (see models)."""
+    if m.ballot != "secret":
+        rows = db.session.execute(select(Ballot.constituency, Ballot.choice, func.count())
+                                  .where(Ballot.motion_id == m.id).group_by(Ballot.constituency, Ballot.choice))
+    elif m.status == "closed":
+        rows = db.session.execute(select(SecretTally.constituency, SecretTally.choice, SecretTally.votes)
+                                  .where(SecretTally.motion_id == m.id))
+    else:
+        rows = db.session.execute(select(SecretChoice.constituency, SecretChoice.choice, func.count())
+                                  .where(SecretChoice.motion_id == m.id)
+                                  .group_by(SecretChoice.constituency, SecretChoice.choice))
     return _group_tally(voting_groups(m.consultation), list(m.options), rows)
 
 
@@ -74,8 +83,18 @@ def compute_result(m: Motion, eligible: int | None = None) -> dict:
         eligible = seen["eligible"]
     disclose = m.ballot != "secret" or all(seen["turnout"].get(g, 0) >= MIN_SECRET_GROUP for g in groups)
     weights = dict(m.weights or {}) if m.rule == "weighted" else None
-    decision = rules.decide(m.rule, by_group, options=list(m.options), groups=groups, weights=weights,
-                            quorum=m.quorum, eligible=eligible, disclose_groups=disclose)
+    sealed_totals = by_group.pop("", None)
+    if sealed_totals is not None and m.rule in rules.GROUP_RULES and m.result:
+        # a sealed secret motion without its groups: the group rule's frozen decision stands
+        frozen = m.result
+        decision = rules.Decision(frozen["outcome"], frozen["reason"], frozen["votes_cast"],
+                                  frozen["quorum_required"], frozen["quorum_met"], frozen["details"])
+    else:
+        counted = by_group if sealed_totals is None else {**by_group, "": sealed_totals}
+        decision = rules.decide(m.rule, counted, options=list(m.options), groups=groups, weights=weights,
+                                quorum=m.quorum, eligible=eligible, disclose_groups=disclose)
+    if sealed_totals is not None:
+        by_group = {"": sealed_totals}
     result = {
         "outcome": decision.outcome, "reason": decision.reason, "rule": m.rule, "ballot": m.ballot,
         "options": list(m.options), "tallies": rules.total_tallies(by_group, list(m.options)),

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 
 RULES = ("simple", "two_thirds", "constituency_majority", "weighted", "consensus")
 GROUPS = ("government", "employers", "workers")
+# rules that count per voting group (the others only need the totals)
+GROUP_RULES = ("constituency_majority", "weighted")
 DEFAULT_WEIGHTS = {"government": 2, "employers": 1, "workers": 1, "stakeholder": 1}
 RULE_LABELS = {
     "simple": "simple majority required",

@@ -7,8 +7,6 @@ waits for the ballots in flight and then freezes exactly what they stored, and a
 arrives after the close sees it closed (409). One ballot per slot is a unique constraint; the
 write is an INSERT ... ON CONFLICT, so simultaneous double submissions cannot duplicate.
 """
-import random
-
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,14 +14,14 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.consultations.models import AgendaItem, Consultation
 from app.consultations.services import can_manage, get_visible, require_manage
 from app.core.db import utcnow
-from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.errors import Conflict, Forbidden, Invalid, NotFound, not_found_as
 from app.core.events import Searchable
 from app.core.realtime import record_event
 from app.extensions import db
 from app.votes import progress, rules
 from app.votes.eligibility import slot_for, voting_groups
 from app.votes.event_types import MotionClosed, MotionOpened
-from app.votes.models import BALLOTS, DEFAULT_OPTIONS, Ballot, Motion, SecretChoice, VoteAudit, VoterRecord
+from app.votes.models import BALLOTS, DEFAULT_OPTIONS, Ballot, Motion, SecretChoice, SecretTally, VoteAudit, VoterRecord
 from app.votes.results import compute_result
 
 MAX_OPTIONS = 10
@@ -40,18 +38,23 @@ def can_see(actor, m: Motion) -> bool:
     return m.status != "draft" or can_manage(actor, m.consultation)
 
 
-def get_motion(actor, motion_id) -> Motion:
-    """The motion if the actor may see its consultation (drafts: secretariat only); NotFound
-    otherwise. A motion past its closes_at is closed here (the caller commits)."""
+def _visible_motion(actor, motion_id) -> Motion:
+    """The motion if the actor may see it; one NotFound ("No such motion.") for a missing
+    motion, a hidden consultation and a draft alike, so no answer tells them apart."""
     m = db.session.get(Motion, motion_id) if isinstance(motion_id, int) and not isinstance(motion_id, bool) else None
     if m is None:
         raise NotFound("No such motion.")
-    try:
+    with not_found_as("No such motion."):
         get_visible(actor, m.consultation_id)
-    except NotFound:
-        raise NotFound("No such motion.") from None
     if not can_see(actor, m):
         raise NotFound("No such motion.")
+    return m
+
+
+def get_motion(actor, motion_id) -> Motion:
+    """The motion if the actor may see its consultation (drafts: secretariat only); NotFound
+    otherwise. A motion past its closes_at is closed here (the caller commits)."""
+    m = _visible_motion(actor, motion_id)
     if m.is_due():
         close_due(m)
     return m
@@ -168,21 +171,24 @@ def _lock(m: Motion, update: bool) -> Motion:
     return db.session.execute(stmt.execution_options(populate_existing=True)).scalar_one()
 
 
-def _shuffle_secret(m: Motion) -> None:
-    """Rewrite the secret choices in random order with new random keys (see models)."""
-    rows = list(db.session.execute(select(SecretChoice.constituency, SecretChoice.choice)
-                                   .where(SecretChoice.motion_id == m.id)))
-    random.SystemRandom().shuffle(rows)
+def _seal_secret(m: Motion, result: dict) -> None:
+    """Replace the motion's per-ballot secret choices by the counts the result publishes: per
+    group when it publishes groups, otherwise totals only (see models). Rows go in sorted order,
+    so nothing stored follows the order of voting."""
+    by_group = result.get("by_constituency")
+    counts = ({(g, ch): n for g, tally in by_group.items() for ch, n in tally.items()} if by_group is not None
+              else {("", ch): n for ch, n in result["tallies"].items()})
     db.session.execute(delete(SecretChoice).where(SecretChoice.motion_id == m.id))
-    db.session.add_all(SecretChoice(motion_id=m.id, constituency=g, choice=ch) for g, ch in rows)
+    db.session.add_all(SecretTally(motion_id=m.id, constituency=g, choice=ch, votes=n)
+                       for (g, ch), n in sorted(counts.items()) if n)
     db.session.flush()
 
 
 def _freeze(m: Motion, actor=None) -> None:
     closed_at = m.closes_at if m.is_due() else utcnow()
-    if m.ballot == "secret":
-        _shuffle_secret(m)
     result = compute_result(m)
+    if m.ballot == "secret":
+        _seal_secret(m, result)
     m.status, m.closed_at, m.result = "closed", closed_at, result
     audit(m, "closed", actor, outcome=result["outcome"], automatic=actor is None)
     progress.record_progress(m)
@@ -237,13 +243,7 @@ def cast_ballot(actor, motion_id, choice) -> dict:
 
     Raises NotFound, Conflict (not open, past closes_at by server time, secret vote already
     cast), Forbidden (no vote), Invalid (unknown choice)."""
-    m = db.session.get(Motion, motion_id) if isinstance(motion_id, int) and not isinstance(motion_id, bool) else None
-    if m is None:
-        raise NotFound("No such motion.")
-    get_visible(actor, m.consultation_id)
-    if not can_see(actor, m):
-        raise NotFound("No such motion.")
-    m = _lock(m, update=False)
+    m = _lock(_visible_motion(actor, motion_id), update=False)
     now = utcnow()
     if m.effective_status(now) != "open":
         raise Conflict("This motion is not open for voting.")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.core.realtime import RoomEvent
 from app.extensions import db
-from app.votes.models import SecretChoice, VoterRecord
+from app.votes.models import SecretChoice, SecretTally, VoterRecord
 from tests.votes.conftest import vote
 
 CHOICES = {"government": "yes", "employers": "no", "workers": "yes"}
@@ -108,5 +108,8 @@ def test_secret_storage_keeps_voter_and_choice_apart(voting, api, factory, motio
     again = vote(api, voters["workers"][0], m["id"], "no")
     assert again.status_code == 409 and again.json["error"]["code"] == "conflict"
     api("POST", f"/motions/{m['id']}/close", factory.secretariat)
-    after = set(db.session.scalars(select(SecretChoice.id).where(SecretChoice.motion_id == m["id"])))
-    assert len(after) == 6 and not (before & after)  # rewritten with fresh keys at close
+    # sealed at close: no per-ballot row is left, only the totals the result publishes
+    assert db.session.scalars(select(SecretChoice.id).where(SecretChoice.motion_id == m["id"])).all() == []
+    tally = db.session.execute(select(SecretTally.constituency, SecretTally.choice, SecretTally.votes)
+                               .where(SecretTally.motion_id == m["id"])).all()
+    assert tally == [("", "yes", 6)]  # groups of 2 are below the minimum: no group is kept
