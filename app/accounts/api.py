@@ -1,7 +1,8 @@
 """JSON resources for organisations and users (accreditation of delegations)."""
-from flask import jsonify
+from flask import g, jsonify, session
 
 from app.accounts import services
+from app.accounts.limits import password_check_limit
 from app.accounts.models import CONSTITUENCIES, LANGUAGES, RECS, USER_ROLES
 from app.api import actor, json_body, route
 from app.core.validation import Field, parse
@@ -27,6 +28,10 @@ USER_PATCH = {
     "organisation_id": Field(int, required=True),
     "is_active": Field(bool, required=True),
     "password": Field(str, max_len=1024, strip=False, nullable=True),
+}
+PASSWORD_PUT = {
+    "current_password": Field(str, required=True, max_len=1024, strip=False),
+    "new_password": Field(str, required=True, max_len=1024, strip=False),
 }
 ME_PATCH = {"language": Field(str, choices=LANGUAGES), "timezone": Field(str, max_len=64)}
 
@@ -102,3 +107,16 @@ def update_me():
         services.set_timezone(user, data["timezone"])
     db.session.commit()
     return jsonify(user.to_dict())
+
+
+@route("/me/password", ("PUT",), summary="Change my password; ends every other sign-in session and token "
+       "(403 when current_password is wrong; 422 with fields.new_password when the policy refuses it)",
+       body=PASSWORD_PUT, tag="accounts")
+@password_check_limit
+def change_my_password():
+    user = actor()
+    data = parse(json_body(), PASSWORD_PUT)
+    keep = g.get("api_session_id") or session.get("sid")  # the token or browser session of this call
+    services.change_password(user, data["current_password"], data["new_password"], keep)
+    db.session.commit()
+    return jsonify({"ok": True})

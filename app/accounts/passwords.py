@@ -1,0 +1,67 @@
+"""The password policy (NIST SP 800-63B, 5.1.1.2): a length between MIN_PASSWORD and
+MAX_PASSWORD, no composition rules, and no password that is common, a simple pattern or built
+from the person's own name or e-mail address.
+
+The check is zxcvbn's (Dropbox's estimator, with its frequency lists of leaked passwords,
+English words, names and keyboard patterns) given the person's name and e-mail as extra words.
+zxcvbn's cost grows faster than the length (a random 128-character string takes about a second,
+64 characters about 70 ms), so it reads at most ANALYSED characters: what follows them can only
+add to the strength, and a repetition of a weak word is already weak in its first 64."""
+import re
+
+from flask_babel import lazy_gettext as _l
+from zxcvbn import zxcvbn
+
+from app.core.errors import Invalid
+
+MIN_PASSWORD = 10
+MAX_PASSWORD = 128
+ANALYSED = 64
+# zxcvbn's score 3 means at least 10^8 guesses: out of reach of an online attack held back by
+# the sign-in rate limits, and of a slow-hash (argon2) offline one for a long while.
+MIN_SCORE = 3
+# Words of the person shorter than this would refuse too much ("Li" is in "ligament").
+MIN_WORD = 3
+SERVICE_WORDS = ("baraza",)
+
+
+def personal_words(name: str | None, email: str | None) -> list[str]:
+    """The words a guesser who knows the person tries first: each part of the name, the e-mail
+    address's local part whole and in pieces, and its domain's labels (not the last one)."""
+    words: list[str] = []
+    if name:
+        words += re.split(r"[\W_]+", name.lower())
+    if email and "@" in email:
+        local, _, domain = email.lower().rpartition("@")
+        words += [local, *re.split(r"[\W_]+", local), *domain.split(".")[:-1]]
+    seen = dict.fromkeys(w for w in (*words, *SERVICE_WORDS) if len(w) >= MIN_WORD)
+    return list(seen)
+
+
+def check_new_password(password: str, *, name: str | None = None, email: str | None = None,
+                       field: str = "password") -> None:
+    """Raise Invalid (422, `fields: {field: reason}`) when the password breaks the policy;
+    the message says why in the reader's language."""
+    if len(password) < MIN_PASSWORD:
+        raise Invalid(_l("The password needs at least %(n)s characters.", n=MIN_PASSWORD),
+                      {field: "too short"})
+    if len(password) > MAX_PASSWORD:
+        raise Invalid(_l("The password may have at most %(n)s characters.", n=MAX_PASSWORD),
+                      {field: "too long"})
+    words = personal_words(name, email)
+    sample = password[:ANALYSED]
+    result = zxcvbn(sample, user_inputs=words, max_length=ANALYSED)
+    sequence = result["sequence"]
+    lowered = password.lower()
+    if any(m.get("dictionary_name") == "user_inputs" for m in sequence) or \
+            any(w in lowered for w in words if len(w) > MIN_WORD):
+        raise Invalid(_l("The password must not contain your name, your e-mail address or the "
+                         "name of this platform."), {field: "contains name or e-mail"})
+    if result["score"] >= MIN_SCORE:
+        return
+    if any(m.get("dictionary_name") == "passwords" for m in sequence):
+        raise Invalid(_l("This password is one of the most commonly used ones; choose another."),
+                      {field: "too common"})
+    raise Invalid(_l("This password is too easy to guess (a common word, a name, a date, a "
+                     "repetition or a keyboard pattern). A few unrelated words make a strong one."),
+                  {field: "too easy to guess"})
