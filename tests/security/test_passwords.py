@@ -48,6 +48,20 @@ def test_api_change_ends_other_sessions_and_tokens_and_keeps_the_callers(app, fa
     assert not _can_sign_in(client, user, PASSWORD) and _can_sign_in(client, user, NEW)
 
 
+def test_change_disconnects_the_sockets_of_the_other_sign_ins(app, factory, client, token):
+    from app.extensions import socketio
+    user = factory.user()
+    old = socketio.test_client(app, auth={"token": token(user)["Authorization"].split()[1]})
+    mine_header = token(user)
+    mine = socketio.test_client(app, auth={"token": mine_header["Authorization"].split()[1]})
+    assert old.is_connected() and mine.is_connected()
+    resp = client.put(ME_PASSWORD, json={"current_password": PASSWORD, "new_password": NEW}, headers=mine_header)
+    assert resp.status_code == 200
+    assert not old.is_connected()
+    assert mine.is_connected()
+    mine.disconnect()
+
+
 def test_page_change_keeps_this_browser_and_ends_the_others(app, factory, client, login):
     user = factory.user()
     other, old_token = _signed_in_elsewhere(app, login, user)
