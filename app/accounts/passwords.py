@@ -4,22 +4,28 @@ from the person's own name or e-mail address.
 
 The check is zxcvbn's (Dropbox's estimator, with its frequency lists of leaked passwords,
 English words, names and keyboard patterns) given the person's name and e-mail as extra words.
-zxcvbn is pure Python and its cost grows with the square of the length times the number of
-"l33t" substitutions the characters allow: 64 characters made of 4@8({[<3&69!|1i7+%2$5 take
-seconds. So it reads at most ANALYSED characters (what follows can only add to the strength; a
-repetition of a weak word is already weak in its first 32; the person's own words are also
-looked for in the whole password), and under gevent it runs in a worker thread, so the event
-loop keeps serving the other requests and rooms meanwhile."""
+zxcvbn is pure Python; its cost grows with the square of the length times the number of "l33t"
+readings the characters allow (up to 736 when all of 4@8({[<3&69!|1i7+%2$5 and 0 appear):
+64 such characters take seconds. So it reads at most ANALYSED characters, and only
+ANALYSED_L33T when they hold more than L33T_DISTINCT different l33t characters (no common
+password does; at most about 20 readings then). What follows can only add strength, a repetition of a
+weak word is weak in its first characters already, and the person's own words are also looked
+for in the whole password. Under gevent it runs in a worker thread, so the event loop keeps
+serving the other requests and rooms meanwhile."""
 import re
 
 from flask_babel import lazy_gettext as _l
 from zxcvbn import zxcvbn
+from zxcvbn.matching import L33T_TABLE
 
 from app.core.errors import Invalid
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 128
 ANALYSED = 32
+ANALYSED_L33T = 16
+L33T_DISTINCT = 5
+_L33T_CHARS = frozenset(c for subs in L33T_TABLE.values() for c in subs)
 # zxcvbn's score 3 means at least 10^8 guesses: out of reach of an online attack held back by
 # the sign-in rate limits, and of a slow-hash (argon2) offline one for a long while.
 MIN_SCORE = 3
@@ -69,6 +75,8 @@ def check_new_password(password: str, *, name: str | None = None, email: str | N
                       {field: "too long"})
     words = personal_words(name, email)
     sample = password[:ANALYSED]
+    if len(_L33T_CHARS.intersection(sample)) > L33T_DISTINCT:
+        sample = password[:ANALYSED_L33T]
     result = estimate(sample, words)
     sequence = result["sequence"]
     lowered = password.lower()

@@ -355,7 +355,8 @@ def test_the_test_password_and_the_documented_demo_password_pass():
     check_new_password("choose-a-password")  # README's seed-demo example
 
 
-L33T = "4@8({[<3&69!|1i7+%2$5"  # every character zxcvbn tries as a letter: its worst case
+L33T = "4@8({[<3&69!|1i7+%2$5"  # every character zxcvbn tries as a letter
+L33T_WORST = "[<1(|"  # the 5 (the most read in full) with the most readings
 
 
 def _random(alphabet: str, n: int) -> str:
@@ -363,17 +364,20 @@ def _random(alphabet: str, n: int) -> str:
 
 
 def test_long_passwords_are_accepted_and_their_check_is_bounded(factory, client, token):
-    """NIST: at least 64 characters allowed (here 128). zxcvbn reads only the first 32: on 64
-    l33t characters it would take seconds."""
+    """NIST: at least 64 characters allowed (here 128). zxcvbn reads only the first 32 (16 when
+    they hold many l33t characters): on 64 l33t characters it would take seconds."""
     from app.accounts.passwords import check_new_password
     worst = 0.0
-    for alphabet in (L33T, string.ascii_letters + string.digits + string.punctuation):
+    for alphabet in (L33T, L33T_WORST, string.ascii_letters + string.digits + string.punctuation):
         for _ in range(3):
             pw = _random(alphabet, 128)
             start = time.perf_counter()
-            check_new_password(pw, name=NAME, email=EMAIL)
+            try:
+                check_new_password(pw, name=NAME, email=EMAIL)
+            except Invalid:
+                pass  # five characters repeated may read as a pattern: refused, and that is fine
             worst = max(worst, time.perf_counter() - start)
-    assert worst < 1.5  # about 0.1 s on an idle machine; the bound leaves room for a loaded one
+    assert worst < 1.0  # about 0.1 s on a loaded machine
     user = factory.user()
     long_one = _random(string.ascii_letters + string.digits + string.punctuation, 128)
     resp = client.put(ME_PASSWORD, json={"current_password": PASSWORD, "new_password": long_one},
@@ -387,11 +391,14 @@ def test_long_passwords_are_accepted_and_their_check_is_bounded(factory, client,
 
 def test_under_gevent_the_check_leaves_the_event_loop_free(monkeypatch):
     """With gevent (the server), zxcvbn runs in a worker thread: a greenlet ticking every 5 ms
-    keeps ticking during the worst-case check instead of waiting for its end."""
+    keeps ticking during a check instead of waiting for its end. The check is made slow on
+    purpose (40 l33t characters read in full, about a second) so the two are told apart."""
     import gevent
 
     from app.accounts import passwords
     monkeypatch.setattr(passwords, "_gevent_patched", lambda: True)
+    monkeypatch.setattr(passwords, "ANALYSED", 64)
+    monkeypatch.setattr(passwords, "ANALYSED_L33T", 64)
     ticks: list[float] = []
     done = []
 
@@ -402,7 +409,7 @@ def test_under_gevent_the_check_leaves_the_event_loop_free(monkeypatch):
 
     def check():
         start = time.perf_counter()
-        passwords.check_new_password(_random(L33T, 64), name=NAME, email=EMAIL)
+        passwords.check_new_password(_random(L33T, 40), name=NAME, email=EMAIL)
         done.append(time.perf_counter() - start)
 
     gevent.joinall([gevent.spawn(ticker), gevent.spawn(check)], timeout=30)
