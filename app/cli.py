@@ -11,10 +11,15 @@ def init_app(app: Flask) -> None:
     @click.option("--password", default=None, help="Give every demo account this password.")
     def seed_demo_command(password: str | None) -> None:
         """Load the demo data (idempotent); print the demo logins."""
+        from app.accounts.passwords import check_new_password
+        from app.core.errors import Invalid
         from app.demo import seed_demo
         from app.extensions import db
-        if password is not None and len(password) < 10:
-            raise click.BadParameter("use at least 10 characters", param_hint="--password")
+        if password is not None:
+            try:  # the policy of every other password (a demo may well be reachable by others)
+                check_new_password(password)
+            except Invalid as err:
+                raise click.BadParameter(err.message, param_hint="--password") from None
         logins = seed_demo(password)
         db.session.commit()
         print_logins(logins)

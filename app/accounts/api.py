@@ -1,7 +1,8 @@
 """JSON resources for sign-in tokens, the caller, organisations and users (accreditation of delegations)."""
-from flask import current_app, g, jsonify
+from flask import current_app, g, jsonify, session
 
 from app.accounts import services
+from app.accounts.limits import password_check_limit
 from app.accounts.models import CONSTITUENCIES, RECS, USER_ROLES
 from app.api import ApiBlueprint, actor, json_body
 from app.api.auth import require_actor
@@ -35,6 +36,10 @@ USER_PATCH = {
     "organisation_id": Field(int, required=True),
     "is_active": Field(bool, required=True),
     "password": Field(str, max_len=1024, strip=False, nullable=True),
+}
+PASSWORD_PUT = {
+    "current_password": Field(str, required=True, max_len=1024, strip=False),
+    "new_password": Field(str, required=True, max_len=1024, strip=False),
 }
 ME_PATCH = {"language": Field(str, choices=LANGUAGES), "timezone": Field(str, max_len=64)}
 
@@ -137,3 +142,16 @@ def delete_token():
 @api.operation("/me", summary="The caller, with organisation and constituency", tag="accounts")
 def me():
     return jsonify(require_actor().to_dict())
+
+
+@api.operation("/me/password", ("PUT",), summary="Change my password; ends every other sign-in session and token "
+               "(403 when current_password is wrong; 422 with fields.new_password when the policy refuses it)",
+               body=PASSWORD_PUT, tag="accounts")
+@password_check_limit
+def change_my_password():
+    user = actor()
+    data = parse(json_body(), PASSWORD_PUT)
+    keep = g.get("api_session_id") or session.get("sid")  # the token or browser session of this call
+    services.change_password(user, data["current_password"], data["new_password"], keep)
+    db.session.commit()
+    return jsonify({"ok": True})

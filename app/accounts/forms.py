@@ -1,13 +1,12 @@
-"""Forms for signing in and for the secretariat's organisation and user pages."""
+"""Forms for signing in, changing one's password, and the secretariat's organisation and user pages."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from app.accounts.models import RECS, USER_ROLES
 from app.core import labels
 from app.core.countries import AFRICAN_UNION, COUNTRIES, country_name
-
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -22,6 +21,16 @@ def country_choices() -> list[tuple[str, str]]:
 class LoginForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+
+
+class PasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=1024)],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=1024)],
+                                 render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField(_l("The new password again"), validators=[
+        DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
+        render_kw={"autocomplete": "new-password"})
 
 
 class OrganisationForm(FlaskForm):

@@ -9,6 +9,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from app.accounts.models import CONSTITUENCIES, RECS, USER_ROLES, LoginSession, Organisation, User
+from app.accounts.passwords import check_new_password
 from app.core.countries import COUNTRIES
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -18,7 +19,6 @@ from app.extensions import db
 _hasher = PasswordHasher()
 # A real hash of a random string, so an unknown e-mail costs as much time as a wrong password.
 _DUMMY_HASH = _hasher.hash(secrets.token_hex(8))
-MIN_PASSWORD = 10
 
 
 def use_fast_hashing() -> None:
@@ -89,6 +89,18 @@ def revoke_all_sessions(user: User) -> None:
         ls.revoked_at = utcnow()
     from app.core.sockets import end_user_sockets_on_commit  # open sockets end with the sign-ins
     end_user_sockets_on_commit(user.id)
+
+
+def revoke_other_sessions(user: User, keep_session_id: str | None) -> None:
+    """End every sign-in (browser sessions and API tokens) of the user but the one named."""
+    ended = []
+    for ls in db.session.scalars(select(LoginSession).where(
+            LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None),
+            LoginSession.id != (keep_session_id or ""))):
+        ls.revoked_at = utcnow()
+        ended.append(ls.id)
+    from app.core.sockets import end_sessions_on_commit  # their open sockets end with them
+    end_sessions_on_commit(ended)
 
 
 def _serializer(secret_key: str) -> URLSafeTimedSerializer:
@@ -167,12 +179,6 @@ def get_user(user_id: int) -> User:
     return user
 
 
-def _check_password_strength(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise Invalid(_l("The password needs at least %(n)s characters.", n=MIN_PASSWORD),
-                      {"password": "too short"})
-
-
 def create_user(actor: User, email: str, name: str, role: str, organisation_id: int,
                 password: str | None = None) -> User:
     """Secretariat only: accredit a person to an organisation. E-mails are unique (Conflict)."""
@@ -188,7 +194,7 @@ def create_user(actor: User, email: str, name: str, role: str, organisation_id: 
     if get_user_by_email(email) is not None:
         raise Conflict("A user with this e-mail exists already.")
     if password is not None:
-        _check_password_strength(password)
+        check_new_password(password, name=name, email=email)
     user = User(email=email, name=name, role=role, organisation_id=org.id,
                 password_hash=hash_password(password) if password else None)
     user.organisation = org
@@ -198,7 +204,8 @@ def create_user(actor: User, email: str, name: str, role: str, organisation_id: 
 
 
 def update_user(actor: User, user: User, **fields) -> User:
-    """Secretariat only. Changing the role or deactivating ends the person's open sessions."""
+    """Secretariat only. Changing the role, deactivating or setting a password (which must meet
+    the policy, Invalid) ends every sign-in session and API token of the person."""
     require_secretariat(actor)
     if "role" in fields and fields["role"] not in USER_ROLES:
         raise Invalid("Unknown role.", {"role": "not an allowed value"})
@@ -209,17 +216,33 @@ def update_user(actor: User, user: User, **fields) -> User:
         user.organisation = org
     if user.id == actor.id and (fields.get("is_active") is False or fields.get("role", "secretariat") != "secretariat"):
         raise Conflict("You cannot remove your own secretariat access.")
-    changed_access = ("role" in fields and fields["role"] != user.role) or fields.get("is_active") is False
+    if fields.get("password"):
+        check_new_password(fields["password"], name=fields.get("name", user.name), email=user.email)
+    changed_access = ("role" in fields and fields["role"] != user.role) or fields.get("is_active") is False \
+        or bool(fields.get("password"))
     for key in ("name", "role", "is_active"):
         if key in fields:
             setattr(user, key, fields[key])
     if fields.get("password"):
-        _check_password_strength(fields["password"])
         user.password_hash = hash_password(fields["password"])
     if changed_access:
         revoke_all_sessions(user)
     db.session.flush()
     return user
+
+
+def change_password(user: User, current_password: str, new_password: str,
+                    keep_session_id: str | None) -> None:
+    """A person changes their own password: the current one must be right (Forbidden; the
+    caller rate-limits the attempts like sign-ins), the new one must meet the policy (Invalid,
+    `fields: {new_password}`). Every other sign-in session and API token of the person ends;
+    the one named by keep_session_id (the request's own) stays."""
+    if not check_password(user, current_password or ""):
+        raise Forbidden("The current password is wrong.")
+    check_new_password(new_password or "", name=user.name, email=user.email, field="new_password")
+    user.password_hash = hash_password(new_password)
+    revoke_other_sessions(user, keep_session_id)
+    db.session.flush()
 
 
 def set_language(user: User, language: str) -> None:

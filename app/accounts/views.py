@@ -1,5 +1,6 @@
 """Pages: sign in and out, language choice, my settings, and the secretariat's admin pages."""
 from datetime import UTC, datetime
+
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -8,7 +9,9 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField
 
 from app.accounts import services
-from app.accounts.forms import OrganisationForm, UserForm
+from app.accounts.forms import OrganisationForm, PasswordForm, UserForm
+from app.accounts.limits import password_check_limit
+from app.accounts.passwords import MAX_PASSWORD, MIN_PASSWORD
 from app.core.errors import DomainError
 from app.core.i18n import timezone_choices, when
 from app.core.languages import LANGUAGE_NAMES, LANGUAGES
@@ -88,6 +91,39 @@ def set_language():
     return redirect(safe_next(request.form.get("next"), url_for("accounts.index")))
 
 
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+@password_check_limit
+def change_password():
+    """My settings: change my password; every other browser session and API token ends."""
+    form = PasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current_password.data, form.new_password.data,
+                                     session.get("sid"))
+            db.session.commit()
+            flash(_("Your password is changed. You are signed out everywhere else."), "success")
+            return redirect(url_for("accounts.settings"))
+        except DomainError as err:
+            db.session.rollback()
+            status = err.status
+            target = form.current_password if err.status == 403 else form.new_password
+            target.errors.append(err.message)
+    elif form.errors:
+        status = 422
+    return render_template("accounts/password.html", form=form, min_length=MIN_PASSWORD,
+                           max_length=MAX_PASSWORD), status
+
+
+def _password_error(form: UserForm, err: DomainError) -> bool:
+    """Show a refused password under the password field; True when it was one."""
+    if "password" in err.details.get("fields", {}):
+        form.password.errors.append(err.message)
+        return True
+    return False
+
+
 def _require_secretariat():
     if not current_user.is_secretariat:
         abort(403)
@@ -152,7 +188,8 @@ def users():
             return redirect(url_for("accounts.users"))
         except DomainError as err:
             db.session.rollback()
-            form.email.errors.append(err.message)
+            if not _password_error(form, err):
+                form.email.errors.append(err.message)
     return render_template("accounts/users.html", form=form, users=services.list_users()), \
         (422 if form.errors else 200)
 
@@ -174,8 +211,9 @@ def edit_user(user_id: int):
             return redirect(url_for("accounts.users"))
         except DomainError as err:
             db.session.rollback()
-            form.name.errors.append(err.message)
-    return render_template("accounts/user_edit.html", form=form, user=user)
+            if not _password_error(form, err):
+                form.name.errors.append(err.message)
+    return render_template("accounts/user_edit.html", form=form, user=user), (422 if form.errors else 200)
 
 
 class SettingsForm(FlaskForm):

@@ -1,5 +1,4 @@
 """Rules for a person's notifications, settings, calendar feed, invitations and sign-up link."""
-from flask_babel import lazy_gettext as _l
 import hashlib
 import secrets
 
@@ -8,7 +7,8 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from app.accounts.models import User
-from app.accounts.services import MIN_PASSWORD, hash_password, set_timezone
+from app.accounts.passwords import check_new_password
+from app.accounts.services import hash_password, set_timezone
 from app.consultations.models import Consultation, Participant
 from app.consultations.services import can_manage, list_visible, participant_of
 from app.core.db import utcnow
@@ -140,12 +140,12 @@ def check_welcome(token: str) -> tuple[User, int | None]:
 
 
 def complete_welcome(token: str, password: str, confirm: str) -> tuple[User, int | None]:
-    """Set the first password through a sign-up link and accept the invitation it came with."""
+    """Set the first password (it must meet the policy, Invalid) through a sign-up link and
+    accept the invitation it came with."""
     user, cid = check_welcome(token)
-    if len(password or "") < MIN_PASSWORD:
-        raise Invalid(_l("Use at least %(n)s characters.", n=MIN_PASSWORD), {"password": "too short"})
     if password != confirm:
         raise Invalid("The two passwords differ.", {"confirm": "does not match"})
+    check_new_password(password or "", name=user.name, email=user.email)
     user.password_hash = hash_password(password)
     if cid is not None:
         c = db.session.get(Consultation, cid)
