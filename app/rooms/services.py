@@ -21,7 +21,7 @@ from app.consultations.services import (
     require_moderate,
 )
 from app.core.db import isoformat, utcnow
-from app.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, TooLarge
+from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound, RateLimited, TooLarge
 from app.core.markdown import render
 from app.core.realtime import RoomEvent, current_seq, events_since, lock_room, next_seq, record_event, room_name
 from app.core.sockets import TokenBucket, leave_room_on_commit
@@ -113,33 +113,32 @@ def _restriction(consultation_id: int, user_id: int, kind: str, sitting: int | N
 
 
 def voice_refusal(actor: User, c: Consultation, p: Participant | None, what: str,
-                  sitting: int | None = None, muted: bool | None = None) -> str | None:
-    """Why the actor may not chat or raise a hand (what = "chat" | "hand"), or None.
-    `muted` is what get_room(with_mute=True) read; None: look it up."""
+                  sitting: int | None = None, muted: bool | None = None) -> DomainError | None:
+    """Why the actor may not chat or raise a hand (what = "chat" | "hand"): the refusal to
+    raise, or None. `muted` is what get_room(with_mute=True) read; None: look it up."""
     if c.status != "live":
-        return "conflict:The live session is not open."
+        return Conflict("The live session is not open.")
     if actor.is_secretariat:
         return None
     if p is None:
-        return "not_found:No such consultation."
+        return NotFound("No such consultation.")
     if p.role not in SPEAKING_ROLES or actor.role == "observer":
-        return "forbidden:Observers follow the session but cannot chat or raise a hand."
+        return Forbidden("Observers follow the session but cannot chat or raise a hand.")
     if p.credentials != "accepted" and p.role != "chair":
-        return "forbidden:Your credentials have not been accepted yet."
+        return Forbidden("Your credentials have not been accepted yet.")
     if what == "chat":
         if muted is None:
             muted = _restriction(c.id, actor.id, "mute", sitting) is not None
         if muted:
-            return "forbidden:The chair has muted your chat."
+            return Forbidden("The chair has muted your chat.")
     return None
 
 
 def _require_voice(actor: User, c: Consultation, p: Participant | None, what: str,
                    muted: bool | None = None) -> None:
     refusal = voice_refusal(actor, c, p, what, muted=muted)
-    if refusal:
-        code, _, message = refusal.partition(":")
-        raise {"conflict": Conflict, "forbidden": Forbidden, "not_found": NotFound}[code](message)
+    if refusal is not None:
+        raise refusal
 
 
 def can_chat(actor: User, c: Consultation) -> bool:

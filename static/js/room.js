@@ -27,12 +27,7 @@
   function label(prefix, key) {   // "c", "government" -> data-t-c-government
     return root.dataset["t" + prefix + key.charAt(0).toUpperCase() + key.slice(1)] || key;
   }
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined) { e.textContent = text; }
-    return e;
-  }
+  var el = window.Baraza.el;
   function setConn(s, message) {
     conn.dataset.state = s;
     conn.textContent = message || t({ live: "Live", connecting: "Connecting", offline: "Offline", refused: "Refused" }[s]);

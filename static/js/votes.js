@@ -14,12 +14,7 @@
 
   var state = { socket: null, consultationId: null, joined: false };
 
-  function el(tag, attrs, text) {
-    var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
-    if (text !== undefined && text !== null) { node.textContent = String(text); }
-    return node;
-  }
+  var el = window.Baraza.el;
 
   function msg(root, key, fallback) {
     return (root && root.dataset && root.dataset[key]) || fallback;
