@@ -16,6 +16,7 @@ from app.accounts.models import User
 from app.consultations.event_types import ParticipantInvited, SessionRescheduled, SessionStatus
 from app.consultations.models import Consultation, Participant
 from app.consultations.services import can_view
+from app.consultations.voters import voters
 from app.core.db import isoformat, utcnow
 from app.core.realtime import RoomEvent
 from app.documents.event_types import (
@@ -111,18 +112,8 @@ def participants(c: Consultation, ev: RoomEvent) -> list[User]:
 
 
 def eligible_voters(c: Consultation, at=None) -> list[User]:
-    """Delegates with accepted credentials of a voting constituency, and named deputies. The
-    votes feature owns the exact rule; this is who is told that a vote is open."""
-    voters = set(c.voting_constituencies or [])
-    out = []
-    stmt = select(Participant).where(Participant.consultation_id == c.id)
-    if at is not None:
-        stmt = stmt.where(Participant.invited_at <= at)
-    for p in db.session.scalars(stmt.order_by(Participant.id)):
-        if p.credentials == "accepted" and p.constituency in voters and (
-                p.role == "delegate" or p.deputy_of_id is not None):
-            out.append(p.user)
-    return out
+    """Who is told that a vote is open: the consultation's voters (app.consultations.voters)."""
+    return voters(c, at)
 
 
 def _base(c: Consultation) -> dict:

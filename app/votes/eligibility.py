@@ -1,30 +1,15 @@
-"""Who votes in a consultation, and deputies (substitutes) voting in a delegate's place.
-
-A voting *slot* is the participant record of a delegate (role "delegate") whose credentials the
-secretariat accepted and whose organisation's constituency is one of the consultation's
-voting_constituencies. Advisers vote only as a named deputy, in their delegate's slot (ILO
-Constitution art. 3 and 4), so a delegate and their deputy never both count. A participant whose
-role is "chair" does not vote as chair: in ILO bodies the presiding officer votes only as a
-delegate (ILC Standing Orders art. 13 — the President does not vote), so a chair who should
-vote keeps the role "delegate" and the secretariat or another chair runs the session.
-"""
+"""Deputies, and the slot a person votes in. The rule of who votes is the consultation's
+(app.consultations.voters)."""
 from sqlalchemy import select, update
 
-from app.consultations.models import DEFAULT_VOTERS, Consultation, Participant
+from app.consultations.models import Consultation, Participant
 from app.consultations.services import participant_of
+from app.consultations.voters import delegate_of, eligible_slots, voting_groups
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 
-
-def voting_groups(c: Consultation) -> list[str]:
-    return list(c.voting_constituencies or DEFAULT_VOTERS)
-
-
-def eligible_slots(c: Consultation) -> list[Participant]:
-    rows = db.session.scalars(select(Participant).where(
-        Participant.consultation_id == c.id, Participant.role == "delegate",
-        Participant.credentials == "accepted"))
-    return [p for p in rows if p.constituency in voting_groups(c)]
+__all__ = ["delegate_of", "eligible_slots", "voting_groups", "eligible_by_group", "slot_for", "can_vote",
+           "deputy_for", "name_deputy", "remove_deputy"]
 
 
 def eligible_by_group(c: Consultation) -> dict[str, int]:
@@ -32,17 +17,6 @@ def eligible_by_group(c: Consultation) -> dict[str, int]:
     for p in eligible_slots(c):
         out[p.constituency] += 1
     return out
-
-
-def delegate_of(deputy: Participant) -> Participant | None:
-    """The delegate a deputy stands in for, if the naming is still valid (same organisation)."""
-    if deputy.deputy_of_id is None or deputy.role != "adviser":
-        return None
-    delegate = db.session.get(Participant, deputy.deputy_of_id)
-    if delegate is None or delegate.consultation_id != deputy.consultation_id \
-            or delegate.organisation_id != deputy.organisation_id:
-        return None
-    return delegate
 
 
 def slot_for(actor, c: Consultation) -> Participant:
