@@ -108,7 +108,13 @@ def queue_notification_mail(user: User, c: Consultation, n: Notification, *, cal
         subject = _("[Baraza] %(text)s", text=text)
     ics = consultation_ics(c, user.language or "en") if calendar and c.starts_at else None
     return queue(user, subject, "notification", kind=n.kind, ics=ics, text=text, link=absolute(n.link),
-                 c=c, settings_url=absolute("/notifications/settings"))
+                 c=c, settings_url=absolute("/notifications/settings"), unsubscribe_url=unsubscribe_url(user))
+
+
+def unsubscribe_url(user: User) -> str:
+    """The visible twin of the List-Unsubscribe header: its page asks before it changes anything."""
+    from app.notifications.unsubscribe import unsubscribe_path
+    return absolute(unsubscribe_path(user.id))
 
 
 def invite(user: User, c: Consultation, inv: Invitation, *, event_id: int | None = None) -> Outbox:

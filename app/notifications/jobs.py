@@ -92,7 +92,8 @@ def send_digests(now: datetime | None = None) -> int:
             with force_locale(user.language or "en"):
                 subject = _("[Baraza] Your daily digest: %(n)s notices", n=len(visible))
             delivery.queue(user, subject, "digest", kind="digest", items=visible,
-                           settings_url=delivery.absolute("/notifications/settings"))
+                           settings_url=delivery.absolute("/notifications/settings"),
+                           unsubscribe_url=delivery.unsubscribe_url(user))
             sent += 1
     db.session.commit()
     return sent

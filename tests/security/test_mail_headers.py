@@ -73,8 +73,12 @@ def test_every_mail_has_date_message_id_and_notifications_one_click_unsubscribe(
     url = _unsubscribe_url(notice)
     assert url.startswith("http://localhost/unsubscribe/")
     assert notice["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    # The body offers the same, visibly, in both parts.
+    assert re.search(r"http://localhost/unsubscribe/\S+", notice.get_body(("plain",)).get_content())
+    assert 'href="http://localhost/unsubscribe/' in notice.get_body(("html",)).get_content()
     # Invitations are mailed whatever the setting: no unsubscribe that would not stop them.
     assert invitation["List-Unsubscribe"] is None and invitation["List-Unsubscribe-Post"] is None
+    assert "/unsubscribe/" not in invitation.get_body(("plain",)).get_content()
 
 
 def test_calendar_part_names_its_charset_and_method(factory, smtp):  # noqa: F811
