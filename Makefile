@@ -50,6 +50,7 @@ test: setup
 
 lint: setup
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 check-migrations: setup
 	BARAZA_INSTANCE_PATH=$$(mktemp -d) $(FLASK) check-migrations

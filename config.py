@@ -59,6 +59,9 @@ class Config:
     BASE_URL = os.environ.get("BARAZA_BASE_URL") or None
     # Origins allowed for the Socket.IO handshake, besides the server's own.
     CORS_ORIGINS = [o for o in os.environ.get("BARAZA_ALLOWED_ORIGINS", "").split(",") if o]
+    # How many reverse proxies stand in front: their X-Forwarded-For/-Proto/-Host are believed
+    # (Werkzeug's ProxyFix), so per-address limits count real client addresses. 0 believes none.
+    TRUSTED_PROXIES = int(os.environ.get("BARAZA_TRUSTED_PROXIES", "0"))
 
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 1024 * 1024
@@ -100,6 +103,7 @@ class Config:
 class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
+    CHECK_EVENT_PAYLOADS = True  # every recorded event is checked against its declaration
     RATELIMIT_ENABLED = True
 
 

@@ -71,7 +71,8 @@ def create_app(config: object | None = None) -> Flask:
         engineio_logger=False,
     )
 
-    from app.core import features, i18n, security, sockets
+    from app.core import events, features, i18n, security, sockets
+    events.init_app(app)
     features.init_app(app)
     security.init_security(app)
     i18n.init_app(app)
@@ -89,14 +90,26 @@ def create_app(config: object | None = None) -> Flask:
     def _fresh_request_state():
         # g belongs to the app context, which tests share across requests: never let one
         # request see the user resolved by an earlier one.
-        for key in ("_login_user", "api_actor", "api_session_id"):
+        # Flask-WTF caches the signed CSRF token in g.csrf_token.
+        for key in ("_login_user", "api_actor", "api_session_id", "csrf_token", "csrf_valid"):
             g.pop(key, None)
 
-    _register_blueprints(app)
+    _register_features(app)
     _register_errors(app)
     from app import cli
     cli.init_app(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind BARAZA_TRUSTED_PROXIES reverse proxies, take the client address, scheme and host
+    from their X-Forwarded-* headers. Wrapped outside the Socket.IO middleware (installed by
+    socketio.init_app), so the Engine.IO handshake sees the same address and scheme."""
+    hops = app.config.get("TRUSTED_PROXIES", 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 SQLITE_LOCK_WAIT = 30.0
@@ -139,35 +152,16 @@ def _configure_sqlite(engine) -> None:
             delay = min(delay * 2, 0.05)
 
 
-FEATURES = ("rooms", "documents", "votes", "minutes", "search", "notifications")
+def _register_features(app: Flask) -> None:
+    """Every feature, in dependency order; each registers its own blueprints, API, page sections,
+    socket handlers, event subscriptions and demo content on this app."""
+    from app import accounts, consultations, documents, minutes, notifications, rooms, search, votes
+    from app.api import register_api
+    from app.api import routes as api_routes
 
-
-def _register_blueprints(app: Flask) -> None:
-    """Feature packages are imported first (their api modules add routes to the API blueprint),
-    then the blueprints are registered, then each feature's init_app(app) runs."""
-    import importlib
-
-    from app.accounts import api as accounts_api  # noqa: F401
-    from app.accounts import views as accounts_views
-    from app.api import bp as api_bp
-    from app.api import routes as api_routes  # noqa: F401  (auth/token, /me, openapi)
-    from app.consultations import api as consultations_api  # noqa: F401
-    from app.consultations import views as consultations_views
-
-    features = []
-    for name in FEATURES:
-        try:
-            features.append(importlib.import_module(f"app.{name}"))
-        except ModuleNotFoundError as exc:
-            if exc.name != f"app.{name}":
-                raise
-    csrf.exempt(api_bp)
-    app.register_blueprint(api_bp)
-    app.register_blueprint(accounts_views.bp)
-    app.register_blueprint(consultations_views.bp)
-    for module in features:
-        if hasattr(module, "init_app"):
-            module.init_app(app)
+    for feature in (accounts, consultations, rooms, documents, votes, minutes, search, notifications):
+        feature.init_app(app)
+    register_api(app, api_routes.api)
 
 
 def _wants_json() -> bool:

@@ -1,5 +1,4 @@
 """Command-line commands: seed-demo, and a serve helper for development."""
-import secrets
 
 import click
 from flask import Flask
@@ -40,10 +39,6 @@ def print_logins(logins: list[tuple[str, str, str | None]]) -> None:
     click.echo("Demo logins:")
     for email, role, password in logins:
         click.echo(f"  {email:34} {role:12} {password or '(password unchanged)'}")
-
-
-def random_password() -> str:
-    return secrets.token_urlsafe(12)
 
 
 def _register_checks(app: Flask) -> None:

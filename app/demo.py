@@ -1,7 +1,8 @@
 """Demo data: fictional organisations and people, three consultations on labour migration.
 
 seed_demo() is idempotent: it finds records by their natural keys and creates what is missing.
-Features add their own demo content through DEMO_HOOKS (called with the consultations by key)."""
+Features add their own demo content in their init_app (app.core.features: `demo`, called with
+the consultations and users by key)."""
 import secrets
 from datetime import UTC, datetime, timedelta
 
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from app.accounts.models import Organisation, User
 from app.accounts.services import hash_password
 from app.consultations.models import AgendaItem, Consultation, Participant, Theme
+from app.core.features import features_of
 from app.extensions import db
 
 THEMES = [
@@ -87,10 +89,6 @@ CONSULTATIONS = {
     },
 }
 
-# Features append callables f(consultations: dict[str, Consultation], users: dict[str, User]).
-DEMO_HOOKS: list = []
-
-
 def email_for(key: str) -> str:
     return f"{key}@baraza.example"
 
@@ -128,7 +126,7 @@ def seed_demo(password: str | None) -> list[tuple[str, str, str]]:
             c = Consultation(title=spec["title"], description=spec["description"], level=spec["level"],
                              country=spec["country"], rec=spec["rec"], status=spec["status"],
                              starts_at=starts, ends_at=starts + timedelta(hours=6),
-                             created_by_id=users["secretariat"].id, last_seq=0,
+                             created_by_id=users["secretariat"].id,
                              voting_constituencies=["government", "employers", "workers"])
             c.themes = list(db.session.scalars(select(Theme).where(Theme.slug.in_(spec["themes"]))))
             db.session.add(c)
@@ -146,7 +144,7 @@ def seed_demo(password: str | None) -> list[tuple[str, str, str]]:
                                        role=role, credentials="accepted", invited_by_id=users["secretariat"].id))
         consultations[key] = c
     db.session.flush()
-    for hook in DEMO_HOOKS:
+    for hook in features_of().demo:
         hook(consultations, users)
     db.session.flush()
     return logins

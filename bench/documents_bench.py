@@ -162,8 +162,9 @@ def run(url: str, label: str) -> dict:
     out["diff page side-by-side, median ms"], _ = timed(get(f"/documents/{doc_id}/diff?from=1&to=2"))
     out["diff page inline, median ms"], _ = timed(get(f"/documents/{doc_id}/diff?from=1&to=2&mode=inline"))
     with app.app_context():
-        from app.accounts.models import User
         from sqlalchemy import select
+
+        from app.accounts.models import User
         user = db.session.scalar(select(User).where(User.email == delegate_email))
         out["diff service only, median ms"], _ = timed(lambda: reading.diff(user, doc_id, 1, 2))
         db.session.remove()

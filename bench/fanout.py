@@ -80,7 +80,7 @@ def prepare_baraza(db: str, n: int, workdir: Path):
                 for k in ("government", "employers", "workers")]
         sdb.session.add_all(orgs)
         sdb.session.flush()
-        c = Consultation(title="Bench room", level="continental", status="live", last_seq=0)
+        c = Consultation(title="Bench room", level="continental", status="live")
         sdb.session.add(c)
         sdb.session.flush()
         users = [User(email=f"bench{i}@example.org", name=f"Bench delegate {i}", role="delegate",

@@ -80,7 +80,8 @@ def main() -> None:
     from app.accounts.models import Organisation, User
     from app.consultations.models import Consultation, Participant, Theme, consultation_theme
     from app.extensions import db
-    from app.search.models import Publication, SearchEntry
+    from app.minutes.models import Publication
+    from app.search.models import SearchEntry
 
     app = make_app(url)
     rng = random.Random(7)
@@ -118,7 +119,7 @@ def main() -> None:
                          "rec": rng.choice(RECS) if level == "rec" else None, "status": status,
                          "starts_at": datetime(year, rng.randrange(1, 13), 10, tzinfo=UTC), "ends_at": None,
                          "is_public": rng.random() < 0.05, "voting_constituencies": ["government", "employers", "workers"],
-                         "last_seq": 0, "created_by_id": 1, "created_at": datetime.now(UTC),
+                         "created_by_id": 1, "created_at": datetime.now(UTC),
                          "updated_at": datetime.now(UTC)})
             themes.append({"consultation_id": cid, "theme_id": rng.randrange(1, 5)})
             for uid in rng.sample(range(2, 302), 10):

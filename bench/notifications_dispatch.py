@@ -26,6 +26,7 @@ def main() -> None:
     from app.accounts.models import Organisation, User
     from app.consultations.models import Consultation, Participant
     from app.core.realtime import record_event
+    from app.documents.event_types import DocumentVersion
     from app.extensions import db
     from app.notifications.dispatch import dispatch_pending
     from app.notifications.mailer import send_due
@@ -38,7 +39,7 @@ def main() -> None:
         db.session.add_all([org, sec_org])
         db.session.flush()
         sec = User(email="sec@x.org", name="Sec", role="secretariat", organisation_id=sec_org.id)
-        c = Consultation(title="Bench", level="continental", status="scheduled", last_seq=0,
+        c = Consultation(title="Bench", level="continental", status="scheduled",
                          starts_at=datetime(2027, 1, 1, tzinfo=UTC))
         db.session.add_all([sec, c])
         db.session.flush()
@@ -50,7 +51,7 @@ def main() -> None:
             db.session.add(Participant(consultation_id=c.id, user_id=u.id, organisation_id=org.id,
                                        role="delegate", credentials="accepted"))
         db.session.commit()
-        record_event(c.id, "document.version", sec, {"document_id": 1, "title": "Doc", "number": 2})
+        record_event(c.id, DocumentVersion(document_id=1, title="Doc", number=2, note=""), sec)
         db.session.commit()
         t0 = time.perf_counter()
         dispatch_pending()

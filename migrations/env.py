@@ -111,6 +111,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        # SQLite rebuilds a table to alter it (batch mode): with foreign keys on, dropping the old
+        # table would cascade to every row that refers to it. Off for the migration (it cannot
+        # change inside a transaction: set on the driver's connection, before SQLAlchemy begins),
+        # checked and on again after.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -119,6 +126,12 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if sqlite:
+            raw = connection.connection.driver_connection
+            broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+            raw.execute("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"foreign keys broken by the migration: {broken[:10]}")
 
 
 if context.is_offline_mode():

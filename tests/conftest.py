@@ -2,6 +2,7 @@
 signed-in clients and API tokens. On PostgreSQL each run gets its own schema, so parallel runs
 on one database do not meet; tables are emptied between tests."""
 import os
+import re
 import shutil
 import time
 import uuid
@@ -205,13 +206,27 @@ def factory(app):
     return Factory(app)
 
 
+CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)">')
+
+
+def page_csrf_token(c) -> str:
+    """The CSRF token a signed-in page hands its scripts (the csrf-token meta tag)."""
+    page = c.get("/", follow_redirects=True).get_data(as_text=True)
+    match = CSRF_META.search(page)
+    assert match, "no csrf-token meta tag on the page"
+    return match.group(1)
+
+
 @pytest.fixture
 def login(client):
-    """login(user) signs the test client in through the real form."""
+    """login(user) signs the test client in through the real form; from then on the client
+    sends the page's CSRF token in X-CSRFToken, as Baraza's own scripts do for API writes."""
     def _login(user, password=PASSWORD, c=None):
         c = c or client
+        c.environ_base.pop("HTTP_X_CSRFTOKEN", None)
         resp = c.post("/login", data={"email": user.email, "password": password})
         assert resp.status_code == 302, resp.data[:500]
+        c.environ_base["HTTP_X_CSRFTOKEN"] = page_csrf_token(c)
         return c
     return _login
 

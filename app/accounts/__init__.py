@@ -1,1 +1,10 @@
 """Accounts: organisations, users, sign-in sessions and API tokens."""
+
+
+def init_app(app) -> None:
+    from app.accounts import api, services, views
+    from app.api import register_api
+    from app.core import signin
+    signin.register(app, session=services.resolve_session, token=services.resolve_token)
+    app.register_blueprint(views.bp)
+    register_api(app, api.api)

@@ -1,11 +1,19 @@
-"""JSON resources for organisations and users (accreditation of delegations)."""
-from flask import jsonify
+"""JSON resources for sign-in tokens, the caller, organisations and users (accreditation of delegations)."""
+from flask import current_app, g, jsonify
 
 from app.accounts import services
-from app.accounts.models import CONSTITUENCIES, LANGUAGES, RECS, USER_ROLES
-from app.api import actor, json_body, route
+from app.accounts.models import CONSTITUENCIES, RECS, USER_ROLES
+from app.api import ApiBlueprint, actor, json_body
+from app.api.auth import require_actor
+from app.core.db import isoformat
+from app.core.errors import Unauthenticated
+from app.core.languages import LANGUAGES
+from app.core.ratelimit import account_limit, address_limit
 from app.core.validation import Field, parse
 from app.extensions import db
+
+api = ApiBlueprint("accounts", __name__)
+TOKEN_BODY = {"email": Field(str, required=True, max_len=254), "password": Field(str, required=True, max_len=1024, strip=False)}
 
 ORG_BODY = {
     "name": Field(str, required=True, max_len=200),
@@ -31,14 +39,14 @@ USER_PATCH = {
 ME_PATCH = {"language": Field(str, choices=LANGUAGES), "timezone": Field(str, max_len=64)}
 
 
-@route("/organisations", summary="All organisations", tag="accounts")
+@api.operation("/organisations", summary="All organisations", tag="accounts")
 def list_organisations():
     actor()
     return jsonify({"items": [o.to_dict() for o in services.list_organisations()], "next": None})
 
 
-@route("/organisations", ("POST",), summary="Create an organisation (secretariat)", body=ORG_BODY,
-       status=201, tag="accounts")
+@api.operation("/organisations", ("POST",), summary="Create an organisation (secretariat)", body=ORG_BODY,
+               status=201, tag="accounts")
 def create_organisation():
     user = actor()
     data = parse(json_body(), ORG_BODY)
@@ -47,9 +55,9 @@ def create_organisation():
     return jsonify(org.to_dict()), 201
 
 
-@route("/organisations/<int:organisation_id>", ("PATCH",), summary="Edit an organisation (secretariat)",
-       body={k: Field(v.kind, required=False, max_len=v.max_len, choices=v.choices, nullable=True) for k, v in ORG_BODY.items()},
-       tag="accounts")
+@api.operation("/organisations/<int:organisation_id>", ("PATCH",), summary="Edit an organisation (secretariat)",
+               body={k: Field(v.kind, required=False, max_len=v.max_len, choices=v.choices, nullable=True) for k, v in ORG_BODY.items()},
+               tag="accounts")
 def update_organisation(organisation_id: int):
     user = actor()
     services.require_secretariat(user)
@@ -60,15 +68,15 @@ def update_organisation(organisation_id: int):
     return jsonify(org.to_dict())
 
 
-@route("/users", summary="All users (secretariat)", tag="accounts")
+@api.operation("/users", summary="All users (secretariat)", tag="accounts")
 def list_users():
     user = actor()
     services.require_secretariat(user)
     return jsonify({"items": [u.to_dict() for u in services.list_users()], "next": None})
 
 
-@route("/users", ("POST",), summary="Accredit a user to an organisation (secretariat)", body=USER_BODY,
-       status=201, tag="accounts")
+@api.operation("/users", ("POST",), summary="Accredit a user to an organisation (secretariat)", body=USER_BODY,
+               status=201, tag="accounts")
 def create_user():
     user = actor()
     data = parse(json_body(), USER_BODY)
@@ -80,8 +88,8 @@ def create_user():
     return jsonify(made.to_dict()), 201
 
 
-@route("/users/<int:user_id>", ("PATCH",), summary="Edit a user (secretariat); role changes end open sessions",
-       body=USER_PATCH, tag="accounts")
+@api.operation("/users/<int:user_id>", ("PATCH",), summary="Edit a user (secretariat); role changes end open sessions",
+               body=USER_PATCH, tag="accounts")
 def update_user(user_id: int):
     user = actor()
     services.require_secretariat(user)
@@ -92,7 +100,7 @@ def update_user(user_id: int):
     return jsonify(target.to_dict())
 
 
-@route("/me", ("PATCH",), summary="Change my language or time zone", body=ME_PATCH, tag="accounts")
+@api.operation("/me", ("PATCH",), summary="Change my language or time zone", body=ME_PATCH, tag="accounts")
 def update_me():
     user = actor()
     data = parse(json_body(), ME_PATCH, partial=True)
@@ -102,3 +110,30 @@ def update_me():
         services.set_timezone(user, data["timezone"])
     db.session.commit()
     return jsonify(user.to_dict())
+
+
+@api.operation("/auth/token", ("POST",), summary="Exchange e-mail and password for a bearer token",
+               body=TOKEN_BODY, auth=False, tag="auth")
+@address_limit
+@account_limit
+def create_token():
+    data = parse(json_body(), TOKEN_BODY)
+    user = services.authenticate(data["email"], data["password"])
+    if user is None:
+        raise Unauthenticated("Wrong e-mail or password.")
+    token, ls = services.issue_token(current_app.config["SECRET_KEY"], user, current_app.config["TOKEN_MAX_AGE"])
+    db.session.commit()
+    return jsonify({"token": token, "expires_at": isoformat(ls.expires_at), "user": user.to_dict()})
+
+
+@api.operation("/auth/token", ("DELETE",), summary="Revoke the bearer token used for this request", tag="auth")
+def delete_token():
+    require_actor()
+    services.revoke_session(g.get("api_session_id"))
+    db.session.commit()
+    return jsonify({"ok": True})
+
+
+@api.operation("/me", summary="The caller, with organisation and constituency", tag="accounts")
+def me():
+    return jsonify(require_actor().to_dict())

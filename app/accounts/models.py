@@ -10,7 +10,6 @@ from app.extensions import db
 CONSTITUENCIES = ("government", "employers", "workers", "stakeholder", "secretariat", "observer")
 USER_ROLES = ("secretariat", "delegate", "adviser", "observer")
 RECS = ("AMU", "CEN-SAD", "COMESA", "EAC", "ECCAS", "ECOWAS", "IGAD", "SADC")
-LANGUAGES = ("en", "fr", "pt", "ar")
 
 
 class Organisation(db.Model):

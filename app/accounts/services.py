@@ -1,18 +1,18 @@
 """Rules for organisations, users, passwords, sign-in sessions and API tokens."""
-from flask_babel import lazy_gettext as _l
 import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
-from app.accounts.models import (CONSTITUENCIES, LANGUAGES, RECS, USER_ROLES, LoginSession,
-                                 Organisation, User)
+from app.accounts.models import CONSTITUENCIES, RECS, USER_ROLES, LoginSession, Organisation, User
 from app.core.countries import COUNTRIES
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.languages import LANGUAGES
 from app.extensions import db
 
 _hasher = PasswordHasher()

@@ -1,14 +1,17 @@
-"""Pages: sign in and out, the dashboard, language choice, and the secretariat's admin pages."""
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request,
-                   session, url_for)
+"""Pages: sign in and out, language choice, my settings, and the secretariat's admin pages."""
+from datetime import UTC, datetime
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField
 
 from app.accounts import services
 from app.accounts.forms import CONSTITUENCY_LABELS, ROLE_LABELS, OrganisationForm, UserForm
-from app.accounts.models import LANGUAGES
-from app.consultations.services import dashboard as consultation_dashboard
 from app.core.errors import DomainError
+from app.core.i18n import timezone_choices, when
+from app.core.languages import LANGUAGE_NAMES, LANGUAGES
 from app.core.ratelimit import account_limit, address_limit
 from app.core.security import safe_next
 from app.extensions import db, login_manager
@@ -42,7 +45,7 @@ def _unauthorized():
 @bp.get("/")
 def index():
     if current_user.is_authenticated:
-        return redirect(url_for("accounts.dashboard"))
+        return redirect(url_for("home.dashboard"))
     return redirect(url_for("accounts.login"))
 
 
@@ -64,7 +67,7 @@ def login():
             session["sid"] = ls.id
             session.permanent = True
             login_user(user)
-            return redirect(safe_next(request.args.get("next"), url_for("accounts.dashboard")))
+            return redirect(safe_next(request.args.get("next"), url_for("home.dashboard")))
     elif request.method == "POST":
         error = _("Enter your e-mail and password.")
     return render_template("accounts/login.html", form=form, error=error), (401 if error else 200)
@@ -89,12 +92,6 @@ def set_language():
             services.set_language(current_user, lang)
             db.session.commit()
     return redirect(safe_next(request.form.get("next"), url_for("accounts.index")))
-
-
-@bp.get("/dashboard")
-@login_required
-def dashboard():
-    return render_template("accounts/dashboard.html", groups=consultation_dashboard(current_user))
 
 
 def _require_secretariat():
@@ -185,3 +182,30 @@ def edit_user(user_id: int):
             db.session.rollback()
             form.name.errors.append(err.message)
     return render_template("accounts/user_edit.html", form=form, user=user)
+
+
+class SettingsForm(FlaskForm):
+    language = SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
+    timezone = SelectField(_l("Time zone"), choices=[])
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    form = SettingsForm(obj=current_user)
+    form.timezone.choices = timezone_choices()
+    if form.validate_on_submit():
+        try:
+            services.set_language(current_user, form.language.data)
+            services.set_timezone(current_user, form.timezone.data)
+            db.session.commit()
+        except DomainError as err:
+            db.session.rollback()
+            form.timezone.errors.append(err.message)
+        else:
+            session["lang"] = form.language.data
+            g.pop("_flask_babel", None)  # the message below is in the language just chosen
+            flash(_("Your settings are saved."), "success")
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/settings.html", form=form,
+                           example=when(datetime.now(UTC))), (422 if form.errors else 200)

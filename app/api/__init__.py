@@ -4,30 +4,58 @@ from collections.abc import Callable
 
 from flask import Blueprint, g, request
 
-from app.api.openapi import registry
 from app.core.errors import BadRequest
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
 
 
-def route(rule: str, methods=("GET",), *, summary: str, body: dict | None = None,
-          query: dict | None = None, auth: bool = True, status: int = 200,
-          tag: str = "misc", responses: dict | None = None) -> Callable:
-    """Register a JSON endpoint on the API blueprint and describe it in the OpenAPI document.
+def _check_cookie_write() -> None:
+    from app.api.auth import refuse_cross_site_cookie_writes
+    refuse_cross_site_cookie_writes()
 
-    body and query are validation specs (app.core.validation.Field), so what is documented is
-    exactly what is checked."""
-    def deco(fn: Callable) -> Callable:
-        endpoint = f"{fn.__module__.split('.')[-2]}_{fn.__name__}"
-        bp.add_url_rule(rule, endpoint=endpoint, view_func=fn, methods=list(methods))
-        path = _PARAM.sub(lambda m: "{" + m.group(2) + "}", rule)
-        params = [(m.group(2), m.group(1) or "string") for m in _PARAM.finditer(rule)]
-        for method in methods:
-            registry.add(method.lower(), path, summary=summary, tag=tag, body=body, query=query,
-                         auth=auth, status=status, params=params, responses=responses)
-        return fn
-    return deco
+
+class ApiBlueprint(Blueprint):
+    """One feature's JSON endpoints under /api/v1. Each route is also described for the OpenAPI
+    document; register_api() adds the blueprint and its descriptions to an app."""
+
+    def __init__(self, feature: str, import_name: str) -> None:
+        super().__init__(f"{feature}_api", import_name, url_prefix="/api/v1")
+        self.operations: list[tuple[str, str, dict]] = []
+        # Endpoints declared auth=False (e.g. POST /auth/token): the caller proves who they are
+        # in the body, never with the cookie, so the cookie-write CSRF check leaves them alone.
+        self.public: set[str] = set()
+        self.before_request(_check_cookie_write)
+
+    def operation(self, rule: str, methods=("GET",), *, summary: str, body: dict | None = None,
+                  query: dict | None = None, auth: bool = True, status: int = 200,
+                  tag: str = "misc", responses: dict | None = None) -> Callable:
+        """Route a JSON endpoint and describe it. body and query are validation specs
+        (app.core.validation.Field), so what is documented is exactly what is checked."""
+        def deco(fn: Callable) -> Callable:
+            self.add_url_rule(rule, endpoint=fn.__name__, view_func=fn, methods=list(methods))
+            if not auth:
+                self.public.add(f"{self.name}.{fn.__name__}")
+            path = _PARAM.sub(lambda m: "{" + m.group(2) + "}", rule)
+            params = [(m.group(2), m.group(1) or "string") for m in _PARAM.finditer(rule)]
+            for method in methods:
+                self.operations.append((method.lower(), path, {
+                    "summary": summary, "tag": tag, "body": body, "query": query, "auth": auth,
+                    "status": status, "params": params, "responses": responses}))
+            return fn
+        return deco
+
+
+def register_api(app, bp: ApiBlueprint) -> None:
+    """Serve a feature's API on this app and add it to the app's OpenAPI document. Flask-WTF's
+    form check does not apply: cookie-authenticated writes pass the API's own check
+    (app.api.auth.refuse_cross_site_cookie_writes), which bearer-token calls do not need."""
+    from app.api.openapi import document_of
+    from app.extensions import csrf
+    csrf.exempt(bp)
+    app.register_blueprint(bp)
+    doc = document_of(app)
+    for method, path, spec in bp.operations:
+        doc.add(method, path, **spec)
 
 
 def json_body(optional: bool = False) -> dict:
@@ -71,4 +99,4 @@ def actor():
     return require_actor()
 
 
-__all__ = ["bp", "route", "json_body", "query_args", "page", "actor", "g"]
+__all__ = ["ApiBlueprint", "register_api", "json_body", "query_args", "page", "actor", "g"]

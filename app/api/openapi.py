@@ -83,4 +83,6 @@ def spec_schema(spec: dict) -> dict:
     }
 
 
-registry = Registry()
+def document_of(app) -> Registry:
+    """The app's OpenAPI registry (one per app: tests build many apps)."""
+    return app.extensions.setdefault("baraza.openapi", Registry())

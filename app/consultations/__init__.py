@@ -1,1 +1,9 @@
 """Consultations: scope, lifecycle, participants, agenda and themes; who may see and do what."""
+
+
+def init_app(app) -> None:
+    from app.api import register_api
+    from app.consultations import api, views
+    app.register_blueprint(views.bp)
+    app.register_blueprint(views.home)
+    register_api(app, api.api)

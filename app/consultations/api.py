@@ -4,12 +4,14 @@ from datetime import datetime
 from flask import jsonify
 
 from app.accounts.models import RECS
-from app.api import actor, json_body, page, query_args, route
+from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.consultations import services
 from app.consultations.models import (CREDENTIALS, LEVELS, PARTICIPANT_ROLES, STATUSES,
                                       VOTING_CONSTITUENCIES)
 from app.core.validation import Field, parse
 from app.extensions import db
+
+api = ApiBlueprint("consultations", __name__)
 
 CONSULTATION_BODY = {
     "title": Field(str, required=True, max_len=300),
@@ -37,7 +39,7 @@ THEME_BODY = {"slug": Field(str, required=True, max_len=80), "name": Field(str, 
               "description": Field(str, max_len=2000)}
 
 
-@route("/consultations", summary="Consultations the caller may see", query=LIST_QUERY, tag="consultations")
+@api.operation("/consultations", summary="Consultations the caller may see", query=LIST_QUERY, tag="consultations")
 def list_consultations():
     user = actor()
     q = query_args(LIST_QUERY)
@@ -48,8 +50,8 @@ def list_consultations():
     return jsonify(page([services.serialize(c) for c in items], nxt))
 
 
-@route("/consultations", ("POST",), summary="Create a consultation (secretariat)", body=CONSULTATION_BODY,
-       status=201, tag="consultations")
+@api.operation("/consultations", ("POST",), summary="Create a consultation (secretariat)", body=CONSULTATION_BODY,
+               status=201, tag="consultations")
 def create_consultation():
     user = actor()
     data = parse(json_body(), CONSULTATION_BODY)
@@ -58,15 +60,15 @@ def create_consultation():
     return jsonify(services.serialize(c, detail=True)), 201
 
 
-@route("/consultations/<int:consultation_id>", summary="A consultation with agenda and participants",
-       tag="consultations")
+@api.operation("/consultations/<int:consultation_id>", summary="A consultation with agenda and participants",
+               tag="consultations")
 def get_consultation(consultation_id: int):
     c = services.get_visible(actor(), consultation_id)
     return jsonify(services.serialize(c, detail=True))
 
 
-@route("/consultations/<int:consultation_id>", ("PATCH",), summary="Edit a consultation or move its status",
-       body=CONSULTATION_PATCH, tag="consultations")
+@api.operation("/consultations/<int:consultation_id>", ("PATCH",), summary="Edit a consultation or move its status",
+               body=CONSULTATION_PATCH, tag="consultations")
 def update_consultation(consultation_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
@@ -76,16 +78,16 @@ def update_consultation(consultation_id: int):
     return jsonify(services.serialize(c, detail=True))
 
 
-@route("/consultations/<int:consultation_id>/participants", summary="Participants of a consultation",
-       tag="consultations")
+@api.operation("/consultations/<int:consultation_id>/participants", summary="Participants of a consultation",
+               tag="consultations")
 def list_participants(consultation_id: int):
     c = services.get_visible(actor(), consultation_id)
     return jsonify({"items": [p.to_dict() for p in c.participants], "next": None})
 
 
-@route("/consultations/<int:consultation_id>/participants", ("POST",),
-       summary="Invite an organisation (all its users) or one user (secretariat)", body=INVITE_BODY,
-       status=201, tag="consultations")
+@api.operation("/consultations/<int:consultation_id>/participants", ("POST",),
+               summary="Invite an organisation (all its users) or one user (secretariat)", body=INVITE_BODY,
+               status=201, tag="consultations")
 def invite(consultation_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
@@ -95,9 +97,9 @@ def invite(consultation_id: int):
     return jsonify({"items": [p.to_dict() for p in made], "next": None}), 201
 
 
-@route("/consultations/<int:consultation_id>/participants/<int:participant_id>", ("PATCH",),
-       summary="Decide credentials or change a participant's role (secretariat)", body=PARTICIPANT_PATCH,
-       tag="consultations")
+@api.operation("/consultations/<int:consultation_id>/participants/<int:participant_id>", ("PATCH",),
+               summary="Decide credentials or change a participant's role (secretariat)", body=PARTICIPANT_PATCH,
+               tag="consultations")
 def update_participant(consultation_id: int, participant_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
@@ -107,8 +109,8 @@ def update_participant(consultation_id: int, participant_id: int):
     return jsonify(p.to_dict())
 
 
-@route("/consultations/<int:consultation_id>/participants/<int:participant_id>", ("DELETE",),
-       summary="Remove a participant (secretariat)", tag="consultations")
+@api.operation("/consultations/<int:consultation_id>/participants/<int:participant_id>", ("DELETE",),
+               summary="Remove a participant (secretariat)", tag="consultations")
 def remove_participant(consultation_id: int, participant_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
@@ -117,8 +119,8 @@ def remove_participant(consultation_id: int, participant_id: int):
     return jsonify({"ok": True})
 
 
-@route("/consultations/<int:consultation_id>/agenda", ("POST",), summary="Append an agenda item (secretariat)",
-       body=AGENDA_BODY, status=201, tag="consultations")
+@api.operation("/consultations/<int:consultation_id>/agenda", ("POST",), summary="Append an agenda item (secretariat)",
+               body=AGENDA_BODY, status=201, tag="consultations")
 def add_agenda_item(consultation_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
@@ -128,14 +130,14 @@ def add_agenda_item(consultation_id: int):
     return jsonify(item.to_dict()), 201
 
 
-@route("/themes", summary="The managed list of policy themes", tag="consultations")
+@api.operation("/themes", summary="The managed list of policy themes", tag="consultations")
 def list_themes():
     actor()
     return jsonify({"items": [t.to_dict() for t in services.list_themes()], "next": None})
 
 
-@route("/themes", ("POST",), summary="Add a policy theme (secretariat)", body=THEME_BODY, status=201,
-       tag="consultations")
+@api.operation("/themes", ("POST",), summary="Add a policy theme (secretariat)", body=THEME_BODY, status=201,
+               tag="consultations")
 def create_theme():
     user = actor()
     data = parse(json_body(), THEME_BODY)

@@ -61,7 +61,6 @@ class Consultation(db.Model):
     voting_constituencies: Mapped[list] = mapped_column(JSON, default=lambda: list(DEFAULT_VOTERS))
     current_agenda_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_item.id", use_alter=True, ondelete="SET NULL"))
-    last_seq: Mapped[int] = mapped_column(default=0)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

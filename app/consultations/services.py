@@ -12,13 +12,22 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import RECS, Organisation, User
 from app.accounts.services import require_secretariat
+from app.consultations.event_types import ParticipantInvited, SessionRescheduled, SessionStatus
+from app.consultations.models import (
+    CREDENTIALS,
+    LEVELS,
+    PARTICIPANT_ROLES,
+    STATUSES,
+    VOTING_CONSTITUENCIES,
+    AgendaItem,
+    Consultation,
+    Participant,
+    Theme,
+)
 from app.core.countries import COUNTRIES
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
-from app.core.realtime import record_event
-from app.consultations.models import (CREDENTIALS, LEVELS, PARTICIPANT_ROLES, STATUSES,
-                                      VOTING_CONSTITUENCIES, AgendaItem, Consultation,
-                                      Participant, Theme)
+from app.core.realtime import current_seq, open_room, record_event
 from app.extensions import db
 
 MAX_PAGE = 100
@@ -219,10 +228,11 @@ def create_consultation(actor: User, data: dict) -> Consultation:
     """Secretariat only; a new consultation starts in draft."""
     require_secretariat(actor)
     c = Consultation(title=data["title"], description=data.get("description") or "",
-                     level=data.get("level"), status="draft", created_by_id=actor.id, last_seq=0)
+                     level=data.get("level"), status="draft", created_by_id=actor.id)
     _apply(c, data)
     db.session.add(c)
     db.session.flush()
+    open_room(c.id)
     return c
 
 
@@ -234,8 +244,7 @@ def update_consultation(actor: User, c: Consultation, data: dict) -> Consultatio
     before = (c.starts_at, c.ends_at)
     _apply(c, {k: v for k, v in data.items() if k != "status"})
     if (c.starts_at, c.ends_at) != before:
-        record_event(c.id, "session.rescheduled", actor,
-                     {"starts_at": isoformat(c.starts_at), "ends_at": isoformat(c.ends_at)})
+        record_event(c.id, SessionRescheduled(starts_at=isoformat(c.starts_at), ends_at=isoformat(c.ends_at)), actor)
     if "status" in data and data["status"] != c.status:
         change_status(actor, c, data["status"])
     db.session.flush()
@@ -252,7 +261,7 @@ def change_status(actor: User, c: Consultation, status: str) -> Consultation:
         raise Forbidden("Only the secretariat may change the status of this consultation.")
     previous = c.status
     c.move_to(status)
-    record_event(c.id, "session.status", actor, {"status": status, "previous": previous})
+    record_event(c.id, SessionStatus(status=status, previous=previous), actor)
     db.session.flush()
     return c
 
@@ -294,7 +303,7 @@ def invite(actor: User, c: Consultation, organisation_id: int | None = None,
         made.append(p)
     db.session.flush()
     if made:
-        record_event(c.id, "participant.invited", actor, {"user_ids": [p.user_id for p in made]})
+        record_event(c.id, ParticipantInvited(user_ids=[p.user_id for p in made]), actor)
     return made
 
 
@@ -401,5 +410,5 @@ def serialize(c: Consultation, detail: bool = False) -> dict:
         data["agenda"] = [i.to_dict() for i in c.agenda]
         data["participants"] = [p.to_dict() for p in c.participants]
         data["current_agenda_item_id"] = c.current_agenda_item_id
-        data["last_seq"] = c.last_seq
+        data["last_seq"] = current_seq(c.id)
     return data

@@ -15,6 +15,14 @@ from app.core.features import detail_actions, detail_sections
 from app.extensions import db
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
+home = Blueprint("home", __name__)
+
+
+@home.get("/dashboard")
+@login_required
+def dashboard():
+    """A person's consultations: live now, upcoming, past."""
+    return render_template("consultations/dashboard.html", groups=services.dashboard(current_user))
 
 
 def _utc(dt):

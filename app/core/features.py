@@ -1,59 +1,40 @@
-"""Sections other features add to the consultation page, without consultations importing them.
+"""What features add to shared pages and jobs, kept per app on app.extensions["baraza.features"]
+(tests build many apps: nothing outlives the app it was registered on).
 
-A feature calls register_section(fn) in its init_app; fn(consultation, user) returns a dict
-{"title", "template", "context"} or None."""
+- sections: fn(consultation, user) -> {"title", "template", "context"} or None, cards on the
+  consultation page;
+- actions: fn(consultation, user) -> {"url", "label", "cls"?} or None, buttons on its head;
+- nav: fn(user or None) -> {"url", "label"}, a list of them, or None, links in every header;
+- demo: fn(consultations by key, users by key), demo content after the core demo data."""
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
-_sections: list[Callable] = []
+from flask import current_app
 
 
-def register_section(fn: Callable) -> None:
-    if fn not in _sections:
-        _sections.append(fn)
+@dataclass
+class Features:
+    sections: list[Callable] = field(default_factory=list)
+    actions: list[Callable] = field(default_factory=list)
+    nav: list[Callable] = field(default_factory=list)
+    demo: list[Callable] = field(default_factory=list)
+
+
+def features_of(app=None) -> Features:
+    return (app or current_app).extensions["baraza.features"]
 
 
 def detail_sections(consultation, user) -> list[dict]:
-    out = []
-    for fn in _sections:
-        section = fn(consultation, user)
-        if section:
-            out.append(section)
-    return out
-
-
-_actions: list[Callable] = []
-
-
-def register_action(fn: Callable) -> None:
-    """fn(consultation, user) returns {"url", "label", "cls"?} or None: a button on the page head."""
-    if fn not in _actions:
-        _actions.append(fn)
+    return [s for s in (fn(consultation, user) for fn in features_of().sections) if s]
 
 
 def detail_actions(consultation, user) -> list[dict]:
-    return [a for a in (fn(consultation, user) for fn in _actions) if a]
-
-
-_nav: list[Callable] = []
-_scripts: list[str] = []
-
-
-def register_nav(fn: Callable) -> None:
-    """fn(user or None when signed out) returns {"url", "label"}, a list of them, or None:
-    links in every page's header."""
-    if fn not in _nav:
-        _nav.append(fn)
-
-
-def register_script(path: str) -> None:
-    """A static file (e.g. "js/notifications.js") every signed-in page loads."""
-    if path not in _scripts:
-        _scripts.append(path)
+    return [a for a in (fn(consultation, user) for fn in features_of().actions) if a]
 
 
 def nav_items(user) -> list[dict]:
     out = []
-    for fn in _nav:
+    for fn in features_of().nav:
         item = fn(user)
         if isinstance(item, list):
             out.extend(item)
@@ -62,11 +43,9 @@ def nav_items(user) -> list[dict]:
     return out
 
 
-def page_scripts() -> list[str]:
-    return list(_scripts)
-
-
 def init_app(app) -> None:
+    app.extensions["baraza.features"] = Features()
+
     @app.context_processor
     def _feature_context():
         from flask import has_request_context
@@ -74,4 +53,4 @@ def init_app(app) -> None:
         if not has_request_context():
             return {}
         user = current_user if current_user and current_user.is_authenticated else None
-        return {"extra_nav": nav_items(user), "extra_scripts": page_scripts() if user else []}
+        return {"extra_nav": nav_items(user)}

@@ -1,30 +1,18 @@
-"""Languages and time zones: who sees which language, dates in the viewer's zone, My settings."""
+"""Languages and time zones: who sees which language, dates and numbers in the viewer's zone and locale."""
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.dates import get_timezone_location
-from flask import (Blueprint, flash, g, has_request_context, redirect, render_template, request,
-                   session, url_for)
+from flask import g, has_request_context, request, session
 from flask_babel import (Babel, format_date, format_datetime, format_decimal, format_time,
                          get_locale, get_timezone, gettext)
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
-from wtforms import SelectField
+from flask_login import current_user
 
-from app.accounts.models import LANGUAGES
+from app.core.languages import LANGUAGE_NAMES, LANGUAGES, language
+from app.core.signin import current_actor, resolvers
 
 babel = Babel()
-RTL = {"ar"}
-# Each language in its own name, for the switcher.
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "pt": "Português", "ar": "العربية"}
-# Dates and numbers follow the CLDR locale; Portuguese is written as in Portugal and the
-# lusophone African states (pt_PT), not as in Brazil (Babel's plain "pt").
-FORMAT_LOCALES = {"pt": "pt_PT"}
-# Arabic's medium date is all digits and slashes, which reads poorly inside right-to-left text;
-# the long form names the month ("23 نوفمبر 2026").
-DATE_FORMATS = {"ar": "long"}
-bp = Blueprint("i18n", __name__)
 
 
 def _viewer():
@@ -34,12 +22,10 @@ def _viewer():
         return None
     sid = getattr(request, "sid", None)
     if sid is not None:
-        from app.accounts.services import resolve_session
         from app.core.sockets import connection_session_id
-        ls = resolve_session(connection_session_id(sid))
+        ls = resolvers().session(connection_session_id(sid))
         return ls.user if ls is not None else None
     if request.path.startswith("/api/"):
-        from app.api.auth import current_actor
         return current_actor()
     if current_user and getattr(current_user, "is_authenticated", False):
         return current_user
@@ -60,8 +46,7 @@ def choose_language() -> str:
 
 
 def select_locale() -> str:
-    lang = choose_language()
-    return FORMAT_LOCALES.get(lang, lang)
+    return language(choose_language()).locale or choose_language()
 
 
 def select_timezone() -> str:
@@ -94,12 +79,11 @@ def init_app(app) -> None:
     for name, fn in (("when", when), ("when_time", when_time), ("when_date", when_date),
                      ("number", number)):
         app.add_template_filter(fn, name)
-    app.register_blueprint(bp)
 
     @app.context_processor
     def _lang():
         lang = current_language()
-        return {"current_lang": lang, "text_dir": "rtl" if lang in RTL else "ltr",
+        return {"current_lang": lang, "text_dir": language(lang).direction,
                 "LANGUAGES": LANGUAGES, "LANGUAGE_NAMES": LANGUAGE_NAMES}
 
 
@@ -118,7 +102,7 @@ def when(dt: datetime | None) -> str:
     if dt is None:
         return ""
     pattern = get_locale().datetime_formats["medium"]
-    date = format_date(dt, DATE_FORMATS.get(current_language(), "medium"))
+    date = format_date(dt, language(current_language()).date_format)
     text = pattern.replace("{1}", date).replace("{0}", format_time(dt, "short"))
     return gettext("%(datetime)s (%(zone)s)", datetime=text, zone=zone_label(dt))
 
@@ -129,7 +113,7 @@ def when_time(dt: datetime | None) -> str:
 
 
 def when_date(dt: datetime | None) -> str:
-    return format_date(dt, DATE_FORMATS.get(current_language(), "medium")) if dt is not None else ""
+    return format_date(dt, language(current_language()).date_format) if dt is not None else ""
 
 
 def number(value) -> str:
@@ -159,34 +143,3 @@ def timezone_choices() -> dict:
     return {str(_l("Africa")): [(z, label(z)) for z in african],
             str(_l("Universal time")): [("UTC", "UTC")],
             str(_l("Other time zones")): [(z, z) for z in rest]}
-
-
-class SettingsForm(FlaskForm):
-    language = SelectField(_l("Language"), choices=list(LANGUAGE_NAMES.items()))
-    timezone = SelectField(_l("Time zone"), choices=[])
-
-
-@bp.route("/settings", methods=["GET", "POST"])
-@login_required
-def settings():
-    from app.accounts import services
-    from app.core.errors import DomainError
-    from app.extensions import db
-
-    form = SettingsForm(obj=current_user)
-    form.timezone.choices = timezone_choices()
-    if form.validate_on_submit():
-        try:
-            services.set_language(current_user, form.language.data)
-            services.set_timezone(current_user, form.timezone.data)
-            db.session.commit()
-        except DomainError as err:
-            db.session.rollback()
-            form.timezone.errors.append(err.message)
-        else:
-            session["lang"] = form.language.data
-            g.pop("_flask_babel", None)  # the message below is in the language just chosen
-            flash(gettext("Your settings are saved."), "success")
-            return redirect(url_for("i18n.settings"))
-    return render_template("i18n/settings.html", form=form,
-                           example=when(datetime.now(UTC))), (422 if form.errors else 200)

@@ -1,8 +1,8 @@
 """The room event spine: every change is stored as a RoomEvent with a per-room seq, then sent.
 
-record_event() allocates the next seq with one atomic UPDATE ... RETURNING on the consultation
-row (a row lock on PostgreSQL, the write lock on SQLite), so concurrent writers queue and seq has
-no gaps or duplicates; a unique constraint on (consultation_id, seq) is the backstop. The event
+record_event() allocates the next seq with one atomic upsert ... RETURNING on the room's own
+row in room_sequence (a row lock on PostgreSQL, the write lock on SQLite), so concurrent writers
+queue and seq has no gaps or duplicates; a unique constraint on (consultation_id, seq) is the backstop. The event
 is written in the caller's transaction and broadcast by an after_commit hook, so nothing is sent
 that was rolled back and nothing committed is missing from a replay.
 """
@@ -10,24 +10,16 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event, select, update
+from flask import current_app
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.db import isoformat, utcnow
+from app.core.events import DECLARED, Event, mismatches
 from app.extensions import db, socketio
 
-EVENT_TYPES = {
-    "presence.joined", "presence.left", "chat.message", "hand.raised", "hand.lowered",
-    "floor.given", "agenda.changed", "comment.created", "amendment.created",
-    "amendment.decided", "document.version", "position.updated", "motion.opened",
-    "motion.progress", "motion.closed", "minutes.status", "session.status",
-    # extensions beyond the contract's list
-    "floor.released", "chat.muted", "chat.unmuted", "participant.removed", "comment.resolved",
-    "notification",
-    # notifications issue: an invitation, a session's new dates, a document opened for comments
-    "participant.invited", "session.rescheduled", "document.status",
-}
 _PENDING_KEY = "baraza_pending_events"
 log = logging.getLogger(__name__)
 
@@ -74,62 +66,94 @@ def actor_summary(user) -> dict | None:
     return {"id": user.id, "name": user.name, "constituency": org.constituency if org else None}
 
 
+class RoomSequence(db.Model):
+    """A room's last seq, owned by the spine. Its row is the room's lock: writers of one room
+    queue on it (lock_room, next_seq) and nothing else locks it."""
+    __tablename__ = "room_sequence"
+
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"),
+                                                 primary_key=True, autoincrement=False)
+    last_seq: Mapped[int] = mapped_column(default=0)
+
+
+def open_room(consultation_id: int) -> None:
+    """Give a new consultation its sequence (seq 0); next_seq would create it too, but a room
+    whose row exists can be locked before its first event."""
+    db.session.add(RoomSequence(consultation_id=consultation_id, last_seq=0))
+
+
+def current_seq(consultation_id: int) -> int:
+    """The room's last seq as committed (0 before its first event)."""
+    return db.session.scalar(select(RoomSequence.last_seq).where(
+        RoomSequence.consultation_id == consultation_id)) or 0
+
+
 def lock_room(consultation_id: int) -> None:
     """Take the room's row lock until this transaction ends (writers of one room queue here).
     Under a hold (app.core.pg: the transaction waits in C) it must never wait for the lock, so
     it tries SKIP LOCKED first and, if another transaction has the room, waits cooperatively."""
-    from app.consultations.models import Consultation
     from app.core import pg
 
-    room = select(Consultation.id).where(Consultation.id == consultation_id)
+    room = select(RoomSequence.consultation_id).where(RoomSequence.consultation_id == consultation_id)
     if pg.is_held(db.session):
-        if db.session.execute(room.with_for_update(key_share=True, skip_locked=True)).first() is not None:
+        if db.session.execute(room.with_for_update(skip_locked=True)).first() is not None:
             return
         pg.release_hold(db.session)
-        db.session.execute(room.with_for_update(key_share=True))
+        _lock(consultation_id, room)
         pg.hold_until_commit(db.session)
         return
-    db.session.execute(room.with_for_update(key_share=True))
+    _lock(consultation_id, room)
+
+
+def _lock(consultation_id: int, room) -> None:
+    if db.session.execute(room.with_for_update()).first() is None:
+        # a room made without open_room (demo, benchmarks): its row appears now
+        db.session.execute(_insert().values(consultation_id=consultation_id, last_seq=0).on_conflict_do_nothing())
+        db.session.execute(room.with_for_update())
+
+
+def _insert():
+    return (pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert)(RoomSequence)
 
 
 def next_seq(consultation_id: int) -> int:
-    """The room's next seq; the room stays locked until this transaction ends."""
-    from app.consultations.models import Consultation
+    """The room's next seq, from one atomic upsert; the room stays locked until this
+    transaction ends."""
     from app.core import pg
 
     if pg.is_held(db.session):
         lock_room(consultation_id)
-    stmt = (
-        update(Consultation)
-        .where(Consultation.id == consultation_id)
-        .values(last_seq=Consultation.last_seq + 1)
-        .returning(Consultation.last_seq)
-    )
-    seq = db.session.execute(stmt, execution_options={"synchronize_session": False}).scalar_one()
-    # keep an already loaded Consultation current (objects are not expired on commit)
-    loaded = db.session.identity_map.get(db.session.identity_key(Consultation, consultation_id))
-    if loaded is not None:
-        set_committed_value(loaded, "last_seq", seq)
-    return seq
+    stmt = _insert().values(consultation_id=consultation_id, last_seq=1).on_conflict_do_update(
+        index_elements=[RoomSequence.consultation_id], set_={"last_seq": RoomSequence.last_seq + 1})
+    return db.session.execute(stmt.returning(RoomSequence.last_seq),
+                              execution_options={"synchronize_session": False}).scalar_one()
 
 
-def record_event(consultation_id: int, type_: str, actor=None, data: dict | None = None,
+def record_event(consultation_id: int, event: Event, actor=None,
                  *, at: datetime | None = None, seq: int | None = None) -> RoomEvent:
-    """Store an event in the current transaction; it is broadcast once the transaction commits.
+    """Store a declared event in the current transaction; it is broadcast once the transaction
+    commits, and the app's in-transaction consumers (app.core.events.EventBus) see it now.
     `seq` is one the caller took from next_seq() in this transaction (to write it elsewhere too)."""
-    if type_ not in EVENT_TYPES:
-        raise ValueError(f"unknown event type {type_}")
+    if not isinstance(event, Event) or DECLARED.get(event.type) is not type(event):
+        raise TypeError(f"record_event takes a declared event, not {event!r}")
     ev = RoomEvent(
         consultation_id=consultation_id,
         seq=next_seq(consultation_id) if seq is None else seq,
-        type=type_,
+        type=event.type,
         at=at or utcnow(),
         actor_id=actor.id if actor is not None else None,
         actor=actor_summary(actor),
-        data=data or {},
+        data=event.data(),
     )
+    if current_app.config.get("CHECK_EVENT_PAYLOADS"):
+        problems = mismatches(ev.type, ev.data)
+        if problems:
+            raise TypeError("event payload does not match its declaration: " + "; ".join(problems))
     db.session.add(ev)
     db.session.flush()
+    bus = current_app.extensions.get("baraza.events")
+    if bus is not None:
+        bus.publish(consultation_id, event, actor)
     db.session.info.setdefault(_PENDING_KEY, []).append(("room:event", ev.to_dict(), room_name(consultation_id)))
     return ev
 

@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from dataclasses import dataclass, field
 from functools import wraps
 
 from flask import current_app, request, session
@@ -24,10 +25,10 @@ from flask_socketio import ConnectionRefusedError, disconnect, join_room
 from sqlalchemy import String, delete, event, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from app.accounts.services import resolve_session, resolve_token
 from app.core import pg
 from app.core.db import utcnow
 from app.core.errors import BadRequest, DomainError, RateLimited, Unauthenticated, translate
+from app.core.signin import resolve_token, resolvers
 from app.core.realtime import user_room
 from app.extensions import db, socketio
 
@@ -65,10 +66,9 @@ def authenticate(auth):
     """The login session of a new connection: a bearer token in auth, else the cookie."""
     token = auth.get("token") if isinstance(auth, dict) else None
     if token is not None:
-        ls = resolve_token(current_app.config["SECRET_KEY"], token, current_app.config["TOKEN_MAX_AGE"]) \
-            if isinstance(token, str) else None
+        ls = resolve_token(token) if isinstance(token, str) else None
     else:
-        ls = resolve_session(session.get("sid"))
+        ls = resolvers().session(session.get("sid"))
     if ls is None:
         raise ConnectionRefusedError({"code": "unauthenticated", "message": translate("Sign in or send a valid token.")})
     return ls
@@ -92,7 +92,7 @@ def connection_session_id(sid: str) -> str | None:
 
 def socket_actor():
     """The user behind the current socket event; a revoked or expired sign-in disconnects it."""
-    ls = resolve_session(_connections.get(request.sid))
+    ls = resolvers().session(_connections.get(request.sid))
     if ls is None:
         disconnect()
         raise Unauthenticated("Your session has ended; sign in again.")
@@ -229,12 +229,21 @@ def leave_room_on_commit(sids: list[str], room: str) -> None:
         _after_commit(("leave", list(sids), room))
 
 
-# Features add fn(consultation_id, user_id), run in the transaction that removes a participant.
-access_lost_hooks: list[Callable] = []
+@dataclass
+class SocketHooks:
+    """Per app (app.extensions["baraza.sockets"]): what features run when a socket goes
+    (fn(sid, login_session_id), e.g. presence) and when a person loses access to a consultation
+    (fn(consultation_id, user_id), in the transaction that removes the participant)."""
+    disconnect: list[Callable] = field(default_factory=list)
+    access_lost: list[Callable] = field(default_factory=list)
+
+
+def socket_hooks(app=None) -> SocketHooks:
+    return (app or current_app).extensions["baraza.sockets"]
 
 
 def consultation_access_lost(consultation_id: int, user_id: int) -> None:
-    for hook in access_lost_hooks:
+    for hook in socket_hooks().access_lost:
         hook(consultation_id, user_id)
 
 
@@ -280,12 +289,8 @@ def _drop_actions(sess: Session) -> None:
 
 # --- connect / disconnect ---------------------------------------------------------------
 
-# Features add fn(sid, login_session_id) here to clean up (e.g. presence) when a socket goes.
-disconnect_hooks: list[Callable] = []
-
-
 def _run_disconnect_hooks(sid: str, lsid: str | None) -> None:
-    for hook in disconnect_hooks:
+    for hook in socket_hooks().disconnect:
         try:
             hook(sid, lsid)
             db.session.commit()
@@ -393,5 +398,6 @@ def beat_and_sweep(stale_after: float, now: datetime | None = None) -> int:
 
 
 def init_app(app) -> None:
+    app.extensions["baraza.sockets"] = SocketHooks()
     socketio.on_event("connect", _on_connect)
     socketio.on_event("disconnect", _on_disconnect)

@@ -1,15 +1,13 @@
 """Draft policy documents: versions, diffs, anchored comment threads, amendments and positions."""
-from app.documents import api  # noqa: F401  (routes join the API blueprint on import)
-from app.documents import languages, models  # noqa: F401
 
 
 def init_app(app) -> None:
-    from app import demo
-    from app.core.features import register_section
-    from app.documents import views
+    from app.api import register_api
+    from app.core.features import features_of
+    from app.documents import api, languages, views  # noqa: F401  (languages: its table)
     from app.documents.demo import seed_documents
 
     app.register_blueprint(views.bp)
-    register_section(views.consultation_section)
-    if seed_documents not in demo.DEMO_HOOKS:
-        demo.DEMO_HOOKS.append(seed_documents)
+    register_api(app, api.api)
+    features_of(app).sections.append(views.consultation_section)
+    features_of(app).demo.append(seed_documents)

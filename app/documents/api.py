@@ -3,11 +3,13 @@ from datetime import datetime
 
 from flask import jsonify
 
-from app.api import actor, json_body, page, query_args, route
+from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.core.validation import Field, parse
 from app.documents import reading, serialize, services
 from app.documents.models import STANCES, STATUSES
 from app.extensions import db
+
+api = ApiBlueprint("documents", __name__)
 
 # Bodies are checked for size by the services (413), so no max_len here.
 DOCUMENT_BODY = {
@@ -47,15 +49,15 @@ def _document(a) -> dict:
     return serialize.document(a.document, a.accepting_input)
 
 
-@route("/consultations/<int:consultation_id>/documents", summary="Documents of a consultation", tag=TAG)
+@api.operation("/consultations/<int:consultation_id>/documents", summary="Documents of a consultation", tag=TAG)
 def list_documents(consultation_id: int):
     user = actor()
     docs = services.list_documents(user, consultation_id)
     return jsonify(page([serialize.document(d, d.accepts_input(services.now())) for d in docs], None))
 
 
-@route("/consultations/<int:consultation_id>/documents", ("POST",), body=DOCUMENT_BODY, status=201, tag=TAG,
-       summary="Create a document with its version 1 (secretariat)")
+@api.operation("/consultations/<int:consultation_id>/documents", ("POST",), body=DOCUMENT_BODY, status=201, tag=TAG,
+               summary="Create a document with its version 1 (secretariat)")
 def create_document(consultation_id: int):
     user = actor()
     data = parse(json_body(), DOCUMENT_BODY)
@@ -74,13 +76,13 @@ def _detail(user, document_id: int):
     return jsonify(data)
 
 
-@route("/documents/<int:document_id>", summary="A document with its current version", tag=TAG)
+@api.operation("/documents/<int:document_id>", summary="A document with its current version", tag=TAG)
 def get_document(document_id: int):
     return _detail(actor(), document_id)
 
 
-@route("/documents/<int:document_id>", ("PATCH",), body=DOCUMENT_PATCH, tag=TAG,
-       summary="Change title, status or comment deadline (secretariat)")
+@api.operation("/documents/<int:document_id>", ("PATCH",), body=DOCUMENT_PATCH, tag=TAG,
+               summary="Change title, status or comment deadline (secretariat)")
 def update_document(document_id: int):
     user = actor()
     data = parse(json_body(), DOCUMENT_PATCH, partial=True)
@@ -89,14 +91,14 @@ def update_document(document_id: int):
     return _detail(user, document_id)
 
 
-@route("/documents/<int:document_id>/versions", summary="The versions of a document (without bodies)", tag=TAG)
+@api.operation("/documents/<int:document_id>/versions", summary="The versions of a document (without bodies)", tag=TAG)
 def list_versions(document_id: int):
     a = services.access(actor(), document_id)
     return jsonify(page([serialize.version(v, full=False) for v in reading.versions(a.document)], None))
 
 
-@route("/documents/<int:document_id>/versions", ("POST",), body=VERSION_BODY, status=201, tag=TAG,
-       summary="Publish a new version (secretariat)")
+@api.operation("/documents/<int:document_id>/versions", ("POST",), body=VERSION_BODY, status=201, tag=TAG,
+               summary="Publish a new version (secretariat)")
 def publish_version(document_id: int):
     user = actor()
     data = parse(json_body(), VERSION_BODY)
@@ -105,21 +107,21 @@ def publish_version(document_id: int):
     return jsonify(serialize.version(v)), 201
 
 
-@route("/documents/<int:document_id>/versions/<int:number>", summary="One version of a document", tag=TAG)
+@api.operation("/documents/<int:document_id>/versions/<int:number>", summary="One version of a document", tag=TAG)
 def get_version(document_id: int, number: int):
     _a, v = reading.version_at(actor(), document_id, number)
     return jsonify(serialize.version(v))
 
 
-@route("/documents/<int:document_id>/diff", query=DIFF_QUERY, tag=TAG,
-       summary="Changes between two versions: paragraphs by anchor, words within")
+@api.operation("/documents/<int:document_id>/diff", query=DIFF_QUERY, tag=TAG,
+               summary="Changes between two versions: paragraphs by anchor, words within")
 def diff(document_id: int):
     user = actor()
     q = query_args(DIFF_QUERY)
     return jsonify(reading.diff(user, document_id, q["from"], q["to"]))
 
 
-@route("/documents/<int:document_id>/comments", query=COMMENT_QUERY, tag=TAG, summary="Comments on a document")
+@api.operation("/documents/<int:document_id>/comments", query=COMMENT_QUERY, tag=TAG, summary="Comments on a document")
 def list_comments(document_id: int):
     user = actor()
     q = query_args(COMMENT_QUERY)
@@ -128,8 +130,8 @@ def list_comments(document_id: int):
     return jsonify(page([serialize.comment(c, anchors) for c in items], nxt))
 
 
-@route("/documents/<int:document_id>/comments", ("POST",), body=COMMENT_BODY, status=201, tag=TAG,
-       summary="Comment on the document, a paragraph (anchor) or an amendment, or reply (parent_id)")
+@api.operation("/documents/<int:document_id>/comments", ("POST",), body=COMMENT_BODY, status=201, tag=TAG,
+               summary="Comment on the document, a paragraph (anchor) or an amendment, or reply (parent_id)")
 def add_comment(document_id: int):
     user = actor()
     data = parse(json_body(), COMMENT_BODY)
@@ -139,21 +141,21 @@ def add_comment(document_id: int):
     return jsonify(serialize.comment(comment)), 201 if created else 200
 
 
-@route("/comments/<int:comment_id>/resolve", ("POST",), tag=TAG, summary="Mark a thread resolved (secretariat)")
+@api.operation("/comments/<int:comment_id>/resolve", ("POST",), tag=TAG, summary="Mark a thread resolved (secretariat)")
 def resolve_comment(comment_id: int):
     comment = services.resolve_comment(actor(), comment_id)
     db.session.commit()
     return jsonify(serialize.comment(comment))
 
 
-@route("/documents/<int:document_id>/amendments", tag=TAG, summary="Amendments proposed to a document")
+@api.operation("/documents/<int:document_id>/amendments", tag=TAG, summary="Amendments proposed to a document")
 def list_amendments(document_id: int):
     a = services.access(actor(), document_id)
     return jsonify(page([serialize.amendment(x) for x in reading.list_amendments(a.document)], None))
 
 
-@route("/documents/<int:document_id>/amendments", ("POST",), body=AMENDMENT_BODY, status=201, tag=TAG,
-       summary="Propose replacement text for a paragraph (delegates)")
+@api.operation("/documents/<int:document_id>/amendments", ("POST",), body=AMENDMENT_BODY, status=201, tag=TAG,
+               summary="Propose replacement text for a paragraph (delegates)")
 def propose_amendment(document_id: int):
     user = actor()
     data = parse(json_body(), AMENDMENT_BODY)
@@ -162,8 +164,8 @@ def propose_amendment(document_id: int):
     return jsonify(serialize.amendment(am)), 201
 
 
-@route("/amendments/<int:amendment_id>/accept", ("POST",), body=DECISION_BODY, tag=TAG,
-       summary="Accept an amendment: a new version with the change (secretariat)")
+@api.operation("/amendments/<int:amendment_id>/accept", ("POST",), body=DECISION_BODY, tag=TAG,
+               summary="Accept an amendment: a new version with the change (secretariat)")
 def accept_amendment(amendment_id: int):
     user = actor()
     data = parse(json_body(optional=True), DECISION_BODY)
@@ -172,8 +174,8 @@ def accept_amendment(amendment_id: int):
     return jsonify(serialize.amendment(am))
 
 
-@route("/amendments/<int:amendment_id>/reject", ("POST",), body=DECISION_BODY, tag=TAG,
-       summary="Reject an amendment with a reason (secretariat)")
+@api.operation("/amendments/<int:amendment_id>/reject", ("POST",), body=DECISION_BODY, tag=TAG,
+               summary="Reject an amendment with a reason (secretariat)")
 def reject_amendment(amendment_id: int):
     user = actor()
     data = parse(json_body(optional=True), DECISION_BODY)
@@ -182,16 +184,16 @@ def reject_amendment(amendment_id: int):
     return jsonify(serialize.amendment(am))
 
 
-@route("/documents/<int:document_id>/positions", tag=TAG,
-       summary="Current position of each organisation, their history and a summary by constituency")
+@api.operation("/documents/<int:document_id>/positions", tag=TAG,
+               summary="Current position of each organisation, their history and a summary by constituency")
 def list_positions(document_id: int):
     view = reading.positions(actor(), document_id)
     return jsonify({"items": [serialize.position(p) for p in view["current"]], "next": None,
                     "summary": view["summary"], "history": [serialize.position(p) for p in view["history"]]})
 
 
-@route("/documents/<int:document_id>/positions/mine", ("PUT",), body=POSITION_BODY, tag=TAG,
-       summary="File your organisation's position (delegates); earlier ones stay as history")
+@api.operation("/documents/<int:document_id>/positions/mine", ("PUT",), body=POSITION_BODY, tag=TAG,
+               summary="File your organisation's position (delegates); earlier ones stay as history")
 def file_position(document_id: int):
     user = actor()
     data = parse(json_body(), POSITION_BODY)
@@ -203,8 +205,8 @@ def file_position(document_id: int):
 LANGUAGE_BODY = {"body": Field(str, required=True, strip=False)}
 
 
-@route("/documents/<int:document_id>/versions/<int:number>/languages/<language>", ("PUT",),
-       body=LANGUAGE_BODY, tag=TAG, summary="Publish version `number` in another working language (secretariat)")
+@api.operation("/documents/<int:document_id>/versions/<int:number>/languages/<language>", ("PUT",),
+               body=LANGUAGE_BODY, tag=TAG, summary="Publish version `number` in another working language (secretariat)")
 def put_language_version(document_id: int, number: int, language: str):
     from app.documents import languages
     data = parse(json_body(), LANGUAGE_BODY)
@@ -213,8 +215,8 @@ def put_language_version(document_id: int, number: int, language: str):
     return jsonify(lv.to_dict())
 
 
-@route("/documents/<int:document_id>/versions/<int:number>/languages/<language>", tag=TAG,
-       summary="Version `number` of a document in one working language")
+@api.operation("/documents/<int:document_id>/versions/<int:number>/languages/<language>", tag=TAG,
+               summary="Version `number` of a document in one working language")
 def get_language_version(document_id: int, number: int, language: str):
     from app.documents import languages
     return jsonify(languages.text_in(actor(), document_id, number, language))

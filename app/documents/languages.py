@@ -9,9 +9,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.accounts.models import LANGUAGES, User
+from app.accounts.models import User
 from app.core.db import isoformat, utcnow
 from app.core.errors import Forbidden, Invalid
+from app.core.languages import LANGUAGES
 from app.core.markdown import render
 from app.documents import services
 from app.extensions import db

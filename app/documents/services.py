@@ -12,22 +12,32 @@ Comments and amendments are accepted only while the document is `open` and its
 comments_close_at (if any) has not passed; positions while it is `open` or `closed`.
 Every change writes its room event in the same transaction; services flush, callers commit.
 """
-from flask_babel import lazy_gettext as _l
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
 from app.consultations import services as consultations
 from app.consultations.models import Consultation, Participant
-from app.core.db import utcnow
+from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
+from app.core.events import Searchable
 from app.core.markdown import render
 from app.core.realtime import record_event
-from app.search.services import index_entry, remove_entry
 from app.documents import anchoring
+from app.documents.event_types import (
+    AmendmentCreated,
+    AmendmentDecided,
+    CommentCreated,
+    CommentResolved,
+    DocumentRenamed,
+    DocumentStatus,
+    PositionUpdated,
+)
+from app.documents.event_types import DocumentVersion as DocumentVersionEvent
 from app.documents.models import STANCES, STATUSES, Amendment, Comment, Document, DocumentVersion, Position
 from app.extensions import db
 
@@ -170,19 +180,18 @@ def _write_version(actor: User, doc: Document, body: str, note: str, previous: D
     doc.current_version_number = number
     db.session.flush()
     if doc.status != "draft":
-        record_event(doc.consultation_id, "document.version", actor,
-                     {"document_id": doc.id, "title": doc.title, "number": number, "note": note})
-        _index_document(doc, body)
+        record_event(doc.consultation_id, DocumentVersionEvent(document_id=doc.id, title=doc.title, number=number,
+                                                               note=note, searchable=_searchable(doc, body)), actor)
     return v
 
 
-def _index_document(doc: Document, body: str | None = None) -> None:
+def _searchable(doc: Document, body: str | None = None) -> Searchable | None:
     """Search sees a document once it leaves draft (participants cannot see drafts), with the text
     of its current version; only a final document may go to the public archive."""
-    if body is None:
-        body = current_version(doc).body
-    index_entry("document", doc.id, doc.consultation_id, doc.title, body, doc.language or "en",
-                publishable=doc.status == "final")
+    if doc.status == "draft":
+        return None
+    body = current_version(doc).body if body is None else body
+    return Searchable("document", doc.id, doc.title, body, doc.language or "en", publishable=doc.status == "final")
 
 
 def create_document(actor: User, consultation_id: int, data: dict) -> Document:
@@ -239,8 +248,10 @@ def update_document(actor: User, document_id: int, data: dict) -> Document:
     doc = a.document
     if doc.status == "final":
         raise Conflict("A final document never changes.")
+    renamed = False
     if data.get("title") is not None:
-        doc.title = _required_text("title", data["title"]).strip()
+        title = _required_text("title", data["title"]).strip()
+        renamed, doc.title = title != doc.title, title
     if "comments_close_at" in data:
         doc.comments_close_at = data["comments_close_at"]
     if "agenda_item_id" in data:
@@ -250,15 +261,19 @@ def update_document(actor: User, document_id: int, data: dict) -> Document:
     if status is not None and status != doc.status:
         if status not in STATUSES:
             raise Invalid("Unknown status.", {"status": "not an allowed value"})
-        was_draft = doc.status == "draft"
+        previous = doc.status
         doc.move_to(status)
-        if was_draft:
-            record_event(doc.consultation_id, "document.version", actor,
-                         {"document_id": doc.id, "title": doc.title, "number": doc.current_version_number,
-                          "note": "published"})
+        if previous == "draft":
+            record_event(doc.consultation_id, DocumentVersionEvent(
+                document_id=doc.id, title=doc.title, number=doc.current_version_number, note="published",
+                published=True), actor)
+        record_event(doc.consultation_id, DocumentStatus(
+            document_id=doc.id, title=doc.title, status=doc.status, previous=previous,
+            comments_close_at=isoformat(doc.comments_close_at), searchable=_searchable(doc)), actor)
+    elif renamed and doc.status != "draft":
+        record_event(doc.consultation_id, DocumentRenamed(document_id=doc.id, title=doc.title,
+                                                          searchable=_searchable(doc)), actor)
     db.session.flush()
-    if doc.status != "draft":
-        _index_document(doc)
     return doc
 
 
@@ -317,9 +332,9 @@ def add_comment(actor: User, document_id: int, body, anchor: str | None = None, 
         if existing is None:
             raise
         return existing, False
-    record_event(doc.consultation_id, "comment.created", actor, {
-        "document_id": doc.id, "comment_id": comment.id, "parent_id": parent_id, "anchor": anchor,
-        "body": body, "html": comment.html, "version_number": version.number})
+    record_event(doc.consultation_id, CommentCreated(
+        document_id=doc.id, comment_id=comment.id, parent_id=parent_id, anchor=anchor,
+        body=body, html=comment.html, version_number=version.number), actor)
     return comment, True
 
 
@@ -333,8 +348,7 @@ def resolve_comment(actor: User, comment_id: int) -> Comment:
     root = db.session.get(Comment, comment.root_id)
     if root.resolved_at is None:
         root.resolved_at, root.resolved_by_id = utcnow(), actor.id
-        record_event(a.document.consultation_id, "comment.resolved", actor,
-                     {"document_id": a.document.id, "comment_id": root.id})
+        record_event(a.document.consultation_id, CommentResolved(document_id=a.document.id, comment_id=root.id), actor)
     db.session.flush()
     return root
 
@@ -366,9 +380,9 @@ def propose_amendment(actor: User, document_id: int, anchor, text, rationale) ->
                    constituency=org.constituency, status="proposed", created_at=utcnow())
     db.session.add(am)
     db.session.flush()
-    record_event(a.document.consultation_id, "amendment.created", actor, {
-        "document_id": a.document.id, "amendment_id": am.id, "anchor": anchor, "text": am.text,
-        "rationale": am.rationale, "organisation": {"id": org.id, "name": org.name}})
+    record_event(a.document.consultation_id, AmendmentCreated(
+        document_id=a.document.id, amendment_id=am.id, anchor=anchor, text=am.text,
+        rationale=am.rationale, organisation={"id": org.id, "name": org.name}), actor)
     return am
 
 
@@ -426,9 +440,9 @@ def reject_amendment(actor: User, amendment_id: int, reason) -> Amendment:
 
 
 def _decided_event(actor: User, doc: Document, am: Amendment) -> None:
-    record_event(doc.consultation_id, "amendment.decided", actor, {
-        "document_id": doc.id, "amendment_id": am.id, "decision": am.status, "reason": am.reason,
-        "version_number": am.resulting_version_number, "title": doc.title})
+    record_event(doc.consultation_id, AmendmentDecided(
+        document_id=doc.id, amendment_id=am.id, decision=am.status, reason=am.reason,
+        version_number=am.resulting_version_number, title=doc.title), actor)
 
 
 # --- positions --------------------------------------------------------------------------
@@ -451,15 +465,15 @@ def file_position(actor: User, document_id: int, stance, body) -> Position:
                    author_id=actor.id, created_at=utcnow())
     db.session.add(pos)
     db.session.flush()
-    record_event(a.document.consultation_id, "position.updated", actor, {
-        "document_id": a.document.id, "organisation": {"id": org.id, "name": org.name},
-        "constituency": org.constituency, "stance": stance})
     # search holds each organisation's current position only; earlier ones stay as history
-    for earlier in db.session.scalars(select(Position.id).where(
-            Position.document_id == a.document.id, Position.organisation_id == org.id, Position.id != pos.id)):
-        remove_entry("position", earlier)
-    index_entry("position", pos.id, a.document.consultation_id, f"{org.name}: {a.document.title}",
-                f"{stance.replace('_', ' ')}\n\n{body}", a.document.language or "en", publishable=True)
+    earlier = tuple(db.session.scalars(select(Position.id).where(
+        Position.document_id == a.document.id, Position.organisation_id == org.id, Position.id != pos.id)))
+    record_event(a.document.consultation_id, PositionUpdated(
+        document_id=a.document.id, position_id=pos.id, organisation={"id": org.id, "name": org.name},
+        constituency=org.constituency, stance=stance,
+        searchable=Searchable("position", pos.id, f"{org.name}: {a.document.title}",
+                              f"{stance.replace('_', ' ')}\n\n{body}", a.document.language or "en",
+                              publishable=True, replaces=earlier)), actor)
     return pos
 
 

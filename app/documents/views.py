@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 
 from app.core.errors import DomainError, Forbidden, Invalid
+from app.core.languages import LANGUAGE_NAMES
 from app.core.pages import form_action
 from app.documents import reading, services
 from app.documents.models import STANCES, TRANSITIONS
@@ -221,7 +222,6 @@ def file_position(document_id: int):
         _("Your organisation's position was saved."))
 
 
-LANGUAGE_NAMES = {"en": "English", "fr": "Français", "pt": "Português", "ar": "العربية"}
 
 
 @bp.route("/<int:document_id>/languages", methods=["GET", "POST"])

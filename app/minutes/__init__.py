@@ -1,7 +1,5 @@
 """Minutes drafted from the session record, their corrections and adoption; the archive and
 the public transparency pages."""
-from app.minutes import api  # noqa: F401  (routes join the API blueprint)
-from app.minutes import models  # noqa: F401
 
 
 def minutes_section(c, user):
@@ -32,12 +30,11 @@ def _nav(user):
 
 
 def init_app(app) -> None:
-    from app.core.features import register_nav, register_section
-    from app.demo import DEMO_HOOKS
-    from app.minutes import demo, views
-    if "minutes" not in app.blueprints:
-        app.register_blueprint(views.bp)
-    register_nav(_nav)
-    register_section(minutes_section)
-    if demo.seed_minutes not in DEMO_HOOKS:
-        DEMO_HOOKS.append(demo.seed_minutes)
+    from app.api import register_api
+    from app.core.features import features_of
+    from app.minutes import api, demo, views
+    app.register_blueprint(views.bp)
+    register_api(app, api.api)
+    features_of(app).nav.append(_nav)
+    features_of(app).sections.append(minutes_section)
+    features_of(app).demo.append(demo.seed_minutes)

@@ -3,12 +3,14 @@ from datetime import datetime
 
 from flask import Response, jsonify, request
 
-from app.api import actor, json_body, query_args, route
+from app.api import ApiBlueprint, actor, json_body, query_args
 from app.consultations import services as consultations
 from app.core.errors import Invalid
 from app.core.validation import Field, parse
 from app.extensions import db
 from app.minutes import export, publication, services
+
+api = ApiBlueprint("minutes", __name__)
 
 DRAFT_BODY = {"replace": Field(bool)}
 PATCH_BODY = {"body": Field(str, required=True, max_len=services.MAX_BODY, strip=False)}
@@ -25,8 +27,8 @@ def _minutes_json(m, user, status=200):
     return jsonify(services.serialize(m, user)), status
 
 
-@route("/consultations/<int:consultation_id>/minutes", ("POST",), status=201, body=DRAFT_BODY, tag="minutes",
-       summary="Draft minutes from the session record (secretariat)")
+@api.operation("/consultations/<int:consultation_id>/minutes", ("POST",), status=201, body=DRAFT_BODY, tag="minutes",
+               summary="Draft minutes from the session record (secretariat)")
 def draft_minutes(consultation_id: int):
     user = actor()
     c = consultations.get_visible(user, consultation_id)
@@ -36,22 +38,22 @@ def draft_minutes(consultation_id: int):
     return _minutes_json(m, user, 201)
 
 
-@route("/consultations/<int:consultation_id>/minutes", summary="The consultation's minutes and corrigenda",
-       tag="minutes")
+@api.operation("/consultations/<int:consultation_id>/minutes", summary="The consultation's minutes and corrigenda",
+               tag="minutes")
 def list_minutes(consultation_id: int):
     user = actor()
     c = consultations.get_visible(user, consultation_id)
     return jsonify({"items": [services.serialize(m, user) for m in services.minutes_of(user, c)], "next": None})
 
 
-@route("/minutes/<int:minutes_id>", summary="Minutes, with body and html", tag="minutes")
+@api.operation("/minutes/<int:minutes_id>", summary="Minutes, with body and html", tag="minutes")
 def get_minutes(minutes_id: int):
     user = actor()
     return _minutes_json(services.get_minutes(user, minutes_id), user)
 
 
-@route("/minutes/<int:minutes_id>", ("PATCH",), body=PATCH_BODY, tag="minutes",
-       summary="Edit draft minutes (secretariat)")
+@api.operation("/minutes/<int:minutes_id>", ("PATCH",), body=PATCH_BODY, tag="minutes",
+               summary="Edit draft minutes (secretariat)")
 def update_minutes(minutes_id: int):
     user = actor()
     m = services.get_minutes(user, minutes_id)
@@ -61,8 +63,8 @@ def update_minutes(minutes_id: int):
     return _minutes_json(m, user)
 
 
-@route("/minutes/<int:minutes_id>/circulate", ("POST",), body=CIRCULATE_BODY, tag="minutes",
-       summary="Circulate draft minutes for corrections until a deadline (secretariat)")
+@api.operation("/minutes/<int:minutes_id>/circulate", ("POST",), body=CIRCULATE_BODY, tag="minutes",
+               summary="Circulate draft minutes for corrections until a deadline (secretariat)")
 def circulate(minutes_id: int):
     user = actor()
     m = services.get_minutes(user, minutes_id)
@@ -72,8 +74,8 @@ def circulate(minutes_id: int):
     return _minutes_json(m, user)
 
 
-@route("/minutes/<int:minutes_id>/adopt", ("POST",), tag="minutes",
-       summary="Adopt circulated minutes; they never change again (secretariat)")
+@api.operation("/minutes/<int:minutes_id>/adopt", ("POST",), tag="minutes",
+               summary="Adopt circulated minutes; they never change again (secretariat)")
 def adopt(minutes_id: int):
     user = actor()
     m = services.get_minutes(user, minutes_id)
@@ -82,8 +84,8 @@ def adopt(minutes_id: int):
     return _minutes_json(m, user)
 
 
-@route("/minutes/<int:minutes_id>/corrigenda", ("POST",), body=CORRIGENDUM_BODY, status=201, tag="minutes",
-       summary="Start a corrigendum to adopted minutes, adopted separately (secretariat)")
+@api.operation("/minutes/<int:minutes_id>/corrigenda", ("POST",), body=CORRIGENDUM_BODY, status=201, tag="minutes",
+               summary="Start a corrigendum to adopted minutes, adopted separately (secretariat)")
 def create_corrigendum(minutes_id: int):
     user = actor()
     m = services.get_minutes(user, minutes_id)
@@ -93,16 +95,16 @@ def create_corrigendum(minutes_id: int):
     return _minutes_json(corr, user, 201)
 
 
-@route("/minutes/<int:minutes_id>/corrections", summary="Corrections (the secretariat sees all, others their own)",
-       tag="minutes")
+@api.operation("/minutes/<int:minutes_id>/corrections", summary="Corrections (the secretariat sees all, others their own)",
+               tag="minutes")
 def list_corrections(minutes_id: int):
     user = actor()
     m = services.get_minutes(user, minutes_id)
     return jsonify({"items": [x.to_dict() for x in services.list_corrections(user, m)], "next": None})
 
 
-@route("/minutes/<int:minutes_id>/corrections", ("POST",), body=CORRECTION_BODY, status=201, tag="minutes",
-       summary="Correct a passage reporting your own statement (participants, while circulated)")
+@api.operation("/minutes/<int:minutes_id>/corrections", ("POST",), body=CORRECTION_BODY, status=201, tag="minutes",
+               summary="Correct a passage reporting your own statement (participants, while circulated)")
 def submit_correction(minutes_id: int):
     user = actor()
     m = services.get_minutes(user, minutes_id)
@@ -121,20 +123,20 @@ def _decide(correction_id: int, accept: bool):
     return jsonify(corr.to_dict())
 
 
-@route("/corrections/<int:correction_id>/accept", ("POST",), body=DECIDE_BODY, tag="minutes",
-       summary="Accept a correction: the passage is rewritten in the minutes (secretariat)")
+@api.operation("/corrections/<int:correction_id>/accept", ("POST",), body=DECIDE_BODY, tag="minutes",
+               summary="Accept a correction: the passage is rewritten in the minutes (secretariat)")
 def accept_correction(correction_id: int):
     return _decide(correction_id, True)
 
 
-@route("/corrections/<int:correction_id>/reject", ("POST",), body=DECIDE_BODY, tag="minutes",
-       summary="Reject a correction, with a reason (secretariat)")
+@api.operation("/corrections/<int:correction_id>/reject", ("POST",), body=DECIDE_BODY, tag="minutes",
+               summary="Reject a correction, with a reason (secretariat)")
 def reject_correction(correction_id: int):
     return _decide(correction_id, False)
 
 
-@route("/minutes/<int:minutes_id>/export", query=EXPORT_QUERY, tag="minutes",
-       summary="The minutes as PDF or Markdown", responses={"200": {"description": "application/pdf or text/markdown"}})
+@api.operation("/minutes/<int:minutes_id>/export", query=EXPORT_QUERY, tag="minutes",
+               summary="The minutes as PDF or Markdown", responses={"200": {"description": "application/pdf or text/markdown"}})
 def export_minutes(minutes_id: int):
     user = actor()
     m = services.get_minutes(user, minutes_id)
@@ -155,8 +157,8 @@ def download(m, fmt: str) -> Response:
     return resp
 
 
-@route("/consultations/<int:consultation_id>/publication", summary="The consultation's public archive entry",
-       tag="minutes")
+@api.operation("/consultations/<int:consultation_id>/publication", summary="The consultation's public archive entry",
+               tag="minutes")
 def get_publication(consultation_id: int):
     user = actor()
     c = consultations.get_visible(user, consultation_id)
@@ -164,8 +166,8 @@ def get_publication(consultation_id: int):
     return jsonify(pub.to_dict() if pub else {"consultation_id": c.id, "published_at": None})
 
 
-@route("/consultations/<int:consultation_id>/publication", ("PUT",), body=PUBLISH_BODY, tag="minutes",
-       summary="Publish a closed consultation's adopted minutes (and more) to the public archive (secretariat)")
+@api.operation("/consultations/<int:consultation_id>/publication", ("PUT",), body=PUBLISH_BODY, tag="minutes",
+               summary="Publish a closed consultation's adopted minutes (and more) to the public archive (secretariat)")
 def publish(consultation_id: int):
     user = actor()
     c = consultations.get_visible(user, consultation_id)
@@ -175,8 +177,8 @@ def publish(consultation_id: int):
     return jsonify(pub.to_dict())
 
 
-@route("/consultations/<int:consultation_id>/publication", ("DELETE",), tag="minutes",
-       summary="Take a consultation off the public archive (secretariat)")
+@api.operation("/consultations/<int:consultation_id>/publication", ("DELETE",), tag="minutes",
+               summary="Take a consultation off the public archive (secretariat)")
 def unpublish(consultation_id: int):
     user = actor()
     c = consultations.get_visible(user, consultation_id)

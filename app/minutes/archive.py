@@ -6,8 +6,7 @@ from sqlalchemy.orm import selectinload
 from app.consultations import services as consultations
 from app.consultations.models import Consultation
 from app.extensions import db
-from app.minutes.models import Minutes
-from app.search.models import Publication
+from app.minutes.models import Minutes, Publication
 from app.consultations.services import scope_conditions
 
 PAST = ("closed", "archived")

@@ -2,13 +2,16 @@
 archive entry, so the archive, search and transparency page have something to show."""
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.consultations.models import AgendaItem, Consultation, Participant, Theme
-from app.core.realtime import record_event
+from app.core.realtime import RoomEvent, record_event
 from app.extensions import db
+from app.rooms.event_types import AgendaChanged, FloorGiven, PresenceJoined
+from app.votes import services as votes
 
 TITLE = "ECOWAS: technical meeting on social security portability (past session)"
+VOTES = {"gov.gh": "yes", "emp.gh": "yes", "wrk.gh": "yes", "gov.sn": "yes", "emp.sn": "abstain"}
 
 
 def seed_minutes(consultations: dict, users: dict) -> None:
@@ -18,7 +21,7 @@ def seed_minutes(consultations: dict, users: dict) -> None:
     sec = users["secretariat"]
     start = datetime(datetime.now(UTC).year - 1, 11, 12, 9, 0, tzinfo=UTC)
     c = Consultation(title=TITLE, level="rec", rec="ECOWAS", status="live", starts_at=start,
-                     ends_at=start + timedelta(hours=5), created_by_id=sec.id, last_seq=0,
+                     ends_at=start + timedelta(hours=5), created_by_id=sec.id,
                      description="Social security institutions and social partners compared how pension "
                                  "rights of migrant workers are totalised across ECOWAS member states.",
                      voting_constituencies=["government", "employers", "workers"])
@@ -38,23 +41,28 @@ def seed_minutes(consultations: dict, users: dict) -> None:
     for key in keys[:5] + ["secretariat"]:  # wrk.sn sent apologies
         u = users[key]
         at += timedelta(minutes=1)
-        record_event(c.id, "presence.joined", u, {"user_id": u.id, "name": u.name, "constituency": u.constituency,
-                                                  "organisation": {"id": u.organisation_id, "name": u.organisation.name},
-                                                  "role": "secretariat" if key == "secretariat" else "delegate"}, at=at)
+        record_event(c.id, PresenceJoined(user_id=u.id, name=u.name, constituency=u.constituency,
+                                          organisation={"id": u.organisation_id, "name": u.organisation.name},
+                                          role="secretariat" if key == "secretariat" else "delegate"), u, at=at)
     for item, speakers in zip(items, [["gov.gh"], ["emp.gh", "wrk.gh", "gov.sn"], ["emp.sn"]], strict=True):
         at += timedelta(minutes=20)
-        record_event(c.id, "agenda.changed", sec, {"agenda_item_id": item.id, "title": item.title,
-                                                   "position": item.position}, at=at)
+        record_event(c.id, AgendaChanged(agenda_item_id=item.id, title=item.title, position=item.position),
+                     sec, at=at)
         for key in speakers:
             u = users[key]
             at += timedelta(minutes=10)
-            record_event(c.id, "floor.given", sec, {"user_id": u.id, "name": u.name, "constituency": u.constituency,
-                                                    "agenda_item_id": item.id, "queue": []}, at=at)
-    record_event(c.id, "motion.closed", sec, {"motion_id": 0, "question": "Recommend a regional totalisation agreement",
-                                              "result": {"outcome": "carried", "reason": "simple majority",
-                                                         "tallies": {"yes": 4, "no": 0, "abstain": 1},
-                                                         "by_constituency": {}, "turnout": {}, "quorum_met": True}},
-                 at=at + timedelta(minutes=5))
+            record_event(c.id, FloorGiven(user_id=u.id, name=u.name, constituency=u.constituency,
+                                          agenda_item_id=item.id, queue=[]), sec, at=at)
+    # the decision is a real vote, taken through the votes feature, dated in the past session
+    at += timedelta(minutes=5)
+    m = votes.create_motion(sec, c, {"question": "Recommend a regional totalisation agreement",
+                                     "ballot": "roll_call", "rule": "simple"})
+    votes.open_motion(sec, m)
+    for key, choice in VOTES.items():
+        votes.cast_ballot(users[key], m.id, choice)
+    votes.close_motion(sec, m)
+    db.session.execute(update(RoomEvent).where(RoomEvent.consultation_id == c.id, RoomEvent.at > at).values(at=at))
+    m.opened_at = m.closed_at = at
     c.status = "closed"
     m = services.draft_minutes(sec, c)
     m.body = m.body.replace("_Summary of the discussion: to be completed by the secretariat._",

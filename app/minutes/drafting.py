@@ -8,10 +8,14 @@ from flask import has_request_context
 from flask_babel import gettext
 from sqlalchemy import select
 
+from app.consultations.event_types import SessionStatus
 from app.consultations.models import Consultation
 from app.core.realtime import RoomEvent
+from app.documents.event_types import AmendmentDecided, DocumentVersion
 from app.extensions import db
 from app.minutes.statements import marker
+from app.rooms.event_types import AgendaChanged, FloorGiven, PresenceJoined
+from app.votes.event_types import MotionClosed
 
 CONSTITUENCY_ORDER = ("government", "employers", "workers", "stakeholder", "observer", "secretariat")
 
@@ -21,10 +25,6 @@ def _(text: str, **values) -> str:
     if has_request_context():
         return gettext(text, **values)
     return text % values if values else text
-
-
-READ_TYPES = ("presence.joined", "agenda.changed", "floor.given", "document.version", "amendment.decided",
-              "motion.closed", "session.status")
 
 
 def constituency_label(key: str | None) -> str:
@@ -69,70 +69,100 @@ class SessionRecord:
     last_seq: int = 0
 
 
-def _events(consultation_id: int) -> list[RoomEvent]:
-    stmt = (select(RoomEvent).where(RoomEvent.consultation_id == consultation_id, RoomEvent.type.in_(READ_TYPES))
-            .order_by(RoomEvent.seq))
-    return list(db.session.scalars(stmt))
+class _Replay:
+    """Reads the consultation's stored events in order; one method per event type it consumes
+    (SUBSCRIPTIONS), so a type nobody declares cannot be listened for."""
 
+    def __init__(self, c: Consultation) -> None:
+        self.rec = SessionRecord()
+        self.members = {p.user_id: p for p in c.participants}
+        self.items = {i.id: ItemRecord(i.id, i.title, i.position) for i in c.agenda}
+        self.outside = ItemRecord(None, _("Outside the agenda"), 10**6)
+        self.current: int | None = None
 
-def session_record(c: Consultation) -> SessionRecord:
-    """Replay the consultation's events into who attended, who spoke under which agenda item,
-    which documents and motions were handled."""
-    rec = SessionRecord()
-    members = {p.user_id: p for p in c.participants}
-    items = {i.id: ItemRecord(i.id, i.title, i.position) for i in c.agenda}
-    outside = ItemRecord(None, _("Outside the agenda"), 10**6)
-    current: int | None = None
-
-    def bucket(item_id, title=None) -> ItemRecord:
+    def bucket(self, item_id, title=None) -> ItemRecord:
         if item_id is None:
-            return outside
-        if item_id not in items:  # an item since removed: keep what the event said
-            items[item_id] = ItemRecord(item_id, title or _("Agenda item %(id)s", id=item_id), 10**5 + item_id)
-        return items[item_id]
+            return self.outside
+        if item_id not in self.items:  # an item since removed: keep what the event said
+            self.items[item_id] = ItemRecord(item_id, title or _("Agenda item %(id)s", id=item_id), 10**5 + item_id)
+        return self.items[item_id]
 
-    def person(uid: int, data: dict) -> Person:
-        p = members.get(uid)
+    def person(self, uid: int, data: dict) -> Person:
+        p = self.members.get(uid)
         org = (data.get("organisation") or {}).get("name") if isinstance(data.get("organisation"), dict) else None
         return Person(uid, data.get("name") or (p.user.name if p else _("Participant %(id)s", id=uid)),
                       data.get("constituency") or (p.constituency if p else None),
                       org or (p.organisation.name if p else ""),
                       data.get("role") or (p.role if p else ""))
 
-    for ev in _events(c.id):
-        d = ev.data or {}
-        rec.first_at = rec.first_at or ev.at
-        rec.last_at = ev.at
-        rec.last_seq = ev.seq
-        if ev.type == "presence.joined" and isinstance(d.get("user_id"), int):
-            rec.attended.setdefault(d["user_id"], person(d["user_id"], d))
-        elif ev.type == "agenda.changed":
-            current = d.get("agenda_item_id")
-            if current is not None:
-                bucket(current, d.get("title"))
-        elif ev.type == "floor.given" and isinstance(d.get("user_id"), int):
-            speaker = rec.attended.setdefault(d["user_id"], person(d["user_id"], d))
-            item = bucket(d.get("agenda_item_id") or current)
-            item.statements.append({"seq": ev.seq, "user_id": d["user_id"], "name": d.get("name") or speaker.name,
-                                    "constituency": d.get("constituency") or speaker.constituency,
-                                    "organisation": speaker.organisation, "at": ev.at})
-        elif ev.type == "document.version" and d.get("document_id") is not None:
-            doc = rec.documents.setdefault(d["document_id"], {"title": d.get("title") or "", "versions": [],
-                                                              "amendments": []})
-            doc["title"] = d.get("title") or doc["title"]
-            doc["versions"].append({"number": d.get("number"), "note": d.get("note") or "", "at": ev.at})
-            item = bucket(current)
-            if d["document_id"] not in item.documents:
-                item.documents.append(d["document_id"])
-        elif ev.type == "amendment.decided" and d.get("document_id") is not None:
-            doc = rec.documents.setdefault(d["document_id"], {"title": d.get("title") or "", "versions": [],
-                                                              "amendments": []})
-            doc["amendments"].append(d)
-        elif ev.type == "motion.closed":
-            motion = dict(d, item_id=current)
-            rec.motions.append(motion)
-            bucket(current).motions.append(motion)
-    rec.items = sorted(items.values(), key=lambda i: i.position)
+    def presence_joined(self, ev: RoomEvent, d: dict) -> None:
+        if isinstance(d.get("user_id"), int):
+            self.rec.attended.setdefault(d["user_id"], self.person(d["user_id"], d))
+
+    def agenda_changed(self, ev: RoomEvent, d: dict) -> None:
+        self.current = d.get("agenda_item_id")
+        if self.current is not None:
+            self.bucket(self.current, d.get("title"))
+
+    def floor_given(self, ev: RoomEvent, d: dict) -> None:
+        if not isinstance(d.get("user_id"), int):
+            return
+        speaker = self.rec.attended.setdefault(d["user_id"], self.person(d["user_id"], d))
+        item = self.bucket(d.get("agenda_item_id") or self.current)
+        item.statements.append({"seq": ev.seq, "user_id": d["user_id"], "name": d.get("name") or speaker.name,
+                                "constituency": d.get("constituency") or speaker.constituency,
+                                "organisation": speaker.organisation, "at": ev.at})
+
+    def _document(self, d: dict) -> dict:
+        return self.rec.documents.setdefault(d["document_id"], {"title": d.get("title") or "", "versions": [],
+                                                                "amendments": []})
+
+    def document_version(self, ev: RoomEvent, d: dict) -> None:
+        if d.get("document_id") is None:
+            return
+        doc = self._document(d)
+        doc["title"] = d.get("title") or doc["title"]
+        doc["versions"].append({"number": d.get("number"), "note": d.get("note") or "", "at": ev.at})
+        item = self.bucket(self.current)
+        if d["document_id"] not in item.documents:
+            item.documents.append(d["document_id"])
+
+    def amendment_decided(self, ev: RoomEvent, d: dict) -> None:
+        if d.get("document_id") is not None:
+            self._document(d)["amendments"].append(d)
+
+    def motion_closed(self, ev: RoomEvent, d: dict) -> None:
+        motion = dict(d, item_id=self.current)
+        self.rec.motions.append(motion)
+        self.bucket(self.current).motions.append(motion)
+
+    def session_status(self, ev: RoomEvent, d: dict) -> None:
+        """Read for the record's time span only."""
+
+    def run(self, consultation_id: int) -> None:
+        stmt = (select(RoomEvent).where(RoomEvent.consultation_id == consultation_id,
+                                        RoomEvent.type.in_(HANDLED)).order_by(RoomEvent.seq))
+        for ev in db.session.scalars(stmt):
+            self.rec.first_at = self.rec.first_at or ev.at
+            self.rec.last_at = ev.at
+            self.rec.last_seq = ev.seq
+            getattr(self, HANDLED[ev.type])(ev, ev.data or {})
+
+
+SUBSCRIPTIONS = {PresenceJoined: "presence_joined", AgendaChanged: "agenda_changed", FloorGiven: "floor_given",
+                 DocumentVersion: "document_version", AmendmentDecided: "amendment_decided",
+                 MotionClosed: "motion_closed", SessionStatus: "session_status"}
+HANDLED = {cls.type: method for cls, method in SUBSCRIPTIONS.items()}
+
+
+def session_record(c: Consultation) -> SessionRecord:
+    """Replay the consultation's events into who attended, who spoke under which agenda item,
+    which documents and motions were handled."""
+    replay = _Replay(c)
+    replay.run(c.id)
+    rec = replay.rec
+    outside = replay.outside
+    rec.items = sorted(replay.items.values(), key=lambda i: i.position)
     if outside.statements or outside.motions or outside.documents:
         rec.items.append(outside)
     rec.absent = [Person(p.user_id, p.user.name, p.constituency, p.organisation.name, p.role)

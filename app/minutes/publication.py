@@ -7,13 +7,22 @@ from app.consultations import services as consultations
 from app.consultations.models import Consultation
 from app.core.errors import Conflict, NotFound
 from app.extensions import db
-from app.minutes.models import Minutes
-from app.search.models import Publication
+from app.core.realtime import record_event
+from app.minutes.event_types import PublicationChanged
+from app.minutes.models import Minutes, Publication
 from app.consultations.services import scope_conditions
-from app.search.services import publication_of, refresh_published
 
 FLAGS = ("include_minutes", "include_documents", "include_positions", "include_results")
 MAX_PAGE = 50
+
+
+def publication_of(consultation_id: int) -> Publication | None:
+    return db.session.scalar(select(Publication).where(Publication.consultation_id == consultation_id))
+
+
+def _announce(actor, c: Consultation, pub: Publication | None) -> None:
+    """Search (and anyone else) learns what is public now through the spine."""
+    record_event(c.id, PublicationChanged(kinds=sorted(pub.kinds()) if pub is not None else []), actor)
 
 
 def publish(actor, c: Consultation, flags: dict | None = None, note: str | None = None) -> Publication:
@@ -36,7 +45,7 @@ def publish(actor, c: Consultation, flags: dict | None = None, note: str | None 
     if note is not None:
         pub.note = note
     db.session.flush()
-    refresh_published(c.id)
+    _announce(actor, c, pub)
     return db.session.scalar(select(Publication).where(Publication.consultation_id == c.id))
 
 
@@ -48,7 +57,7 @@ def unpublish(actor, c: Consultation) -> None:
         raise NotFound("This consultation is not published.")
     db.session.delete(pub)
     db.session.flush()
-    refresh_published(c.id)
+    _announce(actor, c, None)
 
 
 def get_public(consultation_id) -> tuple[Consultation, Publication]:

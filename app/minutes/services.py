@@ -5,21 +5,22 @@ Who: the secretariat drafts, edits, circulates, decides corrections and adopts. 
 read minutes once circulated (drafts are the secretariat's working copy) and correct the
 passages reporting their own statements until the deadline. Adopted minutes never change.
 """
-from flask_babel import lazy_gettext as _l
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.consultations import services as consultations
 from app.consultations.models import Consultation
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.events import Searchable
 from app.core.realtime import record_event
 from app.extensions import db
 from app.minutes import statements
 from app.minutes.drafting import _, draft_body, session_record
+from app.minutes.event_types import CorrectionDecided, MinutesStatus
 from app.minutes.models import Correction, Minutes
-from app.search.services import index_entry
 
 DEFAULT_CORRECTION_DAYS = 14
 MAX_BODY = 200_000
@@ -111,7 +112,6 @@ def circulate(actor, m: Minutes, deadline: datetime | None = None) -> Minutes:
         raise Invalid("The correction deadline must be in the future.", {"deadline": "in the past"})
     m.circulate(deadline)
     _announce(actor, m)
-    reindex(m)
     return m
 
 
@@ -126,7 +126,6 @@ def adopt(actor, m: Minutes) -> Minutes:
         raise Conflict(_l("Decide the pending corrections (%(n)s) before adopting the minutes.", n=pending))
     m.adopt(actor)
     _announce(actor, m)
-    reindex(m)
     return m
 
 
@@ -152,16 +151,17 @@ def create_corrigendum(actor, m: Minutes, body: str | None = None) -> Minutes:
 
 
 def _announce(actor, m: Minutes) -> None:
-    record_event(m.consultation_id, "minutes.status", actor,
-                 {"minutes_id": m.id, "status": m.status, "deadline": isoformat(m.correction_deadline)})
+    record_event(m.consultation_id, MinutesStatus(minutes_id=m.id, status=m.status,
+                                                deadline=isoformat(m.correction_deadline),
+                                                searchable=_searchable(m)), actor)
 
 
-def reindex(m: Minutes) -> None:
+def _searchable(m: Minutes) -> Searchable | None:
     """Circulated and adopted minutes are searchable; adopted ones may go public."""
     if m.status == "draft":
-        return
-    index_entry("minutes", m.id, m.consultation_id, m.title, statements.strip_markers(m.body),
-                m.language, publishable=m.is_adopted)
+        return None
+    return Searchable("minutes", m.id, m.title, statements.strip_markers(m.body), m.language,
+                      publishable=m.is_adopted)
 
 
 # --- corrections -----------------------------------------------------------------------------
@@ -241,7 +241,8 @@ def decide_correction(actor, corr: Correction, accept: bool, reason: str = "") -
     corr.decided_at = utcnow()
     corr.decided_by_id = actor.id
     db.session.flush()
-    reindex(m)
+    record_event(m.consultation_id, CorrectionDecided(minutes_id=m.id, correction_id=corr.id,
+                                                      decision=corr.status, searchable=_searchable(m)), actor)
     return corr
 
 

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.minutes import archive as archive_service
 from app.minutes import publication, services, statements
 from app.minutes.api import download
-from app.search.views import filters_from_args
+from app.core.pages import filters_from_args
 
 bp = Blueprint("minutes", __name__)
 
@@ -28,10 +28,6 @@ def _next_url(endpoint: str, nxt) -> str | None:
         return None
     query = {k: v for k, v in request.args.items() if k != "cursor" and v}
     return url_for(endpoint, cursor=nxt, **query)
-
-
-def _after(action, success: str, target: str):
-    return form_action(action, success, target)
 
 
 # --- minutes ---------------------------------------------------------------------------------
@@ -123,7 +119,7 @@ def _deadline_from_form() -> datetime | None:
 @login_required
 def circulate(minutes_id: int):
     m = services.get_minutes(current_user, minutes_id)
-    return _after(lambda: services.circulate(current_user, m, _deadline_from_form()),
+    return form_action(lambda: services.circulate(current_user, m, _deadline_from_form()),
                   _("Minutes circulated for corrections."), url_for("minutes.show", minutes_id=m.id))
 
 
@@ -131,7 +127,7 @@ def circulate(minutes_id: int):
 @login_required
 def adopt(minutes_id: int):
     m = services.get_minutes(current_user, minutes_id)
-    return _after(lambda: services.adopt(current_user, m), _("Minutes adopted."),
+    return form_action(lambda: services.adopt(current_user, m), _("Minutes adopted."),
                   url_for("minutes.show", minutes_id=m.id))
 
 
@@ -162,7 +158,7 @@ def submit_correction(minutes_id: int):
         if not anchor or not text:
             raise Invalid(_("Choose a passage and write the corrected wording."), {"text": "required"})
         services.submit_correction(current_user, m, anchor, text)
-    return _after(act, _("Correction sent to the secretariat."), url_for("minutes.show", minutes_id=m.id))
+    return form_action(act, _("Correction sent to the secretariat."), url_for("minutes.show", minutes_id=m.id))
 
 
 @bp.post("/corrections/<int:correction_id>/decide")
@@ -171,7 +167,7 @@ def decide_correction(correction_id: int):
     corr = services.get_correction(current_user, correction_id)
     accept = request.form.get("decision") == "accept"
     reason = (request.form.get("reason") or "").strip()[:2000]
-    return _after(lambda: services.decide_correction(current_user, corr, accept, reason),
+    return form_action(lambda: services.decide_correction(current_user, corr, accept, reason),
                   _("Correction accepted.") if accept else _("Correction rejected."),
                   url_for("minutes.show", minutes_id=corr.minutes_id))
 
@@ -198,9 +194,9 @@ def publish(consultation_id: int):
     c = consultations.get_visible(current_user, consultation_id)
     target = url_for("consultations.detail", consultation_id=c.id)
     if request.form.get("action") == "unpublish":
-        return _after(lambda: publication.unpublish(current_user, c), _("Taken off the public archive."), target)
+        return form_action(lambda: publication.unpublish(current_user, c), _("Taken off the public archive."), target)
     flags = {key: key in request.form for key in publication.FLAGS}
-    return _after(lambda: publication.publish(current_user, c, flags), _("Published to the public archive."), target)
+    return form_action(lambda: publication.publish(current_user, c, flags), _("Published to the public archive."), target)
 
 
 @bp.get("/public/consultations")
@@ -214,24 +210,9 @@ def public_index():
 def public_detail(consultation_id: int):
     c, pub = publication.get_public(consultation_id)
     items = [(m, statements.to_html(m.body)) for m in publication.public_minutes(c, pub)]
-    return render_template("archive/public_detail.html", c=c, pub=pub, items=items,
-                           sections=public_sections(c, pub))
+    return render_template("archive/public_detail.html", c=c, pub=pub, items=items)
 
 
 @bp.get("/public/minutes/<int:minutes_id>.<fmt>")
 def public_export(minutes_id: int, fmt: str):
     return download(publication.get_public_minutes(minutes_id), fmt)
-
-
-# Other features add what a publication covers (final documents, positions, results) here:
-# fn(consultation, publication) -> {"title", "template", "context"} or None.
-_public_sections: list = []
-
-
-def register_public_section(fn) -> None:
-    if fn not in _public_sections:
-        _public_sections.append(fn)
-
-
-def public_sections(c, pub) -> list[dict]:
-    return [s for s in (fn(c, pub) for fn in _public_sections) if s]

@@ -5,8 +5,6 @@ import click
 from flask import url_for
 from flask_babel import gettext as _
 
-from app.notifications import api  # noqa: F401  (adds the /api/v1/notifications routes)
-from app.notifications import models  # noqa: F401  (tables for db.create_all)
 
 
 def _configure(app) -> None:
@@ -99,16 +97,19 @@ def _register_cli(app) -> None:
 
 
 def init_app(app) -> None:
-    from app.core.features import register_action, register_nav, register_section
+    from app.api import register_api
+    from app.core.features import features_of
+    from app.notifications import api
     from app.notifications.views import bp
     from app.notifications.worker import start_in_process
 
     _configure(app)
     _mail_log(app)
     app.register_blueprint(bp)
-    register_nav(_nav)
-    register_nav(_deliveries_nav)
-    register_section(_section)
-    register_action(_calendar_action)
+    register_api(app, api.api)
+    features_of(app).nav.append(_nav)
+    features_of(app).nav.append(_deliveries_nav)
+    features_of(app).sections.append(_section)
+    features_of(app).actions.append(_calendar_action)
     _register_cli(app)
     start_in_process(app)

@@ -1,12 +1,14 @@
 """JSON resources: the caller's notifications, marking them read, and notification settings."""
 from flask import jsonify
 
-from app.api import actor, json_body, page, query_args, route
+from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.core.errors import Invalid
 from app.core.validation import Field, parse
 from app.extensions import db
 from app.notifications import delivery, failures, services
 from app.notifications.models import EMAIL_MODES
+
+api = ApiBlueprint("notifications", __name__)
 
 LIST_QUERY = {"unread": Field(str, choices=("0", "1", "true", "false")), "cursor": Field(int),
               "limit": Field(int)}
@@ -29,8 +31,8 @@ def _ids(value) -> list[int] | None:
     return value
 
 
-@route("/notifications", summary="The caller's notifications, newest first, with the unread count",
-       query=LIST_QUERY, tag="notifications")
+@api.operation("/notifications", summary="The caller's notifications, newest first, with the unread count",
+               query=LIST_QUERY, tag="notifications")
 def list_notifications():
     user = actor()
     q = query_args(LIST_QUERY)
@@ -41,8 +43,8 @@ def list_notifications():
     return jsonify(body)
 
 
-@route("/notifications/read", ("POST",), summary="Mark notifications read: {ids: [integer, ...]} or {all: true}; returns {unread}",
-       body={"all": Field(bool)}, tag="notifications")
+@api.operation("/notifications/read", ("POST",), summary="Mark notifications read: {ids: [integer, ...]} or {all: true}; returns {unread}",
+               body={"all": Field(bool)}, tag="notifications")
 def read_notifications():
     user = actor()
     raw = json_body()
@@ -53,13 +55,13 @@ def read_notifications():
     return jsonify({"unread": unread})
 
 
-@route("/notifications/settings", summary="The caller's notification settings", tag="notifications")
+@api.operation("/notifications/settings", summary="The caller's notification settings", tag="notifications")
 def get_settings():
     return jsonify(_settings(actor()))
 
 
-@route("/notifications/settings", ("PUT",), summary="Change e-mail mode (immediate|digest|off), time zone, "
-       "or regenerate/revoke the calendar feed", body=SETTINGS_BODY, tag="notifications")
+@api.operation("/notifications/settings", ("PUT",), summary="Change e-mail mode (immediate|digest|off), time zone, "
+               "or regenerate/revoke the calendar feed", body=SETTINGS_BODY, tag="notifications")
 def put_settings():
     user = actor()
     data = parse(json_body(), SETTINGS_BODY, partial=True)
@@ -69,7 +71,7 @@ def put_settings():
     return jsonify(_settings(user))
 
 
-@route("/notifications/failures", summary="Secretariat: failed and retrying deliveries, "
+@api.operation("/notifications/failures", summary="Secretariat: failed and retrying deliveries, "
        "{events: [...], mails: [...]}, each with its reason code and attempts", tag="notifications")
 def list_failures():
     found = failures.list_failures(actor())
@@ -77,7 +79,7 @@ def list_failures():
                     "mails": [failures.mail_dict(r) for r in found["mails"]]})
 
 
-@route("/notifications/failures/mails/<int:outbox_id>/retry", ("POST",),
+@api.operation("/notifications/failures/mails/<int:outbox_id>/retry", ("POST",),
        summary="Secretariat: queue a failed mail again now", tag="notifications")
 def retry_failed_mail(outbox_id: int):
     row = failures.retry_mail(actor(), outbox_id)
@@ -85,7 +87,7 @@ def retry_failed_mail(outbox_id: int):
     return jsonify(failures.mail_dict(row))
 
 
-@route("/notifications/failures/events/<int:failure_id>/retry", ("POST",),
+@api.operation("/notifications/failures/events/<int:failure_id>/retry", ("POST",),
        summary="Secretariat: try a failed event again on the worker's next pass", tag="notifications")
 def retry_failed_event(failure_id: int):
     row = failures.retry_event(actor(), failure_id)

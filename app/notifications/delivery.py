@@ -80,13 +80,13 @@ def notify(user: User, c: Consultation, kind: str, params: dict, link: str, *, e
 def render_mail(user: User, template: str, **ctx) -> tuple[str, str]:
     """The plain-text and HTML parts of templates/email/<template>.txt/.html, in the user's
     language; the HTML names that language and its direction (lang, dir) on its root element."""
-    from app.core.i18n import RTL
-    lang = user.language or "en"
-    with force_locale(lang):
+    from app.core.languages import language
+    lang = language(user.language)
+    with force_locale(lang.code):
         ctx.setdefault("base_url", base_url())
         ctx.setdefault("user", user)
-        ctx.setdefault("mail_lang", lang)
-        ctx.setdefault("mail_dir", "rtl" if lang in RTL else "ltr")
+        ctx.setdefault("mail_lang", lang.code)
+        ctx.setdefault("mail_dir", lang.direction)
         return (render_template(f"email/{template}.txt", **ctx),
                 render_template(f"email/{template}.html", **ctx))
 

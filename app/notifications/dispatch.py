@@ -18,15 +18,25 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 
 from app.accounts.models import User
+from app.consultations.event_types import ParticipantInvited, SessionRescheduled, SessionStatus
 from app.consultations.models import Consultation, Participant
 from app.consultations.services import can_view
 from app.core.db import isoformat, utcnow
 from app.core.realtime import RoomEvent
+from app.documents.event_types import (
+    AmendmentCreated,
+    AmendmentDecided,
+    CommentCreated,
+    DocumentStatus,
+    DocumentVersion,
+)
 from app.extensions import db
+from app.minutes.event_types import MinutesStatus
 from app.notifications import delivery
 from app.notifications.models import DispatchCursor, DispatchFailure, Invitation, MotionReminder
 from app.notifications.safetext import header_text
 from app.notifications.texts import parse_time
+from app.votes.event_types import MotionClosed, MotionOpened
 
 log = logging.getLogger(__name__)
 CURSOR = "dispatch"
@@ -235,6 +245,8 @@ def _rescheduled(ev, c, data) -> None:
 
 
 def _document_version(ev, c, data) -> None:
+    if data.get("published"):
+        return  # a draft made visible: its document.status event tells people
     number = data.get("number")
     kind = "document.new" if number == 1 else "document.version"
     _tell(participants(c, ev), ev, c, kind, dict(_base(c), document=data.get("title", ""), number=number,
@@ -246,6 +258,9 @@ def _document_status(ev, c, data) -> None:
         _tell(participants(c, ev), ev, c, "document.opened",
               dict(_base(c), document=data.get("title", ""), document_id=data.get("document_id"),
                    comments_close_at=data.get("comments_close_at")))
+    elif data.get("previous") == "draft":
+        _tell(participants(c, ev), ev, c, "document.new",
+              dict(_base(c), document=data.get("title", ""), document_id=data.get("document_id")))
 
 
 def _earlier(c: Consultation, type_: str, key: str, value) -> RoomEvent | None:
@@ -260,7 +275,7 @@ def _earlier(c: Consultation, type_: str, key: str, value) -> RoomEvent | None:
 def _amendment_decided(ev, c, data) -> None:
     org = data.get("organisation")
     if not isinstance(org, dict):
-        created = _earlier(c, "amendment.created", "amendment_id", data.get("amendment_id"))
+        created = _earlier(c, AmendmentCreated.type, "amendment_id", data.get("amendment_id"))
         org = (created.data or {}).get("organisation") if created else None
     org_id = org.get("id") if isinstance(org, dict) else None
     if org_id is None:
@@ -280,10 +295,8 @@ def _comment_created(ev, c, data) -> None:
     parent_id = data.get("parent_id")
     if parent_id is None:
         return
-    author_id = data.get("parent_author_id")
-    if not isinstance(author_id, int):
-        parent = _earlier(c, "comment.created", "comment_id", parent_id)
-        author_id = parent.actor_id if parent else None
+    parent = _earlier(c, CommentCreated.type, "comment_id", parent_id)
+    author_id = parent.actor_id if parent else None
     author = db.session.get(User, author_id) if isinstance(author_id, int) else None
     name = (ev.actor or {}).get("name") or ""
     _tell([author], ev, c, "comment.reply",
@@ -322,15 +335,17 @@ def _minutes_status(ev, c, data) -> None:
               dict(_base(c), minutes_id=data.get("minutes_id"), deadline=data.get("deadline")))
 
 
-HANDLERS = {
-    "participant.invited": _invited,
-    "session.status": _session_status,
-    "session.rescheduled": _rescheduled,
-    "document.version": _document_version,
-    "document.status": _document_status,
-    "amendment.decided": _amendment_decided,
-    "comment.created": _comment_created,
-    "motion.opened": _motion_opened,
-    "motion.closed": _motion_closed,
-    "minutes.status": _minutes_status,
+# Subscriptions by declared event class; stored events are matched on the class's type.
+SUBSCRIPTIONS = {
+    ParticipantInvited: _invited,
+    SessionStatus: _session_status,
+    SessionRescheduled: _rescheduled,
+    DocumentVersion: _document_version,
+    DocumentStatus: _document_status,
+    AmendmentDecided: _amendment_decided,
+    CommentCreated: _comment_created,
+    MotionOpened: _motion_opened,
+    MotionClosed: _motion_closed,
+    MinutesStatus: _minutes_status,
 }
+HANDLERS = {cls.type: fn for cls, fn in SUBSCRIPTIONS.items()}

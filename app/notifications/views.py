@@ -95,7 +95,7 @@ def welcome(token: str):
             session.permanent = True
             login_user(user)
             flash(_("Welcome to Baraza. Your password is set and your invitation accepted."), "success")
-            target = url_for("consultations.detail", consultation_id=cid) if cid else url_for("accounts.dashboard")
+            target = url_for("consultations.detail", consultation_id=cid) if cid else url_for("home.dashboard")
             return redirect(target)
         except DomainError as err:
             db.session.rollback()

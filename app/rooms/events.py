@@ -4,7 +4,7 @@ from flask import request
 from flask_socketio import join_room, leave_room
 
 from app.core.realtime import room_name
-from app.core.sockets import disconnect_hooks, socket_handler
+from app.core.sockets import socket_handler, socket_hooks
 from app.rooms import services
 
 
@@ -84,13 +84,11 @@ def _drop_socket(sid, _login_session_id):
     services.drop_socket(sid)
 
 
-def register() -> None:
-    """Called for every app (each has its own Socket.IO server); hooks are added once."""
+def register(app) -> None:
+    """Called for every app (each has its own Socket.IO server and hooks)."""
     for name, fn in HANDLERS.items():
         # chat reads, then inserts: its transaction may wait for PostgreSQL in C (app.core.pg)
         socket_handler(name, hold=name == "chat:send")(fn)
-    if _drop_socket not in disconnect_hooks:
-        disconnect_hooks.append(_drop_socket)
-    from app.core.sockets import access_lost_hooks
-    if services.on_access_lost not in access_lost_hooks:
-        access_lost_hooks.append(services.on_access_lost)
+    hooks = socket_hooks(app)
+    hooks.disconnect.append(_drop_socket)
+    hooks.access_lost.append(services.on_access_lost)

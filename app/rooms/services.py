@@ -12,14 +12,33 @@ from sqlalchemy.orm import Load
 
 from app.accounts.models import Organisation, User
 from app.consultations.models import Consultation, Participant
-from app.consultations.services import (can_moderate, can_view, change_status, get_agenda_item,
-                                        participant_of, require_moderate)
+from app.consultations.services import (
+    can_moderate,
+    can_view,
+    change_status,
+    get_agenda_item,
+    participant_of,
+    require_moderate,
+)
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, TooLarge
 from app.core.markdown import render
-from app.core.realtime import RoomEvent, events_since, lock_room, next_seq, record_event, room_name
+from app.core.realtime import RoomEvent, current_seq, events_since, lock_room, next_seq, record_event, room_name
 from app.core.sockets import TokenBucket, leave_room_on_commit
 from app.extensions import db
+from app.rooms.event_types import (
+    AgendaChanged,
+    ChatMuted,
+    ChatUnmuted,
+    FloorGiven,
+    FloorReleased,
+    HandLowered,
+    HandRaised,
+    ParticipantRemoved,
+    PresenceJoined,
+    PresenceLeft,
+)
+from app.rooms.event_types import ChatMessage as ChatMessageEvent
 from app.rooms.models import ChatMessage, HandRaise, RoomFloor, RoomMember, RoomRestriction
 
 CHAT_MAX = 2000
@@ -185,7 +204,7 @@ def join(actor: User, consultation_id, sid: str) -> Consultation:
     db.session.add(RoomMember(sid=sid, consultation_id=c.id, user_id=actor.id))
     db.session.flush()
     if not present:
-        record_event(c.id, "presence.joined", actor, person(actor, p))
+        record_event(c.id, PresenceJoined(**person(actor, p)), actor)
     return c
 
 
@@ -197,7 +216,7 @@ def _drop_members(consultation_id: int, user_id: int, sid: str | None = None) ->
         crit.append(RoomMember.sid == sid)
     removed = db.session.execute(delete(RoomMember).where(*crit)).rowcount
     if removed and not _is_present(consultation_id, user_id):
-        record_event(consultation_id, "presence.left", None, {"user_id": user_id})
+        record_event(consultation_id, PresenceLeft(user_id=user_id))
     return bool(removed)
 
 
@@ -218,8 +237,7 @@ def snapshot(actor: User, c: Consultation, since) -> dict:
     """The join acknowledgement: events after `since` (none when omitted), presence, state.
     seq is read before the events, so it never claims an event the answer does not hold."""
     since = None if since is None else _int(since, "since")
-    db.session.refresh(c, ["last_seq"])
-    seq, events, more = c.last_seq, [], False
+    seq, events, more = current_seq(c.id), [], False
     if since is not None:
         rows = events_since(c.id, since, limit=REPLAY_LIMIT)
         events = [e.to_dict() for e in rows]
@@ -280,8 +298,7 @@ def send_chat(actor: User, consultation_id, text, client_id=None) -> tuple[ChatM
                       html=html, seq=seq)
     db.session.add(msg)
     db.session.flush()
-    record_event(c.id, "chat.message", actor, {"message_id": msg.id, "text": text, "html": html,
-                                               "client_id": client_id}, seq=seq)
+    record_event(c.id, ChatMessageEvent(message_id=msg.id, text=text, html=html, client_id=client_id), actor, seq=seq)
     return msg, True
 
 
@@ -319,7 +336,7 @@ def raise_hand(actor: User, consultation_id) -> RoomEvent:
         db.session.delete(hand)
         db.session.flush()
     queue = queue_ids(c.id, sitting) + [actor.id]
-    ev = record_event(c.id, "hand.raised", actor, {"user_id": actor.id, "queue": queue})
+    ev = record_event(c.id, HandRaised(user_id=actor.id, queue=queue), actor)
     db.session.add(HandRaise(consultation_id=c.id, user_id=actor.id, seq=ev.seq))
     db.session.flush()
     return ev
@@ -334,7 +351,7 @@ def _lower(c: Consultation, user_id: int, actor: User | None, sitting: int) -> R
     db.session.flush()
     if stale:
         return None
-    return record_event(c.id, "hand.lowered", actor, {"user_id": user_id, "queue": queue_ids(c.id, sitting)})
+    return record_event(c.id, HandLowered(user_id=user_id, queue=queue_ids(c.id, sitting)), actor)
 
 
 def lower_hand(actor: User, consultation_id, user_id=None) -> RoomEvent:
@@ -379,9 +396,9 @@ def give_floor(actor: User, consultation_id, user_id) -> RoomEvent:
     db.session.add(floor)
     db.session.flush()
     org = user.organisation
-    ev = record_event(c.id, "floor.given", actor, {
-        "user_id": user.id, "name": user.name, "constituency": org.constituency if org else None,
-        "agenda_item_id": c.current_agenda_item_id, "queue": queue_ids(c.id, sitting)})
+    ev = record_event(c.id, FloorGiven(
+        user_id=user.id, name=user.name, constituency=org.constituency if org else None,
+        agenda_item_id=c.current_agenda_item_id, queue=queue_ids(c.id, sitting)), actor)
     floor.seq = ev.seq
     return ev
 
@@ -403,7 +420,7 @@ def release_floor(actor: User, consultation_id) -> RoomEvent:
 def _release(c: Consultation, floor: RoomFloor, actor: User | None, sitting: int) -> RoomEvent:
     previous = floor.user_id
     floor.user_id = None
-    ev = record_event(c.id, "floor.released", actor, {"user_id": previous, "queue": queue_ids(c.id, sitting)})
+    ev = record_event(c.id, FloorReleased(user_id=previous, queue=queue_ids(c.id, sitting)), actor)
     floor.seq, floor.since = ev.seq, utcnow()
     return ev
 
@@ -419,8 +436,7 @@ def set_agenda_item(actor: User, consultation_id, agenda_item_id) -> RoomEvent:
     item = get_agenda_item(c, _int(agenda_item_id, "agenda_item_id"))
     c.current_agenda_item_id = item.id
     db.session.flush()
-    return record_event(c.id, "agenda.changed", actor,
-                        {"agenda_item_id": item.id, "title": item.title, "position": item.position})
+    return record_event(c.id, AgendaChanged(agenda_item_id=item.id, title=item.title, position=item.position), actor)
 
 
 def _moderated_target(actor: User, consultation_id, user_id) -> tuple[Consultation, User, int]:
@@ -436,7 +452,7 @@ def _moderated_target(actor: User, consultation_id, user_id) -> tuple[Consultati
 def mute(actor: User, consultation_id, user_id) -> RoomEvent:
     """Secretariat or chair: stop a participant's chat for the sitting (Conflict if muted)."""
     c, user, sitting = _moderated_target(actor, consultation_id, user_id)
-    return _restrict(c, user, "mute", actor, sitting, "chat.muted", "Already muted.")
+    return _restrict(c, user, "mute", actor, sitting, ChatMuted, "Already muted.")
 
 
 def unmute(actor: User, consultation_id, user_id) -> RoomEvent:
@@ -446,7 +462,7 @@ def unmute(actor: User, consultation_id, user_id) -> RoomEvent:
     if r is None:
         raise Conflict("That person is not muted.")
     db.session.delete(r)
-    return record_event(c.id, "chat.unmuted", actor, {"user_id": user.id, "name": user.name})
+    return record_event(c.id, ChatUnmuted(user_id=user.id, name=user.name), actor)
 
 
 def _restrict(c, user, kind, actor, sitting, event_type, already) -> RoomEvent:
@@ -458,7 +474,7 @@ def _restrict(c, user, kind, actor, sitting, event_type, already) -> RoomEvent:
     r.by_id, r.at = actor.id, utcnow()
     db.session.add(r)
     db.session.flush()
-    ev = record_event(c.id, event_type, actor, {"user_id": user.id, "name": user.name})
+    ev = record_event(c.id, event_type(user_id=user.id, name=user.name), actor)
     r.seq = ev.seq
     return ev
 
@@ -468,7 +484,7 @@ def remove_from_room(actor: User, consultation_id, user_id) -> RoomEvent:
     Their sockets stop receiving the room at once; they cannot rejoin until the session is
     next opened or closed."""
     c, user, sitting = _moderated_target(actor, consultation_id, user_id)
-    ev = _restrict(c, user, "removed", actor, sitting, "participant.removed", "Already removed.")
+    ev = _restrict(c, user, "removed", actor, sitting, ParticipantRemoved, "Already removed.")
     _clear_person(c, user.id, actor, sitting)
     return ev
 

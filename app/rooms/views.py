@@ -1,12 +1,11 @@
 """The live room page, and plain-form fallbacks of its actions for browsers without JavaScript."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_login import current_user, login_required
 
 from app.consultations.services import participant_of
-from app.core.errors import DomainError
-from app.extensions import db
+from app.core.pages import form_action
 from app.rooms import services
 
 bp = Blueprint("rooms", __name__, url_prefix="/consultations")
@@ -71,12 +70,5 @@ def act(consultation_id: int, action: str):
     fn = ACTIONS.get(action)
     if fn is None:
         return redirect(url_for("rooms.room", consultation_id=consultation_id))
-    try:
-        fn(current_user, consultation_id, request.form)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-    return redirect(url_for("rooms.room", consultation_id=consultation_id))
+    return form_action(lambda: fn(current_user, consultation_id, request.form), None,
+                       url_for("rooms.room", consultation_id=consultation_id), refusals_on_page=True)

@@ -2,11 +2,13 @@
 from flask import jsonify
 
 from app.accounts.models import RECS
-from app.api import actor, page, query_args, route
+from app.api import ApiBlueprint, actor, page, query_args
 from app.consultations.models import LEVELS, STATUSES
 from app.core.validation import Field
 from app.search import services
 from app.search.models import KINDS
+
+api = ApiBlueprint("search", __name__)
 
 SEARCH_QUERY = {
     "q": Field(str, required=True, max_len=services.MAX_QUERY),
@@ -17,8 +19,8 @@ SEARCH_QUERY = {
 }
 
 
-@route("/search", summary="Search minutes, documents, positions and decisions the caller may see",
-       query=SEARCH_QUERY, tag="search")
+@api.operation("/search", summary="Search minutes, documents, positions and decisions the caller may see",
+               query=SEARCH_QUERY, tag="search")
 def search():
     user = actor()
     args = query_args(SEARCH_QUERY)

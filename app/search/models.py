@@ -8,11 +8,12 @@ from sqlalchemy import DDL, ForeignKey, Index, String, Text, UniqueConstraint, e
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db import utcnow
+from app.core.languages import REGISTRY
 from app.extensions import db
 
 KINDS = ("minutes", "document", "position", "decision", "consultation")
 # language code -> PostgreSQL text search configuration; anything else uses 'simple'.
-PG_CONFIGS = {"en": "english", "fr": "french", "pt": "portuguese"}
+PG_CONFIGS = {lang.code: lang.search_config for lang in REGISTRY if lang.search_config}
 
 
 class SearchEntry(db.Model):
@@ -74,37 +75,3 @@ for _stmt in SQLITE_DROP:
     event.listen(SearchEntry.__table__, "before_drop", DDL(_stmt).execute_if(dialect="sqlite"))
 for _stmt in PG_DDL:
     event.listen(SearchEntry.__table__, "after_create", DDL(_stmt).execute_if(dialect="postgresql"))
-
-
-class Publication(db.Model):
-    """The secretariat's decision to show a closed consultation's material on the public
-    transparency page. One per consultation; the flags say which kinds of record it covers."""
-
-    __tablename__ = "publication"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), unique=True)
-    include_minutes: Mapped[bool] = mapped_column(default=True)
-    include_documents: Mapped[bool] = mapped_column(default=True)
-    include_positions: Mapped[bool] = mapped_column(default=True)
-    include_results: Mapped[bool] = mapped_column(default=True)
-    note: Mapped[str] = mapped_column(Text, default="")
-    published_at: Mapped[datetime] = mapped_column(default=utcnow)
-    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-
-    def kinds(self) -> set[str]:
-        """The search kinds this publication makes public."""
-        out = {"consultation"}
-        for flag, kind in (("include_minutes", "minutes"), ("include_documents", "document"),
-                           ("include_positions", "position"), ("include_results", "decision")):
-            if getattr(self, flag):
-                out.add(kind)
-        return out
-
-    def to_dict(self) -> dict:
-        from app.core.db import isoformat
-        return {"consultation_id": self.consultation_id, "include_minutes": self.include_minutes,
-                "include_documents": self.include_documents, "include_positions": self.include_positions,
-                "include_results": self.include_results, "note": self.note,
-                "published_at": isoformat(self.published_at), "published_by_id": self.published_by_id,
-                "url": f"/public/consultations/{self.consultation_id}"}

@@ -7,23 +7,42 @@ Other features keep the index current with one call from their services, in thei
                 publishable=doc.status == "final")
     remove_entry("document", doc.id)
 """
-from flask_babel import lazy_gettext as _l
 import html
 import re
 from datetime import UTC, datetime
 
 import nh3
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from sqlalchemy import (and_, column, func, table, bindparam, event, false, insert, inspect, literal_column, or_, select, text, true,
-                        update)
+from sqlalchemy import (
+    and_,
+    bindparam,
+    column,
+    event,
+    false,
+    func,
+    insert,
+    inspect,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    true,
+    update,
+)
 
+from app.core.realtime import RoomEvent
+from app.minutes.event_types import PublicationChanged
 from app.accounts.models import RECS
 from app.consultations.models import LEVELS, STATUSES, Consultation
 from app.consultations.services import scope_conditions
 from app.core.errors import Invalid
+from app.core.languages import DEFAULT as DEFAULT_LANGUAGE
+from app.core.languages import LANGUAGES
 from app.core.markdown import render
 from app.extensions import db
-from app.search.models import KINDS, PG_CONFIGS, Publication, SearchEntry, pg_config_sql
+from app.search.models import KINDS, PG_CONFIGS, SearchEntry, pg_config_sql
 
 MAX_LIMIT = 50
 MAX_OFFSET = 1000
@@ -44,8 +63,13 @@ def plain_text(markdown_body: str) -> str:
     return _SENTINELS.sub(" ", text_only).strip()
 
 
-def publication_of(consultation_id: int) -> Publication | None:
-    return db.session.scalar(select(Publication).where(Publication.consultation_id == consultation_id))
+def published_kinds(consultation_id: int) -> set[str]:
+    """The kinds of record the consultation's publication makes public, as the last
+    publication.changed event of its room says (none before the first)."""
+    data = db.session.scalar(select(RoomEvent.data).where(
+        RoomEvent.consultation_id == consultation_id, RoomEvent.type == PublicationChanged.type)
+        .order_by(RoomEvent.seq.desc()).limit(1))
+    return set((data or {}).get("kinds") or ())
 
 
 def index_entry(kind: str, ref_id: int, consultation_id: int, title: str, body: str,
@@ -55,16 +79,15 @@ def index_entry(kind: str, ref_id: int, consultation_id: int, title: str, body: 
     Publication covers its kind (a final document, adopted minutes, a closed motion)."""
     if kind not in KINDS:
         raise ValueError(f"unknown search kind {kind}")
-    pub = publication_of(consultation_id)
     entry = db.session.scalar(select(SearchEntry).where(SearchEntry.kind == kind, SearchEntry.ref_id == ref_id))
     if entry is None:
         entry = SearchEntry(kind=kind, ref_id=ref_id)
     entry.consultation_id = consultation_id
     entry.title = _SENTINELS.sub(" ", title or "")[:300]
     entry.body = plain_text(body)
-    entry.language = language if language in ("en", "fr", "pt", "ar") else "en"
+    entry.language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     entry.is_publishable = bool(publishable)
-    entry.is_published = bool(publishable) and pub is not None and kind in pub.kinds()
+    entry.is_published = bool(publishable) and kind in published_kinds(consultation_id)
     db.session.add(entry)
     db.session.flush()
     return entry
@@ -78,10 +101,10 @@ def remove_entry(kind: str, ref_id: int) -> None:
         db.session.flush()
 
 
-def refresh_published(consultation_id: int) -> None:
-    """Recompute the public flag of every entry of a consultation after its Publication changed."""
-    pub = publication_of(consultation_id)
-    kinds = sorted(pub.kinds()) if pub is not None else []
+def refresh_published(consultation_id: int, kinds) -> None:
+    """Recompute the public flag of every entry of a consultation: its publication now covers
+    these kinds of record."""
+    kinds = sorted(kinds)
     covered = SearchEntry.kind.in_(kinds) if kinds else false()
     db.session.execute(update(SearchEntry).where(SearchEntry.consultation_id == consultation_id)
                        .values(is_published=and_(SearchEntry.is_publishable, covered)),

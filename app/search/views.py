@@ -4,22 +4,10 @@ from flask_login import current_user
 
 from app.consultations.services import list_themes
 from app.core.errors import Invalid
+from app.core.pages import filters_from_args
 from app.search import services
 
 bp = Blueprint("search", __name__)
-
-
-def filters_from_args(args) -> dict:
-    """Read the filter fields of a GET form; unusable values are dropped, not refused."""
-    out = {}
-    for key in ("kind", "level", "rec", "country", "theme", "status"):
-        value = (args.get(key) or "").strip()
-        if value:
-            out[key] = value[:80]
-    year = args.get("year", "")
-    if year.isdigit() and 1970 <= int(year) <= 9000:
-        out["year"] = int(year)
-    return out
 
 
 @bp.get("/search")

@@ -3,7 +3,7 @@ from datetime import datetime
 
 from flask import Response, jsonify, request
 
-from app.api import actor, json_body, route
+from app.api import ApiBlueprint, actor, json_body
 from app.consultations.services import get_visible
 from app.core.errors import Invalid
 from app.core.validation import Field, parse
@@ -12,6 +12,8 @@ from app.votes import eligibility, services
 from app.votes.models import BALLOTS
 from app.votes.results import results_csv, serialize
 from app.votes.rules import RULES
+
+api = ApiBlueprint("votes", __name__)
 
 MOTION_BODY = {
     "question": Field(str, required=True, max_len=2000),
@@ -34,8 +36,8 @@ def _motion_json(m, user) -> dict:
     return serialize(m, extra={"my_ballot": services.my_ballot(user, m)})
 
 
-@route("/consultations/<int:consultation_id>/motions", ("POST",), summary="Draft a motion (secretariat); quorum is an integer or \"half_of_eligible\"",
-       body=MOTION_BODY, status=201, tag="votes")
+@api.operation("/consultations/<int:consultation_id>/motions", ("POST",), summary="Draft a motion (secretariat); quorum is an integer or \"half_of_eligible\"",
+               body=MOTION_BODY, status=201, tag="votes")
 def create_motion(consultation_id: int):
     user = actor()
     c = get_visible(user, consultation_id)
@@ -47,8 +49,8 @@ def create_motion(consultation_id: int):
     return jsonify(_motion_json(m, user)), 201
 
 
-@route("/consultations/<int:consultation_id>/motions", summary="Motions of a consultation (drafts: secretariat)",
-       tag="votes")
+@api.operation("/consultations/<int:consultation_id>/motions", summary="Motions of a consultation (drafts: secretariat)",
+               tag="votes")
 def list_motions(consultation_id: int):
     user = actor()
     c = get_visible(user, consultation_id)
@@ -57,8 +59,8 @@ def list_motions(consultation_id: int):
     return jsonify({"items": [serialize(m) for m in items], "next": None})
 
 
-@route("/motions/<int:motion_id>", summary="A motion: status, turnout by constituency, result once closed",
-       tag="votes")
+@api.operation("/motions/<int:motion_id>", summary="A motion: status, turnout by constituency, result once closed",
+               tag="votes")
 def get_motion(motion_id: int):
     user = actor()
     m = services.get_motion(user, motion_id)
@@ -66,8 +68,8 @@ def get_motion(motion_id: int):
     return jsonify(_motion_json(m, user))
 
 
-@route("/motions/<int:motion_id>/open", ("POST",), summary="Open a draft motion (secretariat)", body=OPEN_BODY,
-       tag="votes")
+@api.operation("/motions/<int:motion_id>/open", ("POST",), summary="Open a draft motion (secretariat)", body=OPEN_BODY,
+               tag="votes")
 def open_motion(motion_id: int):
     user = actor()
     m = services.get_motion(user, motion_id)
@@ -77,8 +79,8 @@ def open_motion(motion_id: int):
     return jsonify(_motion_json(m, user))
 
 
-@route("/motions/<int:motion_id>/close", ("POST",), summary="Close an open motion and freeze its result (secretariat)",
-       tag="votes")
+@api.operation("/motions/<int:motion_id>/close", ("POST",), summary="Close an open motion and freeze its result (secretariat)",
+               tag="votes")
 def close_motion(motion_id: int):
     user = actor()
     m = services.get_motion(user, motion_id)
@@ -87,8 +89,8 @@ def close_motion(motion_id: int):
     return jsonify(_motion_json(m, user))
 
 
-@route("/motions/<int:motion_id>/ballots", ("POST",), summary="Vote (eligible delegates or their deputy)",
-       body=BALLOT_BODY, status=201, tag="votes")
+@api.operation("/motions/<int:motion_id>/ballots", ("POST",), summary="Vote (eligible delegates or their deputy)",
+               body=BALLOT_BODY, status=201, tag="votes")
 def cast_ballot(motion_id: int):
     user = actor()
     data = parse(json_body(), BALLOT_BODY)
@@ -97,8 +99,8 @@ def cast_ballot(motion_id: int):
     return jsonify(out), (200 if out["replaced"] else 201)
 
 
-@route("/motions/<int:motion_id>/ballots/mine", summary="My vote: whether it is recorded (and the choice "
-       "for open ballots)", tag="votes")
+@api.operation("/motions/<int:motion_id>/ballots/mine", summary="My vote: whether it is recorded (and the choice "
+               "for open ballots)", tag="votes")
 def my_ballot(motion_id: int):
     user = actor()
     m = services.get_motion(user, motion_id)
@@ -120,8 +122,8 @@ def _result(motion_id: int, fmt: str):
                     "result": m.result})
 
 
-@route("/motions/<int:motion_id>/results", summary="The frozen result (?format=json|csv)", query=RESULT_QUERY,
-       tag="votes")
+@api.operation("/motions/<int:motion_id>/results", summary="The frozen result (?format=json|csv)", query=RESULT_QUERY,
+               tag="votes")
 def results(motion_id: int):
     fmt = request.args.get("format", "json")
     if fmt not in ("json", "csv"):
@@ -129,17 +131,17 @@ def results(motion_id: int):
     return _result(motion_id, fmt)
 
 
-@route("/motions/<int:motion_id>/results.json", summary="The frozen result as JSON", tag="votes")
+@api.operation("/motions/<int:motion_id>/results.json", summary="The frozen result as JSON", tag="votes")
 def results_json(motion_id: int):
     return _result(motion_id, "json")
 
 
-@route("/motions/<int:motion_id>/results.csv", summary="The frozen result as CSV", tag="votes")
+@api.operation("/motions/<int:motion_id>/results.csv", summary="The frozen result as CSV", tag="votes")
 def results_csv_file(motion_id: int):
     return _result(motion_id, "csv")
 
 
-@route("/motions/<int:motion_id>/audit", summary="Audit trail of a motion (secretariat)", tag="votes")
+@api.operation("/motions/<int:motion_id>/audit", summary="Audit trail of a motion (secretariat)", tag="votes")
 def audit_trail(motion_id: int):
     user = actor()
     m = services.get_motion(user, motion_id)
@@ -148,9 +150,9 @@ def audit_trail(motion_id: int):
     return jsonify({"items": items, "next": None})
 
 
-@route("/consultations/<int:consultation_id>/substitutes", ("POST",),
-       summary="Name an adviser of my organisation as my deputy (delegates)", body=SUBSTITUTE_BODY,
-       status=201, tag="votes")
+@api.operation("/consultations/<int:consultation_id>/substitutes", ("POST",),
+               summary="Name an adviser of my organisation as my deputy (delegates)", body=SUBSTITUTE_BODY,
+               status=201, tag="votes")
 def name_substitute(consultation_id: int):
     user = actor()
     c = get_visible(user, consultation_id)
@@ -160,8 +162,8 @@ def name_substitute(consultation_id: int):
     return jsonify(deputy.to_dict()), 201
 
 
-@route("/consultations/<int:consultation_id>/substitutes", ("DELETE",),
-       summary="Withdraw my deputy (delegates)", tag="votes")
+@api.operation("/consultations/<int:consultation_id>/substitutes", ("DELETE",),
+               summary="Withdraw my deputy (delegates)", tag="votes")
 def remove_substitute(consultation_id: int):
     user = actor()
     c = get_visible(user, consultation_id)

@@ -20,10 +20,6 @@ def voting_groups(c: Consultation) -> list[str]:
     return list(c.voting_constituencies or DEFAULT_VOTERS)
 
 
-def is_slot(p: Participant, c: Consultation) -> bool:
-    return p.role == "delegate" and p.credentials == "accepted" and p.constituency in voting_groups(c)
-
-
 def eligible_slots(c: Consultation) -> list[Participant]:
     rows = db.session.scalars(select(Participant).where(
         Participant.consultation_id == c.id, Participant.role == "delegate",

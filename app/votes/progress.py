@@ -21,6 +21,7 @@ from sqlalchemy import or_, update
 from app.core.db import utcnow
 from app.core.realtime import record_event
 from app.extensions import db, socketio
+from app.votes.event_types import MotionProgress as MotionProgressEvent
 from app.votes.models import Motion, MotionProgress
 
 log = logging.getLogger(__name__)
@@ -37,8 +38,8 @@ def record_progress(m: Motion) -> None:
     """Record a motion.progress event with the current turnout (never choices)."""
     from app.votes.results import turnout
     t = turnout(m)
-    record_event(m.consultation_id, "motion.progress", None,
-                 {"motion_id": m.id, "turnout": t["turnout"], "voted": t["voted"], "eligible": t["eligible"]})
+    record_event(m.consultation_id, MotionProgressEvent(motion_id=m.id, turnout=t["turnout"], voted=t["voted"],
+                                                 eligible=t["eligible"]))
 
 
 def _claim(motion_id: int) -> bool:

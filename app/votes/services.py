@@ -7,9 +7,9 @@ waits for the ballots in flight and then freezes exactly what they stored, and a
 arrives after the close sees it closed (409). One ballot per slot is a unique constraint; the
 write is an INSERT ... ON CONFLICT, so simultaneous double submissions cannot duplicate.
 """
-from flask_babel import lazy_gettext as _l
 import random
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -17,13 +17,13 @@ from app.consultations.models import AgendaItem, Consultation
 from app.consultations.services import can_manage, get_visible, require_manage
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.events import Searchable
 from app.core.realtime import record_event
-from app.search.services import index_entry
 from app.extensions import db
 from app.votes import progress, rules
 from app.votes.eligibility import slot_for, voting_groups
-from app.votes.models import (BALLOTS, DEFAULT_OPTIONS, Ballot, Motion, SecretChoice, VoteAudit,
-                              VoterRecord)
+from app.votes.event_types import MotionClosed, MotionOpened
+from app.votes.models import BALLOTS, DEFAULT_OPTIONS, Ballot, Motion, SecretChoice, VoteAudit, VoterRecord
 from app.votes.results import compute_result
 
 MAX_OPTIONS = 10
@@ -156,9 +156,9 @@ def open_motion(actor, m: Motion, closes_at=None) -> Motion:
     m.status, m.opened_at = "open", utcnow()
     progress.ensure_row(m)
     audit(m, "opened", actor, closes_at=m.closes_at.isoformat() if m.closes_at else None)
-    record_event(c.id, "motion.opened", actor, {
-        "motion_id": m.id, "question": m.question, "options": list(m.options), "ballot": m.ballot,
-        "rule": m.rule, "closes_at": m.closes_at.isoformat().replace("+00:00", "Z") if m.closes_at else None})
+    record_event(c.id, MotionOpened(
+        motion_id=m.id, question=m.question, options=list(m.options), ballot=m.ballot,
+        rule=m.rule, closes_at=m.closes_at.isoformat().replace("+00:00", "Z") if m.closes_at else None), actor)
     db.session.flush()
     return m
 
@@ -186,14 +186,14 @@ def _freeze(m: Motion, actor=None) -> None:
     m.status, m.closed_at, m.result = "closed", closed_at, result
     audit(m, "closed", actor, outcome=result["outcome"], automatic=actor is None)
     progress.record_progress(m)
-    record_event(m.consultation_id, "motion.closed", actor, {
-        "motion_id": m.id, "question": m.question,
-        "result": {k: result[k] for k in ("outcome", "reason", "tallies", "by_constituency", "turnout",
-                                          "quorum_met", "voted", "eligible", "votes_cast")}
-        | ({"votes": result["votes"]} if "votes" in result else {})})
+    record_event(m.consultation_id, MotionClosed(
+        motion_id=m.id, question=m.question,
+        result={k: result[k] for k in ("outcome", "reason", "tallies", "by_constituency", "turnout",
+                                       "quorum_met", "voted", "eligible", "votes_cast")}
+        | ({"votes": result["votes"]} if "votes" in result else {}),
+        # a decision is searchable (and publishable) once its result is frozen
+        searchable=Searchable("decision", m.id, m.question, result.get("reason", ""), "en", publishable=True)), actor)
     db.session.flush()
-    # a decision is searchable (and publishable) once its result is frozen
-    index_entry("decision", m.id, m.consultation_id, m.question, result.get("reason", ""), "en", publishable=True)
 
 
 def close_motion(actor, m: Motion) -> Motion:

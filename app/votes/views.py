@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.consultations.models import Participant
 from app.consultations.services import can_manage, get_visible, participant_of
+from app.core.pages import form_action
 from app.core.errors import DomainError, Invalid
 from app.extensions import db
 from app.votes import eligibility, services
@@ -71,16 +72,8 @@ def _back(m_or_c_id, motion: bool = True):
 
 
 def _act(fn, success: str, target):
-    try:
-        fn()
-        db.session.commit()
-        flash(success, "success")
-    except DomainError as err:
-        db.session.rollback()
-        if err.status == 404:
-            raise
-        flash(err.message, "error")
-    return target()
+    """A vote's refusals (not eligible, closed) are read on the motion's page."""
+    return form_action(fn, success, target, refusals_on_page=True)
 
 
 @bp.get("/motions/<int:motion_id>")

@@ -1,7 +1,7 @@
 """delivery failures: outbox reasons, dispatch retries
 
 Revision ID: 69f2276c70db
-Revises: 92b806f53415
+Revises: 7f3b2c8e5a14
 Create Date: 2026-11-29 16:41:48.248528
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '69f2276c70db'
-down_revision = '92b806f53415'
+down_revision = '7f3b2c8e5a14'
 branch_labels = None
 depends_on = None
 

@@ -3,15 +3,21 @@ import threading
 
 from app.core.realtime import RoomEvent, events_since, record_event
 from app.extensions import db
+from app.rooms.event_types import ChatMessage
+
+
+def _chat(text: str) -> ChatMessage:
+    return ChatMessage(message_id=0, text=text, html="", client_id=None)
+
 
 
 def test_seq_increases_by_one_and_rollback_leaves_no_gap(factory):
     c = factory.consultation(status="draft")
-    record_event(c.id, "chat.message", factory.secretariat, {"text": "one"})
+    record_event(c.id, _chat("one"), factory.secretariat)
     db.session.commit()
-    record_event(c.id, "chat.message", factory.secretariat, {"text": "lost"})
+    record_event(c.id, _chat("lost"), factory.secretariat)
     db.session.rollback()
-    record_event(c.id, "chat.message", factory.secretariat, {"text": "two"})
+    record_event(c.id, _chat("two"), factory.secretariat)
     db.session.commit()
     events = events_since(c.id, 0)
     assert [(e.seq, e.data["text"]) for e in events] == [(1, "one"), (2, "two")]
@@ -31,7 +37,7 @@ def test_concurrent_writers_get_distinct_consecutive_seqs(app, factory):
                 from app.accounts.models import User
                 user = db.session.get(User, uid)
                 for i in range(10):
-                    record_event(cid, "chat.message", user, {"text": f"{n}-{i}"})
+                    record_event(cid, _chat(f"{n}-{i}"), user)
                     db.session.commit()
             except Exception as exc:  # pragma: no cover - reported below
                 errors.append(repr(exc))
@@ -60,10 +66,10 @@ def test_events_are_broadcast_only_after_commit(app, factory, client, login):
     sid = socketio.server.manager.sid_from_eio_sid(sc.eio_sid, "/")
     socketio.server.enter_room(sid, f"consultation:{c.id}", namespace="/")
     sc.get_received()
-    record_event(c.id, "chat.message", p.user, {"text": "rolled back"})
+    record_event(c.id, _chat("rolled back"), p.user)
     db.session.rollback()
     assert sc.get_received() == []
-    record_event(c.id, "chat.message", p.user, {"text": "kept"})
+    record_event(c.id, _chat("kept"), p.user)
     db.session.commit()
     received = sc.get_received()
     assert [(r["name"], r["args"][0]["data"]["text"]) for r in received] == [("room:event", "kept")]

@@ -36,10 +36,12 @@ def test_every_change_is_an_event_with_the_contract_shape(setting, docs, monkeyp
     assert new[2].data["number"] == 2 and new[2].data["document_id"] == did and "note" in new[2].data
     assert new[3].data == {"document_id": did, "amendment_id": am["id"], "decision": "accepted", "reason": "",
                            "version_number": 2, "title": "Draft policy"}
-    assert new[4].data == {"document_id": did, "organisation": {"id": emp_org.id, "name": emp_org.name},
+    assert new[4].data == {"document_id": did, "position_id": new[4].data["position_id"],
+                           "organisation": {"id": emp_org.id, "name": emp_org.name},
                            "constituency": "employers", "stance": "abstain"}
+    assert isinstance(new[4].data["position_id"], int)
     assert new[5].data == {"document_id": did, "title": "Draft policy", "number": 3,
-                           "note": "Trimmed"}
+                           "note": "Trimmed", "published": False}
     broadcast = [p for name, p, to in sent if name == "room:event" and to == f"consultation:{c.id}"]
     assert [p["type"] for p in broadcast] == [e.type for e in new]
     assert broadcast[0]["seq"] == new[0].seq and broadcast[0]["data"] == new[0].data
@@ -62,6 +64,8 @@ def test_drafts_are_silent_until_opened(setting, docs):
     docs.post(f"/documents/{draft['id']}/versions", setting["secretariat"], {"body": "Second", "note": ""})
     assert len(events(c)) == start
     docs.post(f"/documents/{draft['id']}", setting["secretariat"], {"status": "open"}, method="patch")
-    (ev,) = events(c)[start:]
+    ev, status = events(c)[start:]
     assert ev.type == "document.version" and ev.data == {"document_id": draft["id"], "title": "Quiet", "number": 2,
-                                                         "note": "published"}
+                                                         "note": "published", "published": True}
+    assert status.type == "document.status" and status.data == {
+        "document_id": draft["id"], "title": "Quiet", "status": "open", "previous": "draft", "comments_close_at": None}

@@ -2,11 +2,22 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests.notifications.notif_support import parts
 
+from app.consultations.event_types import SessionStatus
 from app.core.db import utcnow
 from app.core.realtime import record_event
+from app.documents.event_types import (
+    AmendmentCreated,
+    AmendmentDecided,
+    CommentCreated,
+    DocumentStatus,
+    DocumentVersion,
+)
 from app.extensions import db
+from app.minutes.event_types import MinutesStatus
+from app.rooms.event_types import ChatMessage, PresenceJoined
+from app.votes.event_types import MotionClosed, MotionOpened
+from tests.notifications.notif_support import parts, store_raw_event
 
 
 def _kinds(api, user):
@@ -32,8 +43,7 @@ def room(factory, run_worker):
 
 def test_document_version_reaches_participants_only(room, factory, smtp, run_worker, api):
     c, people = room
-    record_event(c.id, "document.version", factory.secretariat,
-                 {"document_id": 7, "title": "Draft framework", "number": 2, "note": "after comments"})
+    record_event(c.id, DocumentVersion(document_id=7, title="Draft framework", number=2, note="after comments"), factory.secretariat)
     db.session.commit()
     run_worker()
     for key in ("government", "employers", "workers", "observer"):
@@ -51,8 +61,8 @@ def test_document_version_reaches_participants_only(room, factory, smtp, run_wor
 def test_nothing_about_a_draft_consultation(factory, smtp, run_worker, api):
     c = factory.consultation(status="draft")
     p = factory.participant(c)
-    record_event(c.id, "document.version", factory.secretariat, {"document_id": 1, "title": "Secret", "number": 1})
-    record_event(c.id, "minutes.status", factory.secretariat, {"minutes_id": 1, "status": "adopted", "deadline": None})
+    record_event(c.id, DocumentVersion(document_id=1, title="Secret", number=1, note=""), factory.secretariat)
+    record_event(c.id, MinutesStatus(minutes_id=1, status="adopted", deadline=None), factory.secretariat)
     db.session.commit()
     run_worker()
     assert _kinds(api, p.user) == []
@@ -65,7 +75,7 @@ def test_removed_participant_is_no_longer_told(room, factory, smtp, run_worker, 
     c, people = room
     p = db.session.query(Participant).filter_by(consultation_id=c.id, user_id=people["workers"].id).one()
     services.remove_participant(factory.secretariat, c, p.id)
-    record_event(c.id, "session.status", factory.secretariat, {"status": "live", "previous": "scheduled"})
+    record_event(c.id, SessionStatus(status="live", previous="scheduled"), factory.secretariat)
     db.session.commit()
     run_worker()
     assert _kinds(api, people["workers"]) == []
@@ -99,12 +109,8 @@ def test_amendment_decided_tells_the_proposing_organisation(room, factory, smtp,
     colleague = factory.user("adviser", org=gov.organisation)
     factory.participant(c, user=colleague, role="adviser")
     run_worker()
-    record_event(c.id, "amendment.created", gov, {"document_id": 3, "amendment_id": 41, "anchor": "p-2",
-                                                 "text": "new text", "rationale": "clarity",
-                                                 "organisation": {"id": gov.organisation_id, "name": "x"}})
-    record_event(c.id, "amendment.decided", factory.secretariat,
-                 {"document_id": 3, "amendment_id": 41, "decision": "accepted", "reason": "agreed",
-                  "version_number": 3, "title": "Draft framework"})
+    record_event(c.id, AmendmentCreated(document_id=3, amendment_id=41, anchor="p-2", text="new text", rationale="clarity", organisation={"id": gov.organisation_id, "name": "x"}), gov)
+    record_event(c.id, AmendmentDecided(document_id=3, amendment_id=41, decision="accepted", reason="agreed", version_number=3, title="Draft framework"), factory.secretariat)
     db.session.commit()
     run_worker()
     assert _kinds(api, gov) == ["amendment.accepted"]
@@ -116,12 +122,9 @@ def test_amendment_decided_tells_the_proposing_organisation(room, factory, smtp,
 def test_amendment_decided_for_the_proposer_themself(room, factory, run_worker, api):
     c, people = room
     wrk = people["workers"]
-    record_event(c.id, "amendment.created", wrk, {"document_id": 3, "amendment_id": 5, "anchor": "p-1", "text": "t",
-                                                 "rationale": "r", "organisation": {"id": wrk.organisation_id,
-                                                                                    "name": "w"}})
-    record_event(c.id, "amendment.decided", factory.secretariat, {"document_id": 3, "amendment_id": 5,
-                                                                  "decision": "rejected", "reason": "no",
-                                                                  "version_number": None, "title": "Doc"})
+    record_event(c.id, AmendmentCreated(document_id=3, amendment_id=5, anchor="p-1", text="t", rationale="r", organisation={"id": wrk.organisation_id,
+                                                                                    "name": "w"}), wrk)
+    record_event(c.id, AmendmentDecided(document_id=3, amendment_id=5, decision="rejected", reason="no", version_number=None, title="Doc"), factory.secretariat)
     db.session.commit()
     run_worker()
     assert _kinds(api, wrk) == ["amendment.rejected"]
@@ -130,16 +133,13 @@ def test_amendment_decided_for_the_proposer_themself(room, factory, run_worker, 
 def test_reply_tells_the_parent_author_only(room, factory, smtp, run_worker, api):
     c, people = room
     gov, emp, wrk = people["government"], people["employers"], people["workers"]
-    record_event(c.id, "comment.created", gov, {"document_id": 3, "comment_id": 10, "parent_id": None, "anchor": "p-1",
-                                               "body": "first", "html": "<p>first</p>", "version_number": 1})
-    record_event(c.id, "comment.created", emp, {"document_id": 3, "comment_id": 11, "parent_id": 10, "anchor": "p-1",
-                                               "body": "a reply", "html": "<p>a reply</p>", "version_number": 1})
-    record_event(c.id, "comment.created", gov, {"document_id": 3, "comment_id": 12, "parent_id": 10, "anchor": "p-1",
-                                               "body": "my own follow-up", "html": "", "version_number": 1})
-    # parent_author_id, when the documents feature sends it, is used as given
-    record_event(c.id, "comment.created", gov, {"document_id": 3, "comment_id": 13, "parent_id": 99,
-                                               "parent_author_id": wrk.id, "anchor": "p-1", "body": "x",
-                                               "html": "", "version_number": 1})
+    record_event(c.id, CommentCreated(document_id=3, comment_id=10, parent_id=None, anchor="p-1", body="first", html="<p>first</p>", version_number=1), gov)
+    record_event(c.id, CommentCreated(document_id=3, comment_id=11, parent_id=10, anchor="p-1", body="a reply", html="<p>a reply</p>", version_number=1), emp)
+    record_event(c.id, CommentCreated(document_id=3, comment_id=12, parent_id=10, anchor="p-1", body="my own follow-up", html="", version_number=1), gov)
+    record_event(c.id, CommentCreated(document_id=3, comment_id=20, parent_id=None, anchor="p-2", body="second",
+                                      html="", version_number=1), wrk)
+    record_event(c.id, CommentCreated(document_id=3, comment_id=21, parent_id=20, anchor="p-2", body="x",
+                                      html="", version_number=1), gov)
     db.session.commit()
     run_worker()
     assert _kinds(api, gov) == ["comment.reply"]
@@ -154,12 +154,8 @@ def test_async_vote_opened_then_reminded_once_and_not_after_close(room, factory,
     c, people = room
     now = utcnow()
     closes = now + timedelta(days=3)
-    record_event(c.id, "motion.opened", factory.secretariat,
-                 {"motion_id": 1, "question": "Adopt the framework?", "options": ["yes", "no"], "ballot": "roll_call",
-                  "rule": "simple", "closes_at": closes.isoformat()})
-    record_event(c.id, "motion.opened", factory.secretariat,  # a vote in the sitting: no notice
-                 {"motion_id": 2, "question": "Adjourn?", "options": ["yes", "no"], "ballot": "show_of_hands",
-                  "rule": "simple", "closes_at": None})
+    record_event(c.id, MotionOpened(motion_id=1, question="Adopt the framework?", options=["yes", "no"], ballot="roll_call", rule="simple", closes_at=closes.isoformat()), factory.secretariat)
+    record_event(c.id, MotionOpened(motion_id=2, question="Adjourn?", options=["yes", "no"], ballot="show_of_hands", rule="simple", closes_at=None), factory.secretariat)
     db.session.commit()
     run_worker()
     for key in ("government", "employers", "workers"):
@@ -173,8 +169,7 @@ def test_async_vote_opened_then_reminded_once_and_not_after_close(room, factory,
     assert _kinds(api, people["workers"]) == ["motion.reminder", "motion.opened"]
     assert "The vote closes" in api(people["workers"]).json["items"][0]["text"]
 
-    record_event(c.id, "motion.closed", factory.secretariat, {"motion_id": 1, "question": "Adopt the framework?",
-                                                             "result": {"outcome": "carried"}})
+    record_event(c.id, MotionClosed(motion_id=1, question="Adopt the framework?", result={"outcome": "carried"}), factory.secretariat)
     db.session.commit()
     run_worker()
     assert send_reminders(closes - timedelta(minutes=30)) == 0
@@ -184,9 +179,7 @@ def test_vote_opened_inside_the_last_day_gets_only_the_last_hour_reminder(room, 
     from app.notifications.jobs import send_reminders
     c, _people = room
     closes = utcnow() + timedelta(hours=5)
-    record_event(c.id, "motion.opened", factory.secretariat, {"motion_id": 9, "question": "Q?", "options": [],
-                                                             "ballot": "secret", "rule": "simple",
-                                                             "closes_at": closes.isoformat()})
+    record_event(c.id, MotionOpened(motion_id=9, question="Q?", options=[], ballot="secret", rule="simple", closes_at=closes.isoformat()), factory.secretariat)
     db.session.commit()
     run_worker()
     assert send_reminders(utcnow()) == 0
@@ -197,10 +190,9 @@ def test_minutes_circulated_with_deadline_and_adopted(room, factory, smtp, run_w
     c, people = room
     people["workers"].timezone = "Africa/Dakar"
     db.session.commit()
-    record_event(c.id, "minutes.status", factory.secretariat,
-                 {"minutes_id": 4, "status": "circulated", "deadline": "2026-12-10T17:00:00Z"})
-    record_event(c.id, "minutes.status", factory.secretariat, {"minutes_id": 4, "status": "draft", "deadline": None})
-    record_event(c.id, "minutes.status", factory.secretariat, {"minutes_id": 4, "status": "adopted", "deadline": None})
+    record_event(c.id, MinutesStatus(minutes_id=4, status="circulated", deadline="2026-12-10T17:00:00Z"), factory.secretariat)
+    record_event(c.id, MinutesStatus(minutes_id=4, status="draft", deadline=None), factory.secretariat)
+    record_event(c.id, MinutesStatus(minutes_id=4, status="adopted", deadline=None), factory.secretariat)
     db.session.commit()
     run_worker()
     assert _kinds(api, people["workers"]) == ["minutes.adopted", "minutes.circulated"]
@@ -210,10 +202,10 @@ def test_minutes_circulated_with_deadline_and_adopted(room, factory, smtp, run_w
 
 def test_document_opened_for_comments(room, factory, run_worker, api):
     c, people = room
-    record_event(c.id, "document.status", factory.secretariat,
-                 {"document_id": 2, "title": "Policy brief", "status": "open", "comments_close_at": None})
-    record_event(c.id, "document.status", factory.secretariat, {"document_id": 2, "title": "Policy brief",
-                                                               "status": "closed"})
+    record_event(c.id, DocumentStatus(document_id=2, title="Policy brief", status="open", previous="draft",
+                                      comments_close_at=None), factory.secretariat)
+    record_event(c.id, DocumentStatus(document_id=2, title="Policy brief", status="closed", previous="open",
+                                      comments_close_at=None), factory.secretariat)
     db.session.commit()
     run_worker()
     assert _kinds(api, people["employers"]) == ["document.opened"]
@@ -221,9 +213,10 @@ def test_document_opened_for_comments(room, factory, run_worker, api):
 
 def test_a_bad_event_is_skipped_and_does_not_block_the_rest(room, factory, run_worker, api):
     c, people = room
-    record_event(c.id, "motion.opened", factory.secretariat, {"motion_id": "x", "closes_at": "not a date"})
-    record_event(c.id, "amendment.decided", factory.secretariat, {"amendment_id": None})
-    record_event(c.id, "session.status", factory.secretariat, {"status": "live", "previous": "scheduled"})
+    # events stored before their payloads were declared, or written by hand
+    store_raw_event(c.id, "motion.opened", {"motion_id": "x", "closes_at": "not a date"})
+    store_raw_event(c.id, "amendment.decided", {"amendment_id": None})
+    record_event(c.id, SessionStatus(status="live", previous="scheduled"), factory.secretariat)
     db.session.commit()
     handled, _ = run_worker()
     assert handled == 3
@@ -235,8 +228,8 @@ def test_dispatcher_waits_at_a_gap_in_event_ids(room, factory, run_worker, app):
     from app.core.realtime import RoomEvent
     from app.notifications.dispatch import dispatch_pending
     c, people = room
-    first = record_event(c.id, "session.status", factory.secretariat, {"status": "live", "previous": "scheduled"})
-    second = record_event(c.id, "document.version", factory.secretariat, {"document_id": 1, "title": "D", "number": 2})
+    first = record_event(c.id, SessionStatus(status="live", previous="scheduled"), factory.secretariat)
+    second = record_event(c.id, DocumentVersion(document_id=1, title="D", number=2, note=""), factory.secretariat)
     db.session.commit()
     # simulate a transaction that has not committed yet: the first id is not visible
     row = db.session.get(RoomEvent, first.id)
@@ -252,10 +245,11 @@ def test_a_busy_room_chat_is_passed_over_and_the_event_inside_it_still_notifies(
     c, people = room
     gov = people["government"]
     for i in range(30):
-        record_event(c.id, "chat.message", gov, {"text": f"m{i}"})
-    record_event(c.id, "session.status", factory.secretariat, {"status": "live", "previous": "scheduled"})
+        record_event(c.id, ChatMessage(message_id=i, text=f"m{i}", html="", client_id=None), gov)
+    record_event(c.id, SessionStatus(status="live", previous="scheduled"), factory.secretariat)
     for _ in range(30):
-        record_event(c.id, "presence.joined", gov, {"user_id": gov.id})
+        record_event(c.id, PresenceJoined(user_id=gov.id, name=gov.name, constituency="government",
+                                          organisation=None, role="delegate"), gov)
     db.session.commit()
     handled, _ = run_worker()
     assert handled == 61  # every event passed, in one pass

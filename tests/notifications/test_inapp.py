@@ -2,10 +2,11 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from tests.notifications.notif_support import parts
 
 from app.core.realtime import record_event
+from app.documents.event_types import DocumentVersion
 from app.extensions import db, socketio
+from tests.notifications.notif_support import parts
 
 
 @pytest.fixture
@@ -18,8 +19,7 @@ def scene(factory, run_worker):
 
 def _event(factory, c, n=1, actor=None):
     for i in range(n):
-        record_event(c.id, "document.version", actor or factory.secretariat,
-                     {"document_id": 1, "title": f"Guide {i}", "number": i + 2, "note": ""})
+        record_event(c.id, DocumentVersion(document_id=1, title=f"Guide {i}", number=i + 2, note=""), actor or factory.secretariat)
     db.session.commit()
 
 

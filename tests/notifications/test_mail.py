@@ -2,12 +2,12 @@
 import logging
 from datetime import timedelta
 
-from tests.notifications.conftest import SMTPServer, free_port
-from tests.notifications.notif_support import parts
-
+from app.consultations.event_types import SessionStatus
 from app.core.db import utcnow
 from app.core.realtime import record_event
 from app.extensions import db
+from tests.notifications.conftest import SMTPServer, free_port
+from tests.notifications.notif_support import parts
 
 
 def _queue_one(factory):
@@ -128,7 +128,7 @@ def test_cli_send_mail_once_and_worker_once(factory, smtp, app):
     result = runner.invoke(args=["notifications-worker", "--once"])
     assert result.exit_code == 0, result.output
     assert len(smtp.to(p.user.email)) == 1
-    record_event(c.id, "session.status", factory.secretariat, {"status": "live", "previous": "scheduled"})
+    record_event(c.id, SessionStatus(status="live", previous="scheduled"), factory.secretariat)
     db.session.commit()
     from app.notifications.dispatch import dispatch_pending
     dispatch_pending()

@@ -55,7 +55,7 @@ class Plain:
     """A detached copy of a record's plain fields: socket handlers end the test's session."""
 
     def __init__(self, obj):
-        for name in ("id", "name", "email", "organisation_id", "last_seq", "title"):
+        for name in ("id", "name", "email", "organisation_id", "title"):
             if hasattr(obj, name):
                 setattr(self, name, getattr(obj, name))
         org = getattr(obj, "organisation", None)

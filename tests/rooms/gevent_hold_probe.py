@@ -35,7 +35,7 @@ try:
     app = create_app(Config.load())
     with app.app_context():
         db.create_all()
-        c = Consultation(title="Hold probe", level="continental", status="live", last_seq=0)
+        c = Consultation(title="Hold probe", level="continental", status="live")
         db.session.add(c)
         db.session.commit()
         cid = c.id

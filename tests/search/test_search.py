@@ -2,9 +2,11 @@
 import pytest
 
 from app.core.errors import Invalid
+from app.core.realtime import record_event
 from app.extensions import db
+from app.minutes.event_types import PublicationChanged
 from app.search import services
-from app.search.models import Publication, SearchEntry
+from app.search.models import SearchEntry
 
 
 def refs(items):
@@ -45,9 +47,9 @@ def test_permission_filtering(corpus):
 
 def test_published_material_is_public(corpus):
     hidden = corpus["hidden"]
-    db.session.add(Publication(consultation_id=hidden.id, published_by_id=corpus["sec"].id))
-    db.session.flush()
-    services.refresh_published(hidden.id)
+    # the minutes feature announces a publication covering every kind
+    record_event(hidden.id, PublicationChanged(kinds=["consultation", "decision", "document", "minutes", "position"]),
+                 corpus["sec"])
     db.session.commit()
     assert services.search(None, "confidential")[0] == []  # the document was not marked publishable
     services.index_entry("document", 6, hidden.id, "Secret pension memo", "Final pension memo, confidential.",
@@ -58,9 +60,8 @@ def test_published_material_is_public(corpus):
     assert items[0]["url"] == f"/public/consultations/{hidden.id}"
     outsider_items, _ = services.search(corpus["outsider"], "confidential")
     assert outsider_items[0]["url"] == f"/public/consultations/{hidden.id}"
-    pub = db.session.get(Publication, db.session.query(Publication.id).scalar())
-    pub.include_documents = False
-    services.refresh_published(hidden.id)
+    record_event(hidden.id, PublicationChanged(kinds=["consultation", "decision", "minutes", "position"]),
+                 corpus["sec"])
     db.session.commit()
     assert services.search(None, "confidential")[0] == []
 

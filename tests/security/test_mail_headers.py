@@ -116,6 +116,7 @@ def _enable_csrf(app, login, user):
     """Turn the CSRF check on (the test config has it off) and show, with another browser, that
     it is on: an ordinary signed-in form post without the token is refused."""
     other = login(user, c=app.test_client())
+    other.environ_base.pop("HTTP_X_CSRFTOKEN", None)  # the login fixture hands it the page's token
     app.config["WTF_CSRF_ENABLED"] = True
     assert other.post("/notifications/settings", data={"email_mode": "digest"}).status_code == 400
 

@@ -90,8 +90,15 @@ def test_demo_hook_adds_a_closed_and_a_draft_motion_idempotently(app):
     db.session.commit()
     seed_demo("demo-password-1")
     db.session.commit()
-    motions = list(db.session.scalars(select(Motion).order_by(Motion.id)))
+    from app.consultations.models import Consultation
+    from app.minutes.demo import TITLE as PAST_SESSION
+    past = db.session.scalar(select(Consultation.id).where(Consultation.title == PAST_SESSION))
+    motions = list(db.session.scalars(select(Motion).where(Motion.consultation_id != past).order_by(Motion.id)))
     assert [m.status for m in motions] == ["closed", "draft"]
     closed = motions[0]
     assert closed.result["outcome"] == "carried" and closed.result["voted"] == 6
     assert recompute(closed) == closed.result
+    # the past session's decision is a real vote too, taken once
+    (decision,) = db.session.scalars(select(Motion).where(Motion.consultation_id == past))
+    assert decision.status == "closed" and decision.result["outcome"] == "carried"
+    assert recompute(decision) == decision.result

@@ -1,0 +1,19 @@
+"""A consultation's own events: its lifecycle, its dates, its invitations, its searchable text."""
+from app.core.events import Event, declare
+
+
+@declare("session.status")
+class SessionStatus(Event):
+    status: str
+    previous: str
+
+
+@declare("session.rescheduled", rendered=False)
+class SessionRescheduled(Event):
+    starts_at: str | None
+    ends_at: str | None
+
+
+@declare("participant.invited", rendered=False)
+class ParticipantInvited(Event):
+    user_ids: list[int]

@@ -1,0 +1,76 @@
+"""Draft documents' events: versions, status, comments, amendments and positions."""
+from app.core.events import Event, Searchable, declare, local
+
+
+@declare("document.version")
+class DocumentVersion(Event):
+    document_id: int
+    title: str
+    number: int
+    note: str
+    published: bool = False  # a draft made visible (its status change is a document.status)
+    searchable: Searchable | None = local()
+
+
+@declare("document.status", rendered=False)
+class DocumentStatus(Event):
+    document_id: int
+    title: str
+    status: str
+    previous: str
+    comments_close_at: str | None
+    searchable: Searchable | None = local()
+
+
+@declare("comment.created")
+class CommentCreated(Event):
+    document_id: int
+    comment_id: int
+    parent_id: int | None
+    anchor: str | None
+    body: str
+    html: str
+    version_number: int
+
+
+@declare("comment.resolved", rendered=False)
+class CommentResolved(Event):
+    document_id: int
+    comment_id: int
+
+
+@declare("amendment.created")
+class AmendmentCreated(Event):
+    document_id: int
+    amendment_id: int
+    anchor: str
+    text: str
+    rationale: str
+    organisation: dict
+
+
+@declare("amendment.decided")
+class AmendmentDecided(Event):
+    document_id: int
+    amendment_id: int
+    decision: str
+    reason: str | None
+    version_number: int | None
+    title: str
+
+
+@declare("position.updated")
+class PositionUpdated(Event):
+    document_id: int
+    position_id: int
+    organisation: dict
+    constituency: str | None
+    stance: str
+    searchable: Searchable | None = local()
+
+
+@declare("document.renamed", rendered=False)
+class DocumentRenamed(Event):
+    document_id: int
+    title: str
+    searchable: Searchable | None = local()

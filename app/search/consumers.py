@@ -1,0 +1,28 @@
+"""Search is a consumer of the spine: every declared event that carries a `searchable` (the
+record's indexable text, not stored with the event) refreshes that record's entry, in the
+producer's transaction. No feature calls search, and search reads no other feature's tables."""
+import dataclasses
+
+from app.core.events import DECLARED, Event, EventBus
+from app.minutes.event_types import PublicationChanged
+from app.search.services import index_entry, refresh_published, remove_entry
+
+
+def index(consultation_id: int, event: Event, _actor) -> None:
+    s = event.searchable
+    if s is None:
+        return
+    for earlier in s.replaces:
+        remove_entry(s.kind, earlier)
+    index_entry(s.kind, s.ref_id, consultation_id, s.title, s.body, s.language, publishable=s.publishable)
+
+
+def publication(consultation_id: int, event: PublicationChanged, _actor) -> None:
+    refresh_published(consultation_id, event.kinds)
+
+
+def subscribe(bus: EventBus) -> None:
+    for cls in DECLARED.values():
+        if any(f.name == "searchable" for f in dataclasses.fields(cls)):
+            bus.subscribe(cls, index)
+    bus.subscribe(PublicationChanged, publication)

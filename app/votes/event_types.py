@@ -1,0 +1,28 @@
+"""Votes' events: a motion opened, its turnout, its frozen result."""
+from app.core.events import Event, Searchable, declare, local
+
+
+@declare("motion.opened")
+class MotionOpened(Event):
+    motion_id: int
+    question: str
+    options: list[str]
+    ballot: str
+    rule: str
+    closes_at: str | None
+
+
+@declare("motion.progress")
+class MotionProgress(Event):
+    motion_id: int
+    turnout: dict
+    voted: int
+    eligible: int
+
+
+@declare("motion.closed")
+class MotionClosed(Event):
+    motion_id: int
+    question: str
+    result: dict
+    searchable: Searchable | None = local()
