@@ -14,6 +14,15 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def listen_url(host: str | None, port) -> str:
+    """http://<host>:<port> where the server listens: the default start of links in mail and
+    calendar files when BARAZA_BASE_URL is unset (an IPv6 address is bracketed)."""
+    host = host or "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{port or 5000}"
+
+
 def _secret_key() -> str:
     """BARAZA_SECRET_KEY, else a key generated once into instance/secret_key."""
     key = os.environ.get("BARAZA_SECRET_KEY")
@@ -45,6 +54,9 @@ class Config:
     RATELIMIT_HEADERS_ENABLED = True
     HOST = os.environ.get("BARAZA_HOST", "127.0.0.1")
     PORT = int(os.environ.get("BARAZA_PORT", "5000"))
+    # The start of every link in mail and calendar files; unset, it follows HOST and PORT
+    # (see listen_url), so a server moved to another port still mails working links.
+    BASE_URL = os.environ.get("BARAZA_BASE_URL") or None
     # Origins allowed for the Socket.IO handshake, besides the server's own.
     CORS_ORIGINS = [o for o in os.environ.get("BARAZA_ALLOWED_ORIGINS", "").split(",") if o]
     # How many reverse proxies stand in front: their X-Forwarded-For/-Proto/-Host are believed

@@ -11,7 +11,8 @@ def _configure(app) -> None:
     env = os.environ
     app.config.setdefault("SMTP_URL", env.get("BARAZA_SMTP_URL") or None)
     app.config.setdefault("MAIL_FROM", env.get("BARAZA_MAIL_FROM") or "Baraza <no-reply@baraza.local>")
-    app.config.setdefault("BASE_URL", env.get("BARAZA_BASE_URL") or "http://127.0.0.1:5000")
+    app.config.setdefault("BASE_URL", env.get("BARAZA_BASE_URL") or None)  # None: http://HOST:PORT
+    app.config.setdefault("UNSUBSCRIBE_MAX_AGE", int(env.get("BARAZA_UNSUBSCRIBE_MAX_AGE", str(365 * 24 * 3600))))
     app.config.setdefault("INVITE_MAX_AGE", int(env.get("BARAZA_INVITE_MAX_AGE", str(7 * 24 * 3600))))
     app.config.setdefault("NOTIFICATIONS_WORKER", env.get("BARAZA_NOTIFICATIONS_WORKER", "auto"))
     app.config.setdefault("NOTIFICATIONS_INTERVAL", float(env.get("BARAZA_NOTIFICATIONS_INTERVAL", "5")))
@@ -39,6 +40,18 @@ def _nav(user) -> dict:
     n = unread_count(user.id)
     label = _("Notifications (%(n)s unread)", n=n) if n else _("Notifications")
     return {"url": url_for("notifications.index"), "label": label, "id": "nav-notifications"}
+
+
+def _deliveries_nav(user) -> dict | None:
+    """The secretariat's link to failed deliveries, shown while there are any."""
+    if user is None or not user.is_secretariat:
+        return None
+    from app.notifications.failures import problem_count
+    n = problem_count()
+    if not n:
+        return None
+    return {"url": url_for("notifications.deliveries"), "label": _("Delivery problems (%(n)s)", n=n),
+            "id": "nav-deliveries"}
 
 
 def _section(c, user):
@@ -95,6 +108,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     register_api(app, api.api)
     features_of(app).nav.append(_nav)
+    features_of(app).nav.append(_deliveries_nav)
     features_of(app).sections.append(_section)
     features_of(app).actions.append(_calendar_action)
     _register_cli(app)

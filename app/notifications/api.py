@@ -5,7 +5,7 @@ from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.core.errors import Invalid
 from app.core.validation import Field, parse
 from app.extensions import db
-from app.notifications import delivery, services
+from app.notifications import delivery, failures, services
 from app.notifications.models import EMAIL_MODES
 
 api = ApiBlueprint("notifications", __name__)
@@ -69,3 +69,27 @@ def put_settings():
                              calendar=data.get("calendar"))
     db.session.commit()
     return jsonify(_settings(user))
+
+
+@api.operation("/notifications/failures", summary="Secretariat: failed and retrying deliveries, "
+       "{events: [...], mails: [...]}, each with its reason code and attempts", tag="notifications")
+def list_failures():
+    found = failures.list_failures(actor())
+    return jsonify({"events": [failures.event_dict(r) for r in found["events"]],
+                    "mails": [failures.mail_dict(r) for r in found["mails"]]})
+
+
+@api.operation("/notifications/failures/mails/<int:outbox_id>/retry", ("POST",),
+       summary="Secretariat: queue a failed mail again now", tag="notifications")
+def retry_failed_mail(outbox_id: int):
+    row = failures.retry_mail(actor(), outbox_id)
+    db.session.commit()
+    return jsonify(failures.mail_dict(row))
+
+
+@api.operation("/notifications/failures/events/<int:failure_id>/retry", ("POST",),
+       summary="Secretariat: try a failed event again on the worker's next pass", tag="notifications")
+def retry_failed_event(failure_id: int):
+    row = failures.retry_event(actor(), failure_id)
+    db.session.commit()
+    return jsonify(failures.event_dict(row))

@@ -2,7 +2,9 @@
 
 Times are written in UTC (DTSTART:...Z), which every calendar converts to the reader's zone.
 The UID is stable per consultation and SEQUENCE counts the session.rescheduled events, so a
-calendar that imported the file replaces the old entry when the session moves."""
+calendar that imported the file replaces the old entry when the session moves. Every text value
+goes through safetext.ics_text and is added as a vText (escaped), X-WR-CALNAME included: a
+stored title with a line break or a control character cannot break the file."""
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -14,6 +16,7 @@ from app.consultations.models import Consultation
 from app.core.db import utcnow
 from app.core.realtime import RoomEvent
 from app.extensions import db
+from app.notifications.safetext import ics_text
 from app.notifications.texts import scope
 
 PRODID = "-//Baraza//Consultations//EN"
@@ -42,10 +45,10 @@ def _event(c: Consultation, locale: str) -> icalendar.Event:
     ev.add("dtstamp", utcnow())
     ev.add("dtstart", c.starts_at)
     ev.add("dtend", c.ends_at if c.ends_at and c.ends_at > c.starts_at else c.starts_at + timedelta(hours=1))
-    ev.add("summary", c.title)
+    ev.add("summary", ics_text(c.title))
     with force_locale(locale):
         where = scope(c.level, c.country, c.rec, locale)
-    ev.add("description", "\n\n".join(p for p in (where, c.description, link) if p))
+    ev.add("description", ics_text("\n\n".join(p for p in (where, c.description, link) if p)))
     ev.add("url", link)
     ev.add("location", link)
     ev.add("status", "CANCELLED" if c.status == "archived" and c.starts_at > utcnow() else "CONFIRMED")
@@ -60,7 +63,9 @@ def _calendar(name: str) -> icalendar.Calendar:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    # The library writes an X- property as given unless told it is text: without the vText a
+    # line break in the name ended the property (and the file answered 500).
+    cal.add("x-wr-calname", icalendar.vText(ics_text(name)))
     return cal
 
 

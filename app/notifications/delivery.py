@@ -12,11 +12,16 @@ from app.core.db import isoformat, utcnow
 from app.core.realtime import emit_on_commit, user_room
 from app.extensions import db
 from app.notifications.models import Invitation, Notification, NotificationSetting, Outbox
+from app.notifications.safetext import header_text
 from app.notifications.texts import describe, scope, when
 
 
 def base_url() -> str:
-    return (current_app.config.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/")
+    """The start of every link in mail and calendar files: BASE_URL (BARAZA_BASE_URL) when set,
+    else where this server listens, http://<BARAZA_HOST>:<BARAZA_PORT> (contract, section 1)."""
+    from config import listen_url
+    cfg = current_app.config
+    return (cfg.get("BASE_URL") or listen_url(cfg.get("HOST"), cfg.get("PORT"))).rstrip("/")
 
 
 def absolute(path: str) -> str:
@@ -73,17 +78,23 @@ def notify(user: User, c: Consultation, kind: str, params: dict, link: str, *, e
 
 
 def render_mail(user: User, template: str, **ctx) -> tuple[str, str]:
-    """The plain-text and HTML parts of templates/email/<template>.txt/.html, in the user's language."""
-    with force_locale(user.language or "en"):
+    """The plain-text and HTML parts of templates/email/<template>.txt/.html, in the user's
+    language; the HTML names that language and its direction (lang, dir) on its root element."""
+    from app.core.languages import language
+    lang = language(user.language)
+    with force_locale(lang.code):
         ctx.setdefault("base_url", base_url())
         ctx.setdefault("user", user)
+        ctx.setdefault("mail_lang", lang.code)
+        ctx.setdefault("mail_dir", lang.direction)
         return (render_template(f"email/{template}.txt", **ctx),
                 render_template(f"email/{template}.html", **ctx))
 
 
 def queue(user: User, subject: str, template: str, *, kind: str, ics: str | None = None, **ctx) -> Outbox:
     text, html = render_mail(user, template, **ctx)
-    row = Outbox(user_id=user.id, to_addr=user.email, subject=subject[:300], text_body=text, html_body=html,
+    row = Outbox(user_id=user.id, to_addr=user.email, to_name=header_text(user.name)[:200],
+                 subject=header_text(subject)[:300], text_body=text, html_body=html,
                  kind=kind, ics=ics, status="queued", next_attempt_at=utcnow())
     db.session.add(row)
     db.session.flush()
@@ -97,7 +108,13 @@ def queue_notification_mail(user: User, c: Consultation, n: Notification, *, cal
         subject = _("[Baraza] %(text)s", text=text)
     ics = consultation_ics(c, user.language or "en") if calendar and c.starts_at else None
     return queue(user, subject, "notification", kind=n.kind, ics=ics, text=text, link=absolute(n.link),
-                 c=c, settings_url=absolute("/notifications/settings"))
+                 c=c, settings_url=absolute("/notifications/settings"), unsubscribe_url=unsubscribe_url(user))
+
+
+def unsubscribe_url(user: User) -> str:
+    """The visible twin of the List-Unsubscribe header: its page asks before it changes anything."""
+    from app.notifications.unsubscribe import unsubscribe_path
+    return absolute(unsubscribe_path(user.id))
 
 
 def invite(user: User, c: Consultation, inv: Invitation, *, event_id: int | None = None) -> Outbox:

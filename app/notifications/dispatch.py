@@ -6,6 +6,11 @@ the notifications and queued mails it produced, so each event is handled exactly
 the worker stops half-way. Ids are assigned before commit, so on PostgreSQL a younger event can
 become visible before an older one: the reader stops at a gap in the ids until the events after
 it are GAP_WAIT seconds old (a rolled-back transaction leaves a permanent gap).
+
+An event whose handler raises is rolled back alone (a savepoint) and recorded as a
+DispatchFailure; the cursor moves past it, so the events after it are handled on time, and the
+failed one is tried again with back-off (RETRY_BASE doubling, RETRY_CAP at most) until it
+succeeds or, after MAX_ATTEMPTS, is marked failed where the secretariat sees it (failures.py).
 """
 import logging
 from datetime import datetime, timedelta
@@ -29,13 +34,17 @@ from app.documents.event_types import (
 from app.extensions import db
 from app.minutes.event_types import MinutesStatus
 from app.notifications import delivery
-from app.notifications.models import DispatchCursor, Invitation, MotionReminder
+from app.notifications.models import DispatchCursor, DispatchFailure, Invitation, MotionReminder
+from app.notifications.safetext import header_text
 from app.notifications.texts import parse_time
 from app.votes.event_types import MotionClosed, MotionOpened
 
 log = logging.getLogger(__name__)
 CURSOR = "dispatch"
 GAP_WAIT = 30
+RETRY_BASE = 30        # seconds before an event that failed is tried again; doubled each time
+RETRY_CAP = 3600
+MAX_ATTEMPTS = 8       # then the event is marked failed (about 1 h 4 min after the first try)
 
 
 def _cursor() -> DispatchCursor:
@@ -49,7 +58,8 @@ def _cursor() -> DispatchCursor:
 
 def dispatch_pending(limit: int = 2000, now: datetime | None = None, gap_wait: float | None = None) -> int:
     """Handle the events after the cursor, in id order, and commit; returns how many were passed.
-    An event whose handling fails is logged and skipped, so one bad event never blocks the rest.
+    An event whose handling fails is rolled back alone and kept for retry (DispatchFailure), so
+    one bad event never blocks the rest and is never silently dropped.
     Most room events (chat, presence, hands) notify nobody: the walk reads only (id, type, at)
     of each and loads whole rows only for the types with a handler, so a busy live room costs
     the worker one light query per pass, not an object and a savepoint per chat message."""
@@ -69,16 +79,68 @@ def dispatch_pending(limit: int = 2000, now: datetime | None = None, gap_wait: f
     events = {e.id: e for e in db.session.scalars(select(RoomEvent).where(RoomEvent.id.in_(wanted)))} \
         if wanted else {}
     for ev_id in wanted:
-        ev = events[ev_id]
-        try:
-            with db.session.begin_nested():
-                handle(ev)
-        except Exception:
-            log.exception("notification for event %s (%s) failed; skipped", ev.id, ev.type)
+        _attempt(events[ev_id], now)
     if passed:
         cur.last_event_id = passed[-1][0]
     db.session.commit()
     return len(passed)
+
+
+def retry_backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(RETRY_CAP, RETRY_BASE * 2 ** max(0, attempts - 1)))
+
+
+def _attempt(ev: RoomEvent, now: datetime, failure: DispatchFailure | None = None) -> bool:
+    """Handle one event inside a savepoint. On success a pending failure row is removed; on
+    an error the event's partial work is rolled back and the failure recorded (or counted)."""
+    try:
+        with db.session.begin_nested():
+            handle(ev)
+    except Exception as err:
+        log.exception("notification for event %s (%s) failed; will retry", ev.id, ev.type)
+        _record_failure(ev, err, now, failure)
+        return False
+    if failure is not None:
+        db.session.delete(failure)
+    return True
+
+
+def _record_failure(ev: RoomEvent, err: Exception, now: datetime, row: DispatchFailure | None) -> None:
+    if row is None:
+        row = db.session.scalar(select(DispatchFailure).where(DispatchFailure.event_id == ev.id))
+    if row is None:
+        row = DispatchFailure(event_id=ev.id, event_type=ev.type, consultation_id=ev.consultation_id,
+                              attempts=0, created_at=now)
+        db.session.add(row)
+    row.attempts += 1
+    row.reason = "handler_error"
+    row.last_error = header_text(f"{type(err).__name__}: {err}")[:500]
+    row.next_attempt_at = now + retry_backoff(row.attempts)
+    if row.attempts >= MAX_ATTEMPTS:
+        row.status, row.failed_at = "failed", now
+        log.error("giving up on notifications for event %s (%s) after %s attempts", ev.id, ev.type, row.attempts)
+    else:
+        row.status = "retrying"
+    db.session.flush()
+
+
+def retry_failed_events(now: datetime | None = None, limit: int = 100) -> int:
+    """Try again the failed events that are due (oldest first) and commit; returns how many
+    succeeded this time. The cursor is not involved: it has moved on already."""
+    now = now or utcnow()
+    rows = list(db.session.scalars(select(DispatchFailure).where(
+        DispatchFailure.status == "retrying", DispatchFailure.next_attempt_at <= now)
+        .order_by(DispatchFailure.next_attempt_at, DispatchFailure.id).limit(limit)
+        .with_for_update(skip_locked=True)))
+    done = 0
+    for row in rows:
+        ev = db.session.get(RoomEvent, row.event_id)
+        if ev is None:  # the consultation and its events were deleted: nobody left to tell
+            db.session.delete(row)
+            continue
+        done += _attempt(ev, now, row)
+    db.session.commit()
+    return done
 
 
 def handle(ev: RoomEvent) -> None:

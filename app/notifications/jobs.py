@@ -15,7 +15,7 @@ from app.consultations.services import can_view
 from app.core.db import isoformat, utcnow
 from app.extensions import db
 from app.notifications import delivery
-from app.notifications.dispatch import dispatch_pending, eligible_voters
+from app.notifications.dispatch import dispatch_pending, eligible_voters, retry_failed_events
 from app.notifications.mailer import send_due
 from app.notifications.models import MotionReminder, Notification, NotificationSetting
 from app.notifications.texts import zone
@@ -92,7 +92,8 @@ def send_digests(now: datetime | None = None) -> int:
             with force_locale(user.language or "en"):
                 subject = _("[Baraza] Your daily digest: %(n)s notices", n=len(visible))
             delivery.queue(user, subject, "digest", kind="digest", items=visible,
-                           settings_url=delivery.absolute("/notifications/settings"))
+                           settings_url=delivery.absolute("/notifications/settings"),
+                           unsubscribe_url=delivery.unsubscribe_url(user))
             sent += 1
     db.session.commit()
     return sent
@@ -105,8 +106,10 @@ def _clear(user_id: int) -> None:
 
 
 def run_once(now: datetime | None = None) -> dict:
-    """One pass of the worker: dispatch new events, reminders, digests, then send due mail."""
-    out = {"events": dispatch_pending(now=now), "reminders": send_reminders(now),
+    """One pass of the worker: dispatch new events, retry failed ones that are due, reminders,
+    digests, then send due mail."""
+    out = {"events": dispatch_pending(now=now), "retried": retry_failed_events(now),
+           "reminders": send_reminders(now),
            "digests": send_digests(now)}
     out.update(send_due(now))
     return out

@@ -10,6 +10,9 @@ from app.extensions import db
 
 EMAIL_MODES = ("immediate", "digest", "off")
 OUTBOX_STATUSES = ("queued", "sent", "failed")
+# Why a delivery failed, as the secretariat's page and the API name it.
+FAILURE_REASONS = ("invalid_message", "recipient_refused", "smtp_rejected", "smtp_unavailable",
+                   "handler_error", "error")
 
 
 class DispatchCursor(db.Model):
@@ -64,6 +67,7 @@ class Outbox(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
     to_addr: Mapped[str] = mapped_column(String(254))
+    to_name: Mapped[str] = mapped_column(String(200), default="", server_default="")
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
     html_body: Mapped[str] = mapped_column(Text, default="")
@@ -77,6 +81,31 @@ class Outbox(db.Model):
     locked_until: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # One of FAILURE_REASONS for the last failed attempt (None once sent).
+    failure_reason: Mapped[str | None] = mapped_column(String(30))
+    failed_at: Mapped[datetime | None]
+
+
+class DispatchFailure(db.Model):
+    """A room event whose notifications could not be produced: the cursor moved past it (so the
+    events after it are not held up), and this row keeps it for retries with back-off until it
+    succeeds (the row is then deleted) or is given up on (status failed, shown to the secretariat)."""
+
+    __tablename__ = "dispatch_failure"
+    __table_args__ = (Index("ix_dispatch_failure_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(unique=True)
+    event_type: Mapped[str] = mapped_column(String(40))
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(10), default="retrying")
+    attempts: Mapped[int] = mapped_column(default=1)
+    reason: Mapped[str] = mapped_column(String(30), default="handler_error")
+    last_error: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    failed_at: Mapped[datetime | None]
 
 
 class Invitation(db.Model):

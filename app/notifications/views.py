@@ -1,4 +1,5 @@
-"""Pages: the notification list, settings, the sign-up page, accepting an invitation, calendars."""
+"""Pages: the notification list, settings, the sign-up page, accepting an invitation, calendars,
+one-click unsubscribe, and the secretariat's list of failed deliveries."""
 from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, session,
                    url_for)
 from flask_babel import force_locale
@@ -8,8 +9,8 @@ from flask_login import current_user, login_required, login_user
 from app.accounts.services import start_session
 from app.consultations.services import get_visible
 from app.core.errors import DomainError
-from app.extensions import db
-from app.notifications import delivery, services
+from app.extensions import csrf, db
+from app.notifications import delivery, failures, services, unsubscribe
 from app.notifications.calendar import consultation_ics, feed_ics
 from app.notifications.models import EMAIL_MODES
 
@@ -139,3 +140,52 @@ def feed(token: str):
     with force_locale(user.language or "en"):
         name = _("Baraza: %(name)s", name=user.name)
     return _ics(feed_ics(items, name, user.language or "en"), "baraza.ics")
+
+
+# --- one-click unsubscribe (RFC 8058) ------------------------------------------------------
+
+@bp.get("/unsubscribe/<token>")
+def unsubscribe_page(token: str):
+    """The List-Unsubscribe link opened in a browser: confirm with a button (a GET changes
+    nothing, as mail scanners follow links)."""
+    user = unsubscribe.check_unsubscribe(token)
+    return render_template("notifications/unsubscribe.html", token=token, done=False,
+                           subscribed=unsubscribe.is_subscribed(user))
+
+
+@bp.post("/unsubscribe/<token>")
+@csrf.exempt
+def unsubscribe_post(token: str):
+    """One click: a mail client posts List-Unsubscribe=One-Click here, without a session or a
+    CSRF token; the signed token is the credential. Turns notification e-mail off."""
+    unsubscribe.unsubscribe(token)
+    db.session.commit()
+    return render_template("notifications/unsubscribe.html", token=token, done=True, subscribed=False)
+
+
+# --- the secretariat: delivery failures ------------------------------------------------------
+
+@bp.get("/admin/deliveries")
+@login_required
+def deliveries():
+    found = failures.list_failures(current_user)
+    return render_template("notifications/deliveries.html", events=found["events"], mails=found["mails"],
+                           reasons=failures.REASON_LABELS)
+
+
+@bp.post("/admin/deliveries/mail/<int:outbox_id>/retry")
+@login_required
+def retry_mail(outbox_id: int):
+    failures.retry_mail(current_user, outbox_id)
+    db.session.commit()
+    flash(_("The mail is queued again; the worker sends it on its next pass."), "success")
+    return redirect(url_for("notifications.deliveries"))
+
+
+@bp.post("/admin/deliveries/event/<int:failure_id>/retry")
+@login_required
+def retry_event(failure_id: int):
+    failures.retry_event(current_user, failure_id)
+    db.session.commit()
+    flash(_("The event will be tried again on the worker's next pass."), "success")
+    return redirect(url_for("notifications.deliveries"))

@@ -31,7 +31,7 @@ def test_invitation_mail_has_scope_local_dates_and_a_working_link(factory, smtp,
     run_worker()
 
     (msg,) = smtp.to(user.email)
-    assert msg["To"] == user.email
+    assert msg["To"].addresses[0].addr_spec == user.email and msg["To"].addresses[0].display_name == user.name
     assert msg["From"].addresses[0].addr_spec == "no-reply@baraza.local"
     assert "Invitation: Labour migration statistics" in msg["Subject"]
     text, html = parts(msg)

@@ -106,7 +106,7 @@ def test_without_smtp_url_mail_goes_to_the_log(factory, app, caplog):
     _c, user = _queue_one(factory)
     with caplog.at_level(logging.INFO, logger="baraza.mail"):
         assert mailer.send_due() == {"sent": 1, "failed": 0}
-    assert f"mail to {user.email}: [Baraza] Invitation: Social protection" in caplog.text
+    assert f"mail to {user.name} <{user.email}>: [Baraza] Invitation: Social protection" in caplog.text
     assert "You are invited" in caplog.text or "invites you" in caplog.text
     assert _outbox()[0].status == "sent"
 
