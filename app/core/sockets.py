@@ -28,6 +28,7 @@ from app.accounts.services import resolve_session, resolve_token
 from app.core import pg
 from app.core.db import utcnow
 from app.core.errors import BadRequest, DomainError, RateLimited, Unauthenticated, translate
+from app.core.jsonsafe import RefusedPayload
 from app.core.realtime import user_room
 from app.extensions import db, socketio
 
@@ -63,6 +64,8 @@ class SocketServer(db.Model):
 
 def authenticate(auth):
     """The login session of a new connection: a bearer token in auth, else the cookie."""
+    if isinstance(auth, list) and any(isinstance(a, RefusedPayload) for a in auth):
+        raise ConnectionRefusedError(error_ack(next(a for a in auth if isinstance(a, RefusedPayload)).error)["error"])
     token = auth.get("token") if isinstance(auth, dict) else None
     if token is not None:
         ls = resolve_token(current_app.config["SECRET_KEY"], token, current_app.config["TOKEN_MAX_AGE"]) \
@@ -169,6 +172,8 @@ def socket_handler(event: str, namespace: str | None = None, *, hold: bool = Fal
         def handler(payload=None, *extra):
             try:
                 _check_event_rate(request.sid)
+                if isinstance(payload, RefusedPayload):
+                    raise payload.error
                 if payload is None:
                     payload = {}
                 if not isinstance(payload, dict):
