@@ -18,7 +18,7 @@ USER_BODY = {
     "name": Field(str, required=True, max_len=200),
     "role": Field(str, required=True, choices=USER_ROLES),
     "organisation_id": Field(int, required=True),
-    "password": Field(str, max_len=1024, strip=False, nullable=True),
+    "password": Field(str, max_len=1024, strip=False, nullable=True, secret=True),
     "language": Field(str, choices=LANGUAGES),
 }
 USER_PATCH = {
@@ -26,7 +26,7 @@ USER_PATCH = {
     "role": Field(str, required=True, choices=USER_ROLES),
     "organisation_id": Field(int, required=True),
     "is_active": Field(bool, required=True),
-    "password": Field(str, max_len=1024, strip=False, nullable=True),
+    "password": Field(str, max_len=1024, strip=False, nullable=True, secret=True),
 }
 ME_PATCH = {"language": Field(str, choices=LANGUAGES), "timezone": Field(str, max_len=64)}
 

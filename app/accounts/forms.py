@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional
 
 from app.accounts.models import RECS, USER_ROLES
 from app.core.countries import AFRICAN_UNION, COUNTRIES, country_name
+from app.core.validation import SingleLine
 
 CONSTITUENCY_LABELS = {
     "government": _l("Government"), "employers": _l("Employers"), "workers": _l("Workers"),
@@ -30,7 +31,7 @@ class LoginForm(FlaskForm):
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), SingleLine(), Length(max=200)])
     constituency = SelectField(_l("Constituency"), choices=list(CONSTITUENCY_LABELS.items()))
     country = SelectField(_l("Country"), choices=[], validators=[Optional()])
     rec = SelectField(_l("Regional Economic Community"), choices=[("", "—")] + [(r, r) for r in RECS],
@@ -42,8 +43,9 @@ class OrganisationForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), SingleLine(), Email(check_deliverability=False),
+                                                 Length(max=254)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), SingleLine(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[(r, ROLE_LABELS[r]) for r in USER_ROLES])
     organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
     password = PasswordField(_l("Initial password (optional, at least 10 characters)"),

@@ -11,7 +11,7 @@ from app.core.ratelimit import account_limit, address_limit
 from app.core.validation import Field, parse
 from app.extensions import db
 
-TOKEN_BODY = {"email": Field(str, required=True, max_len=254), "password": Field(str, required=True, max_len=1024, strip=False)}
+TOKEN_BODY = {"email": Field(str, required=True, max_len=254), "password": Field(str, required=True, max_len=1024, strip=False, secret=True)}
 
 
 @route("/auth/token", ("POST",), summary="Exchange e-mail and password for a bearer token",

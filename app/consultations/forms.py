@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from app.accounts.forms import country_choices
 from app.accounts.models import RECS
+from app.core.validation import MultiLine, SingleLine
 
 LEVEL_LABELS = {"national": _l("National"), "rec": _l("Regional Economic Community"),
                 "continental": _l("Continental (African Union)")}
@@ -18,8 +19,8 @@ VOTER_LABELS = {"government": _l("Government"), "employers": _l("Employers"), "w
 
 
 class ConsultationForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    title = StringField(_l("Title"), validators=[DataRequired(), SingleLine(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), MultiLine(), Length(max=20000)])
     level = SelectField(_l("Level"), choices=list(LEVEL_LABELS.items()))
     country = SelectField(_l("Country (national consultations)"), choices=[], validators=[Optional()])
     rec = SelectField(_l("Regional Economic Community (REC consultations)"),
@@ -49,9 +50,9 @@ class InviteUserForm(FlaskForm):
 
 
 class AgendaForm(FlaskForm):
-    title = StringField(_l("Agenda item"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Agenda item"), validators=[DataRequired(), SingleLine(), Length(max=300)])
 
 
 class ThemeForm(FlaskForm):
-    slug = StringField(_l("Short name (slug)"), validators=[DataRequired(), Length(max=80)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Short name (slug)"), validators=[DataRequired(), SingleLine(), Length(max=80)])
+    name = StringField(_l("Name"), validators=[DataRequired(), SingleLine(), Length(max=200)])

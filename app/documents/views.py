@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from app.core.errors import DomainError, Forbidden, Invalid
 from app.core.pages import form_action
+from app.core.validation import check_line
 from app.documents import reading, services
 from app.documents.models import STANCES, TRANSITIONS
 from app.extensions import db
@@ -110,6 +111,9 @@ def new(consultation_id: int):
                 "status": "open" if request.form.get("open") else "draft",
                 "agenda_item_id": request.form.get("agenda_item_id", type=int)}
         try:
+            check_line("title", data["title"].strip())
+            check_line("body", data["body"], multiline=True)
+            check_line("note", data["note"], multiline=True)
             doc = services.create_document(current_user, c.id, data)
             db.session.commit()
             flash(_("Document created."), "success")
@@ -163,7 +167,7 @@ def settings(document_id: int):
         if "comments_close_at" in request.form:
             data["comments_close_at"] = _deadline(request.form.get("comments_close_at", "").strip())
         if request.form.get("title"):
-            data["title"] = request.form["title"][:300]
+            data["title"] = check_line("title", request.form["title"][:300].strip())
         services.update_document(current_user, document_id, data)
     return _act(url_for("documents.edit", document_id=document_id), change, _("Document updated."))
 
