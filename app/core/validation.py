@@ -80,7 +80,7 @@ class _LineRule:
     def __call__(self, form, field) -> None:
         from wtforms.validators import StopValidation
         if isinstance(field.data, str):
-            problem = control_problem(field.data, self.multiline)
+            problem = control_problem(field.data if self.multiline else field.data.strip(), self.multiline)
             if problem is not None:
                 raise StopValidation(str(problem))
 
