@@ -4,9 +4,9 @@ Text fields are single-line unless declared multiline: a single-line field (titl
 option, e-mail) refuses every control character (Unicode Cc: U+0000-001F, U+007F-009F) and the
 line and paragraph separators U+2028/2029, because its value ends up in places where a line
 break changes meaning (.ics properties, mail headers, CSV cells, one-line headings). A
-multi-line field (bodies, descriptions, rationales) keeps \n, \r and \t and refuses the other
-control characters. secret=True (passwords) applies neither rule: a secret is never shown or
-written anywhere else. The same rules are WTForms validators (SingleLine, MultiLine) for pages."""
+multi-line field (bodies, descriptions, rationales) keeps line feeds, carriage returns and
+tabs and refuses the other control characters. secret=True (passwords) applies neither rule:
+a secret is never shown or written anywhere else. The same rules are WTForms validators (SingleLine, MultiLine) for pages."""
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -90,7 +90,7 @@ class SingleLine(_LineRule):
 
 
 class MultiLine(_LineRule):
-    """WTForms validator: the multi-line rule of Field (\n, \r, \t only)."""
+    """WTForms validator: the multi-line rule of Field (line feeds, carriage returns, tabs only)."""
     multiline = True
 
 
