@@ -133,3 +133,16 @@ def test_pages_keep_newlines_in_multi_line_fields(factory, client, login, world)
     resp = client.post("/consultations/new", data={"title": "Other", "level": "continental",
                                                    "description": "Para\x1b one."})
     assert resp.status_code == 422 and b"control characters" in resp.data
+
+
+def test_document_pages_apply_the_multi_line_rule(factory, client, login, token, world):
+    from app.documents.models import Comment
+    c = world["c"]
+    doc = client.post(f"/api/v1/consultations/{c.id}/documents", headers=token(factory.secretariat),
+                      json={"title": "Draft", "body": "One.\n\nTwo.", "status": "open"}).json
+    login(factory.secretariat)
+    resp = client.post(f"/documents/{doc['id']}/comments", data={"body": "red \x1b[31m text"})
+    assert resp.status_code == 302 and _count(Comment) == 0
+    assert b"control characters" in client.get(resp.headers["Location"]).data
+    resp = client.post(f"/documents/{doc['id']}/comments", data={"body": "two\r\nlines\tand a tab"})
+    assert resp.status_code == 302 and _count(Comment) == 1
