@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
 # Schemathesis against the live API: no generated request may make the server answer 500.
 # Runs a real server (gunicorn, gevent worker) on a throwaway SQLite database with demo data.
+# scripts/fuzz_hooks.py also tries every JSON string field and key with hostile values (lone
+# surrogates, control characters, separators, bidi/zero-width) and nesting deeper than the
+# server accepts; scripts/api_hostile.py then sends each of those to every field of every
+# operation deterministically, with bodies nested 100,000 deep.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -23,6 +27,7 @@ TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' \
   -d '{"email":"secretariat@baraza.example","password":"fuzz-password-1"}' \
   "http://127.0.0.1:$PORT/api/v1/auth/token" | $BIN/python -c 'import json,sys; print(json.load(sys.stdin)["token"])')
 status=0
+export SCHEMATHESIS_HOOKS=scripts/fuzz_hooks.py
 $BIN/schemathesis run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
   --checks not_a_server_error --max-examples "${FUZZ_EXAMPLES:-30}" --generation-deterministic \
   -H "Authorization: Bearer $TOKEN" --request-timeout 20 --exclude-path /auth/token || status=$?
@@ -31,6 +36,7 @@ $BIN/schemathesis run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
 $BIN/schemathesis run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
   --checks not_a_server_error --max-examples "${FUZZ_EXAMPLES:-30}" --generation-deterministic \
   --include-method POST --request-timeout 20 || status=$?
+$BIN/python scripts/api_hostile.py "http://127.0.0.1:$PORT" "$TOKEN" || status=$?
 if grep -q "Traceback" "$WORK/server.log"; then
   echo "Server errors during the fuzz run:"; grep -B2 -A20 "Traceback" "$WORK/server.log" | head -80; status=1
 fi

@@ -14,7 +14,7 @@ from app.core.validation import Field, parse
 from app.extensions import db
 
 api = ApiBlueprint("accounts", __name__)
-TOKEN_BODY = {"email": Field(str, required=True, max_len=254), "password": Field(str, required=True, max_len=1024, strip=False)}
+TOKEN_BODY = {"email": Field(str, required=True, max_len=254), "password": Field(str, required=True, max_len=1024, strip=False, secret=True)}
 
 ORG_BODY = {
     "name": Field(str, required=True, max_len=200),
@@ -27,7 +27,7 @@ USER_BODY = {
     "name": Field(str, required=True, max_len=200),
     "role": Field(str, required=True, choices=USER_ROLES),
     "organisation_id": Field(int, required=True),
-    "password": Field(str, max_len=1024, strip=False, nullable=True),
+    "password": Field(str, max_len=1024, strip=False, nullable=True, secret=True),
     "language": Field(str, choices=LANGUAGES),
 }
 USER_PATCH = {
@@ -35,11 +35,11 @@ USER_PATCH = {
     "role": Field(str, required=True, choices=USER_ROLES),
     "organisation_id": Field(int, required=True),
     "is_active": Field(bool, required=True),
-    "password": Field(str, max_len=1024, strip=False, nullable=True),
+    "password": Field(str, max_len=1024, strip=False, nullable=True, secret=True),
 }
 PASSWORD_PUT = {
-    "current_password": Field(str, required=True, max_len=1024, strip=False),
-    "new_password": Field(str, required=True, max_len=1024, strip=False),
+    "current_password": Field(str, required=True, max_len=1024, strip=False, secret=True),
+    "new_password": Field(str, required=True, max_len=1024, strip=False, secret=True),
 }
 ME_PATCH = {"language": Field(str, choices=LANGUAGES), "timezone": Field(str, max_len=64)}
 

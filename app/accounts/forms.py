@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from app.accounts.models import RECS, USER_ROLES
 from app.core import labels
 from app.core.countries import AFRICAN_UNION, COUNTRIES, country_name
+from app.core.validation import SingleLine
 
 
 def country_choices() -> list[tuple[str, str]]:
@@ -34,7 +35,7 @@ class PasswordForm(FlaskForm):
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name = StringField(_l("Name"), validators=[DataRequired(), SingleLine(), Length(max=200)])
     constituency = SelectField(_l("Constituency"), choices=list(labels.CONSTITUENCY.items()))
     country = SelectField(_l("Country"), choices=[], validators=[Optional()])
     rec = SelectField(_l("Regional Economic Community"), choices=[("", "—")] + [(r, r) for r in RECS],
@@ -46,8 +47,9 @@ class OrganisationForm(FlaskForm):
 
 
 class UserForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)])
-    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), SingleLine(), Email(check_deliverability=False),
+                                                 Length(max=254)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), SingleLine(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[(r, labels.ROLE[r]) for r in USER_ROLES])
     organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
     password = PasswordField(_l("Initial password (optional, at least 10 characters)"),

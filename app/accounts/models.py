@@ -2,8 +2,9 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from app.accounts.names import skeleton_key
 from app.core.db import utcnow
 from app.extensions import db
 
@@ -17,12 +18,19 @@ class Organisation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # SHA-256 of the UTS #39 confusable skeleton of the name (app/accounts/names.py)
+    name_skeleton: Mapped[str | None] = mapped_column(String(64), index=True)
     constituency: Mapped[str] = mapped_column(String(20))
     country: Mapped[str | None] = mapped_column(String(2))
     rec: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     users: Mapped[list["User"]] = relationship(back_populates="organisation", order_by="User.name")
+
+    @validates("name")
+    def _keep_skeleton(self, _key, value):
+        self.name_skeleton = skeleton_key(value)
+        return value
 
     def to_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "constituency": self.constituency,
@@ -35,6 +43,9 @@ class User(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
+    # SHA-256 of the UTS #39 confusable skeletons of name and e-mail (app/accounts/names.py)
+    name_skeleton: Mapped[str | None] = mapped_column(String(64), index=True)
+    email_skeleton: Mapped[str | None] = mapped_column(String(64), index=True)
     role: Mapped[str] = mapped_column(String(20))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -44,6 +55,11 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="users", lazy="joined")
+
+    @validates("name", "email")
+    def _keep_skeleton(self, key, value):
+        setattr(self, f"{key}_skeleton", skeleton_key(value))
+        return value
 
     # Flask-Login protocol; the session id, not the user id, is what the cookie carries.
     is_authenticated = True

@@ -1,5 +1,6 @@
 """Rules for organisations, users, passwords, sign-in sessions and API tokens."""
 import secrets
+import unicodedata
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -8,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from app.accounts import names
 from app.accounts.models import CONSTITUENCIES, RECS, USER_ROLES, LoginSession, Organisation, User
 from app.accounts.passwords import check_new_password
 from app.core.countries import COUNTRIES
@@ -41,7 +43,24 @@ def check_password(user: User | None, password: str) -> bool:
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """NFKC, stripped, lower-cased: the one form an e-mail is stored and looked up in."""
+    return unicodedata.normalize("NFKC", email).strip().lower()
+
+
+def _refuse_lookalike(model, field: str, value: str, exclude_id: int | None = None,
+                      duplicate: Conflict | None = None) -> None:
+    """Invalid (422) when another record's `field` has the same confusable skeleton as value
+    without being the same text (names.py). The same text up to case raises `duplicate`
+    (Conflict), or is allowed when it is None (two people may share a name). One indexed
+    lookup."""
+    query = select(getattr(model, field)).where(getattr(model, f"{field}_skeleton") == names.skeleton_key(value))
+    if exclude_id is not None:
+        query = query.where(model.id != exclude_id)
+    for other in db.session.scalars(query):
+        if not names.same_name(other, value):
+            raise names.confusable_error(field)
+        if duplicate is not None:
+            raise duplicate
 
 
 def get_user_by_email(email: str) -> User | None:
@@ -134,14 +153,16 @@ def _check_scope(country: str | None, rec: str | None) -> None:
 
 def create_organisation(actor: User, name: str, constituency: str, country: str | None = None,
                         rec: str | None = None) -> Organisation:
-    """Secretariat only; names are unique (Conflict)."""
+    """Secretariat only; names are unique (Conflict) and may not look like another (Invalid)."""
     require_secretariat(actor)
+    name = names.clean("name", name)
     if constituency not in CONSTITUENCIES:
         raise Invalid("Unknown constituency.", {"constituency": "not an allowed value"})
     country = country.upper() if country else None
     _check_scope(country, rec)
     if db.session.scalar(select(Organisation).where(func.lower(Organisation.name) == name.lower())):
         raise Conflict("An organisation with this name exists already.")
+    _refuse_lookalike(Organisation, "name", name, duplicate=Conflict("An organisation with this name exists already."))
     org = Organisation(name=name, constituency=constituency, country=country, rec=rec)
     db.session.add(org)
     db.session.flush()
@@ -155,9 +176,14 @@ def update_organisation(actor: User, org: Organisation, **fields) -> Organisatio
     if fields.get("country"):
         fields["country"] = fields["country"].upper()
     _check_scope(fields.get("country"), fields.get("rec"))
+    if "name" in fields:
+        fields["name"] = names.clean("name", fields["name"])
     if "name" in fields and fields["name"].lower() != org.name.lower() and db.session.scalar(
             select(Organisation).where(func.lower(Organisation.name) == fields["name"].lower())):
         raise Conflict("An organisation with this name exists already.")
+    if "name" in fields:
+        _refuse_lookalike(Organisation, "name", fields["name"], exclude_id=org.id,
+                          duplicate=Conflict("An organisation with this name exists already."))
     for key in ("name", "constituency", "country", "rec"):
         if key in fields:
             setattr(org, key, fields[key] or None if key in ("country", "rec") else fields[key])
@@ -183,7 +209,8 @@ def create_user(actor: User, email: str, name: str, role: str, organisation_id: 
                 password: str | None = None) -> User:
     """Secretariat only: accredit a person to an organisation. E-mails are unique (Conflict)."""
     require_secretariat(actor)
-    email = normalise_email(email)
+    email = normalise_email(names.clean("email", email))
+    name = names.clean("name", name)
     if "@" not in email or email.startswith("@") or email.endswith("@") or " " in email:
         raise Invalid("That is not an e-mail address.", {"email": "not an e-mail address"})
     if role not in USER_ROLES:
@@ -193,6 +220,8 @@ def create_user(actor: User, email: str, name: str, role: str, organisation_id: 
         raise Invalid("No such organisation.", {"organisation_id": "unknown organisation"})
     if get_user_by_email(email) is not None:
         raise Conflict("A user with this e-mail exists already.")
+    _refuse_lookalike(User, "email", email, duplicate=Conflict("A user with this e-mail exists already."))
+    _refuse_lookalike(User, "name", name)
     if password is not None:
         check_new_password(password, name=name, email=email)
     user = User(email=email, name=name, role=role, organisation_id=org.id,
@@ -209,6 +238,9 @@ def update_user(actor: User, user: User, **fields) -> User:
     require_secretariat(actor)
     if "role" in fields and fields["role"] not in USER_ROLES:
         raise Invalid("Unknown role.", {"role": "not an allowed value"})
+    if "name" in fields:
+        fields["name"] = names.clean("name", fields["name"])
+        _refuse_lookalike(User, "name", fields["name"], exclude_id=user.id)
     if "organisation_id" in fields:
         org = db.session.get(Organisation, fields["organisation_id"])
         if org is None:

@@ -165,7 +165,7 @@ def edit_organisation(org_id: int):
         except DomainError as err:
             db.session.rollback()
             form.name.errors.append(err.message)
-    return render_template("accounts/organisation_edit.html", form=form, org=org)
+    return render_template("accounts/organisation_edit.html", form=form, org=org), (422 if form.errors else 200)
 
 
 def _user_form(obj=None) -> UserForm:

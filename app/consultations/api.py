@@ -6,8 +6,7 @@ from flask import jsonify
 from app.accounts.models import RECS
 from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.consultations import services
-from app.consultations.models import (CREDENTIALS, LEVELS, PARTICIPANT_ROLES, STATUSES,
-                                      VOTING_CONSTITUENCIES)
+from app.consultations.models import CREDENTIALS, LEVELS, PARTICIPANT_ROLES, STATUSES, VOTING_CONSTITUENCIES
 from app.core.validation import Field, parse
 from app.extensions import db
 
@@ -18,7 +17,7 @@ CONSULTATION_BODY = {
     "level": Field(str, required=True, choices=LEVELS),
     "country": Field(str, max_len=2, nullable=True),
     "rec": Field(str, choices=RECS, nullable=True),
-    "description": Field(str, max_len=20000, nullable=True),
+    "description": Field(str, max_len=20000, nullable=True, multiline=True),
     "starts_at": Field(datetime, nullable=True),
     "ends_at": Field(datetime, nullable=True),
     "themes": Field("str_list", nullable=True),
@@ -36,7 +35,7 @@ INVITE_BODY = {"organisation_id": Field(int), "user_id": Field(int),
 PARTICIPANT_PATCH = {"credentials": Field(str, choices=CREDENTIALS), "role": Field(str, choices=PARTICIPANT_ROLES)}
 AGENDA_BODY = {"title": Field(str, required=True, max_len=300)}
 THEME_BODY = {"slug": Field(str, required=True, max_len=80), "name": Field(str, required=True, max_len=200),
-              "description": Field(str, max_len=2000)}
+              "description": Field(str, max_len=2000, multiline=True)}
 
 
 @api.operation("/consultations", summary="Consultations the caller may see", query=LIST_QUERY, tag="consultations")

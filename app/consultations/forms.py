@@ -1,20 +1,20 @@
 """Forms for creating and editing consultations, inviting and building the agenda."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, StringField,
-                     TextAreaField)
+from wtforms import BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.accounts.forms import country_choices
 from app.accounts.models import RECS
 from app.core import labels
+from app.core.validation import MultiLine, SingleLine
 
 VOTERS = ("government", "employers", "workers", "stakeholder")
 
 
 class ConsultationForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=20000)])
+    title = StringField(_l("Title"), validators=[DataRequired(), SingleLine(), Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), MultiLine(), Length(max=20000)])
     level = SelectField(_l("Level"), choices=list(labels.LEVEL.items()))
     country = SelectField(_l("Country (national consultations)"), choices=[], validators=[Optional()])
     rec = SelectField(_l("Regional Economic Community (REC consultations)"),
@@ -44,9 +44,9 @@ class InviteUserForm(FlaskForm):
 
 
 class AgendaForm(FlaskForm):
-    title = StringField(_l("Agenda item"), validators=[DataRequired(), Length(max=300)])
+    title = StringField(_l("Agenda item"), validators=[DataRequired(), SingleLine(), Length(max=300)])
 
 
 class ThemeForm(FlaskForm):
-    slug = StringField(_l("Short name (slug)"), validators=[DataRequired(), Length(max=80)])
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(_l("Short name (slug)"), validators=[DataRequired(), SingleLine(), Length(max=80)])
+    name = StringField(_l("Name"), validators=[DataRequired(), SingleLine(), Length(max=200)])

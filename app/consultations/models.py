@@ -1,7 +1,7 @@
 """Consultation with its lifecycle, participants, agenda items and policy themes."""
-from flask_babel import lazy_gettext as _l
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

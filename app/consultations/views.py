@@ -7,11 +7,13 @@ from flask_login import current_user, login_required
 
 from app.accounts.services import list_organisations, list_users
 from app.consultations import services
+from app.consultations.api import AGENDA_BODY
 from app.consultations.forms import AgendaForm, ConsultationForm, InviteForm, InviteUserForm, ThemeForm
 from app.consultations.models import LEVELS, STATUSES, TRANSITIONS
 from app.core.errors import DomainError
-from app.core.pages import form_action
 from app.core.features import detail_actions, detail_sections
+from app.core.pages import form_action
+from app.core.validation import parse
 from app.extensions import db
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
@@ -174,7 +176,8 @@ def add_agenda_item(consultation_id: int):
     if not title or len(title) > 300:
         flash(_("An agenda item needs a title of at most 300 characters."), "error")
         return redirect(url_for("consultations.detail", consultation_id=consultation_id))
-    return _act(consultation_id, lambda c: services.add_agenda_item(current_user, c, title), _("Agenda item added."))
+    return _act(consultation_id, lambda c: services.add_agenda_item(current_user, c, parse(
+        {"title": title}, AGENDA_BODY)["title"]), _("Agenda item added."))
 
 
 @bp.post("/<int:consultation_id>/agenda/<int:item_id>/move")
@@ -202,4 +205,4 @@ def themes():
         if not services.can_manage(current_user):
             abort(403)
     return render_template("consultations/themes.html", form=form, themes=services.list_themes(),
-                           can_manage=services.can_manage(current_user))
+                           can_manage=services.can_manage(current_user)), (422 if form.errors else 200)

@@ -16,8 +16,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from functools import wraps
 
 from flask import current_app, request, session
@@ -28,8 +28,9 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from app.core import pg
 from app.core.db import utcnow
 from app.core.errors import BadRequest, DomainError, RateLimited, Unauthenticated, translate
-from app.core.signin import resolve_token, resolvers
+from app.core.jsonsafe import RefusedPayload
 from app.core.realtime import user_room
+from app.core.signin import resolve_token, resolvers
 from app.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,8 @@ class SocketServer(db.Model):
 
 def authenticate(auth):
     """The login session of a new connection: a bearer token in auth, else the cookie."""
+    if isinstance(auth, list) and any(isinstance(a, RefusedPayload) for a in auth):
+        raise ConnectionRefusedError(error_ack(next(a for a in auth if isinstance(a, RefusedPayload)).error)["error"])
     token = auth.get("token") if isinstance(auth, dict) else None
     if token is not None:
         ls = resolve_token(token) if isinstance(token, str) else None
@@ -169,6 +172,8 @@ def socket_handler(event: str, namespace: str | None = None, *, hold: bool = Fal
         def handler(payload=None, *extra):
             try:
                 _check_event_rate(request.sid)
+                if isinstance(payload, RefusedPayload):
+                    raise payload.error
                 if payload is None:
                     payload = {}
                 if not isinstance(payload, dict):

@@ -1,4 +1,13 @@
-"""Reads JSON payloads against a small field spec; wrong values raise Invalid (422)."""
+"""Reads JSON payloads against a small field spec; wrong values raise Invalid (422).
+
+Text fields are single-line unless declared multiline: a single-line field (title, name,
+option, e-mail) refuses every control character (Unicode Cc: U+0000-001F, U+007F-009F) and the
+line and paragraph separators U+2028/2029, because its value ends up in places where a line
+break changes meaning (.ics properties, mail headers, CSV cells, one-line headings). A
+multi-line field (bodies, descriptions, rationales) keeps line feeds, carriage returns and
+tabs and refuses the other control characters. secret=True (passwords) applies neither rule:
+a secret is never shown or written anywhere else. The same rules are WTForms validators (SingleLine, MultiLine) for pages."""
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +33,8 @@ class Field:
     nullable: bool = False
     item_max: int = 50
     strip: bool = True
+    multiline: bool = False
+    secret: bool = False
     extra: dict = field(default_factory=dict)
 
 
@@ -39,6 +50,50 @@ def check_text(value: str) -> str:
     return value
 
 
+_LINE_BAD = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_BLOCK_BAD = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def control_problem(value: str, multiline: bool = False):
+    """None when value may be stored in a field of this kind, else the message to show."""
+    if multiline:
+        if _BLOCK_BAD.search(value):
+            return _l("It may not contain control characters (line breaks and tabs are allowed).")
+        return None
+    if _LINE_BAD.search(value):
+        return _l("It must be one line, without line breaks or other control characters.")
+    return None
+
+
+def check_line(name: str, value: str, multiline: bool = False) -> str:
+    """Invalid (422, naming the field) when value breaks the single-/multi-line rule."""
+    problem = control_problem(value, multiline)
+    if problem is not None:
+        raise Invalid(_l("%(name)s: %(problem)s", name=name, problem=problem),
+                      {name: "control characters" if multiline else "must be a single line"})
+    return value
+
+
+class _LineRule:
+    multiline = False
+
+    def __call__(self, form, field) -> None:
+        from wtforms.validators import StopValidation
+        if isinstance(field.data, str):
+            problem = control_problem(field.data if self.multiline else field.data.strip(), self.multiline)
+            if problem is not None:
+                raise StopValidation(str(problem))
+
+
+class SingleLine(_LineRule):
+    """WTForms validator: the single-line rule of Field (no control characters, no U+2028/9)."""
+
+
+class MultiLine(_LineRule):
+    """WTForms validator: the multi-line rule of Field (line feeds, carriage returns, tabs only)."""
+    multiline = True
+
+
 def _one(name: str, spec: Field, value: Any) -> Any:
     if value is None:
         if spec.nullable:
@@ -51,6 +106,8 @@ def _one(name: str, spec: Field, value: Any) -> Any:
         value = check_text(value)
         if spec.strip:
             value = value.strip()
+        if not spec.secret:
+            check_line(name, value, spec.multiline)
         if len(value) < max(spec.min_len, 1 if spec.required else 0):
             raise Invalid(_l("%(name)s may not be empty.", name=name), {name: "may not be empty"})
         if spec.max_len is not None and len(value) > spec.max_len:
@@ -81,7 +138,7 @@ def _one(name: str, spec: Field, value: Any) -> Any:
         for item in value:
             if not isinstance(item, str):
                 raise Invalid(_l("%(name)s must be a list of strings.", name=name), {name: "must be a list of strings"})
-            item = check_text(item).strip()
+            item = check_line(name, check_text(item).strip())
             if spec.choices is not None and item not in spec.choices:
                 raise Invalid(_l("%(name)s has a value that is not allowed: %(value)s.", name=name, value=item[:40]),
                               {name: "not an allowed value"})

@@ -14,12 +14,12 @@ api = ApiBlueprint("documents", __name__)
 # Bodies are checked for size by the services (413), so no max_len here.
 DOCUMENT_BODY = {
     "title": Field(str, required=True, max_len=300),
-    "body": Field(str, required=True, strip=False),
+    "body": Field(str, required=True, strip=False, multiline=True),
     "agenda_item_id": Field(int, nullable=True),
     "status": Field(str, choices=("draft", "open")),
     "comments_close_at": Field(datetime, nullable=True),
     "language": Field(str, max_len=5, nullable=True),
-    "note": Field(str, max_len=500),
+    "note": Field(str, max_len=500, multiline=True),
 }
 DOCUMENT_PATCH = {
     "title": Field(str, required=True, max_len=300),
@@ -27,10 +27,10 @@ DOCUMENT_PATCH = {
     "comments_close_at": Field(datetime, nullable=True),
     "agenda_item_id": Field(int, nullable=True),
 }
-VERSION_BODY = {"body": Field(str, required=True, strip=False), "note": Field(str, max_len=500)}
+VERSION_BODY = {"body": Field(str, required=True, strip=False, multiline=True), "note": Field(str, max_len=500, multiline=True)}
 DIFF_QUERY = {"from": Field(int, required=True), "to": Field(int, required=True)}
 COMMENT_BODY = {
-    "body": Field(str, required=True, strip=False),
+    "body": Field(str, required=True, strip=False, multiline=True),
     "anchor": Field(str, max_len=20, nullable=True),
     "parent_id": Field(int, nullable=True),
     "client_id": Field(str, max_len=64, nullable=True),
@@ -38,10 +38,10 @@ COMMENT_BODY = {
 }
 COMMENT_QUERY = {"anchor": Field(str, max_len=20), "constituency": Field(str, max_len=20),
                  "cursor": Field(int), "limit": Field(int)}
-AMENDMENT_BODY = {"anchor": Field(str, required=True, max_len=20), "text": Field(str, required=True, strip=False),
-                  "rationale": Field(str, strip=False)}
-DECISION_BODY = {"reason": Field(str, max_len=5000)}
-POSITION_BODY = {"stance": Field(str, required=True, choices=STANCES), "body": Field(str, required=True, strip=False)}
+AMENDMENT_BODY = {"anchor": Field(str, required=True, max_len=20), "text": Field(str, required=True, strip=False, multiline=True),
+                  "rationale": Field(str, strip=False, multiline=True)}
+DECISION_BODY = {"reason": Field(str, max_len=5000, multiline=True)}
+POSITION_BODY = {"stance": Field(str, required=True, choices=STANCES), "body": Field(str, required=True, strip=False, multiline=True)}
 TAG = "documents"
 
 
@@ -202,7 +202,7 @@ def file_position(document_id: int):
     return jsonify(serialize.position(pos))
 
 
-LANGUAGE_BODY = {"body": Field(str, required=True, strip=False)}
+LANGUAGE_BODY = {"body": Field(str, required=True, strip=False, multiline=True)}
 
 
 @api.operation("/documents/<int:document_id>/versions/<int:number>/languages/<language>", ("PUT",),

@@ -11,6 +11,7 @@ from app.core import labels
 from app.core.errors import DomainError, Forbidden, Invalid
 from app.core.languages import LANGUAGE_NAMES
 from app.core.pages import form_action
+from app.core.validation import check_line
 from app.documents import reading, services
 from app.documents.models import STANCES, TRANSITIONS
 from app.extensions import db
@@ -108,6 +109,9 @@ def new(consultation_id: int):
                 "status": "open" if request.form.get("open") else "draft",
                 "agenda_item_id": request.form.get("agenda_item_id", type=int)}
         try:
+            check_line("title", data["title"].strip())
+            check_line("body", data["body"], multiline=True)
+            check_line("note", data["note"], multiline=True)
             doc = services.create_document(current_user, c.id, data)
             db.session.commit()
             flash(_("Document created."), "success")
@@ -135,8 +139,14 @@ def edit(document_id: int):
 @login_required
 def publish_version(document_id: int):
     body, note = request.form.get("body", ""), request.form.get("note", "")[:500]
-    return _act(_reader_url(document_id), lambda: services.publish_version(current_user, document_id, body, note),
+    return _act(_reader_url(document_id), lambda: services.publish_version(
+        current_user, document_id, _block("body", body), _block("note", note)),
                 _("New version published."))
+
+
+def _block(name: str, value: str) -> str:
+    """The multi-line rule of the API's Field(multiline=True), for fields read from the form."""
+    return check_line(name, value, multiline=True)
 
 
 def _deadline(value: str):
@@ -161,7 +171,7 @@ def settings(document_id: int):
         if "comments_close_at" in request.form:
             data["comments_close_at"] = _deadline(request.form.get("comments_close_at", "").strip())
         if request.form.get("title"):
-            data["title"] = request.form["title"][:300]
+            data["title"] = check_line("title", request.form["title"][:300].strip())
         services.update_document(current_user, document_id, data)
     return _act(url_for("documents.edit", document_id=document_id), change, _("Document updated."))
 
@@ -174,7 +184,7 @@ def add_comment(document_id: int):
     amendment_id = request.form.get("amendment_id", type=int)
     back = _reader_url(document_id, request.form.get("back_anchor") or None, "comments")
     return _act(back, lambda: services.add_comment(
-        current_user, document_id, request.form.get("body", ""), anchor, parent_id,
+        current_user, document_id, _block("body", request.form.get("body", "")), anchor, parent_id,
         (request.form.get("client_id") or "")[:64] or None, amendment_id), _("Comment posted."))
 
 
@@ -192,7 +202,8 @@ def resolve_comment(comment_id: int):
 def propose_amendment(document_id: int):
     anchor = request.form.get("anchor", "")
     return _act(_reader_url(document_id, anchor, anchor), lambda: services.propose_amendment(
-        current_user, document_id, anchor, request.form.get("text", ""), request.form.get("rationale", "")),
+        current_user, document_id, anchor, _block("text", request.form.get("text", "")),
+        _block("rationale", request.form.get("rationale", ""))),
         _("Amendment proposed."))
 
 
@@ -215,7 +226,7 @@ def decide_amendment(amendment_id: int):
 @login_required
 def file_position(document_id: int):
     return _act(url_for("documents.positions", document_id=document_id), lambda: services.file_position(
-        current_user, document_id, request.form.get("stance"), request.form.get("body", "")),
+        current_user, document_id, request.form.get("stance"), _block("body", request.form.get("body", ""))),
         _("Your organisation's position was saved."))
 
 

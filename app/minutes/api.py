@@ -13,14 +13,14 @@ from app.minutes import export, publication, services
 api = ApiBlueprint("minutes", __name__)
 
 DRAFT_BODY = {"replace": Field(bool)}
-PATCH_BODY = {"body": Field(str, required=True, max_len=services.MAX_BODY, strip=False)}
+PATCH_BODY = {"body": Field(str, required=True, max_len=services.MAX_BODY, strip=False, multiline=True)}
 CIRCULATE_BODY = {"deadline": Field(datetime, nullable=True)}
-CORRECTION_BODY = {"anchor": Field(str, required=True, max_len=1000), "text": Field(str, required=True, max_len=5000)}
-DECIDE_BODY = {"reason": Field(str, max_len=2000, nullable=True)}
-CORRIGENDUM_BODY = {"body": Field(str, max_len=services.MAX_BODY, nullable=True, strip=False)}
+CORRECTION_BODY = {"anchor": Field(str, required=True, max_len=1000, multiline=True), "text": Field(str, required=True, max_len=5000, multiline=True)}
+DECIDE_BODY = {"reason": Field(str, max_len=2000, nullable=True, multiline=True)}
+CORRIGENDUM_BODY = {"body": Field(str, max_len=services.MAX_BODY, nullable=True, strip=False, multiline=True)}
 EXPORT_QUERY = {"format": Field(str, choices=("pdf", "md"))}
 PUBLISH_BODY = {"include_minutes": Field(bool), "include_documents": Field(bool), "include_positions": Field(bool),
-                "include_results": Field(bool), "note": Field(str, max_len=2000, nullable=True)}
+                "include_results": Field(bool), "note": Field(str, max_len=2000, nullable=True, multiline=True)}
 
 
 def _minutes_json(m, user, status=200):

@@ -9,7 +9,7 @@ from app.rooms import services
 
 api = ApiBlueprint("rooms", __name__)
 
-CHAT_BODY = {"text": Field(str, required=True, strip=False), "client_id": Field(str, max_len=services.CLIENT_ID_MAX)}
+CHAT_BODY = {"text": Field(str, required=True, strip=False, multiline=True), "client_id": Field(str, max_len=services.CLIENT_ID_MAX)}
 HAND_BODY = {"raised": Field(bool), "user_id": Field(int)}
 USER_BODY = {"user_id": Field(int, required=True)}
 AGENDA_BODY = {"agenda_item_id": Field(int, required=True)}

@@ -25,6 +25,7 @@ from app.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound,
 from app.core.markdown import render
 from app.core.realtime import RoomEvent, current_seq, events_since, lock_room, next_seq, record_event, room_name
 from app.core.sockets import TokenBucket, leave_room_on_commit
+from app.core.validation import check_line
 from app.extensions import db
 from app.rooms.event_types import (
     AgendaChanged,
@@ -275,7 +276,7 @@ def send_chat(actor: User, consultation_id, text, client_id=None) -> tuple[ChatM
         raise Invalid("text must be a string.", {"text": "must be a string"})
     if "\x00" in text:
         raise Invalid("text may not contain NUL bytes.", {"text": "invalid characters"})
-    text = text.strip()
+    text = check_line("text", text.strip(), multiline=True)
     if not text:
         raise Invalid("text may not be empty.", {"text": "may not be empty"})
     if len(text) > CHAT_MAX:

@@ -13,6 +13,7 @@ from app.consultations.models import Participant
 from app.consultations.services import can_manage, get_visible, participant_of
 from app.core.pages import form_action
 from app.core.errors import DomainError, Invalid
+from app.core.validation import check_line
 from app.extensions import db
 from app.votes import eligibility, services
 from app.votes.models import Motion
@@ -122,6 +123,9 @@ def create_motion(consultation_id: int):
                 "agenda_item_id": int(item) if item.isdigit() else None}
         if not data["question"]:
             raise Invalid(_("Write the question of the motion."), {"question": "required"})
+        check_line("question", data["question"])
+        for option in options or ():
+            check_line("options", option)
         m = services.create_motion(current_user, c, data)
         db.session.commit()
     except DomainError as err:
