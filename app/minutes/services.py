@@ -14,6 +14,7 @@ from app.consultations import services as consultations
 from app.consultations.models import Consultation
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.markdown import render
 from app.core.realtime import record_event
 from app.extensions import db
 from app.minutes import statements
@@ -95,6 +96,7 @@ def update_minutes(actor, m: Minutes, body: str) -> Minutes:
     m.require_status("draft", action="be edited")
     if len(body) > MAX_BODY:
         raise Invalid(_l("The minutes are longer than %(n)s characters.", n=MAX_BODY), {"body": "too long"})
+    statements.to_html(body, strict=True)
     m.body = body
     db.session.flush()
     return m
@@ -143,6 +145,8 @@ def create_corrigendum(actor, m: Minutes, body: str | None = None) -> Minutes:
                          f"- {_('Section')} …: {_('for')} “…” {_('read')} “…”", ""])
     if body is not None and len(body) > MAX_BODY:
         raise Invalid(_l("The minutes are longer than %(n)s characters.", n=MAX_BODY), {"body": "too long"})
+    if body is not None:
+        statements.to_html(body, strict=True)
     corr = Minutes(consultation_id=c.id, corrigendum_of_id=original.id, created_by_id=actor.id,
                    title=f"{_('Corrigendum')} {n}: {original.title}"[:300], body=body or default,
                    language=original.language)
@@ -195,6 +199,7 @@ def submit_correction(actor, m: Minutes, anchor: str, text: str) -> Correction:
     if m.deadline_passed():
         raise Conflict("The deadline for corrections has passed.")
     statement = _resolve_anchor(m, actor, anchor)
+    render(text)  # TooComplex (422) now rather than when the minutes are shown
     corr = Correction(minutes_id=m.id, anchor=anchor, statement=statement, text=text, author_id=actor.id)
     db.session.add(corr)
     db.session.flush()
@@ -235,6 +240,7 @@ def decide_correction(actor, corr: Correction, accept: bool, reason: str = "") -
         body = statements.replace_statement(m.body, corr.statement, corr.text, quote)
         if body is None:
             raise Conflict("The passage is no longer in the minutes; reject the correction with a reason.")
+        statements.to_html(body, strict=True)
         m.body = body
     corr.status = "accepted" if accept else "rejected"
     corr.reason = reason or ""

@@ -9,8 +9,9 @@ export. A correction may only target a statement whose marker names its author.
 import re
 from dataclasses import dataclass
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from app.core.errors import TooComplex
 from app.core.markdown import render
 
 MARKER = re.compile(r"^\{#(st-\d+) @(\d+)\}[ \t]*", re.MULTILINE)
@@ -87,11 +88,18 @@ def strip_markers(body: str) -> str:
     return MARKER.sub("", body or "")
 
 
-def to_html(body: str, viewer_id: int | None = None) -> Markup:
+def to_html(body: str, viewer_id: int | None = None, strict: bool = False) -> Markup:
     """Sanitised HTML with each statement paragraph anchored and tagged with its speaker; the
-    viewer's own statements get the class `mine`."""
+    viewer's own statements get the class `mine`. Writers call it with strict=True before they
+    store a body, so Markdown too complex to render is refused (TooComplex, 422); a reader of a
+    body stored before that check (or rendered on a machine slowed down) gets the text as is."""
     tokenised = MARKER.sub(lambda m: f"BRZST{m.group(1)[3:]}U{m.group(2)}Z ", body or "")
-    html = render(tokenised)
+    try:
+        html = render(tokenised)
+    except TooComplex:
+        if strict:
+            raise
+        return Markup(f'<pre class="unrendered">{escape(strip_markers(body))}</pre>')
 
     def _p(m):
         seq, uid = m.group(1), m.group(2)
