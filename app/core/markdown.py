@@ -42,6 +42,8 @@ MAX_HEADINGS = 1000         # in a whole body (the table of contents' unique ids
 INLINE_MAX = 2000           # characters; = rooms.services.CHAT_MAX
 BUDGET = 1.0                # seconds of wall clock for a body up to BUDGET_BYTES ...
 BUDGET_BYTES = 50 * 1024    # ... and proportionally more above (secretariat documents, minutes)
+MAX_BUDGET = 4.0            # seconds, whatever the size (a 200 KB body; the anchored rendering
+                            # of a document version adds a marker paragraph per block)
 WORKERS = 2                 # render processes per server process
 STARTUP = 30.0              # seconds a new worker may take to import python-markdown and nh3
 
@@ -101,7 +103,8 @@ def _cheap(body: str) -> bool:
 
 
 def budget_for(body: str) -> float:
-    return BUDGET * max(1.0, len(body.encode("utf-8", "surrogatepass")) / BUDGET_BYTES)
+    size = len(body.encode("utf-8", "surrogatepass"))
+    return min(MAX_BUDGET, BUDGET * max(1.0, size / BUDGET_BYTES))
 
 
 # --- the worker processes ----------------------------------------------------------------------
@@ -125,11 +128,27 @@ class _Worker:
         os.set_blocking(self.out, False)
         os.set_blocking(self.inp, False)
         self.ready = False
+        self.buf = b""
+
+    def poll_ready(self) -> bool:
+        """Whether the start-up line has arrived, without waiting."""
+        if not self.ready:
+            try:
+                chunk = os.read(self.inp, 1 << 16)
+            except BlockingIOError:
+                return False
+            self.buf += chunk
+            if not chunk:  # it exited while starting: the caller's _read_line says so
+                return False
+            if b"\n" in self.buf:
+                self.buf = self.buf.split(b"\n", 1)[1]
+                self.ready = True
+        return self.ready
 
     def call(self, payload: bytes, budget: float) -> bytes:
         """Send one request line, return the answer line; TimeoutError past the budget, which
         starts once the worker is ready."""
-        if not self.ready:
+        if not self.poll_ready():
             try:
                 self._read_line(time.monotonic() + STARTUP)
             except TimeoutError:
@@ -145,7 +164,7 @@ class _Worker:
         return self._read_line(deadline)
 
     def _read_line(self, deadline: float) -> bytes:
-        chunks = []
+        chunks, self.buf = [self.buf], b""
         while True:
             try:
                 chunk = os.read(self.inp, 1 << 16)
@@ -179,7 +198,9 @@ class _Worker:
 
 
 class _Pool:
-    """Idle workers of this process (a forked child builds its own), at most WORKERS busy."""
+    """Idle workers of this process (a forked child builds its own), at most WORKERS busy, and
+    one spare started ahead: a killed worker's replacement imports python-markdown while the
+    spare serves, so start-up is rarely waited for."""
 
     def __init__(self, size: int):
         self.pid = os.getpid()
@@ -189,19 +210,30 @@ class _Pool:
     def render(self, body: str, with_toc: bool, budget: float) -> dict:
         payload = json.dumps({"body": body, "toc": with_toc}).encode("utf-8", "surrogatepass") + b"\n"
         with self.slots:
-            worker = self.idle.pop() if self.idle else _Worker()
+            worker = self._take()
             try:
                 answer = json.loads(worker.call(payload, budget))
             except TimeoutError:
                 worker.kill()
-                # Start the replacement now: its imports run while this answer goes out.
-                self.idle.append(_Worker())
+                self.idle.insert(0, _Worker())  # warms up behind the ready ones
                 raise TooComplex() from None
             except BaseException:
                 worker.kill()
                 raise
             self.idle.append(worker)
+            while len(self.idle) > WORKERS:
+                self.idle.pop(0).kill()
         return answer
+
+    def _take(self) -> _Worker:
+        """A ready worker if there is one (else the oldest started), leaving a spare behind."""
+        ready = [w for w in self.idle if w.poll_ready()]
+        worker = ready[-1] if ready else (self.idle[-1] if self.idle else _Worker())
+        if worker in self.idle:
+            self.idle.remove(worker)
+        if not self.idle:
+            self.idle.append(_Worker())
+        return worker
 
     def close(self) -> None:
         while self.idle:

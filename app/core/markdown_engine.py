@@ -77,6 +77,9 @@ def serve(stdin, stdout) -> None:
     """The worker loop: a first line saying it is ready (imports done, so start-up never counts
     against a render's budget), then one answer line for each request line, until stdin closes."""
     new_converter()
+    # Below the web process once imported (start-up at full speed): on a busy machine the event
+    # loop gets the CPU first, and a render that cannot finish in its budget is refused.
+    os.nice(WORKER_NICE)
     stdout.write(b'{"ready": true}\n')
     stdout.flush()
     for line in stdin:
@@ -93,9 +96,6 @@ def serve(stdin, stdout) -> None:
 
 
 if __name__ == "__main__":
-    # Below the web process: on a busy machine the event loop gets the CPU first, and a render
-    # that cannot finish in its budget is refused rather than slowing every room down.
-    os.nice(WORKER_NICE)
     try:
         import resource
         resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, WORKER_MEMORY))
