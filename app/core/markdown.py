@@ -19,6 +19,8 @@ Three layers bound the cost (docs/security.md, "Pathological Markdown"):
    lock is not held while the worker renders (app.core.db.release_idle_write_lock).
 
 Callers render before they write anything, so a refusal leaves nothing half-written."""
+import copy
+import hashlib
 import json
 import logging
 import os
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import OrderedDict
 from pathlib import Path
 
 from app.core.db import release_idle_write_lock
@@ -253,6 +256,12 @@ def _get_pool() -> _Pool:
     return _pool
 
 
+# The last few long renders, by digest: minutes are rendered when written, again in the answer
+# and on every read. Refusals are not remembered (one may come from a busy moment).
+_recent: OrderedDict[tuple[bytes, bool], tuple[str, list]] = OrderedDict()
+RECENT = 16
+
+
 def _render(body: str, with_toc: bool) -> tuple[str, list]:
     body = body or ""
     check_shape(body)
@@ -261,13 +270,21 @@ def _render(body: str, with_toc: bool) -> tuple[str, list]:
             return convert(body, with_toc)
         except RecursionError:
             raise TooComplex() from None
+    key = (hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=20).digest(), with_toc)
+    if key in _recent:
+        _recent.move_to_end(key)
+        html, toc = _recent[key]
+        return html, copy.deepcopy(toc)
     release_idle_write_lock()  # SQLite: others write while this greenlet waits for the worker
     answer = _get_pool().render(body, with_toc, budget_for(body))
     if "error" in answer:
         if answer["error"] != "too_complex":
             log.error("markdown render failed: %s", answer.get("detail"))
         raise TooComplex()
-    return answer["html"], answer["toc"]
+    _recent[key] = (answer["html"], answer["toc"])
+    while len(_recent) > RECENT:
+        _recent.popitem(last=False)
+    return _recent[key]
 
 
 def render(body: str) -> str:
