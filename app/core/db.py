@@ -1,7 +1,8 @@
 """Declarative base with a naming convention, and time helpers."""
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator
+from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, registry
 
 NAMING_CONVENTION = {
@@ -57,3 +58,39 @@ def is_fulltext_artifact(obj, name: str | None, type_: str) -> bool:
     if type_ == "index" and name == "ix_search_entry_tsv":
         return True
     return False
+
+
+# --- SQLite's one write lock and slow work that needs no database -------------------------------
+
+_CHANGES_AT_BEGIN = "baraza_changes_at_begin"
+
+
+@event.listens_for(Engine, "begin")
+def _note_changes_at_begin(conn) -> None:
+    if conn.dialect.name == "sqlite":
+        conn.info[_CHANGES_AT_BEGIN] = conn.connection.dbapi_connection.total_changes
+
+
+def release_idle_write_lock() -> bool:
+    """On SQLite every transaction begins IMMEDIATE (app/__init__.py), so it holds the one write
+    lock from its first query, reads included. Before a caller waits for slow work that needs no
+    database (a Markdown render in a worker process, app.core.markdown), end the current
+    transaction if it has written nothing yet, so other requests and rooms write meanwhile; the
+    caller's next query begins a new one. Loaded objects stay loaded (expire_on_commit is off).
+    Returns whether it ended one; anything else (PostgreSQL, a write already made, a savepoint)
+    is left as it is."""
+    from flask import has_app_context
+    if not has_app_context():
+        return False
+    from app.extensions import db
+    session = db.session()
+    if (not session.in_transaction() or session.in_nested_transaction()
+            or session.new or session.dirty or session.deleted):
+        return False
+    conn = session.connection()
+    if conn.dialect.name != "sqlite":
+        return False
+    if conn.connection.dbapi_connection.total_changes != conn.info.get(_CHANGES_AT_BEGIN, -1):
+        return False
+    session.commit()
+    return True

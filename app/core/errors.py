@@ -120,6 +120,14 @@ class Invalid(DomainError):
             self.details["fields"] = fields
 
 
+class TooComplex(DomainError):
+    """Markdown whose structure or rendering time is out of bounds (app.core.markdown)."""
+    status = 422
+    code = "too_complex"
+    default_message = lazy_gettext("This text is too complex to display; simplify its formatting "
+                                   "(nesting, brackets, headings) and try again.")
+
+
 class RateLimited(DomainError):
     status = 429
     code = "rate_limited"

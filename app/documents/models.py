@@ -1,7 +1,7 @@
 """Draft policy documents, their immutable versions, comments, amendments and positions."""
-from flask_babel import lazy_gettext as _l
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

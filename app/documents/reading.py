@@ -7,11 +7,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import load_only
 
+from app.accounts.models import Organisation
+from app.consultations.models import Participant
 from app.core.errors import Invalid
 from app.documents import diff as diffing
 from app.documents import services
-from app.accounts.models import Organisation
-from app.consultations.models import Participant
 from app.documents.models import STANCES, Amendment, Comment, Document, DocumentVersion, Position
 from app.extensions import db
 

@@ -166,6 +166,10 @@ def get_version(doc: Document, number) -> DocumentVersion:
 
 def _write_version(actor: User, doc: Document, body: str, note: str, previous: DocumentVersion | None,
                    amendment: Amendment | None = None, forced: dict | None = None) -> DocumentVersion:
+    if doc.status != "draft":
+        # Search indexes the rendered text after the event below takes the room's lock: render
+        # it now, before any write (a long body renders in a worker; app.core.markdown keeps it).
+        render(body)
     rendered = anchoring.render_document(body)
     if not rendered.paragraphs:
         raise Invalid("The document has no text.", {"body": "may not be empty"})
@@ -462,8 +466,11 @@ def file_position(actor: User, document_id: int, stance, body) -> Position:
     body = _required_text("body", body)
     _check_size("body", body, MAX_POSITION_BYTES)
     org = a.participant.organisation
+    html = render(body)
+    search_text = f"{stance.replace('_', ' ')}\n\n{body}"
+    render(search_text)  # before any write, not under the room's lock (kept for index_entry below)
     pos = Position(document_id=a.document.id, organisation_id=org.id, constituency=org.constituency,
-                   stance=stance, body=body, html=render(body), version_number=a.document.current_version_number,
+                   stance=stance, body=body, html=html, version_number=a.document.current_version_number,
                    author_id=actor.id, created_at=utcnow())
     db.session.add(pos)
     db.session.flush()
@@ -474,7 +481,7 @@ def file_position(actor: User, document_id: int, stance, body) -> Position:
         document_id=a.document.id, position_id=pos.id, organisation={"id": org.id, "name": org.name},
         constituency=org.constituency, stance=stance,
         searchable=Searchable("position", pos.id, f"{org.name}: {a.document.title}",
-                              f"{stance.replace('_', ' ')}\n\n{body}", a.document.language or "en",
+                              search_text, a.document.language or "en",
                               publishable=True, replaces=earlier)), actor)
     return pos
 

@@ -5,9 +5,9 @@ from sqlalchemy.orm import selectinload
 
 from app.consultations import services as consultations
 from app.consultations.models import Consultation
+from app.consultations.services import scope_conditions
 from app.extensions import db
 from app.minutes.models import Minutes, Publication
-from app.consultations.services import scope_conditions
 
 PAST = ("closed", "archived")
 MAX_PAGE = 50

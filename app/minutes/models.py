@@ -1,8 +1,8 @@
 """Minutes of a consultation, with their lifecycle draft -> circulated -> adopted, and the
 corrections participants submit to the passages reporting their own statements."""
-from flask_babel import lazy_gettext as _l
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 

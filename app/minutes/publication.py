@@ -5,12 +5,12 @@ from sqlalchemy import select
 
 from app.consultations import services as consultations
 from app.consultations.models import Consultation
+from app.consultations.services import scope_conditions
 from app.core.errors import Conflict, NotFound, not_found_as
-from app.extensions import db
 from app.core.realtime import record_event
+from app.extensions import db
 from app.minutes.event_types import PublicationChanged
 from app.minutes.models import Minutes, Publication
-from app.consultations.services import scope_conditions
 
 FLAGS = ("include_minutes", "include_documents", "include_positions", "include_results")
 MAX_PAGE = 50

@@ -15,6 +15,7 @@ from app.consultations.models import Consultation
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, not_found_as
 from app.core.events import Searchable
+from app.core.markdown import render
 from app.core.realtime import RoomEvent, record_event
 from app.extensions import db
 from app.minutes import statements
@@ -123,6 +124,7 @@ def update_minutes(actor, m: Minutes, body: str) -> Minutes:
     if len(body) > MAX_BODY:
         raise Invalid(_l("The minutes are longer than %(n)s characters.", n=MAX_BODY), {"body": "too long"})
     _check_markers(m, body)
+    statements.to_html(body, strict=True)
     m.body = body
     db.session.flush()
     return m
@@ -171,6 +173,7 @@ def create_corrigendum(actor, m: Minutes, body: str | None = None) -> Minutes:
         raise Invalid(_l("The minutes are longer than %(n)s characters.", n=MAX_BODY), {"body": "too long"})
     if body is not None:
         _check_markers(m, body)
+        statements.to_html(body, strict=True)
     corr = Minutes(consultation_id=c.id, corrigendum_of_id=original.id, created_by_id=actor.id,
                    title=f"{_('Corrigendum')} {n}: {original.title}"[:300], body=body or default,
                    language=original.language)
@@ -229,6 +232,7 @@ def submit_correction(actor, m: Minutes, anchor: str, text: str) -> Correction:
     if statements.looks_like_marker(text):
         raise Invalid("A correction cannot contain a statement marker.", {"text": "statement marker"})
     statement = _resolve_anchor(m, actor, anchor)
+    render(text)  # TooComplex (422) now rather than when the minutes are shown
     corr = Correction(minutes_id=m.id, anchor=anchor, statement=statement, text=text, author_id=actor.id)
     db.session.add(corr)
     db.session.flush()
@@ -276,6 +280,7 @@ def decide_correction(actor, corr: Correction, accept: bool, reason: str = "") -
             raise Conflict("The passage is no longer in the minutes; reject the correction with a reason.")
         if statements.markers(body) != statements.markers(m.body):
             raise Conflict("This correction would change the statement markers; reject it with a reason.")
+        statements.to_html(body, strict=True)
         m.body = body
     corr.status = "accepted" if accept else "rejected"
     corr.reason = reason or ""

@@ -20,8 +20,9 @@ import unicodedata
 from dataclasses import dataclass
 from urllib.parse import unquote
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
+from app.core.errors import TooComplex
 from app.core.markdown import render
 
 MARKER = re.compile(r"^\{#(st-\d+) @(\d+)\}[ \t]*", re.MULTILINE)
@@ -140,9 +141,13 @@ def strip_markers(body: str) -> str:
     return MARKER.sub("", body or "")
 
 
-def to_html(body: str, viewer_id: int | None = None, issued: Issued | None = None) -> Markup:
+def to_html(body: str, viewer_id: int | None = None, issued: Issued | None = None,
+            strict: bool = False) -> Markup:
     """Sanitised HTML with each statement paragraph anchored and tagged with its speaker; the
-    viewer's own statements get the class `mine`. A marker that does not count stays text."""
+    viewer's own statements get the class `mine`. A marker that does not count stays text.
+    Writers call it with strict=True before they store a body, so Markdown too complex to render
+    is refused (TooComplex, 422); a reader of a body stored before that check (or rendered on a
+    machine slowed down) gets the text as is."""
     body = body or ""
     # a fresh nonce per render, so no text can spell the placeholder a marker becomes
     nonce = "BRZ" + secrets.token_hex(8)
@@ -152,7 +157,12 @@ def to_html(body: str, viewer_id: int | None = None, issued: Issued | None = Non
     for m in _counted(body, issued):
         parts += [body[last:m.start()], f"{nonce}ST{m.group(1)[3:]}U{m.group(2)}Z "]
         last = m.end()
-    html_out = render("".join(parts) + body[last:])
+    try:
+        html_out = render("".join(parts) + body[last:])
+    except TooComplex:
+        if strict:
+            raise
+        return Markup(f'<pre class="unrendered">{escape(strip_markers(body))}</pre>')
 
     def _p(m):
         seq, uid = m.group(1), m.group(2)

@@ -1,0 +1,104 @@
+"""The Markdown converter itself (python-markdown, raw HTML off, then nh3), importable on its own.
+
+This module imports nothing from Baraza, so it also runs as the render worker process that
+app.core.markdown starts for long bodies: `python -I app/core/markdown_engine.py` reads one JSON
+request per line on stdin ({"body", "toc"}) and answers one JSON line on stdout ({"html", "toc"}
+or {"error"}). A render that recurses too deep answers {"error": "too_complex"}; one that runs
+too long is killed by the parent, which is the point of running it in a process of its own."""
+import json
+import os
+import sys
+
+import markdown as md_lib
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4", "h5",
+    "h6", "hr", "img", "ins", "li", "ol", "p", "pre", "span", "strong", "sub", "sup", "table",
+    "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "dl", "dt", "dd",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id", "class"},
+    "img": {"src", "alt", "title"},
+    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "li": {"id"}, "sup": {"id"}, "div": {"class"}, "ol": {"start"},
+    "td": {"align", "colspan", "rowspan"}, "th": {"align", "colspan", "rowspan"},
+    "span": {"class"},
+}
+URL_SCHEMES = {"http", "https", "mailto"}
+EXTENSIONS = ["extra", "sane_lists", "toc"]
+WORKER_MEMORY = 1024 * 1024 * 1024   # address space of a worker process, bytes
+WORKER_NICE = 10
+
+
+def new_converter() -> md_lib.Markdown:
+    md = md_lib.Markdown(extensions=EXTENSIONS, output_format="html")
+    # Raw HTML in the source is shown as text, never interpreted.
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return md
+
+
+def sanitise(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+
+
+# Building a converter (extensions, registries) costs more than converting a chat line, so
+# convert() reuses idle ones. md.convert() never yields to gevent; list.pop/append are atomic,
+# so a converter is used by one caller at a time under threads too.
+_idle: list[md_lib.Markdown] = []
+
+
+def convert(body: str, with_toc: bool = False) -> tuple[str, list]:
+    """Sanitised HTML of `body` and, when asked, its table of contents tokens. Raises
+    RecursionError for structures nested too deep for python-markdown."""
+    try:
+        md = _idle.pop()
+    except IndexError:
+        md = new_converter()
+    # A converter that raised midway (RecursionError) keeps parser state that reset() does not
+    # clear, and renders the next body wrongly: only a converter that finished is reused.
+    html = sanitise(md.convert(body or ""))
+    toc = md.toc_tokens if with_toc else []
+    md.reset()
+    if len(_idle) < 8:
+        _idle.append(md)
+    return html, toc
+
+
+def serve(stdin, stdout) -> None:
+    """The worker loop: a first line saying it is ready (imports done, so start-up never counts
+    against a render's budget), then one answer line for each request line, until stdin closes."""
+    new_converter()
+    # Below the web process once imported (start-up at full speed): on a busy machine the event
+    # loop gets the CPU first, and a render that cannot finish in its budget is refused.
+    os.nice(WORKER_NICE)
+    stdout.write(b'{"ready": true}\n')
+    stdout.flush()
+    for line in stdin:
+        try:
+            req = json.loads(line)
+            html, toc = convert(req["body"], bool(req.get("toc")))
+            answer = {"html": html, "toc": toc}
+        except (RecursionError, MemoryError):
+            answer = {"error": "too_complex"}
+        except Exception as exc:  # the parent logs it; this process keeps serving
+            answer = {"error": "failed", "detail": repr(exc)[:500]}
+        stdout.write(json.dumps(answer).encode() + b"\n")
+        stdout.flush()
+
+
+if __name__ == "__main__":
+    try:
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, WORKER_MEMORY))
+    except (ImportError, ValueError, OSError):
+        pass
+    serve(sys.stdin.buffer, sys.stdout.buffer)
