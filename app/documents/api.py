@@ -5,7 +5,7 @@ from flask import jsonify
 
 from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.core.validation import Field, parse
-from app.documents import reading, serialize, services
+from app.documents import contributions, reading, serialize, services
 from app.documents.models import STANCES, STATUSES
 from app.extensions import db
 
@@ -53,7 +53,7 @@ def _document(a) -> dict:
 def list_documents(consultation_id: int):
     user = actor()
     docs = services.list_documents(user, consultation_id)
-    return jsonify(page([serialize.document(d, d.accepts_input(services.now())) for d in docs], None))
+    return jsonify(page([serialize.document(d, d.accepts_input(contributions.now())) for d in docs], None))
 
 
 @api.operation("/consultations/<int:consultation_id>/documents", ("POST",), body=DOCUMENT_BODY, status=201, tag=TAG,
@@ -135,7 +135,7 @@ def list_comments(document_id: int):
 def add_comment(document_id: int):
     user = actor()
     data = parse(json_body(), COMMENT_BODY)
-    comment, created = services.add_comment(user, document_id, data["body"], data.get("anchor"),
+    comment, created = contributions.add_comment(user, document_id, data["body"], data.get("anchor"),
                                             data.get("parent_id"), data.get("client_id"), data.get("amendment_id"))
     db.session.commit()
     return jsonify(serialize.comment(comment)), 201 if created else 200
@@ -143,7 +143,7 @@ def add_comment(document_id: int):
 
 @api.operation("/comments/<int:comment_id>/resolve", ("POST",), tag=TAG, summary="Mark a thread resolved (secretariat)")
 def resolve_comment(comment_id: int):
-    comment = services.resolve_comment(actor(), comment_id)
+    comment = contributions.resolve_comment(actor(), comment_id)
     db.session.commit()
     return jsonify(serialize.comment(comment))
 
@@ -159,7 +159,7 @@ def list_amendments(document_id: int):
 def propose_amendment(document_id: int):
     user = actor()
     data = parse(json_body(), AMENDMENT_BODY)
-    am = services.propose_amendment(user, document_id, data["anchor"], data["text"], data.get("rationale") or "")
+    am = contributions.propose_amendment(user, document_id, data["anchor"], data["text"], data.get("rationale") or "")
     db.session.commit()
     return jsonify(serialize.amendment(am)), 201
 
@@ -169,7 +169,7 @@ def propose_amendment(document_id: int):
 def accept_amendment(amendment_id: int):
     user = actor()
     data = parse(json_body(optional=True), DECISION_BODY)
-    am = services.accept_amendment(user, amendment_id, data.get("reason") or "")
+    am = contributions.accept_amendment(user, amendment_id, data.get("reason") or "")
     db.session.commit()
     return jsonify(serialize.amendment(am))
 
@@ -179,7 +179,7 @@ def accept_amendment(amendment_id: int):
 def reject_amendment(amendment_id: int):
     user = actor()
     data = parse(json_body(optional=True), DECISION_BODY)
-    am = services.reject_amendment(user, amendment_id, data.get("reason"))
+    am = contributions.reject_amendment(user, amendment_id, data.get("reason"))
     db.session.commit()
     return jsonify(serialize.amendment(am))
 
@@ -197,7 +197,7 @@ def list_positions(document_id: int):
 def file_position(document_id: int):
     user = actor()
     data = parse(json_body(), POSITION_BODY)
-    pos = services.file_position(user, document_id, data["stance"], data["body"])
+    pos = contributions.file_position(user, document_id, data["stance"], data["body"])
     db.session.commit()
     return jsonify(serialize.position(pos))
 

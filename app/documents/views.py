@@ -12,7 +12,7 @@ from app.core.errors import DomainError, Forbidden, Invalid
 from app.core.languages import LANGUAGE_NAMES
 from app.core.pages import form_action
 from app.core.validation import check_line
-from app.documents import reading, services
+from app.documents import contributions, reading, services
 from app.documents.models import STANCES, TRANSITIONS
 from app.extensions import db
 
@@ -183,7 +183,7 @@ def add_comment(document_id: int):
     parent_id = request.form.get("parent_id", type=int)
     amendment_id = request.form.get("amendment_id", type=int)
     back = _reader_url(document_id, request.form.get("back_anchor") or None, "comments")
-    return _act(back, lambda: services.add_comment(
+    return _act(back, lambda: contributions.add_comment(
         current_user, document_id, _block("body", request.form.get("body", "")), anchor, parent_id,
         (request.form.get("client_id") or "")[:64] or None, amendment_id), _("Comment posted."))
 
@@ -194,14 +194,14 @@ def resolve_comment(comment_id: int):
     back = request.form.get("back") or url_for("accounts.index")
     if not back.startswith("/documents/"):
         back = url_for("accounts.index")
-    return _act(back, lambda: services.resolve_comment(current_user, comment_id), _("Thread marked resolved."))
+    return _act(back, lambda: contributions.resolve_comment(current_user, comment_id), _("Thread marked resolved."))
 
 
 @bp.post("/<int:document_id>/amendments")
 @login_required
 def propose_amendment(document_id: int):
     anchor = request.form.get("anchor", "")
-    return _act(_reader_url(document_id, anchor, anchor), lambda: services.propose_amendment(
+    return _act(_reader_url(document_id, anchor, anchor), lambda: contributions.propose_amendment(
         current_user, document_id, anchor, _block("text", request.form.get("text", "")),
         _block("rationale", request.form.get("rationale", ""))),
         _("Amendment proposed."))
@@ -215,9 +215,9 @@ def decide_amendment(amendment_id: int):
 
     def run():
         if decision == "accept":
-            services.accept_amendment(current_user, amendment_id, reason)
+            contributions.accept_amendment(current_user, amendment_id, reason)
         else:
-            services.reject_amendment(current_user, amendment_id, reason)
+            contributions.reject_amendment(current_user, amendment_id, reason)
     done = _("Amendment accepted; a new version was published.") if decision == "accept" else _("Amendment rejected.")
     return _act(_reader_url(document_id), run, done)
 
@@ -225,7 +225,7 @@ def decide_amendment(amendment_id: int):
 @bp.post("/<int:document_id>/positions")
 @login_required
 def file_position(document_id: int):
-    return _act(url_for("documents.positions", document_id=document_id), lambda: services.file_position(
+    return _act(url_for("documents.positions", document_id=document_id), lambda: contributions.file_position(
         current_user, document_id, request.form.get("stance"), _block("body", request.form.get("body", ""))),
         _("Your organisation's position was saved."))
 

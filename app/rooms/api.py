@@ -5,7 +5,7 @@ from flask import jsonify
 from app.api import ApiBlueprint, actor, json_body, query_args
 from app.core.validation import Field, parse
 from app.extensions import db
-from app.rooms import services
+from app.rooms import access, floor, services
 
 api = ApiBlueprint("rooms", __name__)
 
@@ -26,7 +26,7 @@ def _seq(ev) -> dict:
                tag=TAG)
 def room(consultation_id: int):
     user = actor()
-    c, _p = services.get_room(user, consultation_id)
+    c, _p = access.get_room(user, consultation_id)
     snap = services.snapshot(user, c, None)
     return jsonify({"seq": snap["seq"], "presence": snap["presence"], **snap["state"]})
 
@@ -55,9 +55,9 @@ def hand(consultation_id: int):
     user = actor()
     data = parse(json_body(optional=True), HAND_BODY)
     if data.get("raised", True) and data.get("user_id") is None:
-        ev = services.raise_hand(user, consultation_id)
+        ev = floor.raise_hand(user, consultation_id)
     else:
-        ev = services.lower_hand(user, consultation_id, data.get("user_id"))
+        ev = floor.lower_hand(user, consultation_id, data.get("user_id"))
     db.session.commit()
     return jsonify(_seq(ev))
 
@@ -67,7 +67,7 @@ def hand(consultation_id: int):
 def give_floor(consultation_id: int):
     user = actor()
     data = parse(json_body(), USER_BODY)
-    ev = services.give_floor(user, consultation_id, data["user_id"])
+    ev = floor.give_floor(user, consultation_id, data["user_id"])
     db.session.commit()
     return jsonify(_seq(ev))
 
@@ -75,7 +75,7 @@ def give_floor(consultation_id: int):
 @api.operation("/consultations/<int:consultation_id>/floor", ("DELETE",), summary="Release the floor (holder, secretariat or chair)",
                tag=TAG)
 def release_floor(consultation_id: int):
-    ev = services.release_floor(actor(), consultation_id)
+    ev = floor.release_floor(actor(), consultation_id)
     db.session.commit()
     return jsonify(_seq(ev))
 
@@ -85,7 +85,7 @@ def release_floor(consultation_id: int):
 def set_agenda_item(consultation_id: int):
     user = actor()
     data = parse(json_body(), AGENDA_BODY)
-    ev = services.set_agenda_item(user, consultation_id, data["agenda_item_id"])
+    ev = floor.set_agenda_item(user, consultation_id, data["agenda_item_id"])
     db.session.commit()
     return jsonify(_seq(ev))
 
@@ -95,7 +95,7 @@ def set_agenda_item(consultation_id: int):
 def mute(consultation_id: int):
     user = actor()
     data = parse(json_body(), USER_BODY)
-    ev = services.mute(user, consultation_id, data["user_id"])
+    ev = floor.mute(user, consultation_id, data["user_id"])
     db.session.commit()
     return jsonify(_seq(ev))
 
@@ -103,7 +103,7 @@ def mute(consultation_id: int):
 @api.operation("/consultations/<int:consultation_id>/mutes/<int:user_id>", ("DELETE",),
                summary="Unmute a participant's chat (secretariat or chair)", tag=TAG)
 def unmute(consultation_id: int, user_id: int):
-    ev = services.unmute(actor(), consultation_id, user_id)
+    ev = floor.unmute(actor(), consultation_id, user_id)
     db.session.commit()
     return jsonify(_seq(ev))
 
@@ -113,7 +113,7 @@ def unmute(consultation_id: int, user_id: int):
 def remove(consultation_id: int):
     user = actor()
     data = parse(json_body(), USER_BODY)
-    ev = services.remove_from_room(user, consultation_id, data["user_id"])
+    ev = floor.remove_from_room(user, consultation_id, data["user_id"])
     db.session.commit()
     return jsonify(_seq(ev))
 
@@ -123,6 +123,6 @@ def remove(consultation_id: int):
 def session_status(consultation_id: int):
     user = actor()
     data = parse(json_body(), SESSION_BODY)
-    ev = services.set_session_status(user, consultation_id, data["status"])
+    ev = floor.set_session_status(user, consultation_id, data["status"])
     db.session.commit()
     return jsonify(_seq(ev))

@@ -5,7 +5,7 @@ from flask_socketio import join_room, leave_room
 
 from app.core.realtime import room_name
 from app.core.sockets import socket_handler, socket_hooks
-from app.rooms import services
+from app.rooms import floor, presence, services
 
 
 def _cid(payload: dict):
@@ -13,7 +13,7 @@ def _cid(payload: dict):
 
 
 def room_join(actor, payload):
-    c = services.join(actor, _cid(payload), request.sid)
+    c = presence.join(actor, _cid(payload), request.sid)
     # Enter the Socket.IO room before reading the replay: an event committed meanwhile is
     # then both broadcast and replayed, never neither (the client dedupes by seq).
     join_room(room_name(c.id))
@@ -25,7 +25,7 @@ def room_join(actor, payload):
 
 
 def room_leave(actor, payload):
-    services.leave(actor, _cid(payload), request.sid)
+    presence.leave(actor, _cid(payload), request.sid)
     leave_room(room_name(_cid(payload)))
     return {}
 
@@ -36,39 +36,39 @@ def chat_send(actor, payload):
 
 
 def hand_raise(actor, payload):
-    return {"seq": services.raise_hand(actor, _cid(payload)).seq}
+    return {"seq": floor.raise_hand(actor, _cid(payload)).seq}
 
 
 def hand_lower(actor, payload):
-    return {"seq": services.lower_hand(actor, _cid(payload), payload.get("user_id")).seq}
+    return {"seq": floor.lower_hand(actor, _cid(payload), payload.get("user_id")).seq}
 
 
 def floor_give(actor, payload):
-    return {"seq": services.give_floor(actor, _cid(payload), payload.get("user_id")).seq}
+    return {"seq": floor.give_floor(actor, _cid(payload), payload.get("user_id")).seq}
 
 
 def floor_release(actor, payload):
-    return {"seq": services.release_floor(actor, _cid(payload)).seq}
+    return {"seq": floor.release_floor(actor, _cid(payload)).seq}
 
 
 def agenda_set(actor, payload):
-    return {"seq": services.set_agenda_item(actor, _cid(payload), payload.get("agenda_item_id")).seq}
+    return {"seq": floor.set_agenda_item(actor, _cid(payload), payload.get("agenda_item_id")).seq}
 
 
 def chat_mute(actor, payload):
-    return {"seq": services.mute(actor, _cid(payload), payload.get("user_id")).seq}
+    return {"seq": floor.mute(actor, _cid(payload), payload.get("user_id")).seq}
 
 
 def chat_unmute(actor, payload):
-    return {"seq": services.unmute(actor, _cid(payload), payload.get("user_id")).seq}
+    return {"seq": floor.unmute(actor, _cid(payload), payload.get("user_id")).seq}
 
 
 def participant_remove(actor, payload):
-    return {"seq": services.remove_from_room(actor, _cid(payload), payload.get("user_id")).seq}
+    return {"seq": floor.remove_from_room(actor, _cid(payload), payload.get("user_id")).seq}
 
 
 def session_set(actor, payload):
-    ev = services.set_session_status(actor, _cid(payload), payload.get("status"))
+    ev = floor.set_session_status(actor, _cid(payload), payload.get("status"))
     return {"seq": ev.seq if ev else None}
 
 
@@ -81,7 +81,7 @@ HANDLERS = {
 
 
 def _drop_socket(sid, _login_session_id):
-    services.drop_socket(sid)
+    presence.drop_socket(sid)
 
 
 def register(app) -> None:
@@ -91,4 +91,4 @@ def register(app) -> None:
         socket_handler(name, hold=name == "chat:send")(fn)
     hooks = socket_hooks(app)
     hooks.disconnect.append(_drop_socket)
-    hooks.access_lost.append(services.on_access_lost)
+    hooks.access_lost.append(floor.on_access_lost)

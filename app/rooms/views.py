@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.consultations.services import participant_of
 from app.core import labels
 from app.core.pages import form_action
-from app.rooms import services
+from app.rooms import access, floor, services
 
 bp = Blueprint("rooms", __name__, url_prefix="/consultations")
 
@@ -29,7 +29,7 @@ def group_of(entry: dict) -> str:
 @bp.get("/<int:consultation_id>/room")
 @login_required
 def room(consultation_id: int):
-    c, _p = services.get_room(current_user, consultation_id)
+    c, _p = access.get_room(current_user, consultation_id)
     snap = services.snapshot(current_user, c, None)
     groups = {key: [] for key in labels.CONSTITUENCY_GROUP}
     for entry in snap["presence"]:
@@ -41,15 +41,15 @@ def room(consultation_id: int):
 
 ACTIONS = {
     "chat": lambda u, cid, f: services.send_chat(u, cid, f.get("text", ""), f.get("client_id") or None),
-    "raise": lambda u, cid, f: services.raise_hand(u, cid),
-    "lower": lambda u, cid, f: services.lower_hand(u, cid, _int_or_none(f.get("user_id"))),
-    "give": lambda u, cid, f: services.give_floor(u, cid, _int_or_none(f.get("user_id"))),
-    "release": lambda u, cid, f: services.release_floor(u, cid),
-    "agenda": lambda u, cid, f: services.set_agenda_item(u, cid, _int_or_none(f.get("agenda_item_id"))),
-    "mute": lambda u, cid, f: services.mute(u, cid, _int_or_none(f.get("user_id"))),
-    "unmute": lambda u, cid, f: services.unmute(u, cid, _int_or_none(f.get("user_id"))),
-    "remove": lambda u, cid, f: services.remove_from_room(u, cid, _int_or_none(f.get("user_id"))),
-    "session": lambda u, cid, f: services.set_session_status(u, cid, f.get("status")),
+    "raise": lambda u, cid, f: floor.raise_hand(u, cid),
+    "lower": lambda u, cid, f: floor.lower_hand(u, cid, _int_or_none(f.get("user_id"))),
+    "give": lambda u, cid, f: floor.give_floor(u, cid, _int_or_none(f.get("user_id"))),
+    "release": lambda u, cid, f: floor.release_floor(u, cid),
+    "agenda": lambda u, cid, f: floor.set_agenda_item(u, cid, _int_or_none(f.get("agenda_item_id"))),
+    "mute": lambda u, cid, f: floor.mute(u, cid, _int_or_none(f.get("user_id"))),
+    "unmute": lambda u, cid, f: floor.unmute(u, cid, _int_or_none(f.get("user_id"))),
+    "remove": lambda u, cid, f: floor.remove_from_room(u, cid, _int_or_none(f.get("user_id"))),
+    "session": lambda u, cid, f: floor.set_session_status(u, cid, f.get("status")),
 }
 
 

@@ -8,10 +8,9 @@ Every step saves a screenshot under test-output/browser/journey-*.png."""
 import io
 import re
 
-from pypdf import PdfReader
-
 import pytest
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 from tests.browser.fixtures import axe_violations, sign_in
 

@@ -73,8 +73,8 @@ def test_create_validation(factory, client, token, body, field):
 
 
 def test_create_with_scope_themes_and_voters(factory, client, token):
-    from app.demo import THEMES
     from app.consultations.models import Theme
+    from app.demo import THEMES
     from app.extensions import db
     for slug, name in THEMES:
         db.session.add(Theme(slug=slug, name=name))

@@ -143,6 +143,7 @@ def test_opening_a_draft_document_tells_the_participants(factory, client, token)
 def test_search_indexes_through_the_spine(factory, client, token):
     """No feature calls search: filing a position records position.updated and search, a consumer,
     indexes it in the same transaction (a rolled-back position leaves no entry)."""
+    from app.documents import contributions
     from app.documents import services as documents
     from app.search.models import SearchEntry
     c = factory.consultation(status="live")
@@ -150,10 +151,10 @@ def test_search_indexes_through_the_spine(factory, client, token):
     doc = documents.create_document(factory.secretariat, c.id, {"title": "Framework", "body": "# One\n\nText.",
                                                                "status": "open"})
     db.session.commit()
-    documents.file_position(people["employers"], doc.id, "oppose", "Portability needs funding first.")
+    contributions.file_position(people["employers"], doc.id, "oppose", "Portability needs funding first.")
     db.session.rollback()
     assert db.session.query(SearchEntry).filter_by(kind="position").count() == 0
-    documents.file_position(people["employers"], doc.id, "oppose", "Portability needs funding first.")
+    contributions.file_position(people["employers"], doc.id, "oppose", "Portability needs funding first.")
     db.session.commit()
     hits = client.get("/api/v1/search?q=portability funding", headers=token(people["employers"])).json["items"]
     assert [h["kind"] for h in hits] == ["position"]

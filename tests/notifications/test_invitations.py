@@ -3,9 +3,9 @@ import re
 from datetime import UTC, datetime
 
 import icalendar
-from tests.notifications.notif_support import parts, path_of
 
 from app.extensions import db
+from tests.notifications.notif_support import parts, path_of
 
 START = datetime(2026, 12, 1, 6, 0, tzinfo=UTC)
 END = datetime(2026, 12, 3, 14, 0, tzinfo=UTC)

@@ -6,7 +6,7 @@ from app.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited,
 from app.core.realtime import RoomEvent, current_seq
 from app.core.sockets import SocketConnection
 from app.extensions import db
-from app.rooms import services
+from app.rooms import access, floor, presence, services
 
 
 def _types(c, since=0):
@@ -23,17 +23,17 @@ def _sock(user, sid):
 def test_join_records_presence_once_per_person(room):
     c, p = room
     gov = p["government"]
-    services.join(gov, c.id, _sock(gov, "s1"))
-    services.join(gov, c.id, _sock(gov, "s2"))
+    presence.join(gov, c.id, _sock(gov, "s1"))
+    presence.join(gov, c.id, _sock(gov, "s2"))
     db.session.commit()
     assert _types(c).count("presence.joined") == 1
     snap = services.snapshot(gov, c, 0)
     assert [x["user_id"] for x in snap["presence"]] == [gov.id]
     assert snap["presence"][0]["role"] == "delegate" and snap["presence"][0]["constituency"] == "government"
-    services.drop_socket("s1")
+    presence.drop_socket("s1")
     db.session.commit()
     assert "presence.left" not in _types(c)
-    services.leave(gov, c.id, "s2")
+    presence.leave(gov, c.id, "s2")
     db.session.commit()
     assert _types(c)[-1] == "presence.left"
     assert services.snapshot(gov, c, 0)["presence"] == []
@@ -43,13 +43,13 @@ def test_join_records_presence_once_per_person(room):
 def test_non_participants_get_not_found(room, who):
     c, p = room
     with pytest.raises(NotFound):
-        services.join(p[who], c.id, _sock(p[who], "s9"))
+        presence.join(p[who], c.id, _sock(p[who], "s9"))
     with pytest.raises(NotFound):
         services.send_chat(p[who], c.id, "hello")
     with pytest.raises(NotFound):
-        services.join(p["government"], 999999, "s9")
+        presence.join(p["government"], 999999, "s9")
     with pytest.raises(NotFound):
-        services.join(p["government"], "1", "s9")
+        presence.join(p["government"], "1", "s9")
 
 
 def test_draft_room_is_closed_to_participants_but_not_secretariat(factory):
@@ -57,13 +57,13 @@ def test_draft_room_is_closed_to_participants_but_not_secretariat(factory):
     u = factory.user()
     factory.participant(c, u)
     with pytest.raises(NotFound):
-        services.get_room(u, c.id)
-    assert services.get_room(factory.secretariat, c.id)[0] is c
+        access.get_room(u, c.id)
+    assert access.get_room(factory.secretariat, c.id)[0] is c
 
 
 def test_secretariat_joins_as_secretariat(room):
     c, p = room
-    services.join(p["secretariat"], c.id, _sock(p["secretariat"], "s1"))
+    presence.join(p["secretariat"], c.id, _sock(p["secretariat"], "s1"))
     assert services.snapshot(p["secretariat"], c, None)["presence"][0]["role"] == "secretariat"
 
 
@@ -119,8 +119,8 @@ def test_who_may_chat_and_raise_hands(room, factory):
     with pytest.raises(Forbidden):
         services.send_chat(p["observer"], c.id, "hello")
     with pytest.raises(Forbidden):
-        services.raise_hand(p["observer"], c.id)
-    services.raise_hand(p["adviser"], c.id)
+        floor.raise_hand(p["observer"], c.id)
+    floor.raise_hand(p["adviser"], c.id)
     pending = factory.user()
     factory.participant(c, pending, credentials="pending")
     with pytest.raises(Forbidden):
@@ -134,7 +134,7 @@ def test_chat_refused_unless_live(factory):
     with pytest.raises(Conflict):
         services.send_chat(u, c.id, "early")
     with pytest.raises(Conflict):
-        services.raise_hand(u, c.id)
+        floor.raise_hand(u, c.id)
 
 
 def test_chat_is_rate_limited_per_user(room, app):
@@ -153,40 +153,40 @@ def test_chat_is_rate_limited_per_user(room, app):
 def test_queue_and_floor(room):
     c, p = room
     gov, emp, wrk, chair = p["government"], p["employers"], p["workers"], p["chair"]
-    e1 = services.raise_hand(gov, c.id)
-    e2 = services.raise_hand(emp, c.id)
-    services.raise_hand(wrk, c.id)
+    e1 = floor.raise_hand(gov, c.id)
+    e2 = floor.raise_hand(emp, c.id)
+    floor.raise_hand(wrk, c.id)
     assert e1.data == {"user_id": gov.id, "queue": [gov.id]}
     assert e2.data["queue"] == [gov.id, emp.id]
     with pytest.raises(Conflict):
-        services.raise_hand(gov, c.id)
-    low = services.lower_hand(wrk, c.id)
+        floor.raise_hand(gov, c.id)
+    low = floor.lower_hand(wrk, c.id)
     assert low.type == "hand.lowered" and low.data == {"user_id": wrk.id, "queue": [gov.id, emp.id]}
     with pytest.raises(Conflict):
-        services.lower_hand(wrk, c.id)
+        floor.lower_hand(wrk, c.id)
     with pytest.raises(Forbidden):
-        services.give_floor(gov, c.id, emp.id)
+        floor.give_floor(gov, c.id, emp.id)
     with pytest.raises(Forbidden):
-        services.lower_hand(gov, c.id, emp.id)
-    ev = services.give_floor(chair, c.id, gov.id)
+        floor.lower_hand(gov, c.id, emp.id)
+    ev = floor.give_floor(chair, c.id, gov.id)
     db.session.commit()
     assert ev.type == "floor.given"
     assert ev.data == {"user_id": gov.id, "name": gov.name, "constituency": "government",
                        "agenda_item_id": None, "queue": [emp.id]}
-    state = services.room_state(gov, c)
+    state = floor.room_state(gov, c)
     assert state["floor"]["user_id"] == gov.id and state["floor"]["since"]
     assert [q["user_id"] for q in state["queue"]] == [emp.id]
-    assert services.lower_hand(chair, c.id, emp.id).data["queue"] == []
+    assert floor.lower_hand(chair, c.id, emp.id).data["queue"] == []
     with pytest.raises(Invalid):
-        services.give_floor(chair, c.id, p["observer"].id)
+        floor.give_floor(chair, c.id, p["observer"].id)
     with pytest.raises(Invalid):
-        services.give_floor(chair, c.id, p["outsider"].id)
+        floor.give_floor(chair, c.id, p["outsider"].id)
     with pytest.raises(Invalid):
-        services.give_floor(chair, c.id, "x")
-    rel = services.release_floor(gov, c.id)
-    assert rel.type == "floor.released" and services.room_state(gov, c)["floor"] is None
+        floor.give_floor(chair, c.id, "x")
+    rel = floor.release_floor(gov, c.id)
+    assert rel.type == "floor.released" and floor.room_state(gov, c)["floor"] is None
     with pytest.raises(Conflict):
-        services.release_floor(chair, c.id)
+        floor.release_floor(chair, c.id)
 
 
 def test_agenda_set_by_chair_only(room, factory):
@@ -195,78 +195,78 @@ def test_agenda_set_by_chair_only(room, factory):
     item = add_agenda_item(factory.secretariat, c, "Labour migration data")
     db.session.commit()
     with pytest.raises(Forbidden):
-        services.set_agenda_item(p["government"], c.id, item.id)
+        floor.set_agenda_item(p["government"], c.id, item.id)
     with pytest.raises(NotFound):
-        services.set_agenda_item(p["chair"], c.id, 99999)
+        floor.set_agenda_item(p["chair"], c.id, 99999)
     with pytest.raises(Invalid):
-        services.set_agenda_item(p["chair"], c.id, None)
-    ev = services.set_agenda_item(p["chair"], c.id, item.id)
+        floor.set_agenda_item(p["chair"], c.id, None)
+    ev = floor.set_agenda_item(p["chair"], c.id, item.id)
     db.session.commit()
     assert ev.data == {"agenda_item_id": item.id, "title": "Labour migration data", "position": 1}
     assert c.current_agenda_item_id == item.id
-    assert services.give_floor(p["chair"], c.id, p["workers"].id).data["agenda_item_id"] == item.id
+    assert floor.give_floor(p["chair"], c.id, p["workers"].id).data["agenda_item_id"] == item.id
 
 
 def test_mute_and_unmute(room):
     c, p = room
     with pytest.raises(Forbidden):
-        services.mute(p["government"], c.id, p["workers"].id)
-    ev = services.mute(p["chair"], c.id, p["workers"].id)
+        floor.mute(p["government"], c.id, p["workers"].id)
+    ev = floor.mute(p["chair"], c.id, p["workers"].id)
     assert ev.type == "chat.muted" and ev.data["user_id"] == p["workers"].id
     with pytest.raises(Conflict):
-        services.mute(p["chair"], c.id, p["workers"].id)
+        floor.mute(p["chair"], c.id, p["workers"].id)
     with pytest.raises(Forbidden):
         services.send_chat(p["workers"], c.id, "hello?")
-    assert services.room_state(p["workers"], c)["me"]["can_chat"] is False
-    services.raise_hand(p["workers"], c.id)  # muted chat, not muted voice
+    assert floor.room_state(p["workers"], c)["me"]["can_chat"] is False
+    floor.raise_hand(p["workers"], c.id)  # muted chat, not muted voice
     with pytest.raises(Conflict):
-        services.mute(p["secretariat"], c.id, p["chair"].id)
-    assert services.unmute(p["secretariat"], c.id, p["workers"].id).type == "chat.unmuted"
+        floor.mute(p["secretariat"], c.id, p["chair"].id)
+    assert floor.unmute(p["secretariat"], c.id, p["workers"].id).type == "chat.unmuted"
     services.send_chat(p["workers"], c.id, "back")
     with pytest.raises(Conflict):
-        services.unmute(p["chair"], c.id, p["workers"].id)
+        floor.unmute(p["chair"], c.id, p["workers"].id)
 
 
 def test_remove_from_room(room):
     c, p = room
     wrk = p["workers"]
-    services.join(wrk, c.id, _sock(wrk, "w1"))
-    services.raise_hand(wrk, c.id)
-    services.give_floor(p["chair"], c.id, wrk.id)
-    services.raise_hand(wrk, c.id)
+    presence.join(wrk, c.id, _sock(wrk, "w1"))
+    floor.raise_hand(wrk, c.id)
+    floor.give_floor(p["chair"], c.id, wrk.id)
+    floor.raise_hand(wrk, c.id)
     db.session.commit()
     before = current_seq(c.id)
-    services.remove_from_room(p["chair"], c.id, wrk.id)
+    floor.remove_from_room(p["chair"], c.id, wrk.id)
     db.session.commit()
     assert _types(c, before) == ["participant.removed", "hand.lowered", "floor.released", "presence.left"]
     with pytest.raises(Forbidden):
-        services.join(wrk, c.id, _sock(wrk, "w2"))
+        presence.join(wrk, c.id, _sock(wrk, "w2"))
     with pytest.raises(Conflict):
-        services.give_floor(p["chair"], c.id, wrk.id)
+        floor.give_floor(p["chair"], c.id, wrk.id)
     # the removal lasts for the sitting: closing and reopening the session lifts it
-    services.set_session_status(p["chair"], c.id, "closed")
-    services.set_session_status(p["chair"], c.id, "live")
+    floor.set_session_status(p["chair"], c.id, "closed")
+    floor.set_session_status(p["chair"], c.id, "live")
     db.session.commit()
-    services.join(wrk, c.id, "w2")
+    presence.join(wrk, c.id, "w2")
 
 
 def test_session_open_close_by_chair_and_state_resets(room):
     c, p = room
-    services.raise_hand(p["government"], c.id)
-    services.give_floor(p["chair"], c.id, p["employers"].id)
-    services.mute(p["chair"], c.id, p["workers"].id)
+    floor.raise_hand(p["government"], c.id)
+    floor.give_floor(p["chair"], c.id, p["employers"].id)
+    floor.mute(p["chair"], c.id, p["workers"].id)
     with pytest.raises(Forbidden):
-        services.set_session_status(p["government"], c.id, "closed")
+        floor.set_session_status(p["government"], c.id, "closed")
     with pytest.raises(Invalid):
-        services.set_session_status(p["chair"], c.id, "archived")
-    ev = services.set_session_status(p["chair"], c.id, "closed")
+        floor.set_session_status(p["chair"], c.id, "archived")
+    ev = floor.set_session_status(p["chair"], c.id, "closed")
     assert ev.type == "session.status" and ev.data == {"status": "closed", "previous": "live"}
     with pytest.raises(Conflict):
-        services.set_session_status(p["chair"], c.id, "closed")
+        floor.set_session_status(p["chair"], c.id, "closed")
     with pytest.raises(Conflict):
         services.send_chat(p["government"], c.id, "after")
-    services.set_session_status(p["chair"], c.id, "live")
-    state = services.room_state(p["workers"], c)
+    floor.set_session_status(p["chair"], c.id, "live")
+    state = floor.room_state(p["workers"], c)
     assert state["queue"] == [] and state["floor"] is None and state["muted"] == []
     assert state["me"]["can_chat"] is True
 
@@ -276,15 +276,15 @@ def test_removing_a_participant_clears_them_from_the_room(room, factory):
     from app.consultations.models import Participant
     from app.consultations.services import remove_participant
     wrk = p["workers"]
-    services.join(wrk, c.id, _sock(wrk, "w1"))
-    services.raise_hand(wrk, c.id)
+    presence.join(wrk, c.id, _sock(wrk, "w1"))
+    floor.raise_hand(wrk, c.id)
     db.session.commit()
     part = db.session.scalar(select(Participant).where(Participant.user_id == wrk.id))
     remove_participant(factory.secretariat, c, part.id)
     db.session.commit()
     assert _types(c)[-2:] == ["hand.lowered", "presence.left"]
     with pytest.raises(NotFound):
-        services.join(wrk, c.id, "w1")
+        presence.join(wrk, c.id, "w1")
 
 
 def test_snapshot_replay_and_seq(room):
@@ -316,7 +316,7 @@ def test_connections_of_a_dead_process_are_swept_and_presence_corrected(room):
     db.session.add(SocketConnection(sid="ghost", server_id="dead", login_session_id="x", user_id=gov.id,
                                     connected_at=old))
     db.session.flush()
-    services.join(gov, c.id, "ghost")
+    presence.join(gov, c.id, "ghost")
     db.session.commit()
     assert [x["user_id"] for x in services.snapshot(gov, c, None)["presence"]] == [gov.id]
     assert sockets.beat_and_sweep(stale_after=45) == 1
@@ -340,7 +340,7 @@ def test_presence_lists_everyone_present_as_presence_joined_describes_them(room,
     c, p = room
     sec = factory.secretariat
     for i, who in enumerate([p["workers"], p["government"], sec]):
-        services.join(who, c.id, _sock(who, f"s{i}"))
+        presence.join(who, c.id, _sock(who, f"s{i}"))
     db.session.commit()
     joined = {e.data["user_id"]: e.data for e in db.session.scalars(
         select(RoomEvent).where(RoomEvent.consultation_id == c.id, RoomEvent.type == "presence.joined"))}

@@ -2,7 +2,6 @@
 import re
 
 from flask import g
-
 from sqlalchemy import select
 
 from app.demo import seed_demo

@@ -1,0 +1,286 @@
+"""Running the sitting: raised hands and the speaking queue, the floor, the current agenda item,
+muting and removing people, opening and closing the live session, and the room's state."""
+
+from sqlalchemy import select
+
+from app.accounts.models import User
+from app.consultations.models import Consultation
+from app.consultations.services import (
+    can_moderate,
+    change_status,
+    get_agenda_item,
+    participant_of,
+    require_moderate,
+)
+from app.core.db import isoformat, utcnow
+from app.core.errors import Conflict, Invalid
+from app.core.realtime import RoomEvent, lock_room, record_event, room_name
+from app.core.sockets import leave_room_on_commit
+from app.extensions import db
+from app.rooms.access import (
+    SPEAKING_ROLES,
+    _int,
+    _require_voice,
+    _restriction,
+    _target,
+    get_room,
+    room_role,
+    sitting_seq,
+    voice_refusal,
+)
+from app.rooms.event_types import (
+    AgendaChanged,
+    ChatMuted,
+    ChatUnmuted,
+    FloorGiven,
+    FloorReleased,
+    HandLowered,
+    HandRaised,
+    ParticipantRemoved,
+)
+from app.rooms.models import HandRaise, RoomFloor, RoomRestriction
+from app.rooms.presence import _drop_members
+
+# --- hands and floor --------------------------------------------------------------------
+
+def queue_ids(consultation_id: int, sitting: int | None = None) -> list[int]:
+    sitting = sitting_seq(consultation_id) if sitting is None else sitting
+    return list(db.session.scalars(select(HandRaise.user_id).where(
+        HandRaise.consultation_id == consultation_id, HandRaise.seq > sitting)
+        .order_by(HandRaise.seq)))
+
+
+def _hand(consultation_id: int, user_id: int) -> HandRaise | None:
+    return db.session.scalar(select(HandRaise).where(
+        HandRaise.consultation_id == consultation_id, HandRaise.user_id == user_id))
+
+
+def raise_hand(actor: User, consultation_id) -> RoomEvent:
+    """Ask for the floor: joins the end of the queue. Conflict when already in it."""
+    c, p = get_room(actor, consultation_id)
+    _require_voice(actor, c, p, "hand")
+    lock_room(c.id)
+    sitting = sitting_seq(c.id)
+    hand = _hand(c.id, actor.id)
+    if hand is not None and hand.seq > sitting:
+        raise Conflict("Your hand is already raised.")
+    if hand is not None:
+        db.session.delete(hand)
+        db.session.flush()
+    queue = queue_ids(c.id, sitting) + [actor.id]
+    ev = record_event(c.id, HandRaised(user_id=actor.id, queue=queue), actor)
+    db.session.add(HandRaise(consultation_id=c.id, user_id=actor.id, seq=ev.seq))
+    db.session.flush()
+    return ev
+
+
+def _lower(c: Consultation, user_id: int, actor: User | None, sitting: int) -> RoomEvent | None:
+    hand = _hand(c.id, user_id)
+    if hand is None:
+        return None
+    stale = hand.seq <= sitting
+    db.session.delete(hand)
+    db.session.flush()
+    if stale:
+        return None
+    return record_event(c.id, HandLowered(user_id=user_id, queue=queue_ids(c.id, sitting)), actor)
+
+
+def lower_hand(actor: User, consultation_id, user_id=None) -> RoomEvent:
+    """Leave the queue; the secretariat or chair may lower anyone's hand (user_id).
+    Conflict when that hand is not raised."""
+    c, _p = get_room(actor, consultation_id)
+    target = actor.id if user_id is None else _int(user_id, "user_id")
+    if target != actor.id:
+        require_moderate(actor, c)
+    lock_room(c.id)
+    ev = _lower(c, target, actor, sitting_seq(c.id))
+    if ev is None:
+        raise Conflict("That hand is not raised.")
+    return ev
+
+
+def _floor(consultation_id: int, sitting: int) -> RoomFloor | None:
+    f = db.session.get(RoomFloor, consultation_id)
+    return f if f is not None and f.user_id is not None and f.seq > sitting else None
+
+
+def give_floor(actor: User, consultation_id, user_id) -> RoomEvent:
+    """Secretariat or chair: give the floor to a participant who may speak (usually the next
+    in the queue); they leave the queue. Forbidden for others; Conflict unless live."""
+    c, _p = get_room(actor, consultation_id)
+    require_moderate(actor, c)
+    if c.status != "live":
+        raise Conflict("The live session is not open.")
+    user, tp = _target(c, user_id)
+    if tp is not None and (tp.role not in SPEAKING_ROLES or user.role == "observer"):
+        raise Invalid("Observers cannot be given the floor.", {"user_id": "observer"})
+    lock_room(c.id)
+    sitting = sitting_seq(c.id)
+    if _restriction(c.id, user.id, "removed", sitting):
+        raise Conflict("That person was removed from this sitting.")
+    hand = _hand(c.id, user.id)
+    if hand is not None:
+        db.session.delete(hand)
+        db.session.flush()
+    floor = db.session.get(RoomFloor, c.id) or RoomFloor(consultation_id=c.id)
+    floor.user_id, floor.since, floor.agenda_item_id = user.id, utcnow(), c.current_agenda_item_id
+    db.session.add(floor)
+    db.session.flush()
+    org = user.organisation
+    ev = record_event(c.id, FloorGiven(
+        user_id=user.id, name=user.name, constituency=org.constituency if org else None,
+        agenda_item_id=c.current_agenda_item_id, queue=queue_ids(c.id, sitting)), actor)
+    floor.seq = ev.seq
+    return ev
+
+
+def release_floor(actor: User, consultation_id) -> RoomEvent:
+    """The holder yields, or the secretariat or chair takes the floor back. Conflict when
+    nobody has it."""
+    c, _p = get_room(actor, consultation_id)
+    lock_room(c.id)
+    sitting = sitting_seq(c.id)
+    floor = _floor(c.id, sitting)
+    if floor is None:
+        raise Conflict("Nobody has the floor.")
+    if floor.user_id != actor.id:
+        require_moderate(actor, c)
+    return _release(c, floor, actor, sitting)
+
+
+def _release(c: Consultation, floor: RoomFloor, actor: User | None, sitting: int) -> RoomEvent:
+    previous = floor.user_id
+    floor.user_id = None
+    ev = record_event(c.id, FloorReleased(user_id=previous, queue=queue_ids(c.id, sitting)), actor)
+    floor.seq, floor.since = ev.seq, utcnow()
+    return ev
+
+
+# --- agenda, moderation, session ------------------------------------------------------------
+
+def set_agenda_item(actor: User, consultation_id, agenda_item_id) -> RoomEvent:
+    """Secretariat or chair: the item under discussion now (Consultation.current_agenda_item_id)."""
+    c, _p = get_room(actor, consultation_id)
+    require_moderate(actor, c)
+    if c.status == "archived":
+        raise Conflict("An archived consultation cannot change.")
+    item = get_agenda_item(c, _int(agenda_item_id, "agenda_item_id"))
+    c.current_agenda_item_id = item.id
+    db.session.flush()
+    return record_event(c.id, AgendaChanged(agenda_item_id=item.id, title=item.title, position=item.position), actor)
+
+
+def _moderated_target(actor: User, consultation_id, user_id) -> tuple[Consultation, User, int]:
+    c, _p = get_room(actor, consultation_id)
+    require_moderate(actor, c)
+    user, _tp = _target(c, user_id)
+    if can_moderate(user, c):
+        raise Conflict("The secretariat and the chair cannot be muted or removed.")
+    lock_room(c.id)
+    return c, user, sitting_seq(c.id)
+
+
+def mute(actor: User, consultation_id, user_id) -> RoomEvent:
+    """Secretariat or chair: stop a participant's chat for the sitting (Conflict if muted)."""
+    c, user, sitting = _moderated_target(actor, consultation_id, user_id)
+    return _restrict(c, user, "mute", actor, sitting, ChatMuted, "Already muted.")
+
+
+def unmute(actor: User, consultation_id, user_id) -> RoomEvent:
+    """Secretariat or chair: give a participant their chat back (Conflict if not muted)."""
+    c, user, sitting = _moderated_target(actor, consultation_id, user_id)
+    r = _restriction(c.id, user.id, "mute", sitting)
+    if r is None:
+        raise Conflict("That person is not muted.")
+    db.session.delete(r)
+    return record_event(c.id, ChatUnmuted(user_id=user.id, name=user.name), actor)
+
+
+def _restrict(c, user, kind, actor, sitting, event_type, already) -> RoomEvent:
+    r = db.session.scalar(select(RoomRestriction).where(
+        RoomRestriction.consultation_id == c.id, RoomRestriction.user_id == user.id, RoomRestriction.kind == kind))
+    if r is not None and r.seq > sitting:
+        raise Conflict(already)
+    r = r or RoomRestriction(consultation_id=c.id, user_id=user.id, kind=kind, seq=0)
+    r.by_id, r.at = actor.id, utcnow()
+    db.session.add(r)
+    db.session.flush()
+    ev = record_event(c.id, event_type(user_id=user.id, name=user.name), actor)
+    r.seq = ev.seq
+    return ev
+
+
+def remove_from_room(actor: User, consultation_id, user_id) -> RoomEvent:
+    """Secretariat or chair: send a participant out of the room for the rest of the sitting.
+    Their sockets stop receiving the room at once; they cannot rejoin until the session is
+    next opened or closed."""
+    c, user, sitting = _moderated_target(actor, consultation_id, user_id)
+    ev = _restrict(c, user, "removed", actor, sitting, ParticipantRemoved, "Already removed.")
+    _clear_person(c, user.id, actor, sitting)
+    return ev
+
+
+def _clear_person(c: Consultation, user_id: int, actor: User | None, sitting: int) -> None:
+    """Take someone out of the room's state: queue, floor, presence and socket room."""
+    from app.core.sockets import user_sids
+    _lower(c, user_id, actor, sitting)
+    floor = _floor(c.id, sitting)
+    if floor is not None and floor.user_id == user_id:
+        _release(c, floor, actor, sitting)
+    _drop_members(c.id, user_id)
+    leave_room_on_commit(user_sids(user_id), room_name(c.id))
+
+
+def on_access_lost(consultation_id: int, user_id: int) -> None:
+    """A participant was removed from the consultation: out of the room at once."""
+    c = db.session.get(Consultation, consultation_id)
+    user = db.session.get(User, user_id)
+    if c is None or user is None or user.is_secretariat:
+        return
+    _clear_person(c, user_id, None, sitting_seq(c.id))
+
+
+def set_session_status(actor: User, consultation_id, status) -> RoomEvent | None:
+    """Open (live) or close the live session; the rules are change_status's."""
+    c, _p = get_room(actor, consultation_id)
+    if status not in ("live", "closed"):
+        raise Invalid("status must be live or closed.", {"status": "not an allowed value"})
+    if c.status == status:
+        raise Conflict(f"The session is already {status}.")
+    change_status(actor, c, status)
+    return db.session.scalar(select(RoomEvent).where(RoomEvent.consultation_id == c.id)
+                             .order_by(RoomEvent.seq.desc()).limit(1))
+
+
+# --- state ------------------------------------------------------------------------------
+
+def room_state(actor: User, c: Consultation) -> dict:
+    """What the page shows besides chat: status, agenda item, floor, queue, mutes, and what
+    the actor may do."""
+    sitting = sitting_seq(c.id)
+    p = participant_of(actor, c)
+    qids = queue_ids(c.id, sitting)
+    floor = _floor(c.id, sitting)
+    needed = set(qids) | ({floor.user_id} if floor else set())
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(needed)))} if needed else {}
+
+    def brief(uid):
+        u = users.get(uid)
+        return {"user_id": uid, "name": u.name if u else "", "constituency": u.constituency if u else None}
+
+    item = c.current_agenda_item
+    muted = list(db.session.scalars(select(RoomRestriction.user_id).where(
+        RoomRestriction.consultation_id == c.id, RoomRestriction.kind == "mute", RoomRestriction.seq > sitting)))
+    return {
+        "status": c.status,
+        "agenda_item": {"agenda_item_id": item.id, "title": item.title, "position": item.position} if item else None,
+        "floor": dict(brief(floor.user_id), since=isoformat(floor.since), agenda_item_id=floor.agenda_item_id)
+        if floor else None,
+        "queue": [brief(uid) for uid in qids],
+        "muted": muted,
+        "me": {"user_id": actor.id, "role": room_role(actor, p), "can_moderate": can_moderate(actor, c),
+               "can_chat": voice_refusal(actor, c, p, "chat", sitting) is None,
+               "can_raise_hand": voice_refusal(actor, c, p, "hand", sitting) is None,
+               "muted": actor.id in muted, "hand_raised": actor.id in qids},
+    }
