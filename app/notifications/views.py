@@ -1,7 +1,6 @@
 """Pages: the notification list, settings, the sign-up page, accepting an invitation, calendars,
 one-click unsubscribe, and the secretariat's list of failed deliveries."""
-from flask import (Blueprint, Response, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
@@ -9,6 +8,7 @@ from flask_login import current_user, login_required, login_user
 from app.accounts.services import start_session
 from app.consultations.services import get_visible
 from app.core.errors import DomainError
+from app.core.pages import form_action
 from app.extensions import csrf, db
 from app.notifications import delivery, failures, services, unsubscribe
 from app.notifications.calendar import consultation_ics, feed_ics
@@ -176,16 +176,14 @@ def deliveries():
 @bp.post("/admin/deliveries/mail/<int:outbox_id>/retry")
 @login_required
 def retry_mail(outbox_id: int):
-    failures.retry_mail(current_user, outbox_id)
-    db.session.commit()
-    flash(_("The mail is queued again; the worker sends it on its next pass."), "success")
-    return redirect(url_for("notifications.deliveries"))
+    return form_action(lambda: failures.retry_mail(current_user, outbox_id),
+                       _("The mail is queued again; the worker sends it on its next pass."),
+                       url_for("notifications.deliveries"))
 
 
 @bp.post("/admin/deliveries/event/<int:failure_id>/retry")
 @login_required
 def retry_event(failure_id: int):
-    failures.retry_event(current_user, failure_id)
-    db.session.commit()
-    flash(_("The event will be tried again on the worker's next pass."), "success")
-    return redirect(url_for("notifications.deliveries"))
+    return form_action(lambda: failures.retry_event(current_user, failure_id),
+                       _("The event will be tried again on the worker's next pass."),
+                       url_for("notifications.deliveries"))
