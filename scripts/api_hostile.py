@@ -13,11 +13,17 @@ HOSTILE = ['"\\ud800"', '"x\\udfffy"', '"line\\nbreak"', '"cr\\rx"', '"esc\\u001
            '"nel\\u0085"', '"ls\\u2028ps\\u2029"', '"bidi\\u202eevil"', '"zw\\u200bsp"', '"\\ufeffbom"']
 
 
+def _kind(prop: dict):
+    """The property's type; a nullable one (OpenAPI 3.1: ["string", "null"]) by its non-null type."""
+    kind = prop.get("type")
+    return next((k for k in kind if k != "null"), None) if isinstance(kind, list) else kind
+
+
 def _plausible(prop: dict):
     """A valid-looking value for a property, so a request reaches the field under test."""
     if "enum" in prop:
         return prop["enum"][0]
-    kind = prop.get("type")
+    kind = _kind(prop)
     if kind == "string":
         return "2030-01-01T10:00:00Z" if prop.get("format") == "date-time" else "Plain text"
     return {"integer": 1, "boolean": False, "array": [], "object": {}}.get(kind)
@@ -47,10 +53,10 @@ def main(base: str, token: str) -> int:
             base_body = {name: _plausible(prop) for name, prop in props.items()}
             bodies = ["[" * 100_000, '{"x": ' + "[" * 40 + "]" * 40 + "}", '{"\\ud800": 1}']
             for name, prop in props.items():
-                if prop.get("type") == "string" and "enum" not in prop and prop.get("format") != "date-time" \
-                        or prop.get("type") == "array":
+                if _kind(prop) == "string" and "enum" not in prop and prop.get("format") != "date-time" \
+                        or _kind(prop) == "array":
                     for bad in HOSTILE:
-                        value = f"[{bad}]" if prop.get("type") == "array" else bad
+                        value = f"[{bad}]" if _kind(prop) == "array" else bad
                         others = json.dumps({k: v for k, v in base_body.items() if k != name})[1:-1]
                         bodies.append("{" + f'"{name}": {value}' + (f", {others}" if others else "") + "}")
             for text in bodies:

@@ -14,6 +14,15 @@ def test_every_api_route_is_documented(app, client):
             assert (path, method.lower()) in documented, (path, method)
 
 
+def test_the_document_is_valid_openapi_3_1(client):
+    from openapi_spec_validator import OpenAPIV31SpecValidator
+    doc = client.get("/api/v1/openapi.json").json
+    assert doc["openapi"] == "3.1.0"
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}"
+              for e in OpenAPIV31SpecValidator(doc).iter_errors()]
+    assert errors == [], "\n".join(errors[:20])
+
+
 def test_foundation_contract_paths(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     for path, method in [("/auth/token", "post"), ("/me", "get"), ("/organisations", "post"), ("/users", "post"),
