@@ -16,7 +16,6 @@ from app.core.errors import DomainError, Invalid
 from app.core.validation import check_line
 from app.extensions import db
 from app.votes import eligibility, services
-from app.votes.models import Motion
 from app.votes.results import results_csv, serialize
 
 bp = Blueprint("votes", __name__)
@@ -48,11 +47,11 @@ def motions_section(c, user):
     """The consultation page's section: motions with status and turnout, forms by role."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
-    stmt = select(Motion).where(Motion.consultation_id == c.id).order_by(Motion.id.desc())
     manage = can_manage(user, c)
-    if not manage:
-        stmt = stmt.where(Motion.status != "draft")
-    motions = list(db.session.scalars(stmt))
+    # the one list rule: drafts for the secretariat only, and a motion past its closing time is
+    # closed (its result frozen) before it is shown
+    motions = services.list_motions(user, c)
+    db.session.commit()
     me = participant_of(user, c)
     advisers, deputy = [], None
     if me is not None and me.role == "delegate":

@@ -258,3 +258,18 @@ def test_trailing_progress_catches_up_after_a_burst(app, voting, api, motion):
             break
         time.sleep(0.1)
     assert latest is not None and latest.data["voted"] == 2
+
+
+def test_the_consultation_page_closes_a_due_motion_and_shows_its_result(voting, api, factory, motion, client, login):
+    """Every list of motions applies the closing-time rule: the consultation page's section
+    froze nothing before (it read the rows itself) and showed a closed motion without a result."""
+    c, voters = voting()
+    m = motion(c, closes_at=(utcnow() + timedelta(hours=1)).isoformat())
+    vote(api, voters["government"][0], m["id"], "yes")
+    _expire(m["id"])
+    login(voters["workers"][0])
+    page = client.get(f"/consultations/{c.id}").get_data(as_text=True)
+    db.session.expire_all()
+    stored = db.session.get(Motion, m["id"])
+    assert stored.status == "closed" and stored.result["outcome"] == "carried"
+    assert stored.result["reason"] in page
