@@ -31,6 +31,7 @@ from app.core.errors import BadRequest, DomainError, RateLimited, Unauthenticate
 from app.core.jsonsafe import RefusedPayload
 from app.core.realtime import user_room
 from app.core.signin import resolve_token, resolvers
+from app.core.validation import parse
 from app.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -163,8 +164,12 @@ def _check_event_rate(sid: str) -> None:
         raise RateLimited("Too many events; slow down.")
 
 
-def socket_handler(event: str, namespace: str | None = None, *, hold: bool = False) -> Callable:
+def socket_handler(event: str, namespace: str | None = None, *, hold: bool = False,
+                   payload_spec: dict | None = None) -> Callable:
     """Register fn(actor, payload) -> dict for a client event; the result is the ack.
+    payload_spec: the field specs (app.core.validation) the HTTP door of the same action reads
+    its body with; the payload is checked against them first (422 invalid), ids aside, which
+    the service resolves (a missing and a hidden record answer alike).
     hold=True: the event's transaction waits for PostgreSQL in C rather than in the event loop
     (app.core.pg); only for short transactions that read and insert (chat)."""
     def deco(fn: Callable) -> Callable:
@@ -178,6 +183,8 @@ def socket_handler(event: str, namespace: str | None = None, *, hold: bool = Fal
                     payload = {}
                 if not isinstance(payload, dict):
                     raise BadRequest("The payload must be an object.")
+                if payload_spec is not None:
+                    payload = {**payload, **parse(payload, payload_spec)}
                 if hold:
                     pg.hold_until_commit(db.session)
                 actor = socket_actor()

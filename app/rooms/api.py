@@ -6,14 +6,10 @@ from app.api import ApiBlueprint, actor, json_body, query_args
 from app.core.validation import Field, parse
 from app.extensions import db
 from app.rooms import access, floor, services
+from app.rooms.payloads import AGENDA_BODY, CHAT_BODY, HAND_BODY, SESSION_BODY, USER_BODY
 
 api = ApiBlueprint("rooms", __name__)
 
-CHAT_BODY = {"text": Field(str, required=True, strip=False, multiline=True), "client_id": Field(str, max_len=services.CLIENT_ID_MAX)}
-HAND_BODY = {"raised": Field(bool), "user_id": Field(int)}
-USER_BODY = {"user_id": Field(int, required=True)}
-AGENDA_BODY = {"agenda_item_id": Field(int, required=True)}
-SESSION_BODY = {"status": Field(str, required=True, choices=("live", "closed"))}
 EVENTS_QUERY = {"since": Field(int), "limit": Field(int)}
 TAG = "rooms"
 

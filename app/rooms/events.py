@@ -6,6 +6,7 @@ from flask_socketio import join_room, leave_room
 from app.core.realtime import room_name
 from app.core.sockets import socket_handler, socket_hooks
 from app.rooms import floor, presence, services
+from app.rooms.payloads import AGENDA_BODY, CHAT_BODY, HAND_BODY, SESSION_BODY, USER_BODY
 
 
 def _cid(payload: dict):
@@ -84,11 +85,17 @@ def _drop_socket(sid, _login_session_id):
     presence.drop_socket(sid)
 
 
+# each event reads its payload with the spec its HTTP door reads the body with
+PAYLOADS = {"chat:send": CHAT_BODY, "hand:lower": HAND_BODY, "floor:give": USER_BODY, "agenda:set": AGENDA_BODY,
+            "chat:mute": USER_BODY, "chat:unmute": USER_BODY, "participant:remove": USER_BODY,
+            "session:set": SESSION_BODY}
+
+
 def register(app) -> None:
     """Called for every app (each has its own Socket.IO server and hooks)."""
     for name, fn in HANDLERS.items():
         # chat reads, then inserts: its transaction may wait for PostgreSQL in C (app.core.pg)
-        socket_handler(name, hold=name == "chat:send")(fn)
+        socket_handler(name, hold=name == "chat:send", payload_spec=PAYLOADS.get(name))(fn)
     hooks = socket_hooks(app)
     hooks.disconnect.append(_drop_socket)
     hooks.access_lost.append(floor.on_access_lost)

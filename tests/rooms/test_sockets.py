@@ -303,3 +303,22 @@ def test_chair_removal_over_sockets(socket, live):
     assert ack(chair, "chat:mute", {"consultation_id": c.id, "user_id": p["employers"].id})["ok"]
     assert ack(chair, "chat:unmute", {"consultation_id": c.id, "user_id": p["employers"].id})["ok"]
     assert ack(chair, "session:set", {"consultation_id": c.id, "status": "closed"})["ok"]
+
+
+@pytest.mark.parametrize("event, method, path, payload", [
+    ("chat:send", "POST", "chat", {"text": "hello", "client_id": "x" * 65}),
+    ("chat:send", "POST", "chat", {"text": ["not", "text"]}),
+    ("floor:give", "POST", "floor", {"user_id": "seven"}),
+    ("agenda:set", "PUT", "agenda/current", {}),
+    ("session:set", "POST", "session", {"status": "adjourned"}),
+])
+def test_both_doors_read_a_payload_with_the_same_spec(socket, live, client, bearer, event, method, path, payload):
+    """A Socket.IO event and its HTTP door refuse a bad field alike: same code, same message."""
+    c, p = live
+    sc = socket(p["chair"])
+    by_socket = ack(sc, event, {"consultation_id": c.id, **payload})
+    by_http = client.open(f"/api/v1/consultations/{c.id}/{path}", method=method, json=payload,
+                          headers={"Authorization": f"Bearer {bearer(p['chair'])}"})
+    assert by_http.status_code == 422, by_http.json
+    assert by_socket == {"ok": False, "error": {"code": by_http.json["error"]["code"],
+                                                "message": by_http.json["error"]["message"]}}
