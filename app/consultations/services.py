@@ -4,6 +4,7 @@ This is the one service other features ask about access: can_view, get_visible,
 participant_of, can_moderate. A consultation the actor may not see is reported exactly like a
 missing one (NotFound), so its existence leaks nowhere.
 """
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -84,10 +85,38 @@ def get_consultation(consultation_id) -> Consultation | None:
 
 def get_visible(actor: User | None, consultation_id) -> Consultation:
     """The consultation if the actor may see it; NotFound for missing and forbidden alike."""
+    return get_access(actor, consultation_id).consultation
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one actor may do in one consultation, read once: the consultation and the actor's
+    participant row (None when not a participant), for every rule a request asks about."""
+    actor: User
+    consultation: Consultation
+    participant: Participant | None
+
+    @property
+    def can_manage(self) -> bool:
+        return can_manage(self.actor, self.consultation)
+
+    @property
+    def is_chair(self) -> bool:
+        return self.participant is not None and self.participant.role == "chair"
+
+    @property
+    def can_moderate(self) -> bool:
+        return self.can_manage or self.is_chair
+
+
+def get_access(actor: User | None, consultation_id) -> Access:
+    """The actor's access to a consultation they may see; NotFound for missing and forbidden
+    alike. One query for the participant row, whatever the caller asks next."""
     c = get_consultation(consultation_id)
-    if c is None or not can_view(actor, c):
+    p = participant_of(actor, c) if c is not None else None
+    if c is None or not can_view(actor, c, p):
         raise NotFound("No such consultation.")
-    return c
+    return Access(actor, c, p)
 
 
 def require_manage(actor: User, consultation: Consultation) -> None:

@@ -19,12 +19,13 @@ def eligible_by_group(c: Consultation) -> dict[str, int]:
     return out
 
 
-def slot_for(actor, c: Consultation) -> Participant:
+def slot_for(actor, c: Consultation, participant: Participant | None = None, *, known: bool = False) -> Participant:
     """The slot the actor votes in: their own as a delegate, or their delegate's as a deputy.
+    known=True: `participant` is the actor's row as already read (None: not a participant).
 
     Raises Forbidden when the actor has no vote (not a delegate or deputy, credentials not
     accepted, or a constituency without a vote in this consultation)."""
-    p = participant_of(actor, c)
+    p = participant if known else participant_of(actor, c)
     if p is None:
         raise Forbidden("Only delegates with accepted credentials vote.")
     if p.role == "delegate":

@@ -12,7 +12,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.consultations.models import AgendaItem, Consultation
-from app.consultations.services import can_manage, get_visible, require_manage
+from app.consultations.services import Access, can_manage, get_access, require_manage
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, not_found_as
 from app.core.events import Searchable
@@ -38,23 +38,24 @@ def can_see(actor, m: Motion) -> bool:
     return m.status != "draft" or can_manage(actor, m.consultation)
 
 
-def _visible_motion(actor, motion_id) -> Motion:
-    """The motion if the actor may see it; one NotFound ("No such motion.") for a missing
-    motion, a hidden consultation and a draft alike, so no answer tells them apart."""
+def _visible_motion(actor, motion_id) -> tuple[Motion, Access]:
+    """The motion if the actor may see it, with the actor's access to its consultation; one
+    NotFound ("No such motion.") for a missing motion, a hidden consultation and a draft alike,
+    so no answer tells them apart."""
     m = db.session.get(Motion, motion_id) if isinstance(motion_id, int) and not isinstance(motion_id, bool) else None
     if m is None:
         raise NotFound("No such motion.")
     with not_found_as("No such motion."):
-        get_visible(actor, m.consultation_id)
+        a = get_access(actor, m.consultation_id)
     if not can_see(actor, m):
         raise NotFound("No such motion.")
-    return m
+    return m, a
 
 
 def get_motion(actor, motion_id) -> Motion:
     """The motion if the actor may see its consultation (drafts: secretariat only); NotFound
     otherwise. A motion past its closes_at is closed here (the caller commits)."""
-    m = _visible_motion(actor, motion_id)
+    m, _a = _visible_motion(actor, motion_id)
     if m.is_due():
         close_due(m)
     return m
@@ -243,11 +244,12 @@ def cast_ballot(actor, motion_id, choice) -> dict:
 
     Raises NotFound, Conflict (not open, past closes_at by server time, secret vote already
     cast), Forbidden (no vote), Invalid (unknown choice)."""
-    m = _lock(_visible_motion(actor, motion_id), update=False)
+    m, a = _visible_motion(actor, motion_id)
+    m = _lock(m, update=False)
     now = utcnow()
     if m.effective_status(now) != "open":
         raise Conflict("This motion is not open for voting.")
-    slot = slot_for(actor, m.consultation)
+    slot = slot_for(actor, m.consultation, a.participant, known=True)
     if not isinstance(choice, str) or choice not in m.options:
         raise Invalid(_l("Choose one of: %(options)s.", options=", ".join(m.options)), {"choice": "not an option"})
     replaced = False

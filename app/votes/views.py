@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from app.consultations.models import Participant
 from app.consultations.services import can_manage, get_visible, participant_of
-from app.core.pages import form_action
 from app.core.errors import DomainError, Invalid
+from app.core.pages import form_action
 from app.core.validation import check_line
 from app.extensions import db
 from app.votes import eligibility, services

@@ -273,3 +273,25 @@ def test_the_consultation_page_closes_a_due_motion_and_shows_its_result(voting, 
     stored = db.session.get(Motion, m["id"])
     assert stored.status == "closed" and stored.result["outcome"] == "carried"
     assert stored.result["reason"] in page
+
+
+def test_a_ballot_reads_the_voters_participant_row_once(voting, api, factory, motion, app):
+    """One access object per consultation and actor: casting a ballot asks who the voter is in
+    the consultation once (visibility and the voting slot read the same row)."""
+    from sqlalchemy import event
+
+    from app.extensions import db as sdb
+    c, voters = voting()
+    m = motion(c)
+    reads = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith("SELECT") and "FROM participant" in statement:
+            reads.append(statement)
+    event.listen(sdb.engine, "before_cursor_execute", count)
+    try:
+        assert vote(api, voters["government"][0], m["id"], "yes").status_code == 201
+    finally:
+        event.remove(sdb.engine, "before_cursor_execute", count)
+    by_user = [s for s in reads if "participant.user_id = " in s.split("WHERE", 1)[-1]]
+    assert len(by_user) == 1, by_user
