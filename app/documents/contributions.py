@@ -98,14 +98,23 @@ def add_comment(actor: User, document_id: int, body, anchor: str | None = None, 
     return comment, True
 
 
+def _managed(actor: User, model, record_id, missing) -> tuple[Access, Comment | Amendment]:
+    """A comment or amendment the secretariat acts on, with the access to its document:
+    NotFound (`missing`) for a missing record and one in a document the actor may not see
+    alike, Forbidden for anyone but the secretariat."""
+    record = db.session.get(model, record_id) if isinstance(record_id, int) and not isinstance(record_id, bool) \
+        else None
+    if record is None:
+        raise NotFound(missing)
+    with not_found_as(missing):
+        a = access(actor, record.document_id)
+    _require_manage(a)
+    return a, record
+
+
 def resolve_comment(actor: User, comment_id: int) -> Comment:
     """Secretariat only: mark a thread resolved (a reply resolves its thread); idempotent."""
-    comment = db.session.get(Comment, comment_id) if isinstance(comment_id, int) else None
-    if comment is None:
-        raise NotFound("No such comment.")
-    with not_found_as("No such comment."):
-        a = access(actor, comment.document_id)
-    _require_manage(a)
+    a, comment = _managed(actor, Comment, comment_id, _l("No such comment."))
     root = db.session.get(Comment, comment.root_id)
     if root.resolved_at is None:
         root.resolved_at, root.resolved_by_id = utcnow(), actor.id
@@ -148,12 +157,7 @@ def propose_amendment(actor: User, document_id: int, anchor, text, rationale) ->
 
 
 def _decidable(actor: User, amendment_id) -> tuple[Access, Amendment]:
-    am = db.session.get(Amendment, amendment_id) if isinstance(amendment_id, int) else None
-    if am is None:
-        raise NotFound("No such amendment.")
-    with not_found_as("No such amendment."):
-        a = access(actor, am.document_id)
-    _require_manage(a)
+    a, am = _managed(actor, Amendment, amendment_id, _l("No such amendment."))
     if am.status != "proposed":
         raise Conflict(_l("This amendment was already %(status)s.", status=am.status))
     if a.document.status not in ("open", "closed"):
