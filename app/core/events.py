@@ -4,7 +4,7 @@ A feature declares its events in its own `event_types` module with `@declare("ty
 `app.core.realtime.record_event` takes an instance, so a producer cannot invent a type or a
 field, and the stored and broadcast `data` is exactly the declared fields. Consumers subscribe by
 class: in-transaction ones (search) on the app's `EventBus`, readers of stored events (minutes,
-notifications) by the declared `type`. `tests/core/test_event_spine_types.py` proves that every
+notifications) by the declared `type`. `tests/core/test_event_declarations.py` proves that every
 consumed type has a producer and that stored payloads match their declarations.
 """
 import dataclasses
