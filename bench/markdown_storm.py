@@ -77,7 +77,8 @@ async def _chat_main(url, tokens, cid, rate, ready, go, stop, out):
         now = time.time()
         last_event[0] = now
         if ev.get("type") == "chat.message" and ev["data"]["text"].startswith("b|"):
-            received.append(now - float(ev["data"]["text"].split("|")[2]))
+            sent = float(ev["data"]["text"].split("|")[2])
+            received.append((sent, now - sent))
 
     sem = asyncio.Semaphore(50)
 
@@ -128,13 +129,13 @@ def storm(url: str, doc: int, delegate_token: str, sec_token: str) -> list[dict]
         token = sec_token if door == "version" else delegate_token
         for name in names:
             body = BOMBS[name](size)
-            t = time.monotonic()
+            t, started = time.monotonic(), time.time()
             r = getattr(requests, method)(f"{url}/api/v1{path.format(doc=doc)}", json=payload(body), timeout=120,
                                           headers={"Authorization": f"Bearer {token}"})
             took = time.monotonic() - t
             code = r.json().get("error", {}).get("code") if r.status_code >= 400 else None
             posts.append({"door": door, "bomb": name, "size": len(body), "status": r.status_code, "code": code,
-                          "seconds": round(took, 3)})
+                          "seconds": round(took, 3), "at": started})
     return posts
 
 
@@ -168,7 +169,12 @@ def bench_once(args, workdir: Path) -> dict:
         server.stop()
         if prepared["cleanup"]:
             prepared["cleanup"]()
-    lat = sorted(res["latencies"])
+    lat = sorted(latency for _, latency in res["latencies"])
+    for p in posts:  # the worst chat delivery sent while this post was being answered
+        window = [latency for sent, latency in res["latencies"]
+                  if p.get("at", 0) <= sent <= p.get("at", 0) + p["seconds"]]
+        p["chat_max_ms"] = round(max(window) * 1000, 1) if window else None
+        p.pop("at", None)
 
     def pct(q):
         return round(lat[min(len(lat) - 1, int(q * len(lat)))] * 1000, 1) if lat else None
@@ -206,7 +212,9 @@ def main():
         for p in r["detail"]:
             key = f'{p["door"]}:{p["bomb"]}'
             slowest[key] = max(slowest.get(key, (0, None))[0], p["seconds"]), p["code"] or p["status"]
-    result = {"args": vars(args), "median": median, "slowest_posts": dict(sorted(slowest.items(), key=lambda kv: -kv[1][0])[:12]),
+    hot = sorted((p for r in rows for p in r["detail"] if p.get("chat_max_ms")), key=lambda p: -p["chat_max_ms"])
+    worst_chat = [(f'{p["door"]}:{p["bomb"]}', p["chat_max_ms"], p["seconds"], p["code"] or p["status"]) for p in hot[:10]]
+    result = {"args": vars(args), "median": median, "worst_chat_during": worst_chat, "slowest_posts": dict(sorted(slowest.items(), key=lambda kv: -kv[1][0])[:12]),
               "runs": rows}
     print(json.dumps({k: v for k, v in result.items() if k != "runs"}, indent=1))
     if args.json:
