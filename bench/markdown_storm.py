@@ -15,9 +15,7 @@ app/core/markdown.py). See bench/README.md.
     .venv/bin/python bench/markdown_storm.py --runs 3
     .venv/bin/python bench/markdown_storm.py --runs 3 --db postgresql+psycopg://127.0.0.1:5432/test
 """
-import argparse
 import asyncio
-import gc
 import json
 import multiprocessing as mp
 import statistics
@@ -27,7 +25,7 @@ import uuid
 from pathlib import Path
 
 import requests
-from fanout import Server, prepare_baraza
+from fanout import Server, drain_then_disconnect, prepare_baraza, room_arguments, settle_then_wait
 
 from tests.security.markdown_corpus import BOMBS, realistic_document
 
@@ -91,14 +89,7 @@ async def _chat_main(url, tokens, cid, rate, ready, go, stop, out):
         return c
 
     clients = list(await asyncio.gather(*[connect(t) for t in tokens]))
-    while time.time() - last_event[0] < 1.0:  # the presence storm of the joins settles
-        await asyncio.sleep(0.2)
-    gc.collect()
-    gc.freeze()
-    gc.disable()
-    ready.set()
-    while not go.is_set():
-        await asyncio.sleep(0.01)
+    await settle_then_wait(last_event, ready, go)
     senders, k, start = clients[:10], 0, time.time()
     while not stop.is_set():
         delay = start + k / rate - time.time()
@@ -107,14 +98,7 @@ async def _chat_main(url, tokens, cid, rate, ready, go, stop, out):
         await senders[k % len(senders)].emit("chat:send", {"consultation_id": cid, "text": f"b|{k}|{time.time():.6f}"})
         k += 1
     expected = k * len(clients)
-    deadline = time.time() + 20
-    while len(received) < expected and time.time() < deadline:
-        await asyncio.sleep(0.05)
-    for c in clients:
-        try:
-            await c.disconnect()
-        except Exception:
-            pass
+    await drain_then_disconnect(received, expected, time.time() + 20, clients)
     out.put({"latencies": received, "expected": expected, "sent": k})
 
 
@@ -189,11 +173,7 @@ def bench_once(args, workdir: Path) -> dict:
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--clients", type=int, default=200)
-    ap.add_argument("--rate", type=float, default=20, help="chat messages per second (all senders together)")
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--db", default="sqlite", help="sqlite, or a PostgreSQL URL (a fresh schema is used)")
+    ap = room_arguments(__doc__, 200)
     ap.add_argument("--calm", type=float, default=0, help="post nothing; chat for this many seconds (baseline)")
     ap.add_argument("--json", help="append the result as a JSON line to this file")
     args = ap.parse_args()

@@ -143,3 +143,23 @@ def timezone_choices() -> dict:
     return {str(_l("Africa")): [(z, label(z)) for z in african],
             str(_l("Universal time")): [("UTC", "UTC")],
             str(_l("Other time zones")): [(z, z) for z in rest]}
+
+
+def local_to_utc(value: str | None, zone: str | None, field: str, message):
+    """A date and time typed in a form (an HTML datetime-local value, in the reader's time zone
+    `zone` unless it names its own offset) as UTC; None when empty. Invalid (422, naming
+    `field`, saying `message`) when it is not a date and time."""
+    from app.core.errors import Invalid
+    if not value:
+        return None
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid(message, {field: "invalid"}) from None
+    if naive.tzinfo is not None:
+        return naive.astimezone(UTC)
+    try:
+        tz = ZoneInfo(zone or "UTC")
+    except Exception:  # an unknown or retired zone name: read the time as UTC
+        tz = ZoneInfo("UTC")
+    return naive.replace(tzinfo=tz).astimezone(UTC)

@@ -91,17 +91,10 @@ def preview(minutes_id: int):
 def draft(consultation_id: int):
     c = consultations.get_visible(current_user, consultation_id)
     replace = request.form.get("replace") == "1"
-    try:
-        m = services.draft_minutes(current_user, c, replace=replace)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
-        return redirect(url_for("consultations.detail", consultation_id=c.id))
-    flash(_("Draft minutes written from the session record."), "success")
-    return redirect(url_for("minutes.edit", minutes_id=m.id))
+    return form_action(lambda: services.draft_minutes(current_user, c, replace=replace),
+                       _("Draft minutes written from the session record."),
+                       url_for("consultations.detail", consultation_id=c.id),
+                       then=lambda m: url_for("minutes.edit", minutes_id=m.id))
 
 
 def _deadline_from_form() -> datetime | None:
@@ -134,16 +127,9 @@ def adopt(minutes_id: int):
 @login_required
 def corrigendum(minutes_id: int):
     m = services.get_minutes(current_user, minutes_id)
-    try:
-        corr = services.create_corrigendum(current_user, m)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
-        return redirect(url_for("minutes.show", minutes_id=m.id))
-    return redirect(url_for("minutes.edit", minutes_id=corr.id))
+    return form_action(lambda: services.create_corrigendum(current_user, m), None,
+                       url_for("minutes.show", minutes_id=m.id),
+                       then=lambda corr: url_for("minutes.edit", minutes_id=corr.id))
 
 
 @bp.post("/minutes/<int:minutes_id>/corrections")
