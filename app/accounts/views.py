@@ -1,5 +1,6 @@
 """Pages: sign in and out, language choice, my settings, and the secretariat's admin pages."""
 from datetime import UTC, datetime
+from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -125,15 +126,21 @@ def _password_error(form: UserForm, err: DomainError) -> bool:
     return False
 
 
-def _require_secretariat():
-    if not current_user.is_secretariat:
-        abort(403)
+def _admin_page(rule: str):
+    """A secretariat's admin page (GET shows it, POST submits its form): signed in, and 403 for
+    anyone but the secretariat."""
+    def deco(fn):
+        @wraps(fn)
+        def page(**kwargs):
+            if not current_user.is_secretariat:
+                abort(403)
+            return fn(**kwargs)
+        return bp.route(rule, methods=["GET", "POST"])(login_required(page))
+    return deco
 
 
-@bp.route("/admin/organisations", methods=["GET", "POST"])
-@login_required
+@_admin_page("/admin/organisations")
 def organisations():
-    _require_secretariat()
     form = OrganisationForm()
     return form_page(
         form, lambda: services.create_organisation(current_user, form.name.data.strip(), form.constituency.data,
@@ -143,10 +150,8 @@ def organisations():
         error_field=form.name)
 
 
-@bp.route("/admin/organisations/<int:org_id>", methods=["GET", "POST"])
-@login_required
+@_admin_page("/admin/organisations/<int:org_id>")
 def edit_organisation(org_id: int):
-    _require_secretariat()
     org = services.get_organisation(org_id)
     form = OrganisationForm(obj=org)
     return form_page(
@@ -163,10 +168,8 @@ def _user_form(obj=None) -> UserForm:
     return form
 
 
-@bp.route("/admin/users", methods=["GET", "POST"])
-@login_required
+@_admin_page("/admin/users")
 def users():
-    _require_secretariat()
     form = _user_form()
     return form_page(
         form, lambda: services.create_user(current_user, form.email.data, form.name.data.strip(), form.role.data,
@@ -176,10 +179,8 @@ def users():
         error_field=form.email, on_error=lambda err: _password_error(form, err))
 
 
-@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
-@login_required
+@_admin_page("/admin/users/<int:user_id>")
 def edit_user(user_id: int):
-    _require_secretariat()
     user = services.get_user(user_id)
     form = _user_form(obj=user)
     del form.email
