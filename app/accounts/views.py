@@ -172,8 +172,9 @@ def _user_form(obj=None) -> UserForm:
 def users():
     form = _user_form()
     return form_page(
-        form, lambda: services.create_user(current_user, form.email.data, form.name.data.strip(), form.role.data,
-                                           form.organisation_id.data, form.password.data or None),
+        form, lambda: services.set_language(
+            services.create_user(current_user, form.email.data, form.name.data.strip(), form.role.data,
+                                 form.organisation_id.data, form.password.data or None), form.language.data),
         _("User accredited."), url_for("accounts.users"),
         lambda: render_template("accounts/users.html", form=form, users=services.list_users()),
         error_field=form.email, on_error=lambda err: _password_error(form, err))
@@ -183,7 +184,7 @@ def users():
 def edit_user(user_id: int):
     user = services.get_user(user_id)
     form = _user_form(obj=user)
-    del form.email
+    del form.email, form.language  # the person chooses their language in their settings
     return form_page(
         form, lambda: services.update_user(current_user, user, name=form.name.data.strip(), role=form.role.data,
                                            organisation_id=form.organisation_id.data, is_active=form.is_active.data,
