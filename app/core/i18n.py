@@ -79,6 +79,7 @@ def init_app(app) -> None:
     for name, fn in (("when", when), ("when_time", when_time), ("when_date", when_date),
                      ("number", number)):
         app.add_template_filter(fn, name)
+    app.add_template_global(zone_label)
 
     @app.context_processor
     def _lang():

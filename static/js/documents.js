@@ -64,7 +64,8 @@
     var time = document.createElement("time");
     time.className = "meta";
     time.dateTime = ev.at;
-    time.textContent = new Date(ev.at).toLocaleString();
+    time.textContent = new Date(ev.at).toLocaleString(document.documentElement.lang || undefined,
+                                                     { dateStyle: "short", timeStyle: "short" });
     head.appendChild(time);
     var text = document.createElement("div");
     text.className = "comment-text md";
