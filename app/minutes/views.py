@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from app.consultations import services as consultations
 from app.core.errors import DomainError, Invalid
+from app.core.features import public_sections
 from app.core.pages import filters_from_args, form_action
 from app.extensions import db
 from app.minutes import archive as archive_service
@@ -195,7 +196,8 @@ def public_index():
 def public_detail(consultation_id: int):
     c, pub = publication.get_public(consultation_id)
     items = [(m, services.html_of(m)) for m in publication.public_minutes(c, pub)]
-    return render_template("archive/public_detail.html", c=c, pub=pub, items=items)
+    return render_template("archive/public_detail.html", c=c, pub=pub, items=items,
+                           sections=public_sections(c, pub.kinds()))
 
 
 @bp.get("/public/minutes/<int:minutes_id>.<fmt>")
