@@ -32,6 +32,7 @@ class CommentCreated(Event):
     html: str | None     # None when the comment is too long to send to every member
     version_number: int
     truncated: bool = False
+    searchable: Searchable | None = local()
 
 
 @declare("comment.resolved", rendered=False)
@@ -49,6 +50,7 @@ class AmendmentCreated(Event):
     rationale: str
     organisation: dict
     truncated: bool = False
+    searchable: Searchable | None = local()
 
 
 @declare("amendment.decided")
