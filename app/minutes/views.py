@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from app.consultations import services as consultations
 from app.core.errors import DomainError, Invalid
 from app.core.features import public_sections
+from app.minutes.drafting import placeholders_in
 from app.core.pages import filters_from_args, form_action
 from app.extensions import db
 from app.minutes import archive as archive_service
@@ -44,7 +45,8 @@ def show(minutes_id: int):
     return render_template("minutes/show.html", m=m, c=c, manage=manage, own=own, can_correct=can_correct,
                            body_html=services.html_of(m, current_user.id),
                            corrections=services.list_corrections(current_user, m),
-                           publication=publication.publication_of(c.id))
+                           publication=publication.publication_of(c.id),
+                           placeholders=placeholders_in(m.body) if manage and m.status == "circulated" else [])
 
 
 @bp.route("/minutes/<int:minutes_id>/edit", methods=["GET", "POST"])
@@ -120,7 +122,8 @@ def circulate(minutes_id: int):
 @login_required
 def adopt(minutes_id: int):
     m = services.get_minutes(current_user, minutes_id)
-    return form_action(lambda: services.adopt(current_user, m), _("Minutes adopted."),
+    confirmed = request.form.get("confirm_placeholders") == "1"
+    return form_action(lambda: services.adopt(current_user, m, confirmed), _("Minutes adopted."),
                   url_for("minutes.show", minutes_id=m.id))
 
 

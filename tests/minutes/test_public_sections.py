@@ -33,7 +33,7 @@ def published_parts(factory, client, token):
     consultations.change_status(sec, c, "closed")
     mins = minutes.draft_minutes(sec, c)
     minutes.circulate(sec, mins, datetime.now(UTC) + timedelta(days=1))
-    minutes.adopt(sec, mins)
+    minutes.adopt(sec, mins, confirm_placeholders=True)
     db.session.commit()
     return c
 
