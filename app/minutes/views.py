@@ -13,7 +13,7 @@ from app.minutes.drafting import placeholders_in
 from app.core.pages import filters_from_args, form_action
 from app.extensions import db
 from app.minutes import archive as archive_service
-from app.minutes import publication, services
+from app.minutes import publication, services, statements
 from app.minutes.api import download
 
 bp = Blueprint("minutes", __name__)
@@ -40,7 +40,8 @@ def show(minutes_id: int):
     c = consultations.get_visible(current_user, m.consultation_id)
     manage = consultations.can_manage(current_user, c)
     me = consultations.participant_of(current_user, c)
-    own = [s for s in services.statements_of(m) if s.user_id == current_user.id]
+    own = [(s.anchor, statements.passage_label(m.body, s)) for s in services.statements_of(m)
+           if s.user_id == current_user.id]
     can_correct = me is not None and m.status == "circulated" and not m.deadline_passed()
     return render_template("minutes/show.html", m=m, c=c, manage=manage, own=own, can_correct=can_correct,
                            body_html=services.html_of(m, current_user.id),

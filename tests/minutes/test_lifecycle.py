@@ -139,6 +139,19 @@ class TestCorrections:
     def own(self, minutes, user):
         return [s["anchor"] for s in minutes["statements"] if s["user_id"] == user.id]
 
+    def test_the_form_names_each_of_my_statements_apart(self, session, circulated, client, login):
+        """It offered several identical options with raw Markdown asterisks: each option now
+        gives the section it stands in and its opening words as read."""
+        import re
+        login(session["gov"])
+        page = client.get(f"/minutes/{circulated['id']}").get_data(as_text=True)
+        select_html = page[page.index('<select id="c-anchor"'):page.index("</select>", page.index('id="c-anchor"'))]
+        options = re.findall(r'<option value="([^"]+)">([^<]+)</option>', select_html)
+        assert [a for a, _ in options] == self.own(circulated, session["gov"]) and len(options) >= 2
+        labels = [label for _, label in options]
+        assert len(set(labels)) == len(labels) and not any("*" in label for label in labels)
+        assert any("Opening" in label for label in labels) and any("Draft framework" in label for label in labels)
+
     def test_own_statement_by_anchor(self, session, circulated, client, token):
         mid = circulated["id"]
         anchor = self.own(circulated, session["emp"])[0]
