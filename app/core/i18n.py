@@ -77,7 +77,7 @@ def init_app(app) -> None:
         g.pop("_flask_babel", None)
 
     for name, fn in (("when", when), ("when_time", when_time), ("when_date", when_date),
-                     ("number", number)):
+                     ("number", number), ("iso", iso)):
         app.add_template_filter(fn, name)
     app.add_template_global(zone_label)
 
@@ -115,6 +115,21 @@ def when_time(dt: datetime | None) -> str:
 
 def when_date(dt: datetime | None) -> str:
     return format_date(dt, language(current_language()).date_format) if dt is not None else ""
+
+
+def iso(dt) -> str:
+    """A time for a machine (`<time datetime>`, data attributes): ISO 8601 in UTC with at most
+    milliseconds, as HTML allows (isoformat() wrote microseconds, which the HTML checker refuses)."""
+    if dt is None:
+        return ""
+    if isinstance(dt, str):  # an event's stored time
+        try:
+            dt = datetime.fromisoformat(dt.replace("Z", "+00:00"))
+        except ValueError:
+            return dt
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(UTC)
+    return dt.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
 def number(value) -> str:
