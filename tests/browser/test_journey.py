@@ -405,6 +405,10 @@ def _minutes(sec, rooms, base, cid, shots):
     _flash(tab, "Minutes saved.")
     tab.get_by_role("button", name="Circulate to the participants").click()
     _flash(tab, "Minutes circulated for corrections.")
+    # the draft's placeholders are still in: the page names them and asks for a tick first
+    expect(tab.get_by_role("alert").filter(has_text="still hold text to be completed")).to_contain_text(
+        "[summary of the statement]")
+    tab.get_by_label("Adopt them as they are, with this text left in").check()
     tab.get_by_role("button", name="Adopt, subject to the corrections received").click()
     _flash(tab, "Minutes adopted.")
     expect(tab.locator(".page-head .badge.minutes-adopted")).to_have_text("Adopted")
