@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.core.db import isoformat, utcnow
 from app.core.events import DECLARED, Event, mismatches
+from app.core.shapes import ANY, DATETIME, INT, STR, Shape, map_of, nullable
 from app.extensions import db, socketio
 
 _PENDING_KEY = "baraza_pending_events"
@@ -30,6 +31,12 @@ def room_name(consultation_id: int) -> str:
 
 def user_room(user_id: int) -> str:
     return f"user:{user_id}"
+
+
+ACTOR = Shape("EventActor", {"id": INT, "name": STR, "constituency": nullable(STR)})
+ROOM_EVENT = Shape("RoomEvent", {"consultation_id": INT, "seq": INT, "type": STR, "at": DATETIME,
+                                 "actor": nullable(ACTOR), "data": map_of(ANY)},
+                   description="A stored room event; data is the payload its type declares (app/*/event_types.py).")
 
 
 class RoomEvent(db.Model):
@@ -49,21 +56,21 @@ class RoomEvent(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
 
     def to_dict(self) -> dict:
-        return {
+        return ROOM_EVENT.dump({
             "consultation_id": self.consultation_id,
             "seq": self.seq,
             "type": self.type,
             "at": isoformat(self.at),
             "actor": self.actor,
             "data": self.data or {},
-        }
+        })
 
 
 def actor_summary(user) -> dict | None:
     if user is None:
         return None
     org = user.organisation
-    return {"id": user.id, "name": user.name, "constituency": org.constituency if org else None}
+    return ACTOR.dump({"id": user.id, "name": user.name, "constituency": org.constituency if org else None})
 
 
 class RoomSequence(db.Model):
