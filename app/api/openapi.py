@@ -14,15 +14,27 @@ ERRORS = (("400", "Invalid request"), ("401", "Unauthenticated"), ("403", "Forbi
 class Registry:
     def __init__(self) -> None:
         self.paths: dict[str, dict] = {}
-        self.components = Components()
+        self._answers: list[tuple[dict, dict]] = []  # (operation, {status: shape}), rendered by _build
         self._document: dict | None = None
 
-    def _content(self, returns: Type | Media | None) -> dict:
+    @staticmethod
+    def _content(returns: Type | Media | None, components: Components) -> dict:
         if returns is None:  # undeclared: tests/test_openapi.py refuses it
             return {"application/json": {"schema": {"type": "object"}}}
         if isinstance(returns, Media):
-            return {mime: {"schema": t.schema(self.components)} for mime, t in returns.types.items()}
-        return {"application/json": {"schema": returns.schema(self.components)}}
+            return {mime: {"schema": t.schema(components)} for mime, t in returns.types.items()}
+        return {"application/json": {"schema": returns.schema(components)}}
+
+    def _responses(self, components: Components) -> None:
+        """Every operation's answers, rendered when the document is built (so a shape may list
+        what every feature declared, e.g. the room event types)."""
+        error = {"application/json": {"schema": ERROR.schema(components)}}
+        for op, by_status in self._answers:
+            op["responses"] = {str(code): {"description": getattr(shape, "summary", "") or "Success",
+                                           "content": self._content(shape, components)}
+                               for code, shape in sorted(by_status.items())}
+            for code, text in ERRORS:
+                op["responses"][code] = {"description": text, "content": error}
 
     def add(self, method, path, *, summary, tag, body, query, auth, status, params, returns):
         op = {
@@ -31,12 +43,7 @@ class Registry:
             "operationId": f"{method}_{path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
             "responses": {},
         }
-        by_status = returns if isinstance(returns, dict) else {status: returns}
-        for code, shape in sorted(by_status.items()):
-            op["responses"][str(code)] = {"description": getattr(shape, "summary", "") or "Success", "content": self._content(shape)}
-        error = {"application/json": {"schema": ERROR.schema(self.components)}}
-        for code, text in ERRORS:
-            op["responses"][code] = {"description": text, "content": error}
+        self._answers.append((op, returns if isinstance(returns, dict) else {status: returns}))
         parameters = [{"name": n, "in": "path", "required": True,
                        "schema": {"type": "integer"} if kind == "int" else {"type": "string"}} for n, kind in params]
         for name, spec in (query or {}).items():
@@ -57,6 +64,8 @@ class Registry:
         return self._document
 
     def _build(self) -> dict:
+        components = Components()
+        self._responses(components)
         return {
             "openapi": "3.1.0",
             "info": {"title": "Baraza API", "version": "1.0.0",
@@ -65,7 +74,7 @@ class Registry:
             "paths": dict(sorted(self.paths.items())),
             "components": {
                 "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                "schemas": dict(sorted(self.components.schemas.items())),
+                "schemas": dict(sorted(components.schemas.items())),
             },
             "security": [{"bearer": []}],
         }

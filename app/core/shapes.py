@@ -8,6 +8,9 @@ it here fails the check the test suite runs on every /api/v1 answer (TestConfig
 CHECK_API_RESPONSES, app/api/checking.py). A serialiser returns `SHAPE.dump({...})`: under the
 same flag dump() also checks the keys where the dict is made, so a drift is named at its source.
 Keys that only some answers carry are `optional`; everything in `fields` is always present."""
+import types
+import typing
+
 from flask import current_app, has_app_context
 
 REF = "#/components/schemas/"
@@ -89,6 +92,22 @@ def any_of(*ts: Type) -> Type:
         def schema(self, components) -> dict:
             return {"anyOf": [t.schema(components) for t in ts]}
     return _AnyOf()
+
+
+def hint_type(hint) -> Type:
+    """The Type of a Python annotation (the typed event payloads: int, str, bool, float, dict,
+    list[X], X | None, Any)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(hint) if a is not type(None)]
+        inner = hint_type(args[0]) if len(args) == 1 else any_of(*map(hint_type, args))
+        return nullable(inner) if len(args) < len(typing.get_args(hint)) else inner
+    if origin is list:
+        (item,) = typing.get_args(hint) or (typing.Any,)
+        return list_of(hint_type(item))
+    if hint is dict or origin is dict:
+        return map_of(ANY)
+    return {int: INT, str: STR, bool: BOOL, float: NUMBER}.get(hint, ANY)
 
 
 class Shape(Type):
