@@ -104,6 +104,7 @@ class TestConfig(Config):
     TESTING = True
     WTF_CSRF_ENABLED = False
     CHECK_EVENT_PAYLOADS = True  # every recorded event is checked against its declaration
+    CHECK_API_RESPONSES = True  # every /api/v1 answer is checked against the OpenAPI document
     RATELIMIT_ENABLED = True
 
 

@@ -1,6 +1,8 @@
 """The OpenAPI document describes every /api/v1 route, and the contract's names exist."""
 import re
 
+import pytest
+
 
 def test_every_api_route_is_documented(app, client):
     doc = client.get("/api/v1/openapi.json").json
@@ -39,3 +41,49 @@ def test_unknown_api_path_and_method_use_the_error_shape(client):
     assert resp.status_code == 404 and resp.json["error"]["code"] == "not_found"
     resp = client.put("/api/v1/me")
     assert resp.status_code == 405 and resp.json["error"]["code"] == "method_not_allowed"
+
+
+def test_every_success_response_has_a_real_schema(client):
+    """A client can be generated: every 2xx answer names its shape (never a bare object), and
+    every shape is closed, so the suite's response check catches an undeclared key."""
+    doc = client.get("/api/v1/openapi.json").json
+    missing = []
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            ok = [code for code in op["responses"] if code.startswith("2")]
+            assert ok, (method, path)
+            for code in ok:
+                for mime, media in op["responses"][code].get("content", {}).items():
+                    schema = media.get("schema")
+                    if mime == "application/json" and (not schema or schema == {"type": "object"}):
+                        missing.append(f"{method.upper()} {path} {code}")
+    assert missing == [], "\n".join(missing)
+    for name, schema in doc["components"]["schemas"].items():
+        if schema.get("type") == "object" and "properties" in schema:
+            assert schema.get("additionalProperties") is False, name
+
+
+def test_a_serialiser_that_drifts_from_its_shape_is_caught_where_it_builds_the_dict(app):
+    from app.core.shapes import INT, Shape
+    assert app.config["CHECK_API_RESPONSES"]
+    with pytest.raises(AssertionError, match="undeclared keys"), app.app_context():
+        Shape("Probe", {"id": INT}).dump({"id": 1, "extra": 2})
+    with pytest.raises(AssertionError, match="missing keys"), app.app_context():
+        Shape("Probe", {"id": INT}).dump({})
+
+
+def test_an_answer_that_does_not_match_its_documented_schema_fails_the_request(app, client, factory, token):
+    """TestConfig.CHECK_API_RESPONSES: each answer is validated against the document; here
+    the documented /me schema is made stricter than what the server sends."""
+    from app.api.openapi import document_of
+    headers = token(factory.user())
+    assert client.get("/api/v1/me", headers=headers).status_code == 200
+    me = document_of(app).document()["paths"]["/me"]["get"]["responses"]["200"]["content"]["application/json"]
+    me["schema"] = {"$ref": "#/components/schemas/Organisation"}
+    app.extensions.pop("baraza.response_validators", None)
+    with pytest.raises(AssertionError) as caught:
+        client.get("/api/v1/me", headers=headers)
+    text = str(caught.value)
+    assert "GET /api/v1/me answered 200" in text and "Additional properties" in text
+    resp = client.get("/api/v1/consultations/999999", headers=headers)  # a refusal: the Error schema
+    assert resp.status_code == 404 and resp.json["error"]["code"] == "not_found"

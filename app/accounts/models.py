@@ -6,11 +6,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.accounts.names import skeleton_key
 from app.core.db import utcnow
+from app.core.languages import LANGUAGES
+from app.core.shapes import BOOL, INT, STR, Shape, enum, nullable
 from app.extensions import db
 
 CONSTITUENCIES = ("government", "employers", "workers", "stakeholder", "secretariat", "observer")
 USER_ROLES = ("secretariat", "delegate", "adviser", "observer")
 RECS = ("AMU", "CEN-SAD", "COMESA", "EAC", "ECCAS", "ECOWAS", "IGAD", "SADC")
+
+# The JSON shapes of to_dict() below (app/core/shapes.py)
+ORGANISATION = Shape("Organisation", {"id": INT, "name": STR, "constituency": enum(*CONSTITUENCIES),
+                                      "country": nullable(STR), "rec": nullable(enum(*RECS))})
+ORG_REF = Shape("OrganisationRef", {"id": INT, "name": STR})
+PERSON_REF = Shape("PersonRef", {"id": INT, "name": STR})
+USER = Shape("User", {"id": INT, "email": STR, "name": STR, "role": enum(*USER_ROLES),
+                      "organisation": nullable(ORGANISATION), "constituency": nullable(enum(*CONSTITUENCIES)),
+                      "language": enum(*LANGUAGES), "timezone": STR, "is_active": BOOL})
 
 
 class Organisation(db.Model):
@@ -33,8 +44,8 @@ class Organisation(db.Model):
         return value
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "constituency": self.constituency,
-                "country": self.country, "rec": self.rec}
+        return ORGANISATION.dump({"id": self.id, "name": self.name, "constituency": self.constituency,
+                                  "country": self.country, "rec": self.rec})
 
 
 class User(db.Model):
@@ -77,12 +88,12 @@ class User(db.Model):
         return self.organisation.constituency if self.organisation else None
 
     def to_dict(self) -> dict:
-        return {
+        return USER.dump({
             "id": self.id, "email": self.email, "name": self.name, "role": self.role,
             "organisation": self.organisation.to_dict() if self.organisation else None,
             "constituency": self.constituency, "language": self.language,
             "timezone": self.timezone, "is_active": self.is_active,
-        }
+        })
 
     def public_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "role": self.role,

@@ -14,6 +14,11 @@ def _check_cookie_write() -> None:
     refuse_cross_site_cookie_writes()
 
 
+def _check_response(response):
+    from app.api.checking import check_response
+    return check_response(response)
+
+
 class ApiBlueprint(Blueprint):
     """One feature's JSON endpoints under /api/v1. Each route is also described for the OpenAPI
     document; register_api() adds the blueprint and its descriptions to an app."""
@@ -25,12 +30,15 @@ class ApiBlueprint(Blueprint):
         # in the body, never with the cookie, so the cookie-write CSRF check leaves them alone.
         self.public: set[str] = set()
         self.before_request(_check_cookie_write)
+        self.after_request(_check_response)
 
     def operation(self, rule: str, methods=("GET",), *, summary: str, body: dict | None = None,
                   query: dict | None = None, auth: bool = True, status: int = 200,
-                  tag: str = "misc", responses: dict | None = None) -> Callable:
+                  tag: str = "misc", returns=None) -> Callable:
         """Route a JSON endpoint and describe it. body and query are validation specs
-        (app.core.validation.Field), so what is documented is exactly what is checked."""
+        (app.core.validation.Field), so what is documented is exactly what is checked; returns
+        is the success answer's shape (app.core.shapes: a Shape, a Media for non-JSON bodies, or
+        {status: shape} for a route that answers two statuses), the one its serialiser builds."""
         def deco(fn: Callable) -> Callable:
             self.add_url_rule(rule, endpoint=fn.__name__, view_func=fn, methods=list(methods))
             if not auth:
@@ -40,7 +48,7 @@ class ApiBlueprint(Blueprint):
             for method in methods:
                 self.operations.append((method.lower(), path, {
                     "summary": summary, "tag": tag, "body": body, "query": query, "auth": auth,
-                    "status": status, "params": params, "responses": responses}))
+                    "status": status, "params": params, "returns": returns}))
             return fn
         return deco
 

@@ -1,25 +1,49 @@
-"""The OpenAPI 3.1 document, built from the same specs the endpoints validate with (checked by
-openapi-spec-validator in tests/test_openapi.py)."""
+"""The OpenAPI 3.1 document, built from the same specs the endpoints validate with and the
+response shapes their serialisers produce through (app/core/shapes.py); checked by
+openapi-spec-validator in tests/test_openapi.py, and every answer the test suite receives is
+checked against it (app/api/checking.py)."""
 from datetime import datetime
+
+from app.core.errors import ERROR
+from app.core.shapes import Components, Media, Type
+
+ERRORS = (("400", "Invalid request"), ("401", "Unauthenticated"), ("403", "Forbidden"), ("404", "Not found"),
+          ("409", "Conflict"), ("413", "Too large"), ("422", "Invalid field values"), ("429", "Rate limited"))
 
 
 class Registry:
     def __init__(self) -> None:
         self.paths: dict[str, dict] = {}
+        self._answers: list[tuple[dict, dict]] = []  # (operation, {status: shape}), rendered by _build
+        self._document: dict | None = None
 
-    def add(self, method, path, *, summary, tag, body, query, auth, status, params, responses):
+    @staticmethod
+    def _content(returns: Type | Media | None, components: Components) -> dict:
+        if returns is None:  # undeclared: tests/test_openapi.py refuses it
+            return {"application/json": {"schema": {"type": "object"}}}
+        if isinstance(returns, Media):
+            return {mime: {"schema": t.schema(components)} for mime, t in returns.types.items()}
+        return {"application/json": {"schema": returns.schema(components)}}
+
+    def _responses(self, components: Components) -> None:
+        """Every operation's answers, rendered when the document is built (so a shape may list
+        what every feature declared, e.g. the room event types)."""
+        error = {"application/json": {"schema": ERROR.schema(components)}}
+        for op, by_status in self._answers:
+            op["responses"] = {str(code): {"description": getattr(shape, "summary", "") or "Success",
+                                           "content": self._content(shape, components)}
+                               for code, shape in sorted(by_status.items())}
+            for code, text in ERRORS:
+                op["responses"][code] = {"description": text, "content": error}
+
+    def add(self, method, path, *, summary, tag, body, query, auth, status, params, returns):
         op = {
             "summary": summary,
             "tags": [tag],
             "operationId": f"{method}_{path.strip('/').replace('/', '_').replace('{', '').replace('}', '')}",
-            "responses": {str(status): {"description": "Success", "content": {"application/json": {"schema": {"type": "object"}}}}},
+            "responses": {},
         }
-        for code, text in (("400", "Invalid request"), ("401", "Unauthenticated"), ("403", "Forbidden"),
-                           ("404", "Not found"), ("409", "Conflict"), ("413", "Too large"),
-                           ("422", "Invalid field values"), ("429", "Rate limited")):
-            op["responses"][code] = {"description": text, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-        if responses:
-            op["responses"].update(responses)
+        self._answers.append((op, returns if isinstance(returns, dict) else {status: returns}))
         parameters = [{"name": n, "in": "path", "required": True,
                        "schema": {"type": "integer"} if kind == "int" else {"type": "string"}} for n, kind in params]
         for name, spec in (query or {}).items():
@@ -31,8 +55,17 @@ class Registry:
         if not auth:
             op["security"] = []
         self.paths.setdefault(path, {})[method] = op
+        self._document = None
 
     def document(self) -> dict:
+        """The document (built once per change; callers must not modify it)."""
+        if self._document is None:
+            self._document = self._build()
+        return self._document
+
+    def _build(self) -> dict:
+        components = Components()
+        self._responses(components)
         return {
             "openapi": "3.1.0",
             "info": {"title": "Baraza API", "version": "1.0.0",
@@ -41,10 +74,7 @@ class Registry:
             "paths": dict(sorted(self.paths.items())),
             "components": {
                 "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-                "schemas": {"Error": {
-                    "type": "object", "required": ["error"],
-                    "properties": {"error": {"type": "object", "required": ["code", "message"],
-                                             "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}}},
+                "schemas": dict(sorted(components.schemas.items())),
             },
             "security": [{"bearer": []}],
         }

@@ -6,7 +6,19 @@ from flask import jsonify
 from app.accounts.models import RECS
 from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.consultations import services
-from app.consultations.models import CREDENTIALS, LEVELS, PARTICIPANT_ROLES, STATUSES, VOTING_CONSTITUENCIES
+from app.consultations.models import (
+    AGENDA_ITEM,
+    CONSULTATION,
+    CONSULTATION_DETAIL,
+    CREDENTIALS,
+    LEVELS,
+    PARTICIPANT,
+    PARTICIPANT_ROLES,
+    STATUSES,
+    THEME,
+    VOTING_CONSTITUENCIES,
+)
+from app.core.shapes import OK, page_of
 from app.core.validation import Field, parse
 from app.extensions import db
 
@@ -38,7 +50,7 @@ THEME_BODY = {"slug": Field(str, required=True, max_len=80), "name": Field(str, 
               "description": Field(str, max_len=2000, multiline=True)}
 
 
-@api.operation("/consultations", summary="Consultations the caller may see", query=LIST_QUERY, tag="consultations")
+@api.operation("/consultations", summary="Consultations the caller may see", query=LIST_QUERY, returns=page_of(CONSULTATION), tag="consultations")
 def list_consultations():
     user = actor()
     q = query_args(LIST_QUERY)
@@ -50,7 +62,7 @@ def list_consultations():
 
 
 @api.operation("/consultations", ("POST",), summary="Create a consultation (secretariat)", body=CONSULTATION_BODY,
-               status=201, tag="consultations")
+               status=201, returns=CONSULTATION_DETAIL, tag="consultations")
 def create_consultation():
     user = actor()
     data = parse(json_body(), CONSULTATION_BODY)
@@ -60,14 +72,14 @@ def create_consultation():
 
 
 @api.operation("/consultations/<int:consultation_id>", summary="A consultation with agenda and participants",
-               tag="consultations")
+               returns=CONSULTATION_DETAIL, tag="consultations")
 def get_consultation(consultation_id: int):
     c = services.get_visible(actor(), consultation_id)
     return jsonify(services.serialize(c, detail=True))
 
 
 @api.operation("/consultations/<int:consultation_id>", ("PATCH",), summary="Edit a consultation or move its status",
-               body=CONSULTATION_PATCH, tag="consultations")
+               body=CONSULTATION_PATCH, returns=CONSULTATION_DETAIL, tag="consultations")
 def update_consultation(consultation_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
@@ -78,7 +90,7 @@ def update_consultation(consultation_id: int):
 
 
 @api.operation("/consultations/<int:consultation_id>/participants", summary="Participants of a consultation",
-               tag="consultations")
+               returns=page_of(PARTICIPANT), tag="consultations")
 def list_participants(consultation_id: int):
     c = services.get_visible(actor(), consultation_id)
     return jsonify({"items": [p.to_dict() for p in c.participants], "next": None})
@@ -86,7 +98,7 @@ def list_participants(consultation_id: int):
 
 @api.operation("/consultations/<int:consultation_id>/participants", ("POST",),
                summary="Invite an organisation (all its users) or one user (secretariat)", body=INVITE_BODY,
-               status=201, tag="consultations")
+               status=201, returns=page_of(PARTICIPANT), tag="consultations")
 def invite(consultation_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
@@ -98,7 +110,7 @@ def invite(consultation_id: int):
 
 @api.operation("/consultations/<int:consultation_id>/participants/<int:participant_id>", ("PATCH",),
                summary="Decide credentials or change a participant's role (secretariat)", body=PARTICIPANT_PATCH,
-               tag="consultations")
+               returns=PARTICIPANT, tag="consultations")
 def update_participant(consultation_id: int, participant_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
@@ -109,7 +121,7 @@ def update_participant(consultation_id: int, participant_id: int):
 
 
 @api.operation("/consultations/<int:consultation_id>/participants/<int:participant_id>", ("DELETE",),
-               summary="Remove a participant (secretariat)", tag="consultations")
+               summary="Remove a participant (secretariat)", returns=OK, tag="consultations")
 def remove_participant(consultation_id: int, participant_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
@@ -119,7 +131,7 @@ def remove_participant(consultation_id: int, participant_id: int):
 
 
 @api.operation("/consultations/<int:consultation_id>/agenda", ("POST",), summary="Append an agenda item (secretariat)",
-               body=AGENDA_BODY, status=201, tag="consultations")
+               body=AGENDA_BODY, status=201, returns=AGENDA_ITEM, tag="consultations")
 def add_agenda_item(consultation_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
@@ -129,14 +141,14 @@ def add_agenda_item(consultation_id: int):
     return jsonify(item.to_dict()), 201
 
 
-@api.operation("/themes", summary="The managed list of policy themes", tag="consultations")
+@api.operation("/themes", summary="The managed list of policy themes", returns=page_of(THEME), tag="consultations")
 def list_themes():
     actor()
     return jsonify({"items": [t.to_dict() for t in services.list_themes()], "next": None})
 
 
 @api.operation("/themes", ("POST",), summary="Add a policy theme (secretariat)", body=THEME_BODY, status=201,
-               tag="consultations")
+               returns=THEME, tag="consultations")
 def create_theme():
     user = actor()
     data = parse(json_body(), THEME_BODY)

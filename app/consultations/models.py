@@ -5,9 +5,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.models import Organisation, User
+from app.accounts.models import CONSTITUENCIES, ORG_REF, RECS, Organisation, User
 from app.core.db import utcnow
 from app.core.errors import Conflict
+from app.core.shapes import BOOL, DATETIME, INT, STR, Shape, enum, list_of, nullable
 from app.extensions import db
 
 LEVELS = ("national", "rec", "continental")
@@ -24,6 +25,22 @@ PARTICIPANT_ROLES = ("delegate", "adviser", "observer", "chair")
 CREDENTIALS = ("pending", "accepted", "rejected")
 DEFAULT_VOTERS = ["government", "employers", "workers"]
 VOTING_CONSTITUENCIES = ("government", "employers", "workers", "stakeholder")
+
+# The JSON shapes of to_dict() below and of services.serialize() (app/core/shapes.py)
+THEME = Shape("Theme", {"id": INT, "slug": STR, "name": STR, "description": STR})
+AGENDA_ITEM = Shape("AgendaItem", {"id": INT, "position": INT, "title": STR})
+PARTICIPANT = Shape("Participant", {
+    "id": INT, "consultation_id": INT, "user_id": INT, "name": STR, "organisation": ORG_REF,
+    "constituency": enum(*CONSTITUENCIES), "role": enum(*PARTICIPANT_ROLES), "credentials": enum(*CREDENTIALS),
+    "deputy_of_id": nullable(INT)})
+CONSULTATION = Shape("Consultation", {
+    "id": INT, "title": STR, "description": STR, "level": enum(*LEVELS), "country": nullable(STR),
+    "rec": nullable(enum(*RECS)), "status": enum(*STATUSES), "starts_at": nullable(DATETIME),
+    "ends_at": nullable(DATETIME), "is_public": BOOL, "themes": list_of(STR),
+    "voting_constituencies": list_of(enum(*VOTING_CONSTITUENCIES))})
+CONSULTATION_DETAIL = CONSULTATION.extend("ConsultationDetail", {
+    "agenda": list_of(AGENDA_ITEM), "participants": list_of(PARTICIPANT), "current_agenda_item_id": nullable(INT),
+    "last_seq": INT})  # services.serialize(c, detail=True)
 
 consultation_theme = Table(
     "consultation_theme",
@@ -42,7 +59,7 @@ class Theme(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "slug": self.slug, "name": self.name, "description": self.description}
+        return THEME.dump({"id": self.id, "slug": self.slug, "name": self.name, "description": self.description})
 
 
 class Consultation(db.Model):
@@ -94,7 +111,7 @@ class AgendaItem(db.Model):
     consultation: Mapped[Consultation] = relationship(back_populates="agenda", foreign_keys=[consultation_id])
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "position": self.position, "title": self.title}
+        return AGENDA_ITEM.dump({"id": self.id, "position": self.position, "title": self.title})
 
 
 class Participant(db.Model):
@@ -121,9 +138,9 @@ class Participant(db.Model):
         return self.organisation.constituency
 
     def to_dict(self) -> dict:
-        return {
+        return PARTICIPANT.dump({
             "id": self.id, "consultation_id": self.consultation_id, "user_id": self.user_id,
             "name": self.user.name, "organisation": {"id": self.organisation_id, "name": self.organisation.name},
             "constituency": self.constituency, "role": self.role, "credentials": self.credentials,
             "deputy_of_id": self.deputy_of_id,
-        }
+        })

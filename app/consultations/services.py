@@ -15,6 +15,8 @@ from app.accounts.models import RECS, Organisation, User
 from app.accounts.services import require_secretariat
 from app.consultations.event_types import ParticipantInvited, SessionRescheduled, SessionStatus
 from app.consultations.models import (
+    CONSULTATION,
+    CONSULTATION_DETAIL,
     CREDENTIALS,
     LEVELS,
     PARTICIPANT_ROLES,
@@ -427,7 +429,7 @@ def participants_by_constituency(c: Consultation) -> dict[str, list[Participant]
 
 
 def serialize(c: Consultation, detail: bool = False) -> dict:
-    from app.core.db import isoformat
+    """The JSON of a consultation: CONSULTATION, or with detail CONSULTATION_DETAIL."""
     data = {
         "id": c.id, "title": c.title, "description": c.description, "level": c.level,
         "country": c.country, "rec": c.rec, "status": c.status,
@@ -440,4 +442,5 @@ def serialize(c: Consultation, detail: bool = False) -> dict:
         data["participants"] = [p.to_dict() for p in c.participants]
         data["current_agenda_item_id"] = c.current_agenda_item_id
         data["last_seq"] = current_seq(c.id)
-    return data
+        return CONSULTATION_DETAIL.dump(data)
+    return CONSULTATION.dump(data)

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 
 from flask_babel import gettext, lazy_gettext
 
+from app.core.shapes import STR, Shape, map_of
+
 
 def N_(message: str) -> str:
     """Marks a message for extraction only; it is translated where it is shown."""
@@ -132,6 +134,11 @@ class RateLimited(DomainError):
     status = 429
     code = "rate_limited"
     default_message = lazy_gettext("Too many requests; slow down.")
+
+
+ERROR = Shape("Error", {"error": Shape("ErrorDetail", {"code": STR, "message": STR}, optional={
+    "fields": map_of(STR)})}, description="Every refusal: a stable code, a message in the reader's language, "
+    "and for 422 `invalid` the fields at fault with their problem.")
 
 
 def error_body(code: str, message) -> dict:

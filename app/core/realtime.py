@@ -7,6 +7,8 @@ is written in the caller's transaction and broadcast by an after_commit hook, so
 that was rolled back and nothing committed is missing from a replay.
 """
 import logging
+import re
+import typing
 from datetime import datetime
 from typing import Any
 
@@ -18,6 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.core.db import isoformat, utcnow
 from app.core.events import DECLARED, Event, mismatches
+from app.core.shapes import ANY, DATETIME, INT, STR, Shape, const, hint_type, map_of, nullable
 from app.extensions import db, socketio
 
 _PENDING_KEY = "baraza_pending_events"
@@ -30,6 +33,33 @@ def room_name(consultation_id: int) -> str:
 
 def user_room(user_id: int) -> str:
     return f"user:{user_id}"
+
+
+ACTOR = Shape("EventActor", {"id": INT, "name": STR, "constituency": nullable(STR)})
+
+
+class _RoomEventShape(Shape):
+    """One variant per declared event type (its `type` a constant, its `data` the payload the
+    type declares), told apart by `type`: rendered when the document is built, so it lists
+    every type the app's features declared."""
+
+    def object_schema(self, components) -> dict:
+        variants = {}
+        for name, cls in sorted(DECLARED.items()):
+            title = "".join(part.capitalize() for part in re.split(r"[._]", name))
+            hints = typing.get_type_hints(cls)
+            data = Shape(f"{title}EventData", {f: hint_type(hints[f]) for f in cls._names})
+            variants[name] = components.ref(self.extend(f"{title}Event", {"type": const(name), "data": data},
+                                                        description=f"The room event {name}."))
+        return {"oneOf": list(variants.values()),
+                "discriminator": {"propertyName": "type", "mapping": {n: r["$ref"] for n, r in variants.items()}},
+                "description": self.description}
+
+
+ROOM_EVENT = _RoomEventShape("RoomEvent", {"consultation_id": INT, "seq": INT, "type": STR, "at": DATETIME,
+                                           "actor": nullable(ACTOR), "data": map_of(ANY)},
+                             description="A stored room event; data is the payload its type declares "
+                                         "(app/*/event_types.py).")
 
 
 class RoomEvent(db.Model):
@@ -49,21 +79,21 @@ class RoomEvent(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
 
     def to_dict(self) -> dict:
-        return {
+        return ROOM_EVENT.dump({
             "consultation_id": self.consultation_id,
             "seq": self.seq,
             "type": self.type,
             "at": isoformat(self.at),
             "actor": self.actor,
             "data": self.data or {},
-        }
+        })
 
 
 def actor_summary(user) -> dict | None:
     if user is None:
         return None
     org = user.organisation
-    return {"id": user.id, "name": user.name, "constituency": org.constituency if org else None}
+    return ACTOR.dump({"id": user.id, "name": user.name, "constituency": org.constituency if org else None})
 
 
 class RoomSequence(db.Model):

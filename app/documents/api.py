@@ -5,7 +5,9 @@ from flask import jsonify
 
 from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.core.validation import Field, parse
+from app.core.shapes import page_of
 from app.documents import contributions, reading, serialize, services
+from app.documents.languages import LANGUAGE_VERSION, TEXT_IN
 from app.documents.models import STANCES, STATUSES
 from app.extensions import db
 
@@ -49,7 +51,7 @@ def _document(a) -> dict:
     return serialize.document(a.document, a.accepting_input)
 
 
-@api.operation("/consultations/<int:consultation_id>/documents", summary="Documents of a consultation", tag=TAG)
+@api.operation("/consultations/<int:consultation_id>/documents", returns=page_of(serialize.DOCUMENT), summary="Documents of a consultation", tag=TAG)
 def list_documents(consultation_id: int):
     user = actor()
     docs = services.list_documents(user, consultation_id)
@@ -57,7 +59,7 @@ def list_documents(consultation_id: int):
 
 
 @api.operation("/consultations/<int:consultation_id>/documents", ("POST",), body=DOCUMENT_BODY, status=201, tag=TAG,
-               summary="Create a document with its version 1 (secretariat)")
+               returns=serialize.DOCUMENT_DETAIL, summary="Create a document with its version 1 (secretariat)")
 def create_document(consultation_id: int):
     user = actor()
     data = parse(json_body(), DOCUMENT_BODY)
@@ -73,16 +75,16 @@ def _detail(user, document_id: int):
     data["versions"] = [serialize.version(x, full=False) for x in reading.versions(a.document)]
     data["can"] = {"manage": a.can_manage, "comment": a.can_comment, "amend": a.can_amend,
                    "file_position": a.can_amend}
-    return jsonify(data)
+    return jsonify(serialize.DOCUMENT_DETAIL.dump(data))
 
 
-@api.operation("/documents/<int:document_id>", summary="A document with its current version", tag=TAG)
+@api.operation("/documents/<int:document_id>", returns=serialize.DOCUMENT_DETAIL, summary="A document with its current version", tag=TAG)
 def get_document(document_id: int):
     return _detail(actor(), document_id)
 
 
 @api.operation("/documents/<int:document_id>", ("PATCH",), body=DOCUMENT_PATCH, tag=TAG,
-               summary="Change title, status or comment deadline (secretariat)")
+               returns=serialize.DOCUMENT_DETAIL, summary="Change title, status or comment deadline (secretariat)")
 def update_document(document_id: int):
     user = actor()
     data = parse(json_body(), DOCUMENT_PATCH, partial=True)
@@ -91,14 +93,14 @@ def update_document(document_id: int):
     return _detail(user, document_id)
 
 
-@api.operation("/documents/<int:document_id>/versions", summary="The versions of a document (without bodies)", tag=TAG)
+@api.operation("/documents/<int:document_id>/versions", returns=page_of(serialize.VERSION_SUMMARY), summary="The versions of a document (without bodies)", tag=TAG)
 def list_versions(document_id: int):
     a = services.access(actor(), document_id)
     return jsonify(page([serialize.version(v, full=False) for v in reading.versions(a.document)], None))
 
 
 @api.operation("/documents/<int:document_id>/versions", ("POST",), body=VERSION_BODY, status=201, tag=TAG,
-               summary="Publish a new version (secretariat)")
+               returns=serialize.VERSION, summary="Publish a new version (secretariat)")
 def publish_version(document_id: int):
     user = actor()
     data = parse(json_body(), VERSION_BODY)
@@ -107,21 +109,21 @@ def publish_version(document_id: int):
     return jsonify(serialize.version(v)), 201
 
 
-@api.operation("/documents/<int:document_id>/versions/<int:number>", summary="One version of a document", tag=TAG)
+@api.operation("/documents/<int:document_id>/versions/<int:number>", returns=serialize.VERSION, summary="One version of a document", tag=TAG)
 def get_version(document_id: int, number: int):
     _a, v = reading.version_at(actor(), document_id, number)
     return jsonify(serialize.version(v))
 
 
 @api.operation("/documents/<int:document_id>/diff", query=DIFF_QUERY, tag=TAG,
-               summary="Changes between two versions: paragraphs by anchor, words within")
+               returns=serialize.DIFF, summary="Changes between two versions: paragraphs by anchor, words within")
 def diff(document_id: int):
     user = actor()
     q = query_args(DIFF_QUERY)
-    return jsonify(reading.diff(user, document_id, q["from"], q["to"]))
+    return jsonify(serialize.DIFF.dump(reading.diff(user, document_id, q["from"], q["to"])))
 
 
-@api.operation("/documents/<int:document_id>/comments", query=COMMENT_QUERY, tag=TAG, summary="Comments on a document")
+@api.operation("/documents/<int:document_id>/comments", query=COMMENT_QUERY, tag=TAG, returns=page_of(serialize.COMMENT), summary="Comments on a document")
 def list_comments(document_id: int):
     user = actor()
     q = query_args(COMMENT_QUERY)
@@ -131,7 +133,7 @@ def list_comments(document_id: int):
 
 
 @api.operation("/documents/<int:document_id>/comments", ("POST",), body=COMMENT_BODY, status=201, tag=TAG,
-               summary="Comment on the document, a paragraph (anchor) or an amendment, or reply (parent_id)")
+               returns={201: serialize.COMMENT, 200: serialize.COMMENT}, summary="Comment on the document, a paragraph (anchor) or an amendment, or reply (parent_id)")
 def add_comment(document_id: int):
     user = actor()
     data = parse(json_body(), COMMENT_BODY)
@@ -141,21 +143,21 @@ def add_comment(document_id: int):
     return jsonify(serialize.comment(comment)), 201 if created else 200
 
 
-@api.operation("/comments/<int:comment_id>/resolve", ("POST",), tag=TAG, summary="Mark a thread resolved (secretariat)")
+@api.operation("/comments/<int:comment_id>/resolve", ("POST",), tag=TAG, returns=serialize.COMMENT, summary="Mark a thread resolved (secretariat)")
 def resolve_comment(comment_id: int):
     comment = contributions.resolve_comment(actor(), comment_id)
     db.session.commit()
     return jsonify(serialize.comment(comment))
 
 
-@api.operation("/documents/<int:document_id>/amendments", tag=TAG, summary="Amendments proposed to a document")
+@api.operation("/documents/<int:document_id>/amendments", tag=TAG, returns=page_of(serialize.AMENDMENT), summary="Amendments proposed to a document")
 def list_amendments(document_id: int):
     a = services.access(actor(), document_id)
     return jsonify(page([serialize.amendment(x) for x in reading.list_amendments(a.document)], None))
 
 
 @api.operation("/documents/<int:document_id>/amendments", ("POST",), body=AMENDMENT_BODY, status=201, tag=TAG,
-               summary="Propose replacement text for a paragraph (delegates)")
+               returns=serialize.AMENDMENT, summary="Propose replacement text for a paragraph (delegates)")
 def propose_amendment(document_id: int):
     user = actor()
     data = parse(json_body(), AMENDMENT_BODY)
@@ -165,7 +167,7 @@ def propose_amendment(document_id: int):
 
 
 @api.operation("/amendments/<int:amendment_id>/accept", ("POST",), body=DECISION_BODY, tag=TAG,
-               summary="Accept an amendment: a new version with the change (secretariat)")
+               returns=serialize.AMENDMENT, summary="Accept an amendment: a new version with the change (secretariat)")
 def accept_amendment(amendment_id: int):
     user = actor()
     data = parse(json_body(optional=True), DECISION_BODY)
@@ -175,7 +177,7 @@ def accept_amendment(amendment_id: int):
 
 
 @api.operation("/amendments/<int:amendment_id>/reject", ("POST",), body=DECISION_BODY, tag=TAG,
-               summary="Reject an amendment with a reason (secretariat)")
+               returns=serialize.AMENDMENT, summary="Reject an amendment with a reason (secretariat)")
 def reject_amendment(amendment_id: int):
     user = actor()
     data = parse(json_body(optional=True), DECISION_BODY)
@@ -185,15 +187,16 @@ def reject_amendment(amendment_id: int):
 
 
 @api.operation("/documents/<int:document_id>/positions", tag=TAG,
-               summary="Current position of each organisation, their history and a summary by constituency")
+               returns=serialize.POSITIONS, summary="Current position of each organisation, their history and a summary by constituency")
 def list_positions(document_id: int):
     view = reading.positions(actor(), document_id)
-    return jsonify({"items": [serialize.position(p) for p in view["current"]], "next": None,
-                    "summary": view["summary"], "history": [serialize.position(p) for p in view["history"]]})
+    return jsonify(serialize.POSITIONS.dump({
+        "items": [serialize.position(p) for p in view["current"]], "next": None,
+        "summary": view["summary"], "history": [serialize.position(p) for p in view["history"]]}))
 
 
 @api.operation("/documents/<int:document_id>/positions/mine", ("PUT",), body=POSITION_BODY, tag=TAG,
-               summary="File your organisation's position (delegates); earlier ones stay as history")
+               returns=serialize.POSITION, summary="File your organisation's position (delegates); earlier ones stay as history")
 def file_position(document_id: int):
     user = actor()
     data = parse(json_body(), POSITION_BODY)
@@ -206,7 +209,7 @@ LANGUAGE_BODY = {"body": Field(str, required=True, strip=False, multiline=True)}
 
 
 @api.operation("/documents/<int:document_id>/versions/<int:number>/languages/<language>", ("PUT",),
-               body=LANGUAGE_BODY, tag=TAG, summary="Publish version `number` in another working language (secretariat)")
+               body=LANGUAGE_BODY, tag=TAG, returns=LANGUAGE_VERSION, summary="Publish version `number` in another working language (secretariat)")
 def put_language_version(document_id: int, number: int, language: str):
     from app.documents import languages
     data = parse(json_body(), LANGUAGE_BODY)
@@ -216,7 +219,7 @@ def put_language_version(document_id: int, number: int, language: str):
 
 
 @api.operation("/documents/<int:document_id>/versions/<int:number>/languages/<language>", tag=TAG,
-               summary="Version `number` of a document in one working language")
+               returns=TEXT_IN, summary="Version `number` of a document in one working language")
 def get_language_version(document_id: int, number: int, language: str):
     from app.documents import languages
     return jsonify(languages.text_in(actor(), document_id, number, language))

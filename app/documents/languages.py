@@ -14,10 +14,16 @@ from app.core.db import isoformat, utcnow
 from app.core.errors import Forbidden, Invalid
 from app.core.languages import LANGUAGES
 from app.core.markdown import render
+from app.core.shapes import BOOL, DATETIME, INT, STR, Shape, enum, nullable
 from app.documents import services
 from app.extensions import db
 
 MAX_BYTES = 200 * 1024
+LANGUAGE_VERSION = Shape("LanguageVersion", {
+    "document_id": INT, "version_number": INT, "language": enum(*LANGUAGES), "body": STR, "html": STR,
+    "author_id": nullable(INT), "created_at": DATETIME})
+TEXT_IN = Shape("VersionText", {"language": enum(*LANGUAGES), "body": STR, "html": STR, "original": BOOL},
+                description="A version's text in one working language; original: the language it was written in.")
 
 
 class LanguageVersion(db.Model):
@@ -33,9 +39,9 @@ class LanguageVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def to_dict(self) -> dict:
-        return {"document_id": self.document_id, "version_number": self.version_number,
-                "language": self.language, "body": self.body, "html": self.html,
-                "author_id": self.author_id, "created_at": isoformat(self.created_at)}
+        return LANGUAGE_VERSION.dump({"document_id": self.document_id, "version_number": self.version_number,
+                                      "language": self.language, "body": self.body, "html": self.html,
+                                      "author_id": self.author_id, "created_at": isoformat(self.created_at)})
 
 
 def original_language(doc) -> str:
@@ -86,9 +92,9 @@ def text_in(actor: User, document_id: int, number: int, language) -> dict:
     v = services.get_version(a.document, number)
     language = _check_language(language)
     if language == original_language(a.document):
-        return {"language": language, "body": v.body, "html": v.html, "original": True}
+        return TEXT_IN.dump({"language": language, "body": v.body, "html": v.html, "original": True})
     lv = available(a.document, v.number).get(language)
     if lv is None:
         from app.core.errors import NotFound
         raise NotFound("No such language version.")
-    return {"language": language, "body": lv.body, "html": lv.html, "original": False}
+    return TEXT_IN.dump({"language": language, "body": lv.body, "html": lv.html, "original": False})

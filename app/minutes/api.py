@@ -3,12 +3,15 @@ from datetime import datetime
 
 from flask import Response, jsonify, request
 
-from app.api import ApiBlueprint, actor, json_body, query_args
+from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.consultations import services as consultations
 from app.core.errors import Invalid
 from app.core.validation import Field, parse
 from app.extensions import db
+from app.core.shapes import BINARY, INT, OK, STR, Media, Shape, any_of, const, page_of
 from app.minutes import export, publication, services
+from app.minutes.models import CORRECTION, PUBLICATION
+from app.minutes.services import MINUTES
 
 api = ApiBlueprint("minutes", __name__)
 
@@ -20,6 +23,8 @@ ADOPT_BODY = {"confirm_placeholders": Field(bool)}
 DECIDE_BODY = {"reason": Field(str, max_len=2000, nullable=True, multiline=True)}
 CORRIGENDUM_BODY = {"body": Field(str, max_len=services.MAX_BODY, nullable=True, strip=False, multiline=True)}
 EXPORT_QUERY = {"format": Field(str, choices=("pdf", "md"))}
+NOT_PUBLISHED = Shape("NotPublished", {"consultation_id": INT, "published_at": const(None)})
+EXPORT = Media({"application/pdf": BINARY, "text/markdown": STR}, "The minutes as a PDF or Markdown attachment")
 PUBLISH_BODY = {"include_minutes": Field(bool), "include_documents": Field(bool), "include_positions": Field(bool),
                 "include_results": Field(bool), "note": Field(str, max_len=2000, nullable=True, multiline=True)}
 
@@ -28,8 +33,20 @@ def _minutes_json(m, user, status=200):
     return jsonify(services.serialize(m, user)), status
 
 
+def _act(minutes_id: int, act, body: dict | None = None, optional: bool = True, status: int = 200):
+    """The door of every action on one minutes record: the minutes the caller may see, the body
+    read against its spec (none for `body=None`), one service call act(user, minutes, data),
+    commit, and the minutes the service returns (the record itself, or a new corrigendum)."""
+    user = actor()
+    m = services.get_minutes(user, minutes_id)
+    data = parse(json_body(optional=optional), body) if body is not None else {}
+    out = act(user, m, data)
+    db.session.commit()
+    return _minutes_json(out, user, status)
+
+
 @api.operation("/consultations/<int:consultation_id>/minutes", ("POST",), status=201, body=DRAFT_BODY, tag="minutes",
-               summary="Draft minutes from the session record (secretariat)")
+               returns=MINUTES, summary="Draft minutes from the session record (secretariat)")
 def draft_minutes(consultation_id: int):
     user = actor()
     c = consultations.get_visible(user, consultation_id)
@@ -39,75 +56,58 @@ def draft_minutes(consultation_id: int):
     return _minutes_json(m, user, 201)
 
 
-@api.operation("/consultations/<int:consultation_id>/minutes", summary="The consultation's minutes and corrigenda",
+@api.operation("/consultations/<int:consultation_id>/minutes", returns=page_of(MINUTES), summary="The consultation's minutes and corrigenda",
                tag="minutes")
 def list_minutes(consultation_id: int):
     user = actor()
     c = consultations.get_visible(user, consultation_id)
-    return jsonify({"items": [services.serialize(m, user) for m in services.minutes_of(user, c)], "next": None})
+    return jsonify(page([services.serialize(m, user) for m in services.minutes_of(user, c)], None))
 
 
-@api.operation("/minutes/<int:minutes_id>", summary="Minutes, with body and html", tag="minutes")
+@api.operation("/minutes/<int:minutes_id>", returns=MINUTES, summary="Minutes, with body and html", tag="minutes")
 def get_minutes(minutes_id: int):
     user = actor()
     return _minutes_json(services.get_minutes(user, minutes_id), user)
 
 
 @api.operation("/minutes/<int:minutes_id>", ("PATCH",), body=PATCH_BODY, tag="minutes",
-               summary="Edit draft minutes (secretariat)")
+               returns=MINUTES, summary="Edit draft minutes (secretariat)")
 def update_minutes(minutes_id: int):
-    user = actor()
-    m = services.get_minutes(user, minutes_id)
-    data = parse(json_body(), PATCH_BODY)
-    services.update_minutes(user, m, data["body"])
-    db.session.commit()
-    return _minutes_json(m, user)
+    return _act(minutes_id, lambda user, m, data: services.update_minutes(user, m, data["body"]), PATCH_BODY,
+                optional=False)
 
 
 @api.operation("/minutes/<int:minutes_id>/circulate", ("POST",), body=CIRCULATE_BODY, tag="minutes",
-               summary="Circulate draft minutes for corrections until a deadline (secretariat)")
+               returns=MINUTES, summary="Circulate draft minutes for corrections until a deadline (secretariat)")
 def circulate(minutes_id: int):
-    user = actor()
-    m = services.get_minutes(user, minutes_id)
-    data = parse(json_body(optional=True), CIRCULATE_BODY)
-    services.circulate(user, m, data.get("deadline"))
-    db.session.commit()
-    return _minutes_json(m, user)
+    return _act(minutes_id, lambda user, m, data: services.circulate(user, m, data.get("deadline")), CIRCULATE_BODY)
 
 
-@api.operation("/minutes/<int:minutes_id>/adopt", ("POST",), body=ADOPT_BODY, tag="minutes",
+@api.operation("/minutes/<int:minutes_id>/adopt", ("POST",), body=ADOPT_BODY, tag="minutes", returns=MINUTES,
                summary="Adopt circulated minutes; they never change again (secretariat). With a draft's "
                        "placeholders left: 409 placeholders_left unless confirm_placeholders")
 def adopt(minutes_id: int):
-    user = actor()
-    data = parse(json_body(optional=True), ADOPT_BODY)
-    m = services.get_minutes(user, minutes_id)
-    services.adopt(user, m, bool(data.get("confirm_placeholders")))
-    db.session.commit()
-    return _minutes_json(m, user)
+    return _act(minutes_id, lambda user, m, data: services.adopt(user, m, bool(data.get("confirm_placeholders"))),
+                ADOPT_BODY)
 
 
 @api.operation("/minutes/<int:minutes_id>/corrigenda", ("POST",), body=CORRIGENDUM_BODY, status=201, tag="minutes",
-               summary="Start a corrigendum to adopted minutes, adopted separately (secretariat)")
+               returns=MINUTES, summary="Start a corrigendum to adopted minutes, adopted separately (secretariat)")
 def create_corrigendum(minutes_id: int):
-    user = actor()
-    m = services.get_minutes(user, minutes_id)
-    data = parse(json_body(optional=True), CORRIGENDUM_BODY)
-    corr = services.create_corrigendum(user, m, data.get("body"))
-    db.session.commit()
-    return _minutes_json(corr, user, 201)
+    return _act(minutes_id, lambda user, m, data: services.create_corrigendum(user, m, data.get("body")),
+                CORRIGENDUM_BODY, status=201)
 
 
-@api.operation("/minutes/<int:minutes_id>/corrections", summary="Corrections (the secretariat sees all, others their own)",
+@api.operation("/minutes/<int:minutes_id>/corrections", returns=page_of(CORRECTION), summary="Corrections (the secretariat sees all, others their own)",
                tag="minutes")
 def list_corrections(minutes_id: int):
     user = actor()
     m = services.get_minutes(user, minutes_id)
-    return jsonify({"items": [x.to_dict() for x in services.list_corrections(user, m)], "next": None})
+    return jsonify(page([x.to_dict() for x in services.list_corrections(user, m)], None))
 
 
 @api.operation("/minutes/<int:minutes_id>/corrections", ("POST",), body=CORRECTION_BODY, status=201, tag="minutes",
-               summary="Correct a passage reporting your own statement (participants, while circulated)")
+               returns=CORRECTION, summary="Correct a passage reporting your own statement (participants, while circulated)")
 def submit_correction(minutes_id: int):
     user = actor()
     m = services.get_minutes(user, minutes_id)
@@ -127,19 +127,19 @@ def _decide(correction_id: int, accept: bool):
 
 
 @api.operation("/corrections/<int:correction_id>/accept", ("POST",), body=DECIDE_BODY, tag="minutes",
-               summary="Accept a correction: the passage is rewritten in the minutes (secretariat)")
+               returns=CORRECTION, summary="Accept a correction: the passage is rewritten in the minutes (secretariat)")
 def accept_correction(correction_id: int):
     return _decide(correction_id, True)
 
 
 @api.operation("/corrections/<int:correction_id>/reject", ("POST",), body=DECIDE_BODY, tag="minutes",
-               summary="Reject a correction, with a reason (secretariat)")
+               returns=CORRECTION, summary="Reject a correction, with a reason (secretariat)")
 def reject_correction(correction_id: int):
     return _decide(correction_id, False)
 
 
 @api.operation("/minutes/<int:minutes_id>/export", query=EXPORT_QUERY, tag="minutes",
-               summary="The minutes as PDF or Markdown", responses={"200": {"description": "application/pdf or text/markdown"}})
+               summary="The minutes as PDF or Markdown", returns=EXPORT)
 def export_minutes(minutes_id: int):
     user = actor()
     m = services.get_minutes(user, minutes_id)
@@ -160,17 +160,17 @@ def download(m, fmt: str) -> Response:
     return resp
 
 
-@api.operation("/consultations/<int:consultation_id>/publication", summary="The consultation's public archive entry",
+@api.operation("/consultations/<int:consultation_id>/publication", returns=any_of(PUBLICATION, NOT_PUBLISHED), summary="The consultation's public archive entry",
                tag="minutes")
 def get_publication(consultation_id: int):
     user = actor()
     c = consultations.get_visible(user, consultation_id)
     pub = publication.publication_of(c.id)
-    return jsonify(pub.to_dict() if pub else {"consultation_id": c.id, "published_at": None})
+    return jsonify(pub.to_dict() if pub else NOT_PUBLISHED.dump({"consultation_id": c.id, "published_at": None}))
 
 
 @api.operation("/consultations/<int:consultation_id>/publication", ("PUT",), body=PUBLISH_BODY, tag="minutes",
-               summary="Publish a closed consultation's adopted minutes (and more) to the public archive (secretariat)")
+               returns=PUBLICATION, summary="Publish a closed consultation's adopted minutes (and more) to the public archive (secretariat)")
 def publish(consultation_id: int):
     user = actor()
     c = consultations.get_visible(user, consultation_id)
@@ -181,7 +181,7 @@ def publish(consultation_id: int):
 
 
 @api.operation("/consultations/<int:consultation_id>/publication", ("DELETE",), tag="minutes",
-               summary="Take a consultation off the public archive (secretariat)")
+               returns=OK, summary="Take a consultation off the public archive (secretariat)")
 def unpublish(consultation_id: int):
     user = actor()
     c = consultations.get_visible(user, consultation_id)

@@ -6,13 +6,23 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.accounts.models import User
+from app.accounts.models import PERSON_REF, User
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict
+from app.core.shapes import BOOL, DATETIME, INT, STR, Shape, enum, nullable
 from app.extensions import db
 
 STATUSES = ("draft", "circulated", "adopted")
 CORRECTION_STATUSES = ("pending", "accepted", "rejected")
+
+# The JSON shapes of to_dict() below (app/core/shapes.py)
+CORRECTION = Shape("Correction", {
+    "id": INT, "minutes_id": INT, "anchor": STR, "statement": STR, "text": STR,
+    "status": enum(*CORRECTION_STATUSES), "reason": STR, "author": PERSON_REF, "created_at": DATETIME,
+    "decided_at": nullable(DATETIME)})
+PUBLICATION = Shape("Publication", {
+    "consultation_id": INT, "include_minutes": BOOL, "include_documents": BOOL, "include_positions": BOOL,
+    "include_results": BOOL, "note": STR, "published_at": DATETIME, "published_by_id": nullable(INT), "url": STR})
 
 
 class Minutes(db.Model):
@@ -87,10 +97,11 @@ class Correction(db.Model):
     author: Mapped[User] = relationship(foreign_keys=[author_id], lazy="joined")
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "minutes_id": self.minutes_id, "anchor": self.anchor, "statement": self.statement,
-                "text": self.text, "status": self.status, "reason": self.reason,
-                "author": {"id": self.author_id, "name": self.author.name},
-                "created_at": isoformat(self.created_at), "decided_at": isoformat(self.decided_at)}
+        return CORRECTION.dump({
+            "id": self.id, "minutes_id": self.minutes_id, "anchor": self.anchor, "statement": self.statement,
+            "text": self.text, "status": self.status, "reason": self.reason,
+            "author": {"id": self.author_id, "name": self.author.name},
+            "created_at": isoformat(self.created_at), "decided_at": isoformat(self.decided_at)})
 
 
 class Publication(db.Model):
@@ -119,9 +130,9 @@ class Publication(db.Model):
         return out
 
     def to_dict(self) -> dict:
-        from app.core.db import isoformat
-        return {"consultation_id": self.consultation_id, "include_minutes": self.include_minutes,
-                "include_documents": self.include_documents, "include_positions": self.include_positions,
-                "include_results": self.include_results, "note": self.note,
-                "published_at": isoformat(self.published_at), "published_by_id": self.published_by_id,
-                "url": f"/public/consultations/{self.consultation_id}"}
+        return PUBLICATION.dump({
+            "consultation_id": self.consultation_id, "include_minutes": self.include_minutes,
+            "include_documents": self.include_documents, "include_positions": self.include_positions,
+            "include_results": self.include_results, "note": self.note,
+            "published_at": isoformat(self.published_at), "published_by_id": self.published_by_id,
+            "url": f"/public/consultations/{self.consultation_id}"})

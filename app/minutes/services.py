@@ -16,12 +16,15 @@ from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, not_found_as
 from app.core.events import Searchable
 from app.core.markdown import render
+from app.core.languages import LANGUAGES
 from app.core.realtime import RoomEvent, record_event
+from app.core.shapes import BOOL, DATETIME, INT, STR, Shape, enum, list_of, nullable
 from app.extensions import db
 from app.minutes import statements
 from app.minutes.drafting import _, draft_body, placeholders_in, session_record
 from app.minutes.event_types import CorrectionDecided, MinutesStatus
-from app.minutes.models import Correction, Minutes
+from app.accounts.models import PERSON_REF
+from app.minutes.models import STATUSES, Correction, Minutes
 
 DEFAULT_CORRECTION_DAYS = 14
 MAX_BODY = 200_000
@@ -303,8 +306,18 @@ def decide_correction(actor, corr: Correction, accept: bool, reason: str = "") -
 
 # --- shapes ----------------------------------------------------------------------------------
 
+MINUTES = Shape("Minutes", {
+    "id": INT, "consultation_id": INT, "title": STR, "status": enum(*STATUSES), "body": STR, "html": STR,
+    "language": enum(*LANGUAGES), "correction_deadline": nullable(DATETIME), "corrections_open": BOOL,
+    "circulated_at": nullable(DATETIME), "adopted_at": nullable(DATETIME), "adopted_by": nullable(PERSON_REF),
+    "corrigendum_of_id": nullable(INT),
+    "corrigenda": list_of(Shape("CorrigendumRef", {"id": INT, "status": enum(*STATUSES)})),
+    "statements": list_of(Shape("StatementRef", {"anchor": STR, "user_id": nullable(INT)})),
+    "created_at": DATETIME, "updated_at": DATETIME})
+
+
 def serialize(m: Minutes, viewer=None) -> dict:
-    return {
+    return MINUTES.dump({
         "id": m.id, "consultation_id": m.consultation_id, "title": m.title, "status": m.status,
         "body": m.body, "html": str(html_of(m, viewer.id if viewer else None)),
         "language": m.language,
@@ -317,4 +330,4 @@ def serialize(m: Minutes, viewer=None) -> dict:
                        if viewer is None or x.status != "draft" or viewer.is_secretariat],
         "statements": [{"anchor": s.anchor, "user_id": s.user_id} for s in statements_of(m)],
         "created_at": isoformat(m.created_at), "updated_at": isoformat(m.updated_at),
-    }
+    })

@@ -3,9 +3,11 @@ from flask import jsonify
 
 from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.core.errors import Invalid
+from app.core.shapes import INT, STR, Shape, enum, list_of, nullable, page_of
 from app.core.validation import Field, parse
 from app.extensions import db
 from app.notifications import delivery, failures, services
+from app.notifications.delivery import NOTIFICATION
 from app.notifications.models import EMAIL_MODES
 
 api = ApiBlueprint("notifications", __name__)
@@ -16,10 +18,15 @@ SETTINGS_BODY = {"email": Field(str, choices=EMAIL_MODES), "timezone": Field(str
                  "calendar": Field(str, choices=("regenerate", "revoke"))}
 
 
+SETTINGS = Shape("NotificationSettings", {"email": enum(*EMAIL_MODES), "timezone": STR,
+                                          "calendar_url": nullable(STR), "email_modes": list_of(enum(*EMAIL_MODES))})
+UNREAD = Shape("UnreadCount", {"unread": INT})
+
+
 def _settings(user) -> dict:
     s = services.get_settings(user)
-    return {"email": s.email_mode, "timezone": user.timezone, "calendar_url": services.calendar_url(s),
-            "email_modes": list(EMAIL_MODES)}
+    return SETTINGS.dump({"email": s.email_mode, "timezone": user.timezone, "calendar_url": services.calendar_url(s),
+                          "email_modes": list(EMAIL_MODES)})
 
 
 def _ids(value) -> list[int] | None:
@@ -31,7 +38,7 @@ def _ids(value) -> list[int] | None:
     return value
 
 
-@api.operation("/notifications", summary="The caller's notifications, newest first, with the unread count",
+@api.operation("/notifications", returns=page_of(NOTIFICATION, {"unread": INT}, "NotificationList"), summary="The caller's notifications, newest first, with the unread count",
                query=LIST_QUERY, tag="notifications")
 def list_notifications():
     user = actor()
@@ -43,7 +50,7 @@ def list_notifications():
     return jsonify(body)
 
 
-@api.operation("/notifications/read", ("POST",), summary="Mark notifications read: {ids: [integer, ...]} or {all: true}; returns {unread}",
+@api.operation("/notifications/read", ("POST",), returns=UNREAD, summary="Mark notifications read: {ids: [integer, ...]} or {all: true}; returns {unread}",
                body={"all": Field(bool)}, tag="notifications")
 def read_notifications():
     user = actor()
@@ -52,15 +59,15 @@ def read_notifications():
     data = parse({k: v for k, v in raw.items() if k != "ids"}, {"all": Field(bool)})
     unread = services.mark_read(user, ids=ids, all_=bool(data.get("all")))
     db.session.commit()
-    return jsonify({"unread": unread})
+    return jsonify(UNREAD.dump({"unread": unread}))
 
 
-@api.operation("/notifications/settings", summary="The caller's notification settings", tag="notifications")
+@api.operation("/notifications/settings", returns=SETTINGS, summary="The caller's notification settings", tag="notifications")
 def get_settings():
     return jsonify(_settings(actor()))
 
 
-@api.operation("/notifications/settings", ("PUT",), summary="Change e-mail mode (immediate|digest|off), time zone, "
+@api.operation("/notifications/settings", ("PUT",), returns=SETTINGS, summary="Change e-mail mode (immediate|digest|off), time zone, "
                "or regenerate/revoke the calendar feed", body=SETTINGS_BODY, tag="notifications")
 def put_settings():
     user = actor()
@@ -71,25 +78,28 @@ def put_settings():
     return jsonify(_settings(user))
 
 
-@api.operation("/notifications/failures", summary="Secretariat: failed and retrying deliveries, "
+@api.operation("/notifications/failures", returns=failures.FAILURES, summary="Secretariat: failed and retrying deliveries, "
        "{events: [...], mails: [...]}, each with its reason code and attempts", tag="notifications")
 def list_failures():
     found = failures.list_failures(actor())
-    return jsonify({"events": [failures.event_dict(r) for r in found["events"]],
-                    "mails": [failures.mail_dict(r) for r in found["mails"]]})
+    return jsonify(failures.FAILURES.dump({"events": [failures.event_dict(r) for r in found["events"]],
+                                           "mails": [failures.mail_dict(r) for r in found["mails"]]}))
 
 
 @api.operation("/notifications/failures/mails/<int:outbox_id>/retry", ("POST",),
-       summary="Secretariat: queue a failed mail again now", tag="notifications")
+       returns=failures.FAILED_MAIL, summary="Secretariat: queue a failed mail again now", tag="notifications")
 def retry_failed_mail(outbox_id: int):
-    row = failures.retry_mail(actor(), outbox_id)
+    return _retry(failures.retry_mail, failures.mail_dict, outbox_id)
+
+
+def _retry(retry, render, row_id: int):
+    """A failed delivery queued again (secretariat, see failures): the row as it now stands."""
+    row = retry(actor(), row_id)
     db.session.commit()
-    return jsonify(failures.mail_dict(row))
+    return jsonify(render(row))
 
 
 @api.operation("/notifications/failures/events/<int:failure_id>/retry", ("POST",),
-       summary="Secretariat: try a failed event again on the worker's next pass", tag="notifications")
+       returns=failures.FAILED_EVENT, summary="Secretariat: try a failed event again on the worker's next pass", tag="notifications")
 def retry_failed_event(failure_id: int):
-    row = failures.retry_event(actor(), failure_id)
-    db.session.commit()
-    return jsonify(failures.event_dict(row))
+    return _retry(failures.retry_event, failures.event_dict, failure_id)

@@ -10,6 +10,7 @@ from app.accounts.models import User
 from app.consultations.models import Consultation
 from app.core.db import isoformat, utcnow
 from app.core.realtime import emit_on_commit, user_room
+from app.core.shapes import ANY, DATETIME, INT, STR, Shape, map_of, nullable
 from app.extensions import db
 from app.notifications.models import Invitation, Notification, NotificationSetting, Outbox
 from app.notifications.safetext import header_text
@@ -47,10 +48,16 @@ def text_of(n: Notification, user: User) -> str:
         return describe(n.kind, n.params or {}, user.timezone, user.language or "en")
 
 
+NOTIFICATION = Shape("Notification", {
+    "id": INT, "kind": STR, "consultation_id": nullable(INT), "text": STR, "params": map_of(ANY), "link": STR,
+    "created_at": DATETIME, "read_at": nullable(DATETIME)},
+    description="One notice; text is rendered from kind and params in the reader's language and time zone.")
+
+
 def serialize(n: Notification, user: User) -> dict:
-    return {"id": n.id, "kind": n.kind, "consultation_id": n.consultation_id, "text": text_of(n, user),
-            "params": n.params or {}, "link": n.link, "created_at": isoformat(n.created_at),
-            "read_at": isoformat(n.read_at)}
+    return NOTIFICATION.dump({"id": n.id, "kind": n.kind, "consultation_id": n.consultation_id,
+                              "text": text_of(n, user), "params": n.params or {}, "link": n.link,
+                              "created_at": isoformat(n.created_at), "read_at": isoformat(n.read_at)})
 
 
 def announce(user: User, n: Notification | None = None) -> None:

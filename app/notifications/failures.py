@@ -6,6 +6,7 @@ from sqlalchemy import func, or_, select
 from app.accounts.models import User
 from app.core.db import isoformat, utcnow
 from app.core.errors import Forbidden, NotFound
+from app.core.shapes import DATETIME, INT, STR, Shape, list_of, nullable
 from app.extensions import db
 from app.notifications import mailer
 from app.notifications.models import DispatchFailure, Outbox
@@ -38,19 +39,31 @@ def problem_count() -> int:
     return mails + events
 
 
+FAILED_MAIL = Shape("FailedMail", {
+    "id": INT, "to": STR, "subject": STR, "kind": STR, "status": STR, "attempts": INT, "reason": STR, "error": STR,
+    "next_attempt_at": nullable(DATETIME), "failed_at": nullable(DATETIME), "created_at": DATETIME})
+FAILED_EVENT = Shape("FailedEvent", {
+    "id": INT, "event_id": INT, "type": STR, "consultation_id": INT, "status": STR, "attempts": INT, "reason": STR,
+    "error": nullable(STR), "next_attempt_at": nullable(DATETIME), "failed_at": nullable(DATETIME),
+    "created_at": DATETIME})
+FAILURES = Shape("DeliveryFailures", {"events": list_of(FAILED_EVENT), "mails": list_of(FAILED_MAIL)})
+
+
 def mail_dict(row: Outbox) -> dict:
-    return {"id": row.id, "to": row.to_addr, "subject": row.subject, "kind": row.kind, "status": row.status,
-            "attempts": row.attempts, "reason": row.failure_reason or "error", "error": row.last_error or "",
-            "next_attempt_at": isoformat(row.next_attempt_at) if row.status == "queued" else None,
-            "failed_at": isoformat(row.failed_at), "created_at": isoformat(row.created_at)}
+    return FAILED_MAIL.dump({
+        "id": row.id, "to": row.to_addr, "subject": row.subject, "kind": row.kind, "status": row.status,
+        "attempts": row.attempts, "reason": row.failure_reason or "error", "error": row.last_error or "",
+        "next_attempt_at": isoformat(row.next_attempt_at) if row.status == "queued" else None,
+        "failed_at": isoformat(row.failed_at), "created_at": isoformat(row.created_at)})
 
 
 def event_dict(row: DispatchFailure) -> dict:
-    return {"id": row.id, "event_id": row.event_id, "type": row.event_type,
-            "consultation_id": row.consultation_id, "status": row.status, "attempts": row.attempts,
-            "reason": row.reason, "error": row.last_error,
-            "next_attempt_at": isoformat(row.next_attempt_at) if row.status == "retrying" else None,
-            "failed_at": isoformat(row.failed_at), "created_at": isoformat(row.created_at)}
+    return FAILED_EVENT.dump({
+        "id": row.id, "event_id": row.event_id, "type": row.event_type,
+        "consultation_id": row.consultation_id, "status": row.status, "attempts": row.attempts,
+        "reason": row.reason, "error": row.last_error,
+        "next_attempt_at": isoformat(row.next_attempt_at) if row.status == "retrying" else None,
+        "failed_at": isoformat(row.failed_at), "created_at": isoformat(row.created_at)})
 
 
 def list_failures(actor: User) -> dict:

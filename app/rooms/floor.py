@@ -4,7 +4,7 @@ muting and removing people, opening and closing the live session, and the room's
 from sqlalchemy import select
 
 from app.accounts.models import User
-from app.consultations.models import Consultation
+from app.consultations.models import PARTICIPANT_ROLES, STATUSES, Consultation
 from app.consultations.services import (
     can_moderate,
     change_status,
@@ -15,6 +15,7 @@ from app.consultations.services import (
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Invalid
 from app.core.realtime import RoomEvent, lock_room, record_event, room_name
+from app.core.shapes import BOOL, DATETIME, INT, STR, Shape, enum, list_of, nullable
 from app.core.sockets import leave_room_on_commit
 from app.extensions import db
 from app.rooms.access import (
@@ -255,6 +256,17 @@ def set_session_status(actor: User, consultation_id, status) -> RoomEvent | None
 
 # --- state ------------------------------------------------------------------------------
 
+ROOM_ROLE = enum(*PARTICIPANT_ROLES, "secretariat")
+SPEAKER = Shape("Speaker", {"user_id": INT, "name": STR, "constituency": nullable(STR)})
+ROOM_STATE = Shape("RoomState", {
+    "status": enum(*STATUSES),
+    "agenda_item": nullable(Shape("CurrentAgendaItem", {"agenda_item_id": INT, "title": STR, "position": INT})),
+    "floor": nullable(SPEAKER.extend("Floor", {"since": DATETIME, "agenda_item_id": nullable(INT)})),
+    "queue": list_of(SPEAKER), "muted": list_of(INT),
+    "me": Shape("RoomMe", {"user_id": INT, "role": ROOM_ROLE, "can_moderate": BOOL, "can_chat": BOOL,
+                           "can_raise_hand": BOOL, "muted": BOOL, "hand_raised": BOOL})})
+
+
 def room_state(actor: User, c: Consultation) -> dict:
     """What the page shows besides chat: status, agenda item, floor, queue, mutes, and what
     the actor may do."""
@@ -272,7 +284,7 @@ def room_state(actor: User, c: Consultation) -> dict:
     item = c.current_agenda_item
     muted = list(db.session.scalars(select(RoomRestriction.user_id).where(
         RoomRestriction.consultation_id == c.id, RoomRestriction.kind == "mute", RoomRestriction.seq > sitting)))
-    return {
+    return ROOM_STATE.dump({
         "status": c.status,
         "agenda_item": {"agenda_item_id": item.id, "title": item.title, "position": item.position} if item else None,
         "floor": dict(brief(floor.user_id), since=isoformat(floor.since), agenda_item_id=floor.agenda_item_id)
@@ -283,4 +295,4 @@ def room_state(actor: User, c: Consultation) -> dict:
                "can_chat": voice_refusal(actor, c, p, "chat", sitting) is None,
                "can_raise_hand": voice_refusal(actor, c, p, "hand", sitting) is None,
                "muted": actor.id in muted, "hand_raised": actor.id in qids},
-    }
+    })

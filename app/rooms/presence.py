@@ -2,10 +2,11 @@
 
 from sqlalchemy import delete, select
 
-from app.accounts.models import Organisation, User
+from app.accounts.models import ORG_REF, Organisation, User
 from app.consultations.models import Consultation, Participant
 from app.core.errors import Forbidden
 from app.core.realtime import record_event
+from app.core.shapes import INT, STR, Shape, nullable
 from app.extensions import db
 from app.rooms.access import _int, _restriction, get_room, room_role
 from app.rooms.event_types import (
@@ -16,11 +17,16 @@ from app.rooms.models import RoomMember
 
 # --- presence ---------------------------------------------------------------------------
 
+PRESENT = Shape("PresentPerson", {"user_id": INT, "name": STR, "constituency": nullable(STR),
+                                  "organisation": nullable(ORG_REF),
+                                  "role": STR})
+
+
 def _person(user_id: int, name: str, org_id: int | None, org_name: str | None,
             constituency: str | None, role: str | None) -> dict:
-    return {"user_id": user_id, "name": name, "constituency": constituency,
-            "organisation": {"id": org_id, "name": org_name} if org_id is not None else None,
-            "role": role or "secretariat"}
+    return PRESENT.dump({"user_id": user_id, "name": name, "constituency": constituency,
+                         "organisation": {"id": org_id, "name": org_name} if org_id is not None else None,
+                         "role": role or "secretariat"})
 
 
 def person(user: User, p: Participant | None) -> dict:

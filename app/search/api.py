@@ -4,6 +4,7 @@ from flask import jsonify
 from app.accounts.models import RECS
 from app.api import ApiBlueprint, actor, page, query_args
 from app.consultations.models import LEVELS, STATUSES
+from app.core.shapes import page_of
 from app.core.validation import Field
 from app.search import services
 from app.search.models import KINDS
@@ -19,7 +20,7 @@ SEARCH_QUERY = {
 }
 
 
-@api.operation("/search", summary="Search minutes, documents, positions and decisions the caller may see",
+@api.operation("/search", returns=page_of(services.HIT), summary="Search minutes, documents, positions and decisions the caller may see",
                query=SEARCH_QUERY, tag="search")
 def search():
     user = actor()

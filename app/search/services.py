@@ -41,6 +41,7 @@ from app.core.errors import Invalid
 from app.core.languages import DEFAULT as DEFAULT_LANGUAGE
 from app.core.languages import LANGUAGES
 from app.core.markdown import render
+from app.core.shapes import BOOL, INT, NUMBER, STR, Shape, enum, nullable
 from app.extensions import db
 from app.search.models import KINDS, PG_CONFIGS, SearchEntry, pg_config_sql
 
@@ -315,9 +316,15 @@ def url_for_entry(kind: str, ref_id: int, consultation_id: int, public: bool = F
     return f"/consultations/{consultation_id}"
 
 
+HIT = Shape("SearchHit", {
+    "kind": enum(*KINDS), "ref_id": INT, "consultation_id": INT, "consultation_title": STR, "title": STR,
+    "title_html": STR, "snippet_html": STR, "language": nullable(STR), "published": BOOL, "score": NUMBER,
+    "url": STR}, description="A hit: title_html and snippet_html mark the matched words with <mark>.")
+
+
 def _item(row, marks) -> dict:
     title_marked, snippet = marks
-    return {
+    return HIT.dump({
         "kind": row.kind, "ref_id": row.ref_id, "consultation_id": row.consultation_id,
         "consultation_title": row.consultation_title, "title": row.title,
         "title_html": str(highlight(title_marked or row.title)),
@@ -325,7 +332,7 @@ def _item(row, marks) -> dict:
         "language": row.language, "published": bool(row.is_published),
         "score": round(abs(float(row.score or 0)), 6),
         "url": url_for_entry(row.kind, row.ref_id, row.consultation_id, public=not row.member),
-    }
+    })
 
 
 

@@ -4,13 +4,15 @@ from datetime import datetime
 from flask import Response, jsonify, request
 
 from app.api import ApiBlueprint, actor, json_body
+from app.consultations.models import PARTICIPANT
 from app.consultations.services import get_visible
 from app.core.errors import Invalid
+from app.core.shapes import DATETIME, INT, OK, STR, Media, Shape, nullable, page_of
 from app.core.validation import Field, parse
 from app.extensions import db
 from app.votes import eligibility, services
 from app.votes.models import BALLOTS
-from app.votes.results import results_csv, serialize
+from app.votes.results import AUDIT_ENTRY, BALLOT_RECEIPT, MOTION, MY_BALLOT, RESULT, results_csv, serialize
 from app.votes.rules import RULES
 
 api = ApiBlueprint("votes", __name__)
@@ -30,13 +32,15 @@ OPEN_BODY = {"closes_at": Field(datetime, nullable=True)}
 BALLOT_BODY = {"choice": Field(str, required=True, max_len=100)}
 SUBSTITUTE_BODY = {"user_id": Field(int, required=True)}
 RESULT_QUERY = {"format": Field(str, choices=("json", "csv"))}
+FROZEN_RESULT = Shape("FrozenResult", {"motion_id": INT, "question": STR, "closed_at": nullable(DATETIME),
+                                       "result": RESULT})
 
 
 def _motion_json(m, user) -> dict:
     return serialize(m, extra={"my_ballot": services.my_ballot(user, m)})
 
 
-@api.operation("/consultations/<int:consultation_id>/motions", ("POST",), summary="Draft a motion (secretariat); quorum is an integer or \"half_of_eligible\"",
+@api.operation("/consultations/<int:consultation_id>/motions", ("POST",), returns=MOTION, summary="Draft a motion (secretariat); quorum is an integer or \"half_of_eligible\"",
                body=MOTION_BODY, status=201, tag="votes")
 def create_motion(consultation_id: int):
     user = actor()
@@ -49,7 +53,7 @@ def create_motion(consultation_id: int):
     return jsonify(_motion_json(m, user)), 201
 
 
-@api.operation("/consultations/<int:consultation_id>/motions", summary="Motions of a consultation (drafts: secretariat)",
+@api.operation("/consultations/<int:consultation_id>/motions", returns=page_of(MOTION), summary="Motions of a consultation (drafts: secretariat)",
                tag="votes")
 def list_motions(consultation_id: int):
     user = actor()
@@ -59,7 +63,7 @@ def list_motions(consultation_id: int):
     return jsonify({"items": [serialize(m) for m in items], "next": None})
 
 
-@api.operation("/motions/<int:motion_id>", summary="A motion: status, turnout by constituency, result once closed",
+@api.operation("/motions/<int:motion_id>", returns=MOTION, summary="A motion: status, turnout by constituency, result once closed",
                tag="votes")
 def get_motion(motion_id: int):
     user = actor()
@@ -68,7 +72,7 @@ def get_motion(motion_id: int):
     return jsonify(_motion_json(m, user))
 
 
-@api.operation("/motions/<int:motion_id>/open", ("POST",), summary="Open a draft motion (secretariat)", body=OPEN_BODY,
+@api.operation("/motions/<int:motion_id>/open", ("POST",), returns=MOTION, summary="Open a draft motion (secretariat)", body=OPEN_BODY,
                tag="votes")
 def open_motion(motion_id: int):
     user = actor()
@@ -79,7 +83,7 @@ def open_motion(motion_id: int):
     return jsonify(_motion_json(m, user))
 
 
-@api.operation("/motions/<int:motion_id>/close", ("POST",), summary="Close an open motion and freeze its result (secretariat)",
+@api.operation("/motions/<int:motion_id>/close", ("POST",), returns=MOTION, summary="Close an open motion and freeze its result (secretariat)",
                tag="votes")
 def close_motion(motion_id: int):
     user = actor()
@@ -89,7 +93,7 @@ def close_motion(motion_id: int):
     return jsonify(_motion_json(m, user))
 
 
-@api.operation("/motions/<int:motion_id>/ballots", ("POST",), summary="Vote (eligible delegates or their deputy)",
+@api.operation("/motions/<int:motion_id>/ballots", ("POST",), returns={201: BALLOT_RECEIPT, 200: BALLOT_RECEIPT}, summary="Vote (eligible delegates or their deputy)",
                body=BALLOT_BODY, status=201, tag="votes")
 def cast_ballot(motion_id: int):
     user = actor()
@@ -99,7 +103,7 @@ def cast_ballot(motion_id: int):
     return jsonify(out), (200 if out["replaced"] else 201)
 
 
-@api.operation("/motions/<int:motion_id>/ballots/mine", summary="My vote: whether it is recorded (and the choice "
+@api.operation("/motions/<int:motion_id>/ballots/mine", returns=MY_BALLOT, summary="My vote: whether it is recorded (and the choice "
                "for open ballots)", tag="votes")
 def my_ballot(motion_id: int):
     user = actor()
@@ -118,11 +122,11 @@ def _result(motion_id: int, fmt: str):
     if fmt == "csv":
         return Response(results_csv(m), mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="motion-{m.id}-result.csv"'})
-    return jsonify({"motion_id": m.id, "question": m.question, "closed_at": serialize(m)["closed_at"],
-                    "result": m.result})
+    return jsonify(FROZEN_RESULT.dump({"motion_id": m.id, "question": m.question,
+                                       "closed_at": serialize(m)["closed_at"], "result": m.result}))
 
 
-@api.operation("/motions/<int:motion_id>/results", summary="The frozen result (?format=json|csv)", query=RESULT_QUERY,
+@api.operation("/motions/<int:motion_id>/results", returns=Media({"application/json": FROZEN_RESULT, "text/csv": STR}), summary="The frozen result (?format=json|csv)", query=RESULT_QUERY,
                tag="votes")
 def results(motion_id: int):
     fmt = request.args.get("format", "json")
@@ -131,17 +135,17 @@ def results(motion_id: int):
     return _result(motion_id, fmt)
 
 
-@api.operation("/motions/<int:motion_id>/results.json", summary="The frozen result as JSON", tag="votes")
+@api.operation("/motions/<int:motion_id>/results.json", returns=FROZEN_RESULT, summary="The frozen result as JSON", tag="votes")
 def results_json(motion_id: int):
     return _result(motion_id, "json")
 
 
-@api.operation("/motions/<int:motion_id>/results.csv", summary="The frozen result as CSV", tag="votes")
+@api.operation("/motions/<int:motion_id>/results.csv", returns=Media({"text/csv": STR}), summary="The frozen result as CSV", tag="votes")
 def results_csv_file(motion_id: int):
     return _result(motion_id, "csv")
 
 
-@api.operation("/motions/<int:motion_id>/audit", summary="Audit trail of a motion (secretariat)", tag="votes")
+@api.operation("/motions/<int:motion_id>/audit", returns=page_of(AUDIT_ENTRY), summary="Audit trail of a motion (secretariat)", tag="votes")
 def audit_trail(motion_id: int):
     user = actor()
     m = services.get_motion(user, motion_id)
@@ -151,7 +155,7 @@ def audit_trail(motion_id: int):
 
 
 @api.operation("/consultations/<int:consultation_id>/substitutes", ("POST",),
-               summary="Name an adviser of my organisation as my deputy (delegates)", body=SUBSTITUTE_BODY,
+               returns=PARTICIPANT, summary="Name an adviser of my organisation as my deputy (delegates)", body=SUBSTITUTE_BODY,
                status=201, tag="votes")
 def name_substitute(consultation_id: int):
     user = actor()
@@ -163,7 +167,7 @@ def name_substitute(consultation_id: int):
 
 
 @api.operation("/consultations/<int:consultation_id>/substitutes", ("DELETE",),
-               summary="Withdraw my deputy (delegates)", tag="votes")
+               returns=OK, summary="Withdraw my deputy (delegates)", tag="votes")
 def remove_substitute(consultation_id: int):
     user = actor()
     c = get_visible(user, consultation_id)

@@ -14,10 +14,11 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.consultations.models import Participant
 from app.core.db import isoformat
+from app.core.shapes import ANY, BOOL, DATETIME, INT, NUMBER, STR, Shape, any_of, const, enum, list_of, map_of, nullable
 from app.extensions import db
 from app.votes import rules
 from app.votes.eligibility import eligible_by_group, voting_groups
-from app.votes.models import Ballot, Motion, SecretChoice, SecretTally, VoterRecord
+from app.votes.models import BALLOTS, MOTION_STATUSES, Ballot, Motion, SecretChoice, SecretTally, VoterRecord
 
 MIN_SECRET_GROUP = 3
 
@@ -115,6 +116,37 @@ def recompute(m: Motion) -> dict:
     return compute_result(m, eligible=(m.result or {}).get("eligible"))
 
 
+QUORUM = nullable(any_of(INT, const("half_of_eligible")))
+RESULT = Shape("MotionResult", {
+    "outcome": enum("carried", "not_carried", "void_no_quorum"), "reason": STR, "rule": enum(*rules.RULES),
+    "ballot": enum(*BALLOTS), "options": list_of(STR), "tallies": map_of(INT),
+    "by_constituency": nullable(map_of(map_of(INT))), "turnout": map_of(INT), "voted": INT, "eligible": INT,
+    "votes_cast": INT, "quorum": QUORUM, "quorum_required": nullable(INT), "quorum_met": BOOL,
+    "details": Shape("ResultDetails", {}, optional={
+        "blocking_groups": list_of(STR), "weighted_yes": NUMBER, "weighted_no": NUMBER})},
+    optional={"weights": map_of(NUMBER), "votes": list_of(Shape("RollCallVote", {
+        "user_id": INT, "name": STR, "organisation": STR, "constituency": STR, "choice": STR}, optional={
+        "cast_by": Shape("CastBy", {"user_id": INT, "name": nullable(STR)})}))},
+    description="The frozen result: by_constituency is null when a secret ballot's groups are too small to show; "
+                "weights for the weighted rule, votes (who voted what) for a roll call.")
+MY_BALLOT = Shape("MyBallot", {"eligible": BOOL, "voted": BOOL}, optional={
+    "slot_id": INT, "can_change": BOOL, "choice": STR, "cast_by_id": nullable(INT), "cast_at": DATETIME,
+    "message": STR}, description="Whether the caller may vote and whether their voting slot has voted; the "
+                                 "choice only for open ballots (votes.services.my_ballot).")
+BALLOT_RECEIPT = Shape("BallotReceipt", {"motion_id": INT, "recorded": const(True), "replaced": BOOL, "message": STR},
+                       optional={"choice": STR}, description="votes.services.cast_ballot; no choice for a secret ballot.")
+AUDIT_ENTRY = Shape("VoteAuditEntry", {"action": STR, "actor_id": nullable(INT), "slot_id": nullable(INT),
+                                       "at": DATETIME, "detail": map_of(ANY)})
+MOTION = Shape("Motion", {
+    "id": INT, "consultation_id": INT, "question": STR, "options": list_of(STR), "ballot": enum(*BALLOTS),
+    "rule": enum(*rules.RULES), "weights": nullable(map_of(NUMBER)), "quorum": QUORUM,
+    "status": enum(*MOTION_STATUSES), "agenda_item_id": nullable(INT), "document_version_id": nullable(INT),
+    "opened_at": nullable(DATETIME), "closes_at": nullable(DATETIME), "closed_at": nullable(DATETIME),
+    "created_at": DATETIME, "result": nullable(RESULT)}, optional={
+    "turnout": map_of(INT), "voted": INT, "eligible": INT, "eligible_by_constituency": map_of(INT),
+    "my_ballot": MY_BALLOT}, description="A motion; once opened, its turnout by constituency (never the choices).")
+
+
 def serialize(m: Motion, *, now=None, extra: dict | None = None) -> dict:
     status = m.effective_status(now)
     data = {
@@ -130,7 +162,7 @@ def serialize(m: Motion, *, now=None, extra: dict | None = None) -> dict:
     data["result"] = m.result if m.status == "closed" else None
     if extra:
         data.update(extra)
-    return data
+    return MOTION.dump(data)
 
 
 def _cell(value):

@@ -22,7 +22,7 @@ from app.votes import progress, rules
 from app.votes.eligibility import slot_for, voting_groups
 from app.votes.event_types import MotionClosed, MotionOpened
 from app.votes.models import BALLOTS, DEFAULT_OPTIONS, Ballot, Motion, SecretChoice, SecretTally, VoteAudit, VoterRecord
-from app.votes.results import compute_result
+from app.votes.results import AUDIT_ENTRY, BALLOT_RECEIPT, MY_BALLOT, compute_result
 
 MAX_OPTIONS = 10
 
@@ -278,7 +278,7 @@ def cast_ballot(actor, motion_id, choice) -> dict:
     out = {"motion_id": m.id, "recorded": True, "replaced": replaced, "message": "Your vote is recorded."}
     if m.ballot != "secret":
         out["choice"] = choice
-    return out
+    return BALLOT_RECEIPT.dump(out)
 
 
 def my_ballot(actor, m: Motion) -> dict:
@@ -300,13 +300,13 @@ def my_ballot(actor, m: Motion) -> dict:
             out.update(voted=True, choice=b.choice, cast_by_id=b.cast_by_id, cast_at=b.cast_at.isoformat())
     if out["voted"]:
         out["message"] = "Your vote is recorded."
-    return out
+    return MY_BALLOT.dump(out)
 
 
 def audit_trail(actor, m: Motion) -> list[dict]:
     """Secretariat only: every creation, opening, closing and ballot of the motion, in order."""
     require_manage(actor, m.consultation)
     rows = db.session.scalars(select(VoteAudit).where(VoteAudit.motion_id == m.id).order_by(VoteAudit.id))
-    return [{"action": a.action, "actor_id": a.actor_id, "slot_id": a.slot_id,
-             "at": a.at.isoformat().replace("+00:00", "Z"), "detail": a.detail or {}} for a in rows]
+    return [AUDIT_ENTRY.dump({"action": a.action, "actor_id": a.actor_id, "slot_id": a.slot_id,
+                              "at": a.at.isoformat().replace("+00:00", "Z"), "detail": a.detail or {}}) for a in rows]
 
