@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from flask_babel import gettext, lazy_gettext
 
-from app.core.shapes import STR, Shape, map_of
+from app.core.shapes import INT, STR, Shape, list_of, map_of
 
 
 def N_(message: str) -> str:
@@ -137,8 +137,10 @@ class RateLimited(DomainError):
 
 
 ERROR = Shape("Error", {"error": Shape("ErrorDetail", {"code": STR, "message": STR}, optional={
-    "fields": map_of(STR)})}, description="Every refusal: a stable code, a message in the reader's language, "
-    "and for 422 `invalid` the fields at fault with their problem.")
+    "fields": map_of(STR),
+    "placeholders": list_of(Shape("Placeholder", {"text": STR, "count": INT}))})},
+    description="Every refusal: a stable code, a message in the reader's language, and for 422 `invalid` the "
+    "fields at fault with their problem (409 `placeholders_left`: the draft's placeholders left in the minutes).")
 
 
 def error_body(code: str, message) -> dict:
