@@ -71,7 +71,7 @@ def world(factory, client, token):
     # deciding the correction (its doors still take its id)
     db.session.get(Correction, corr["id"]).status = "rejected"
     db.session.commit()
-    assert client.post(f"/api/v1/minutes/{minutes['id']}/adopt", headers=h).status_code == 200
+    assert client.post(f"/api/v1/minutes/{minutes['id']}/adopt", headers=h, json={"confirm_placeholders": True}).status_code == 200
     ids = {"consultation_id": hidden.id, "motion_id": motion["id"], "document_id": doc["id"],
            "comment_id": comment["id"], "amendment_id": amendment["id"], "minutes_id": minutes["id"],
            "correction_id": corr["id"], "participant_id": part.id, "item_id": item.id, "user_id": gov.id,
