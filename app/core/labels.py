@@ -23,7 +23,8 @@ CONSULTATION_STATUS = {"draft": _l("Draft"), "scheduled": _l("Scheduled"), "live
 CREDENTIALS = {"pending": _l("Pending"), "accepted": _l("Accepted"), "rejected": _l("Rejected")}
 STANCE = {"support": _l("Support"), "support_with_amendments": _l("Support with amendments"),
           "oppose": _l("Oppose"), "abstain": _l("Abstain")}
-OUTCOME = {"carried": _l("Carried"), "not_carried": _l("Not carried"), "void_no_quorum": _l("Void (no quorum)")}
+OUTCOME = {"carried": _l("Carried"), "not_carried": _l("Not carried"), "void_no_quorum": _l("Void (no quorum)"),
+           "no_consensus": _l("No consensus")}
 
 TABLES = {"constituency": CONSTITUENCY, "constituency_group": CONSTITUENCY_GROUP, "role": ROLE, "level": LEVEL,
           "consultation_status": CONSULTATION_STATUS, "credentials": CREDENTIALS, "stance": STANCE,

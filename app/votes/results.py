@@ -1,4 +1,5 @@
-"""Tallies, turnout and the published result of a motion, computed from the stored ballots.
+"""Turnout and the published result of a motion: the stored ballots and the register handed to
+the one decision function (app.consultations.decision), and the result as published.
 
 What is published depends on the ballot: roll_call publishes who voted what; show_of_hands the
 counts per constituency, no names; secret only the totals per option, and the counts per
@@ -11,40 +12,50 @@ import io
 
 from sqlalchemy import func, select
 
-from app.accounts.models import User
+from app.accounts.models import Organisation, User
+from app.consultations import attendance, decision, words
 from app.consultations.models import Participant
 from app.core.db import isoformat
 from app.extensions import db
-from app.votes import rules
-from app.votes.eligibility import eligible_by_group, voting_groups
+from app.votes.eligibility import eligible_by_group, eligible_slots, voting_groups
 from app.votes.models import Ballot, Motion, SecretChoice, SecretTally, VoterRecord
 
 MIN_SECRET_GROUP = 3
 
 
-def _group_tally(groups: list[str], options: list[str], rows) -> dict[str, dict[str, int]]:
-    out = {g: {o: 0 for o in options} for g in groups}
-    for constituency, choice, n in rows:
-        out.setdefault(constituency, {o: 0 for o in options})
-        out[constituency][choice] = out[constituency].get(choice, 0) + n
-    return out
-
-
-def tallies_by_group(m: Motion) -> dict[str, dict[str, int]]:
-    """{constituency: {option: count}} for every voting group, from the stored ballots. A sealed
-    secret motion (closed) has counts per group only where the result published them; otherwise
-    its totals come under the group "" (see models)."""
+def ballots(m: Motion) -> list[dict]:
+    """The motion's ballots as the decision reads them (app.consultations.decision): open
+    ballots with their slot, organisation, country and time; secret ones anonymous, from the
+    choices while open and from the sealed counts once closed."""
     if m.ballot != "secret":
-        rows = db.session.execute(select(Ballot.constituency, Ballot.choice, func.count())
-                                  .where(Ballot.motion_id == m.id).group_by(Ballot.constituency, Ballot.choice))
-    elif m.status == "closed":
+        rows = db.session.execute(
+            select(Ballot.slot_id, Ballot.constituency, Ballot.choice, Ballot.cast_at, Participant.organisation_id,
+                   Organisation.country)
+            .join(Participant, Participant.id == Ballot.slot_id)
+            .join(Organisation, Organisation.id == Participant.organisation_id).where(Ballot.motion_id == m.id))
+        return [{"voter": slot, "group": g, "choice": ch, "at": at.isoformat(), "organisation": org, "country": cc}
+                for slot, g, ch, at, org, cc in rows]
+    if m.status == "closed":
         rows = db.session.execute(select(SecretTally.constituency, SecretTally.choice, SecretTally.votes)
                                   .where(SecretTally.motion_id == m.id))
     else:
         rows = db.session.execute(select(SecretChoice.constituency, SecretChoice.choice, func.count())
                                   .where(SecretChoice.motion_id == m.id)
                                   .group_by(SecretChoice.constituency, SecretChoice.choice))
-    return _group_tally(voting_groups(m.consultation), list(m.options), rows)
+    return [{"voter": None, "group": g, "choice": ch} for g, ch, n in rows for _ in range(n)]
+
+
+def live_register(m: Motion) -> dict:
+    """The register a vote closing now is decided on: the entitled slots, those present in the
+    current (or last) sitting, and for a secret ballot the slots that voted."""
+    c = m.consultation
+    entitled = [{"id": p.id, "group": p.constituency, "country": p.organisation.country,
+                 "organisation": p.organisation_id} for p in eligible_slots(c)]
+    reg = {"groups": voting_groups(c), "entitled": entitled, "sitting": attendance.sitting_of(c),
+           "present": attendance.present_slots(c)}
+    if m.ballot == "secret":
+        reg["voted"] = sorted(db.session.scalars(select(VoterRecord.slot_id).where(VoterRecord.motion_id == m.id)))
+    return reg
 
 
 def turnout(m: Motion) -> dict:
@@ -73,61 +84,81 @@ def _roll_call(m: Motion) -> list[dict]:
     return sorted(votes, key=lambda v: (v["constituency"], v["name"], v["user_id"]))
 
 
-def compute_result(m: Motion, eligible: int | None = None) -> dict:
-    """The result as published, from the stored ballots; eligible defaults to the current count
-    (a closed motion is recomputed with the count frozen at close)."""
-    groups = voting_groups(m.consultation)
-    by_group = tallies_by_group(m)
+def _published(m: Motion, rule: dict, items: list[dict], disclose: bool) -> tuple[dict, dict | None]:
+    """Tallies per option and per constituency of the counted ballots (one per unit)."""
+    options = list(m.options)
+    tallies = {o: 0 for o in options}
+    by_group = {g: {o: 0 for o in options} for g in voting_groups(m.consultation)}
+    for _key, group, choice in decision.counted_ballots(rule, items):
+        tallies[choice] = tallies.get(choice, 0) + 1
+        by_group.setdefault(group, {o: 0 for o in options})[choice] += 1
+    if "" in by_group and any(b["group"] == "" for b in items):  # sealed secret totals
+        by_group = {"": tallies}
+    elif rule["unit"] == "member_state":
+        by_group = None
+    return tallies, (by_group if disclose else None)
+
+
+def compute_result(m: Motion, register: dict | None = None) -> dict:
+    """The result as published, from the stored ballots and a register (default: the register
+    now; a closed motion is recomputed with the register frozen at close)."""
+    rule = m.procedure
+    register = live_register(m) if register is None else register
+    items = ballots(m)
     seen = turnout(m)
-    if eligible is None:
-        eligible = seen["eligible"]
+    groups = voting_groups(m.consultation)
     disclose = m.ballot != "secret" or all(seen["turnout"].get(g, 0) >= MIN_SECRET_GROUP for g in groups)
-    weights = dict(m.weights or {}) if m.rule == "weighted" else None
-    sealed_totals = by_group.pop("", None)
-    if sealed_totals is not None and m.rule in rules.GROUP_RULES and m.result:
+    sealed = m.ballot == "secret" and any(b["group"] == "" for b in items)
+    if sealed and rule["groups"] is not None and m.result:
         # a sealed secret motion without its groups: the group rule's frozen decision stands
-        frozen = m.result
-        decision = rules.Decision(frozen["outcome"], frozen["reason"], frozen["votes_cast"],
-                                  frozen["quorum_required"], frozen["quorum_met"], frozen["details"])
+        d = {k: m.result[k] for k in ("outcome", "reason_code", "reason_params", "arithmetic")}
     else:
-        counted = by_group if sealed_totals is None else {**by_group, "": sealed_totals}
-        decision = rules.decide(m.rule, counted, options=list(m.options), groups=groups, weights=weights,
-                                quorum=m.quorum, eligible=eligible, disclose_groups=disclose)
-    if sealed_totals is not None:
-        by_group = {"": sealed_totals}
+        d = decision.decide(rule, items, register, disclose_groups=disclose)
+    tallies, by_constituency = _published(m, rule, items, disclose)
+    a = d["arithmetic"]
     result = {
-        "outcome": decision.outcome, "reason": decision.reason, "rule": m.rule, "ballot": m.ballot,
-        "options": list(m.options), "tallies": rules.total_tallies(by_group, list(m.options)),
-        "by_constituency": by_group if disclose else None,
-        "turnout": seen["turnout"], "voted": seen["voted"], "eligible": eligible,
-        "votes_cast": decision.votes_cast, "quorum": m.quorum, "quorum_required": decision.quorum_required,
-        "quorum_met": decision.quorum_met, "details": decision.details,
+        "outcome": d["outcome"], "reason_code": d["reason_code"], "reason_params": d["reason_params"],
+        "rule": rule, "rule_name": m.rule, "ballot": m.ballot, "options": list(m.options), "tallies": tallies,
+        "by_constituency": by_constituency, "turnout": seen["turnout"], "voted": seen["voted"],
+        "eligible": a["entitled_count"], "votes_cast": a["yes"] + a["no"], "quorum": m.quorum,
+        "quorum_required": a["quorum_required"], "quorum_met": a["quorum_met"], "arithmetic": a,
+        "next_motion_id": m.next_motion_id, "previous_motion_id": m.previous_motion_id,
     }
-    if weights is not None:
-        result["weights"] = weights
+    if isinstance(rule.get("groups"), dict):
+        result["weights"] = rule["groups"]["weights"]
     if m.ballot == "roll_call":
         result["votes"] = _roll_call(m)
     return result
 
 
 def recompute(m: Motion) -> dict:
-    """A closed motion's result recomputed from its ballots (equals the frozen one)."""
-    return compute_result(m, eligible=(m.result or {}).get("eligible"))
+    """A closed motion's result recomputed from its ballots and frozen register (equals the frozen one)."""
+    return compute_result(m, register=m.register or {})
+
+
+def shown_result(result: dict | None) -> dict | None:
+    """A frozen result as a reader gets it: with the reason and the arithmetic in their language."""
+    if result is None:
+        return None
+    return {**result, "reason": words.reason(result["outcome"], result.get("reason_code"), result.get("reason_params")),
+            "arithmetic_words": words.arithmetic(result.get("arithmetic"))}
 
 
 def serialize(m: Motion, *, now=None, extra: dict | None = None) -> dict:
     status = m.effective_status(now)
     data = {
         "id": m.id, "consultation_id": m.consultation_id, "question": m.question,
-        "options": list(m.options), "ballot": m.ballot, "rule": m.rule, "weights": m.weights,
+        "options": list(m.options), "ballot": m.ballot, "rule": m.procedure if m.rule == "custom" else m.rule,
+        "rule_object": m.procedure, "rule_words": words.describe(m.procedure), "weights": m.weights,
         "quorum": m.quorum, "status": status, "agenda_item_id": m.agenda_item_id,
         "document_version_id": m.document_version_id, "opened_at": isoformat(m.opened_at),
         "closes_at": isoformat(m.closes_at), "closed_at": isoformat(m.closed_at),
-        "created_at": isoformat(m.created_at),
+        "created_at": isoformat(m.created_at), "next_motion_id": m.next_motion_id,
+        "previous_motion_id": m.previous_motion_id,
     }
     if status != "draft":
         data.update(turnout(m))
-    data["result"] = m.result if m.status == "closed" else None
+    data["result"] = shown_result(m.result) if m.status == "closed" else None
     if extra:
         data.update(extra)
     return data
@@ -151,9 +182,12 @@ def results_csv(m: Motion) -> str:
         writer.writerow([_cell(v) for v in row])
     w(["motion_id", m.id])
     w(["question", m.question])
-    for key in ("ballot", "rule", "outcome", "reason", "voted", "eligible", "votes_cast", "quorum_required",
-                "quorum_met"):
-        w([key, r.get(key)])
+    shown = shown_result(r) or {}
+    for key in ("ballot", "rule_name", "outcome", "reason_code", "reason", "voted", "eligible", "votes_cast",
+                "quorum_required", "quorum_met"):
+        w([key, shown.get(key)])
+    for line in shown.get("arithmetic_words", []):
+        w(["arithmetic", line])
     w(["closed_at", isoformat(m.closed_at)])
     w([])
     groups = list((r.get("by_constituency") or {}).keys())

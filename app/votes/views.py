@@ -10,23 +10,24 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.consultations.models import Participant
+from app.consultations.procedure import PRESET_NAMES
 from app.consultations.services import can_manage, get_visible, participant_of
 from app.core.errors import DomainError, Invalid
 from app.core.pages import form_action
 from app.core.validation import check_line
 from app.extensions import db
 from app.votes import eligibility, services
-from app.votes.results import results_csv, serialize
+from app.votes.results import results_csv, serialize, shown_result
 
 bp = Blueprint("votes", __name__)
 BALLOT_LABELS = {"roll_call": lazy_gettext("Roll call (who voted what is published)"),
                  "show_of_hands": lazy_gettext("Show of hands (counts per constituency, no names)"),
                  "secret": lazy_gettext("Secret (totals only)")}
-RULE_LABELS = {"simple": lazy_gettext("Simple majority of votes cast"),
-               "two_thirds": lazy_gettext("Two-thirds of votes cast"),
-               "constituency_majority": lazy_gettext("Majority in each constituency"),
-               "weighted": lazy_gettext("Weighted by constituency"),
-               "consensus": lazy_gettext("Consensus (no votes against)")}
+RULE_LABELS = PRESET_NAMES
+
+
+def _reason(result: dict | None) -> str:
+    return (shown_result(result) or {}).get("reason", "")
 
 
 def _local_to_utc(value: str | None):
@@ -61,7 +62,7 @@ def motions_section(c, user):
         deputy = eligibility.deputy_for(me)
     return {"title": _("Motions and votes"), "template": "votes/_section.html",
             "context": {"motions": motions, "can_manage": manage, "me": me, "advisers": advisers,
-                        "deputy": deputy, "ballots": BALLOT_LABELS, "rules": RULE_LABELS,
+                        "deputy": deputy, "ballots": BALLOT_LABELS, "rules": RULE_LABELS, "reason": _reason,
                         "can_vote": eligibility.can_vote(user, c)}}
 
 
@@ -100,7 +101,7 @@ def results_download(motion_id: int, fmt: str):
         body, mime = results_csv(m), "text/csv"
     else:
         from flask import json
-        body, mime = json.dumps({"motion_id": m.id, "question": m.question, "result": m.result}, indent=2), \
+        body, mime = json.dumps({"motion_id": m.id, "question": m.question, "result": shown_result(m.result)}, indent=2), \
             "application/json"
     return Response(body, mimetype=mime,
                     headers={"Content-Disposition": f'attachment; filename="motion-{m.id}-result.{fmt}"'})

@@ -49,7 +49,7 @@ def test_secretariat_drafts_opens_and_closes_through_forms(client, login, voting
     assert db.session.get(Motion, mid).status == "open"
     _switch(client, login, factory.secretariat)
     r = client.post(f"/motions/{mid}/close", follow_redirects=True)
-    assert b"Void: no quorum" in r.data and b"void: no quorum (1 vote cast, 2 required)" in r.data
+    assert b"Void (no quorum)" in r.data and b"void: no quorum (1 vote cast, 2 required)" in r.data
     csv = client.get(f"/motions/{mid}/results.csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     assert client.get(f"/motions/{mid}/results.json").json["result"]["outcome"] == "void_no_quorum"
