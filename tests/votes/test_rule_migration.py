@@ -71,7 +71,7 @@ def test_old_results_keep_their_meaning(tmp_path):
             rows = conn.execute(text("SELECT procedure, result, register FROM motion ORDER BY id")).all()
         db.engine.dispose()
         with app.test_request_context():
-            for (procedure, result, register), words, (rule, _w, quorum, old) in zip(rows, READS, OLD, strict=True):
+            for (procedure, result, register), words, (_r, _w, _q, old) in zip(rows, READS, OLD, strict=True):
                 procedure, result, register = json.loads(procedure), json.loads(result), json.loads(register)
                 assert "reason" not in result and result["outcome"] == old["outcome"]
                 assert reason(result["outcome"], result["reason_code"], result["reason_params"]) == words
