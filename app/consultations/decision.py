@@ -131,9 +131,13 @@ def _weighted(rule, per_group, weights) -> tuple[bool, dict]:
 
 
 def decide(rule: dict, ballots, register: dict, *, disclose_groups: bool = True) -> dict:
-    """The outcome, reason and arithmetic of a vote under an expanded rule (see the module)."""
+    """The outcome, reason and arithmetic of a vote under an expanded rule (see the module).
+    A ballot of a unit the register does not entitle (a stakeholder of an advisory committee, a
+    delegate of no member state) is not counted."""
     counted = counted_ballots(rule, ballots)
     entitled, present = _units(rule, register, {k for k, _g, _c in counted if k is not None})
+    if "entitled" in register:
+        counted = [b for b in counted if b[0] is None or b[0] in entitled]
     t = _count([c for _k, _g, c in counted])
     by_group: dict[str, list] = {}
     for _k, g, c in counted:
