@@ -141,4 +141,3 @@ def register(c: Consultation) -> dict:
             "present_count": len(present), "present": items}
 
 
-ROLL_CALL_DONE = _l("Attendance recorded.")
