@@ -12,7 +12,6 @@ import math
 from datetime import datetime
 from fractions import Fraction
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, UniqueConstraint, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
