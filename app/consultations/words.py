@@ -52,13 +52,17 @@ def describe(rule: dict) -> str:
         parts.append(_("Each voting constituency must pass on its own."))
     elif groups:
         parts.append(_("Each constituency's share is weighted (%(ratio)s).", ratio=_ratio(groups["weights"])))
-    q = rule.get("quorum")
-    if isinstance(q, int):
-        parts.append(ngettext("Void unless at least %(num)d vote is cast.", "Void unless at least %(num)d votes are cast.", q))
-    elif q:
-        parts.append(_("Void unless %(counted)s reach %(fraction)s of %(of)s.", counted=COUNTED[q["counted"]],
-                       fraction=_fraction(q["fraction"]), of=str(QUORUM_OF[q["of"]]) % {"units": units}))
+    if rule.get("quorum"):
+        parts.append(quorum_words(rule["quorum"], rule["unit"]))
     return " ".join(parts)
+
+
+def quorum_words(q, unit: str = "delegate") -> str:
+    """A quorum as a sentence ("Void unless ... ")."""
+    if isinstance(q, int):
+        return ngettext("Void unless at least %(num)d vote is cast.", "Void unless at least %(num)d votes are cast.", q)
+    return _("Void unless %(counted)s reach %(fraction)s of %(of)s.", counted=COUNTED[q["counted"]],
+             fraction=_fraction(q["fraction"]), of=str(QUORUM_OF[q["of"]]) % {"units": str(UNITS[unit])})
 
 
 def _count_words(base: str, yes: int, n: int) -> str:

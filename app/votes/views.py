@@ -16,7 +16,7 @@ from app.core.errors import DomainError, Invalid
 from app.core.pages import form_action
 from app.core.validation import check_line
 from app.extensions import db
-from app.votes import eligibility, services
+from app.votes import eligibility, rule_form, services
 from app.votes.results import results_csv, serialize, shown_result
 
 bp = Blueprint("votes", __name__)
@@ -63,6 +63,8 @@ def motions_section(c, user):
     return {"title": _("Motions and votes"), "template": "votes/_section.html",
             "context": {"motions": motions, "can_manage": manage, "me": me, "advisers": advisers,
                         "deputy": deputy, "ballots": BALLOT_LABELS, "rules": RULE_LABELS, "reason": _reason,
+                        "compose": rule_form.compose_fields() if manage else [],
+                        "preset_words": rule_form.preset_words() if manage else [],
                         "can_vote": eligibility.can_vote(user, c)}}
 
 
@@ -117,7 +119,7 @@ def create_motion(consultation_id: int):
         options = [o.strip() for o in f.get("options", "").split(",") if o.strip()] or None
         item = f.get("agenda_item_id", "")
         data = {"question": (f.get("question") or "").strip()[:2000], "options": options,
-                "ballot": f.get("ballot"), "rule": f.get("rule"),
+                "ballot": f.get("ballot"), "rule": rule_form.rule_from_form(f),
                 "quorum": int(quorum) if quorum.isdigit() else (quorum or None),
                 "closes_at": _local_to_utc(f.get("closes_at")),
                 "agenda_item_id": int(item) if item.isdigit() else None}
