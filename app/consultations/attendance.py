@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.consultations.event_types import AttendanceChanged
 from app.consultations.models import Consultation, Participant
 from app.consultations.services import get_participant, require_moderate
-from app.consultations.voters import eligible_slots
+from app.consultations.voters import entitled_rows
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict
 from app.core.realtime import RoomEvent, record_event
@@ -52,22 +52,22 @@ def _rows(c: Consultation, sitting: int | None) -> list[Attendance]:
         Attendance.consultation_id == c.id, Attendance.sitting == sitting, Attendance.present.is_(True))))
 
 
-def _slot_ids(c: Consultation, present_ids: set[int]) -> tuple[list[Participant], set[int]]:
-    """The entitled slots, and those present (in person or through their named deputy)."""
-    slots = eligible_slots(c)
+def _slot_ids(c: Consultation, present_ids: set[int], slots: list[dict] | None = None) -> tuple[list[dict], set[int]]:
+    """The entitled slots (rows), and those present (in person or through their named deputy)."""
+    slots = entitled_rows(c) if slots is None else slots
     deputies = dict(db.session.execute(select(Participant.id, Participant.deputy_of_id).where(
         Participant.consultation_id == c.id, Participant.deputy_of_id.is_not(None))).all())
     present = {deputies.get(pid, pid) for pid in present_ids}
-    return slots, {s.id for s in slots if s.id in present}
+    return slots, {s["id"] for s in slots if s["id"] in present}
 
 
-def present_slots(c: Consultation) -> list[int] | None:
+def present_slots(c: Consultation, slots: list[dict] | None = None) -> list[int] | None:
     """The entitled slots present in the current (or last) sitting, for a vote that closes now;
-    None when no sitting was ever held (no register)."""
+    None when no sitting was ever held (no register). `slots`: the entitled rows, if read."""
     sitting = sitting_of(c)
     if sitting is None:
         return None
-    _slots, present = _slot_ids(c, {a.participant_id for a in _rows(c, sitting)})
+    _slots, present = _slot_ids(c, {a.participant_id for a in _rows(c, sitting)}, slots)
     return sorted(present)
 
 

@@ -11,13 +11,14 @@ import csv
 import io
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from app.accounts.models import Organisation, User
 from app.consultations import attendance, decision, words
 from app.consultations.models import Participant
 from app.core.db import isoformat
 from app.extensions import db
-from app.votes.eligibility import eligible_by_group, eligible_slots, voting_groups
+from app.votes.eligibility import eligible_by_group, entitled_rows, voting_groups
 from app.votes.models import Ballot, Motion, SecretChoice, SecretTally, VoterRecord
 
 MIN_SECRET_GROUP = 3
@@ -33,7 +34,7 @@ def ballots(m: Motion) -> list[dict]:
                    Organisation.country)
             .join(Participant, Participant.id == Ballot.slot_id)
             .join(Organisation, Organisation.id == Participant.organisation_id).where(Ballot.motion_id == m.id))
-        return [{"voter": slot, "group": g, "choice": ch, "at": at.isoformat(), "organisation": org, "country": cc}
+        return [{"voter": slot, "group": g, "choice": ch, "at": at, "organisation": org, "country": cc}
                 for slot, g, ch, at, org, cc in rows]
     if m.status == "closed":
         rows = db.session.execute(select(SecretTally.constituency, SecretTally.choice, SecretTally.votes)
@@ -49,37 +50,40 @@ def live_register(m: Motion) -> dict:
     """The register a vote closing now is decided on: the entitled slots, those present in the
     current (or last) sitting, and for a secret ballot the slots that voted."""
     c = m.consultation
-    entitled = [{"id": p.id, "group": p.constituency, "country": p.organisation.country,
-                 "organisation": p.organisation_id} for p in eligible_slots(c)]
+    entitled = entitled_rows(c)
     reg = {"groups": voting_groups(c), "entitled": entitled, "sitting": attendance.sitting_of(c),
-           "present": attendance.present_slots(c)}
+           "present": attendance.present_slots(c, entitled)}
     if m.ballot == "secret":
         reg["voted"] = sorted(db.session.scalars(select(VoterRecord.slot_id).where(VoterRecord.motion_id == m.id)))
     return reg
 
 
-def turnout(m: Motion) -> dict:
-    """Voters so far per constituency (never what they chose), and the eligible numbers."""
+def turnout(m: Motion, entitled: list[dict] | None = None) -> dict:
+    """Voters so far per constituency (never what they chose), and the eligible numbers
+    (`entitled`: the voting slots' rows, when already read)."""
     table = VoterRecord if m.ballot == "secret" else Ballot
     rows = dict(db.session.execute(select(table.constituency, func.count())
                                    .where(table.motion_id == m.id).group_by(table.constituency)).all())
-    eligible = eligible_by_group(m.consultation)
+    eligible = eligible_by_group(m.consultation, entitled)
     by_group = {g: int(rows.get(g, 0)) for g in eligible}
     return {"turnout": by_group, "voted": sum(rows.values()), "eligible": sum(eligible.values()),
             "eligible_by_constituency": eligible}
 
 
 def _roll_call(m: Motion) -> list[dict]:
+    """Who voted what, with the deputy who cast a delegate's ballot; plain columns, one query."""
+    deputy = aliased(User)
     rows = db.session.execute(
-        select(Ballot, Participant, User).join(Participant, Participant.id == Ballot.slot_id)
-        .join(User, User.id == Participant.user_id).where(Ballot.motion_id == m.id))
+        select(User.id, User.name, Organisation.name, Ballot.constituency, Ballot.choice, Ballot.cast_by_id,
+               deputy.name)
+        .join(Participant, Participant.id == Ballot.slot_id).join(User, User.id == Participant.user_id)
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .outerjoin(deputy, deputy.id == Ballot.cast_by_id).where(Ballot.motion_id == m.id))
     votes = []
-    for ballot, slot, user in rows:
-        entry = {"user_id": user.id, "name": user.name, "organisation": slot.organisation.name,
-                 "constituency": ballot.constituency, "choice": ballot.choice}
-        if ballot.cast_by_id is not None and ballot.cast_by_id != user.id:
-            deputy = db.session.get(User, ballot.cast_by_id)
-            entry["cast_by"] = {"user_id": ballot.cast_by_id, "name": deputy.name if deputy else None}
+    for uid, name, org, constituency, choice, cast_by, deputy_name in rows:
+        entry = {"user_id": uid, "name": name, "organisation": org, "constituency": constituency, "choice": choice}
+        if cast_by is not None and cast_by != uid:
+            entry["cast_by"] = {"user_id": cast_by, "name": deputy_name}
         votes.append(entry)
     return sorted(votes, key=lambda v: (v["constituency"], v["name"], v["user_id"]))
 
@@ -105,7 +109,7 @@ def compute_result(m: Motion, register: dict | None = None) -> dict:
     rule = m.procedure
     register = live_register(m) if register is None else register
     items = ballots(m)
-    seen = turnout(m)
+    seen = turnout(m, register.get("entitled") if m.status != "closed" else None)
     groups = voting_groups(m.consultation)
     disclose = m.ballot != "secret" or all(seen["turnout"].get(g, 0) >= MIN_SECRET_GROUP for g in groups)
     sealed = m.ballot == "secret" and any(b["group"] == "" for b in items)
