@@ -36,6 +36,8 @@ def describe(rule: dict) -> str:
     base = str(BASE[rule["base"]]) % {"units": units}
     if rule["threshold"] == "simple":
         parts = [_("Adopted if yes outnumbers no.")]
+    elif rule["threshold"] == "unanimity":
+        parts = [_("Adopted only if all of %(base)s are yes.", base=base)]
     elif rule["threshold"] == "absolute":
         parts = [_("Adopted if yes is more than half of %(base)s.", base=base)]
     else:

@@ -31,6 +31,13 @@ def preset_words() -> list[tuple[str, str]]:
     return [(name, words.describe(procedure.expand_rule(name))) for name in procedure.PRESETS]
 
 
+def default_words(c) -> str | None:
+    """The consultation's default rule in words (None: it has none)."""
+    if c.default_rule is None:
+        return None
+    return words.describe(procedure.expand_rule(c.default_rule))
+
+
 def rule_from_form(form):
     """The `rule` a motion form posts: a preset name, None (the consultation's default), or a
     composed object when "compose" is chosen (the service checks it and names a bad field)."""

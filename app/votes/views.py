@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.consultations.models import Participant
 from app.consultations.procedure import PRESET_NAMES
-from app.consultations.services import can_manage, get_visible, participant_of
+from app.consultations.services import can_manage, get_visible, participant_of, update_consultation
 from app.core.errors import DomainError, Invalid
 from app.core.pages import form_action
 from app.core.validation import check_line
@@ -65,6 +65,7 @@ def motions_section(c, user):
                         "deputy": deputy, "ballots": BALLOT_LABELS, "rules": RULE_LABELS, "reason": _reason,
                         "compose": rule_form.compose_fields() if manage else [],
                         "preset_words": rule_form.preset_words() if manage else [],
+                        "default_words": rule_form.default_words(c),
                         "can_vote": eligibility.can_vote(user, c)}}
 
 
@@ -138,6 +139,16 @@ def create_motion(consultation_id: int):
         return _back(c.id, motion=False)
     flash(_("Motion drafted. Check it, then open it for voting."), "success")
     return _back(m.id)
+
+
+@bp.post("/consultations/<int:consultation_id>/rule")
+@login_required
+def default_rule(consultation_id: int):
+    """The consultation's default rule of procedure (secretariat): a preset, composed, or none."""
+    c = get_visible(current_user, consultation_id)
+    rule = rule_form.rule_from_form(request.form)
+    return form_action(lambda: update_consultation(current_user, c, {"rule": rule}),
+                       _("The consultation's rule is saved."), lambda: _back(c.id, motion=False))
 
 
 @bp.post("/motions/<int:motion_id>/open")

@@ -120,3 +120,20 @@ def test_the_secretariat_composes_a_rule_and_reads_it_in_words_before_opening(cl
     bad = client.post(f"/consultations/{c.id}/motions", data={
         "question": "Adopt?", "ballot": "roll_call", "rule": "compose", "r_unit": "member_state", "r_groups": "each"})
     assert "belongs to no constituency" in client.get(bad.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_secretariat_sets_the_consultations_rule_on_its_page(client, login, voting, factory):
+    c, voters = voting()
+    login(factory.secretariat)
+    r = client.post(f"/consultations/{c.id}/rule", data={"rule": "ilo_two_thirds"}, follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert "Adopted if yes reaches two-thirds of the votes cast. Void unless the votes cast reach half of the " \
+           "delegates attending." in page
+    db.session.expire_all()
+    assert c.default_rule == "ilo_two_thirds"
+    r = client.post(f"/consultations/{c.id}/motions", data={"question": "Adopt?", "ballot": "roll_call", "rule": ""})
+    assert db.session.get(Motion, _motion_id(r)).rule == "ilo_two_thirds"
+    _switch(client, login, voters["government"][0])
+    assert client.post(f"/consultations/{c.id}/rule", data={"rule": "simple"}).status_code == 403
+    db.session.expire_all()
+    assert c.default_rule == "ilo_two_thirds"

@@ -275,3 +275,48 @@ def test_the_order_of_ballots_never_matters(rule, case, rnd: random.Random):
     shuffled = list(ballots)
     rnd.shuffle(shuffled)
     assert decide(rule, shuffled, register) == decide(rule, ballots, register)
+
+
+# --- every field value, on one small sitting ----------------------------------------------------
+# 10 delegates entitled, 8 present; 5 yes, 2 no, 1 abstention (all of them present).
+
+@pytest.mark.parametrize("fields,outcome,base_count,required", [
+    ({"threshold": "simple"}, "carried", 7, 3),
+    ({"threshold": "absolute", "base": "cast"}, "carried", 7, 4),
+    ({"threshold": "absolute", "base": "entitled"}, "not_carried", 10, 6),    # absolute_majority
+    ({"threshold": "two_thirds", "base": "cast"}, "carried", 7, 5),
+    ({"threshold": "two_thirds", "base": "cast_with_abstentions"}, "not_carried", 8, 6),
+    ({"threshold": "two_thirds", "base": "present"}, "not_carried", 8, 6),
+    ({"threshold": "three_quarters", "base": "cast"}, "not_carried", 7, 6),
+    ({"threshold": "unanimity", "base": "cast"}, "not_carried", 7, 7),
+])
+def test_thresholds_and_bases(fields, outcome, base_count, required):
+    ballots, register = plain(["yes"] * 5 + ["no"] * 2 + ["abstain"], 8)
+    register["entitled"] += [entitled(9), entitled(10)]
+    d = decide(expand_rule(fields), ballots, register)
+    assert (d["outcome"], d["arithmetic"]["base_count"], d["arithmetic"]["required"]) == (outcome, base_count, required)
+
+
+@pytest.mark.parametrize("quorum,required,counted,outcome", [
+    (8, 8, 7, "void_no_quorum"),                                                  # an integer: votes cast
+    ({"of": "entitled", "fraction": "3/4", "counted": "cast"}, 8, 7, "void_no_quorum"),
+    ({"of": "entitled", "fraction": "3/4", "counted": "cast_with_abstentions"}, 8, 8, "carried"),
+    ({"of": "entitled", "fraction": "3/4", "counted": "present"}, 8, 8, "carried"),
+    ({"of": "present", "fraction": "1/1", "counted": "cast"}, 8, 7, "void_no_quorum"),
+])
+def test_quorum_fields(quorum, required, counted, outcome):
+    ballots, register = plain(["yes"] * 5 + ["no"] * 2 + ["abstain"], 8)
+    register["entitled"] += [entitled(9), entitled(10)]
+    d = decide(expand_rule({"quorum": quorum}), ballots, register)
+    assert (d["arithmetic"]["quorum_required"], d["arithmetic"]["quorum_counted"], d["outcome"]) == \
+        (required, counted, outcome)
+
+
+def test_weighted_with_a_threshold_and_its_words():
+    ballots = [voter(1, "yes", "government"), voter(2, "yes", "employers"), voter(3, "no", "workers")]
+    register = {"groups": TRI, "entitled": [entitled(i, g) for i, g in enumerate(TRI, start=1)], "present": None}
+    rule = expand_rule({"threshold": "two_thirds", "groups": {"weights": {"government": 2}}}, TRI)
+    d = decide(rule, ballots, register)
+    # weighted yes 3 of 4 in play >= two-thirds of 4 (2.6667)
+    assert d["outcome"] == "carried" and d["arithmetic"]["weighted"]["weighted_required"] == 2.6667
+    assert "Government 2 : Employers 1 : Workers 1" in words_of(d)
