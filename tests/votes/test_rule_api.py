@@ -145,3 +145,17 @@ def test_the_reason_is_in_the_readers_language(voting, api, factory, motion):
     fr = api("GET", f"/motions/{m['id']}", reader).json["result"]
     assert en == "carried: 1 of 1 vote cast in favour, simple majority required"
     assert fr["reason"] != en and fr["reason_code"] == "threshold" and "1" in fr["reason"]
+
+
+def test_the_minutes_state_the_reason_and_the_arithmetic_in_their_language(voting, api, factory, motion):
+    c, voters = voting()
+    m = motion(c, rule="two_thirds")
+    vote(api, voters["government"][0], m["id"], "yes")
+    vote(api, voters["employers"][0], m["id"], "yes")
+    vote(api, voters["workers"][0], m["id"], "no")
+    api("POST", f"/motions/{m['id']}/close", factory.secretariat)
+    r = api("POST", f"/consultations/{c.id}/minutes", factory.secretariat)
+    assert r.status_code == 201, r.json
+    body = r.json["body"]
+    assert "carried: 2 of 3 votes cast in favour, two-thirds required" in body
+    assert "Yes 2, no 1, abstentions 0." in body and "Yes required: 2." in body
