@@ -5,7 +5,8 @@ from flask import jsonify
 
 from app.accounts.models import RECS
 from app.api import ApiBlueprint, actor, json_body, page, query_args
-from app.consultations import services
+from app.consultations import attendance, services
+from app.consultations.attendance import ATTENDANCE
 from app.consultations.models import (
     AGENDA_ITEM,
     CONSULTATION,
@@ -36,7 +37,10 @@ CONSULTATION_BODY = {
     "voting_constituencies": Field("str_list", choices=VOTING_CONSTITUENCIES, nullable=True),
     "is_public": Field(bool),
 }
-CONSULTATION_PATCH = dict(CONSULTATION_BODY, status=Field(str, choices=STATUSES))
+# rule: the default rule of procedure of the consultation's motions, a preset name or a rule object
+# (GET /rules); read as given and checked by the service
+CONSULTATION_PATCH = dict(CONSULTATION_BODY, status=Field(str, choices=STATUSES), rule=Field(dict, nullable=True))
+ATTENDANCE_BODY = {"present": Field(bool, required=True)}
 LIST_QUERY = {
     "level": Field(str, choices=LEVELS), "rec": Field(str, choices=RECS), "country": Field(str, max_len=2),
     "theme": Field(str, max_len=80), "status": Field(str, choices=STATUSES), "q": Field(str, max_len=200),
@@ -83,7 +87,10 @@ def get_consultation(consultation_id: int):
 def update_consultation(consultation_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
-    data = parse(json_body(), CONSULTATION_PATCH, partial=True)
+    raw = json_body()
+    data = parse(raw, {k: v for k, v in CONSULTATION_PATCH.items() if k != "rule"}, partial=True)
+    if "rule" in raw:
+        data["rule"] = raw["rule"]
     services.update_consultation(user, c, data)
     db.session.commit()
     return jsonify(services.serialize(c, detail=True))
@@ -139,6 +146,25 @@ def add_agenda_item(consultation_id: int):
     item = services.add_agenda_item(user, c, data["title"])
     db.session.commit()
     return jsonify(item.to_dict()), 201
+
+
+@api.operation("/consultations/<int:consultation_id>/attendance", summary="The attendance register of the current "
+               "(or last) sitting: present and entitled voting slots", returns=ATTENDANCE, tag="consultations")
+def get_attendance(consultation_id: int):
+    c = services.get_visible(actor(), consultation_id)
+    return jsonify(attendance.register(c))
+
+
+@api.operation("/consultations/<int:consultation_id>/attendance/<int:participant_id>", ("PUT",),
+               summary="Roll call: mark a participant present or absent (secretariat or chair, live sitting)",
+               body=ATTENDANCE_BODY, returns=ATTENDANCE, tag="consultations")
+def set_attendance(consultation_id: int, participant_id: int):
+    user = actor()
+    c = services.get_visible(user, consultation_id)
+    data = parse(json_body(), ATTENDANCE_BODY)
+    attendance.set_presence(user, c, participant_id, data["present"])
+    db.session.commit()
+    return jsonify(attendance.register(c))
 
 
 @api.operation("/themes", summary="The managed list of policy themes", returns=page_of(THEME), tag="consultations")

@@ -17,3 +17,11 @@ class SessionRescheduled(Event):
 @declare("participant.invited", rendered=False)
 class ParticipantInvited(Event):
     user_ids: list[int]
+
+
+@declare("attendance.changed")
+class AttendanceChanged(Event):
+    participant_id: int
+    present: bool
+    present_count: int
+    entitled_count: int

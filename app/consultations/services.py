@@ -27,6 +27,8 @@ from app.consultations.models import (
     Participant,
     Theme,
 )
+from app.consultations.procedure import stored_rule
+from app.consultations.voters import voting_groups
 from app.core.countries import COUNTRIES
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
@@ -247,6 +249,8 @@ def _apply(c: Consultation, data: dict) -> None:
         raise Invalid("The session cannot end before it starts.", {"ends_at": "before starts_at"})
     if "themes" in data and data["themes"] is not None:
         c.themes = _themes(data["themes"])
+    if "rule" in data:
+        c.default_rule = None if data["rule"] is None else stored_rule(data["rule"], voting_groups(c))
     if "voting_constituencies" in data and data["voting_constituencies"] is not None:
         voters = data["voting_constituencies"]
         if not voters or any(v not in VOTING_CONSTITUENCIES for v in voters):
@@ -435,7 +439,7 @@ def serialize(c: Consultation, detail: bool = False) -> dict:
         "country": c.country, "rec": c.rec, "status": c.status,
         "starts_at": isoformat(c.starts_at), "ends_at": isoformat(c.ends_at),
         "is_public": c.is_public, "themes": [t.slug for t in c.themes],
-        "voting_constituencies": list(c.voting_constituencies or []),
+        "voting_constituencies": list(c.voting_constituencies or []), "rule": c.default_rule,
     }
     if detail:
         data["agenda"] = [i.to_dict() for i in c.agenda]

@@ -23,7 +23,8 @@ CONSULTATION_STATUS = {"draft": _l("Draft"), "scheduled": _l("Scheduled"), "live
 CREDENTIALS = {"pending": _l("Pending"), "accepted": _l("Accepted"), "rejected": _l("Rejected")}
 STANCE = {"support": _l("Support"), "support_with_amendments": _l("Support with amendments"),
           "oppose": _l("Oppose"), "abstain": _l("Abstain")}
-OUTCOME = {"carried": _l("Carried"), "not_carried": _l("Not carried"), "void_no_quorum": _l("Void (no quorum)")}
+OUTCOME = {"carried": _l("Carried"), "not_carried": _l("Not carried"), "void_no_quorum": _l("Void (no quorum)"),
+           "no_consensus": _l("No consensus")}
 # what a search hit is (one record), and the kinds to filter by (all records of a kind)
 SEARCH_KIND = {"minutes": _l("Minutes"), "document": _l("Document"), "position": _l("Position"),
                "decision": _l("Decision"), "consultation": _l("Consultation"), "comment": _l("Comment"),

@@ -9,6 +9,7 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from app.consultations.event_types import SessionStatus
+from app.consultations import words
 from app.consultations.models import Consultation
 from app.core import labels
 from app.core.realtime import RoomEvent
@@ -233,8 +234,13 @@ def _counts(mapping) -> str:
 
 def motion_lines(m: dict) -> list[str]:
     result = m.get("result") or {}
+    # the reason is a code with parameters, worded now in the minutes' language; events recorded
+    # before codes carry an English sentence, kept as it was
+    why = (words.reason(result.get("outcome"), result["reason_code"], result.get("reason_params"))
+           if result.get("reason_code") else result.get("reason"))
     lines = [f"- **{m.get('question') or _('Motion')}** — {outcome_label(result.get('outcome'))}"
-             + (f". {result['reason']}" if result.get("reason") else "")]
+             + (f". {why}" if why else "")]
+    lines += [f"    - {line}" for line in words.arithmetic(result.get("arithmetic"))]
     if result.get("tallies"):
         lines.append(f"    - {_('Votes')}: {_counts(result['tallies'])}")
     by_c = result.get("by_constituency") or {}

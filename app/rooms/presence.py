@@ -3,6 +3,7 @@
 from sqlalchemy import delete, select
 
 from app.accounts.models import ORG_REF, Organisation, User
+from app.consultations import attendance
 from app.consultations.models import Consultation, Participant
 from app.core.errors import Forbidden
 from app.core.realtime import record_event
@@ -67,6 +68,7 @@ def join(actor: User, consultation_id, sid: str) -> Consultation:
     db.session.flush()
     if not present:
         record_event(c.id, PresenceJoined(**person(actor, p)), actor)
+        attendance.check_in(c, p, actor)  # joining the live room of a live sitting checks in
     return c
 
 

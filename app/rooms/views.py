@@ -3,6 +3,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.consultations import attendance
 from app.consultations.services import participant_of
 from app.core import labels
 from app.core.pages import form_action
@@ -36,7 +37,8 @@ def room(consultation_id: int):
         groups.setdefault(group_of(entry), []).append(entry)
     people = sorted({p.user_id: p for p in c.participants}.values(), key=lambda p: p.user.name)
     return render_template("rooms/room.html", c=c, seq=snap["seq"], state=snap["state"], groups=groups,
-                           group_labels=labels.translated("constituency_group"), chat=services.recent_chat(c), people=people)
+                           group_labels=labels.translated("constituency_group"), chat=services.recent_chat(c), people=people,
+                           attendance=attendance.summary(c))
 
 
 ACTIONS = {

@@ -4,6 +4,7 @@ from datetime import datetime
 from flask import Response, jsonify, request
 
 from app.api import ApiBlueprint, actor, json_body
+from app.consultations import procedure, words
 from app.consultations.models import PARTICIPANT
 from app.consultations.services import get_visible
 from app.core.errors import Invalid
@@ -12,8 +13,7 @@ from app.core.validation import Field, parse
 from app.extensions import db
 from app.votes import eligibility, services
 from app.votes.models import BALLOTS
-from app.votes.results import AUDIT_ENTRY, BALLOT_RECEIPT, MOTION, MY_BALLOT, RESULT, results_csv, serialize
-from app.votes.rules import RULES
+from app.votes.results import AUDIT_ENTRY, BALLOT_RECEIPT, MOTION, MY_BALLOT, RESULT, RULE, results_csv, serialize, shown_result
 
 api = ApiBlueprint("votes", __name__)
 
@@ -21,17 +21,22 @@ MOTION_BODY = {
     "question": Field(str, required=True, max_len=2000),
     "options": Field("str_list", nullable=True, item_max=10),
     "ballot": Field(str, required=True, choices=BALLOTS),
-    "rule": Field(str, required=True, choices=RULES),
+    # a preset name (GET /rules) or a rule object; absent: the consultation's default rule
+    "rule": Field(dict, nullable=True),
     "weights": Field(dict, nullable=True),
-    "quorum": Field(dict, nullable=True, extra={"oneOf": "integer or \"half_of_eligible\""}),
+    "quorum": Field(dict, nullable=True),
     "closes_at": Field(datetime, nullable=True),
     "agenda_item_id": Field(int, nullable=True),
     "document_version_id": Field(int, nullable=True),
 }
+RAW = ("rule", "quorum")  # a string or an object (or an integer): read as given, checked by the service
+MOTION_PATCH = {"question": Field(str, max_len=2000), "rule": MOTION_BODY["rule"], "weights": MOTION_BODY["weights"],
+                "quorum": MOTION_BODY["quorum"]}
 OPEN_BODY = {"closes_at": Field(datetime, nullable=True)}
 BALLOT_BODY = {"choice": Field(str, required=True, max_len=100)}
 SUBSTITUTE_BODY = {"user_id": Field(int, required=True)}
 RESULT_QUERY = {"format": Field(str, choices=("json", "csv"))}
+RULE_PRESETS = page_of(Shape("RulePreset", {"name": STR, "label": STR, "rule": RULE, "words": STR}))
 FROZEN_RESULT = Shape("FrozenResult", {"motion_id": INT, "question": STR, "closed_at": nullable(DATETIME),
                                        "result": RESULT})
 
@@ -40,14 +45,15 @@ def _motion_json(m, user) -> dict:
     return serialize(m, extra={"my_ballot": services.my_ballot(user, m)})
 
 
-@api.operation("/consultations/<int:consultation_id>/motions", ("POST",), returns=MOTION, summary="Draft a motion (secretariat); quorum is an integer or \"half_of_eligible\"",
+@api.operation("/consultations/<int:consultation_id>/motions", ("POST",), returns=MOTION, summary="Draft a motion (secretariat): "
+               "rule is a preset name or a rule object; quorum an integer, \"half_of_eligible\" or a quorum object",
                body=MOTION_BODY, status=201, tag="votes")
 def create_motion(consultation_id: int):
     user = actor()
     c = get_visible(user, consultation_id)
     raw = json_body()
-    data = parse(raw, {k: v for k, v in MOTION_BODY.items() if k != "quorum"})
-    data["quorum"] = raw.get("quorum")
+    data = parse(raw, {k: v for k, v in MOTION_BODY.items() if k not in RAW})
+    data.update({k: raw.get(k) for k in RAW})
     m = services.create_motion(user, c, data)
     db.session.commit()
     return jsonify(_motion_json(m, user)), 201
@@ -70,6 +76,27 @@ def get_motion(motion_id: int):
     m = services.get_motion(user, motion_id)
     db.session.commit()
     return jsonify(_motion_json(m, user))
+
+
+@api.operation("/motions/<int:motion_id>", ("PATCH",), returns=MOTION, summary="Change a draft motion's question or rule "
+               "(secretariat); 409 once it is open", body=MOTION_PATCH, tag="votes")
+def update_motion(motion_id: int):
+    user = actor()
+    m = services.get_motion(user, motion_id)
+    raw = json_body()
+    data = parse(raw, {k: v for k, v in MOTION_PATCH.items() if k not in RAW}, partial=True)
+    data.update({k: raw.get(k) for k in RAW})
+    m = services.update_motion(user, m, data)
+    db.session.commit()
+    return jsonify(_motion_json(m, user))
+
+
+@api.operation("/rules", summary="The named rules of procedure (presets) with their objects and their words",
+               returns=RULE_PRESETS, tag="votes")
+def list_rules():
+    actor()
+    return jsonify(RULE_PRESETS.dump({"items": [{**p, "words": words.describe(p["rule"])} for p in procedure.presets()],
+                                      "next": None}))
 
 
 @api.operation("/motions/<int:motion_id>/open", ("POST",), returns=MOTION, summary="Open a draft motion (secretariat)", body=OPEN_BODY,
@@ -123,7 +150,7 @@ def _result(motion_id: int, fmt: str):
         return Response(results_csv(m), mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="motion-{m.id}-result.csv"'})
     return jsonify(FROZEN_RESULT.dump({"motion_id": m.id, "question": m.question,
-                                       "closed_at": serialize(m)["closed_at"], "result": m.result}))
+                                       "closed_at": serialize(m)["closed_at"], "result": shown_result(m.result)}))
 
 
 @api.operation("/motions/<int:motion_id>/results", returns=Media({"application/json": FROZEN_RESULT, "text/csv": STR}), summary="The frozen result (?format=json|csv)", query=RESULT_QUERY,

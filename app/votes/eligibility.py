@@ -4,7 +4,7 @@ from sqlalchemy import select, update
 
 from app.consultations.models import Consultation, Participant
 from app.consultations.services import participant_of
-from app.consultations.voters import delegate_of, eligible_slots, voting_groups
+from app.consultations.voters import delegate_of, eligible_slots, entitled_rows, voting_groups
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.extensions import db
 
@@ -12,10 +12,10 @@ __all__ = ["delegate_of", "eligible_slots", "voting_groups", "eligible_by_group"
            "deputy_for", "name_deputy", "remove_deputy"]
 
 
-def eligible_by_group(c: Consultation) -> dict[str, int]:
+def eligible_by_group(c: Consultation, rows: list[dict] | None = None) -> dict[str, int]:
     out = {g: 0 for g in voting_groups(c)}
-    for p in eligible_slots(c):
-        out[p.constituency] += 1
+    for row in entitled_rows(c) if rows is None else rows:
+        out[row["group"]] += 1
     return out
 
 

@@ -63,10 +63,13 @@ class Motion(db.Model):
     question: Mapped[str] = mapped_column(Text)
     options: Mapped[list] = mapped_column(JSON, default=lambda: list(DEFAULT_OPTIONS))
     ballot: Mapped[str] = mapped_column(String(20))
+    # the preset name the motion was drafted with, or "custom" for a composed rule object
     rule: Mapped[str] = mapped_column(String(30))
+    # the rule object applied (app.consultations.procedure), fixed once the motion opens
+    procedure: Mapped[dict] = mapped_column(JSON)
     weights: Mapped[dict | None] = mapped_column(JSON)
-    # None, an integer, or the string "half_of_eligible".
-    quorum: Mapped[int | str | None] = mapped_column(JSON)
+    # as given when drafted: None, an integer, "half_of_eligible" or a quorum object (also in procedure)
+    quorum: Mapped[int | str | dict | None] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(10), default="draft")
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
     # A document version the motion is about; kept as a plain id so votes does not depend on documents.
@@ -75,6 +78,11 @@ class Motion(db.Model):
     closes_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
     result: Mapped[dict | None] = mapped_column(JSON)
+    # the register the result was decided on, frozen with it (app.consultations.decision)
+    register: Mapped[dict | None] = mapped_column(JSON)
+    # consensus_first: the follow-on vote opened when consensus failed, and the motion it follows
+    next_motion_id: Mapped[int | None] = mapped_column(ForeignKey("motion.id", ondelete="SET NULL"))
+    previous_motion_id: Mapped[int | None] = mapped_column(ForeignKey("motion.id", ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -1,4 +1,5 @@
-"""Tallies, turnout and the published result of a motion, computed from the stored ballots.
+"""Turnout and the published result of a motion: the stored ballots and the register handed to
+the one decision function (app.consultations.decision), and the result as published.
 
 What is published depends on the ballot: roll_call publishes who voted what; show_of_hands the
 counts per constituency, no names; secret only the totals per option, and the counts per
@@ -10,125 +11,175 @@ import csv
 import io
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
-from app.accounts.models import User
+from app.accounts.models import Organisation, User
+from app.consultations import attendance, decision, procedure, words
 from app.consultations.models import Participant
+from app.core import labels
 from app.core.db import isoformat
 from app.core.shapes import ANY, BOOL, DATETIME, INT, NUMBER, STR, Shape, any_of, const, enum, list_of, map_of, nullable
 from app.extensions import db
-from app.votes import rules
-from app.votes.eligibility import eligible_by_group, voting_groups
+from app.votes.eligibility import eligible_by_group, entitled_rows, voting_groups
 from app.votes.models import BALLOTS, MOTION_STATUSES, Ballot, Motion, SecretChoice, SecretTally, VoterRecord
 
 MIN_SECRET_GROUP = 3
 
 
-def _group_tally(groups: list[str], options: list[str], rows) -> dict[str, dict[str, int]]:
-    out = {g: {o: 0 for o in options} for g in groups}
-    for constituency, choice, n in rows:
-        out.setdefault(constituency, {o: 0 for o in options})
-        out[constituency][choice] = out[constituency].get(choice, 0) + n
-    return out
-
-
-def tallies_by_group(m: Motion) -> dict[str, dict[str, int]]:
-    """{constituency: {option: count}} for every voting group, from the stored ballots. A sealed
-    secret motion (closed) has counts per group only where the result published them; otherwise
-    its totals come under the group "" (see models)."""
+def ballots(m: Motion) -> list[dict]:
+    """The motion's ballots as the decision reads them (app.consultations.decision): open
+    ballots with their slot, organisation, country and time; secret ones anonymous, from the
+    choices while open and from the sealed counts once closed."""
     if m.ballot != "secret":
-        rows = db.session.execute(select(Ballot.constituency, Ballot.choice, func.count())
-                                  .where(Ballot.motion_id == m.id).group_by(Ballot.constituency, Ballot.choice))
-    elif m.status == "closed":
+        rows = db.session.execute(
+            select(Ballot.slot_id, Ballot.constituency, Ballot.choice, Ballot.cast_at, Participant.organisation_id,
+                   Organisation.country)
+            .join(Participant, Participant.id == Ballot.slot_id)
+            .join(Organisation, Organisation.id == Participant.organisation_id).where(Ballot.motion_id == m.id))
+        return [{"voter": slot, "group": g, "choice": ch, "at": at, "organisation": org, "country": cc}
+                for slot, g, ch, at, org, cc in rows]
+    if m.status == "closed":
         rows = db.session.execute(select(SecretTally.constituency, SecretTally.choice, SecretTally.votes)
                                   .where(SecretTally.motion_id == m.id))
     else:
         rows = db.session.execute(select(SecretChoice.constituency, SecretChoice.choice, func.count())
                                   .where(SecretChoice.motion_id == m.id)
                                   .group_by(SecretChoice.constituency, SecretChoice.choice))
-    return _group_tally(voting_groups(m.consultation), list(m.options), rows)
+    return [{"voter": None, "group": g, "choice": ch} for g, ch, n in rows for _ in range(n)]
 
 
-def turnout(m: Motion) -> dict:
-    """Voters so far per constituency (never what they chose), and the eligible numbers."""
+def live_register(m: Motion) -> dict:
+    """The register a vote closing now is decided on: the entitled slots, those present in the
+    current (or last) sitting, and for a secret ballot the slots that voted."""
+    c = m.consultation
+    entitled = entitled_rows(c)
+    reg = {"groups": voting_groups(c), "entitled": entitled, "sitting": attendance.sitting_of(c),
+           "present": attendance.present_slots(c, entitled)}
+    if m.ballot == "secret":
+        reg["voted"] = sorted(db.session.scalars(select(VoterRecord.slot_id).where(VoterRecord.motion_id == m.id)))
+    return reg
+
+
+def turnout(m: Motion, entitled: list[dict] | None = None) -> dict:
+    """Voters so far per constituency (never what they chose), and the eligible numbers
+    (`entitled`: the voting slots' rows, when already read)."""
     table = VoterRecord if m.ballot == "secret" else Ballot
     rows = dict(db.session.execute(select(table.constituency, func.count())
                                    .where(table.motion_id == m.id).group_by(table.constituency)).all())
-    eligible = eligible_by_group(m.consultation)
+    eligible = eligible_by_group(m.consultation, entitled)
     by_group = {g: int(rows.get(g, 0)) for g in eligible}
     return {"turnout": by_group, "voted": sum(rows.values()), "eligible": sum(eligible.values()),
             "eligible_by_constituency": eligible}
 
 
 def _roll_call(m: Motion) -> list[dict]:
+    """Who voted what, with the deputy who cast a delegate's ballot; plain columns, one query."""
+    deputy = aliased(User)
     rows = db.session.execute(
-        select(Ballot, Participant, User).join(Participant, Participant.id == Ballot.slot_id)
-        .join(User, User.id == Participant.user_id).where(Ballot.motion_id == m.id))
+        select(User.id, User.name, Organisation.name, Ballot.constituency, Ballot.choice, Ballot.cast_by_id,
+               deputy.name)
+        .join(Participant, Participant.id == Ballot.slot_id).join(User, User.id == Participant.user_id)
+        .join(Organisation, Organisation.id == Participant.organisation_id)
+        .outerjoin(deputy, deputy.id == Ballot.cast_by_id).where(Ballot.motion_id == m.id))
     votes = []
-    for ballot, slot, user in rows:
-        entry = {"user_id": user.id, "name": user.name, "organisation": slot.organisation.name,
-                 "constituency": ballot.constituency, "choice": ballot.choice}
-        if ballot.cast_by_id is not None and ballot.cast_by_id != user.id:
-            deputy = db.session.get(User, ballot.cast_by_id)
-            entry["cast_by"] = {"user_id": ballot.cast_by_id, "name": deputy.name if deputy else None}
+    for uid, name, org, constituency, choice, cast_by, deputy_name in rows:
+        entry = {"user_id": uid, "name": name, "organisation": org, "constituency": constituency, "choice": choice}
+        if cast_by is not None and cast_by != uid:
+            entry["cast_by"] = {"user_id": cast_by, "name": deputy_name}
         votes.append(entry)
     return sorted(votes, key=lambda v: (v["constituency"], v["name"], v["user_id"]))
 
 
-def compute_result(m: Motion, eligible: int | None = None) -> dict:
-    """The result as published, from the stored ballots; eligible defaults to the current count
-    (a closed motion is recomputed with the count frozen at close)."""
+def _published(m: Motion, rule: dict, items: list[dict], disclose: bool) -> tuple[dict, dict | None]:
+    """Tallies per option and per constituency of the counted ballots (one per unit)."""
+    options = list(m.options)
+    tallies = {o: 0 for o in options}
+    by_group = {g: {o: 0 for o in options} for g in voting_groups(m.consultation)}
+    for _key, group, choice in decision.counted_ballots(rule, items):
+        tallies[choice] = tallies.get(choice, 0) + 1
+        by_group.setdefault(group, {o: 0 for o in options})[choice] += 1
+    if "" in by_group and any(b["group"] == "" for b in items):  # sealed secret totals
+        by_group = {"": tallies}
+    elif rule["unit"] == "member_state":
+        by_group = None
+    return tallies, (by_group if disclose else None)
+
+
+def compute_result(m: Motion, register: dict | None = None) -> dict:
+    """The result as published, from the stored ballots and a register (default: the register
+    now; a closed motion is recomputed with the register frozen at close)."""
+    rule = m.procedure
+    register = live_register(m) if register is None else register
+    items = ballots(m)
+    seen = turnout(m, register.get("entitled") if m.status != "closed" else None)
     groups = voting_groups(m.consultation)
-    by_group = tallies_by_group(m)
-    seen = turnout(m)
-    if eligible is None:
-        eligible = seen["eligible"]
     disclose = m.ballot != "secret" or all(seen["turnout"].get(g, 0) >= MIN_SECRET_GROUP for g in groups)
-    weights = dict(m.weights or {}) if m.rule == "weighted" else None
-    sealed_totals = by_group.pop("", None)
-    if sealed_totals is not None and m.rule in rules.GROUP_RULES and m.result:
+    sealed = m.ballot == "secret" and any(b["group"] == "" for b in items)
+    if sealed and rule["groups"] is not None and m.result:
         # a sealed secret motion without its groups: the group rule's frozen decision stands
-        frozen = m.result
-        decision = rules.Decision(frozen["outcome"], frozen["reason"], frozen["votes_cast"],
-                                  frozen["quorum_required"], frozen["quorum_met"], frozen["details"])
+        d = {k: m.result[k] for k in ("outcome", "reason_code", "reason_params", "arithmetic")}
     else:
-        counted = by_group if sealed_totals is None else {**by_group, "": sealed_totals}
-        decision = rules.decide(m.rule, counted, options=list(m.options), groups=groups, weights=weights,
-                                quorum=m.quorum, eligible=eligible, disclose_groups=disclose)
-    if sealed_totals is not None:
-        by_group = {"": sealed_totals}
+        d = decision.decide(rule, items, register, disclose_groups=disclose)
+    tallies, by_constituency = _published(m, rule, items, disclose)
+    a = d["arithmetic"]
     result = {
-        "outcome": decision.outcome, "reason": decision.reason, "rule": m.rule, "ballot": m.ballot,
-        "options": list(m.options), "tallies": rules.total_tallies(by_group, list(m.options)),
-        "by_constituency": by_group if disclose else None,
-        "turnout": seen["turnout"], "voted": seen["voted"], "eligible": eligible,
-        "votes_cast": decision.votes_cast, "quorum": m.quorum, "quorum_required": decision.quorum_required,
-        "quorum_met": decision.quorum_met, "details": decision.details,
+        "outcome": d["outcome"], "reason_code": d["reason_code"], "reason_params": d["reason_params"],
+        "rule": rule, "rule_name": m.rule, "ballot": m.ballot, "options": list(m.options), "tallies": tallies,
+        "by_constituency": by_constituency, "turnout": seen["turnout"], "voted": seen["voted"],
+        "eligible": a["entitled_count"], "votes_cast": a["yes"] + a["no"], "quorum": m.quorum,
+        "quorum_required": a["quorum_required"], "quorum_met": a["quorum_met"], "arithmetic": a,
+        "next_motion_id": m.next_motion_id, "previous_motion_id": m.previous_motion_id,
     }
-    if weights is not None:
-        result["weights"] = weights
+    if isinstance(rule.get("groups"), dict):
+        result["weights"] = rule["groups"]["weights"]
     if m.ballot == "roll_call":
         result["votes"] = _roll_call(m)
     return result
 
 
 def recompute(m: Motion) -> dict:
-    """A closed motion's result recomputed from its ballots (equals the frozen one)."""
-    return compute_result(m, eligible=(m.result or {}).get("eligible"))
+    """A closed motion's result recomputed from its ballots and frozen register (equals the frozen one)."""
+    return compute_result(m, register=m.register or {})
 
 
-QUORUM = nullable(any_of(INT, const("half_of_eligible")))
+def shown_result(result: dict | None) -> dict | None:
+    """A frozen result as a reader gets it: with the reason and the arithmetic in their language."""
+    if result is None:
+        return None
+    return {**result, "reason": words.reason(result["outcome"], result.get("reason_code"), result.get("reason_params")),
+            "arithmetic_words": words.arithmetic(result.get("arithmetic"))}
+
+
+QUORUM = nullable(any_of(INT, const("half_of_eligible"), map_of(ANY)))
+RULE = Shape("Rule", {
+    "unit": enum(*procedure.UNITS), "threshold": enum(*procedure.THRESHOLDS), "base": enum(*procedure.BASES),
+    "quorum": nullable(any_of(INT, Shape("QuorumRule", {"of": enum(*procedure.QUORUM_OF), "fraction": STR,
+                                                         "counted": enum(*procedure.QUORUM_COUNTED)}))),
+    "groups": nullable(any_of(const("each"), Shape("GroupWeights", {"weights": map_of(NUMBER)}))),
+    "consensus_first": BOOL}, description="A rule of procedure (contract section 5); every preset expands to one.")
+COUNTS = {"yes": INT, "no": INT, "abstain": INT, "base_count": INT}
+ARITHMETIC = Shape("Arithmetic", {
+    "unit": enum(*procedure.UNITS), "base": enum(*procedure.BASES), **COUNTS, "required": nullable(INT),
+    "quorum_required": nullable(INT), "quorum_counted": nullable(INT), "quorum_met": BOOL,
+    "entitled_count": nullable(INT), "present_count": nullable(INT)}, optional={
+    "groups": nullable(map_of(Shape("GroupArithmetic", {**COUNTS, "required": INT, "passed": BOOL}))),
+    "weighted": map_of(ANY)},
+    description="What the decision counted: the base and its count, yes / no / abstain, what was required, "
+                "the quorum required and counted, per group where the rule has groups (null when a secret "
+                "ballot's groups are too small to show).")
 RESULT = Shape("MotionResult", {
-    "outcome": enum("carried", "not_carried", "void_no_quorum"), "reason": STR, "rule": enum(*rules.RULES),
-    "ballot": enum(*BALLOTS), "options": list_of(STR), "tallies": map_of(INT),
-    "by_constituency": nullable(map_of(map_of(INT))), "turnout": map_of(INT), "voted": INT, "eligible": INT,
+    "outcome": enum(*labels.OUTCOME), "reason_code": STR, "reason_params": map_of(ANY), "rule": RULE,
+    "rule_name": nullable(STR), "ballot": enum(*BALLOTS), "options": list_of(STR), "tallies": map_of(INT),
+    "by_constituency": nullable(map_of(map_of(INT))), "turnout": map_of(INT), "voted": INT, "eligible": nullable(INT),
     "votes_cast": INT, "quorum": QUORUM, "quorum_required": nullable(INT), "quorum_met": BOOL,
-    "details": Shape("ResultDetails", {}, optional={
-        "blocking_groups": list_of(STR), "weighted_yes": NUMBER, "weighted_no": NUMBER})},
-    optional={"weights": map_of(NUMBER), "votes": list_of(Shape("RollCallVote", {
-        "user_id": INT, "name": STR, "organisation": STR, "constituency": STR, "choice": STR}, optional={
-        "cast_by": Shape("CastBy", {"user_id": INT, "name": nullable(STR)})}))},
-    description="The frozen result: by_constituency is null when a secret ballot's groups are too small to show; "
-                "weights for the weighted rule, votes (who voted what) for a roll call.")
+    "arithmetic": ARITHMETIC, "next_motion_id": nullable(INT)},
+    optional={"previous_motion_id": nullable(INT), "reason": STR, "arithmetic_words": list_of(STR),
+              "weights": map_of(NUMBER), "votes": list_of(Shape("RollCallVote", {
+                  "user_id": INT, "name": STR, "organisation": STR, "constituency": STR, "choice": STR}, optional={
+                  "cast_by": Shape("CastBy", {"user_id": INT, "name": nullable(STR)})}))},
+    description="The frozen result: the rule applied, the outcome with its reason as a code and parameters "
+                "(`reason` and `arithmetic_words` in the reader's language), the arithmetic; by_constituency is "
+                "null when a secret ballot's groups are too small to show; votes (who voted what) for a roll call.")
 MY_BALLOT = Shape("MyBallot", {"eligible": BOOL, "voted": BOOL}, optional={
     "slot_id": INT, "can_change": BOOL, "choice": STR, "cast_by_id": nullable(INT), "cast_at": DATETIME,
     "message": STR}, description="Whether the caller may vote and whether their voting slot has voted; the "
@@ -139,10 +190,11 @@ AUDIT_ENTRY = Shape("VoteAuditEntry", {"action": STR, "actor_id": nullable(INT),
                                        "at": DATETIME, "detail": map_of(ANY)})
 MOTION = Shape("Motion", {
     "id": INT, "consultation_id": INT, "question": STR, "options": list_of(STR), "ballot": enum(*BALLOTS),
-    "rule": enum(*rules.RULES), "weights": nullable(map_of(NUMBER)), "quorum": QUORUM,
-    "status": enum(*MOTION_STATUSES), "agenda_item_id": nullable(INT), "document_version_id": nullable(INT),
-    "opened_at": nullable(DATETIME), "closes_at": nullable(DATETIME), "closed_at": nullable(DATETIME),
-    "created_at": DATETIME, "result": nullable(RESULT)}, optional={
+    "rule": any_of(STR, RULE), "rule_object": RULE, "rule_words": STR, "weights": nullable(map_of(NUMBER)),
+    "quorum": QUORUM, "status": enum(*MOTION_STATUSES), "agenda_item_id": nullable(INT),
+    "document_version_id": nullable(INT), "opened_at": nullable(DATETIME), "closes_at": nullable(DATETIME),
+    "closed_at": nullable(DATETIME), "created_at": DATETIME, "next_motion_id": nullable(INT),
+    "previous_motion_id": nullable(INT), "result": nullable(RESULT)}, optional={
     "turnout": map_of(INT), "voted": INT, "eligible": INT, "eligible_by_constituency": map_of(INT),
     "my_ballot": MY_BALLOT}, description="A motion; once opened, its turnout by constituency (never the choices).")
 
@@ -151,15 +203,17 @@ def serialize(m: Motion, *, now=None, extra: dict | None = None) -> dict:
     status = m.effective_status(now)
     data = {
         "id": m.id, "consultation_id": m.consultation_id, "question": m.question,
-        "options": list(m.options), "ballot": m.ballot, "rule": m.rule, "weights": m.weights,
+        "options": list(m.options), "ballot": m.ballot, "rule": m.procedure if m.rule == "custom" else m.rule,
+        "rule_object": m.procedure, "rule_words": words.describe(m.procedure), "weights": m.weights,
         "quorum": m.quorum, "status": status, "agenda_item_id": m.agenda_item_id,
         "document_version_id": m.document_version_id, "opened_at": isoformat(m.opened_at),
         "closes_at": isoformat(m.closes_at), "closed_at": isoformat(m.closed_at),
-        "created_at": isoformat(m.created_at),
+        "created_at": isoformat(m.created_at), "next_motion_id": m.next_motion_id,
+        "previous_motion_id": m.previous_motion_id,
     }
     if status != "draft":
         data.update(turnout(m))
-    data["result"] = m.result if m.status == "closed" else None
+    data["result"] = shown_result(m.result) if m.status == "closed" else None
     if extra:
         data.update(extra)
     return MOTION.dump(data)
@@ -183,9 +237,12 @@ def results_csv(m: Motion) -> str:
         writer.writerow([_cell(v) for v in row])
     w(["motion_id", m.id])
     w(["question", m.question])
-    for key in ("ballot", "rule", "outcome", "reason", "voted", "eligible", "votes_cast", "quorum_required",
-                "quorum_met"):
-        w([key, r.get(key)])
+    shown = shown_result(r) or {}
+    for key in ("ballot", "rule_name", "outcome", "reason_code", "reason", "voted", "eligible", "votes_cast",
+                "quorum_required", "quorum_met"):
+        w([key, shown.get(key)])
+    for line in shown.get("arithmetic_words", []):
+        w(["arithmetic", line])
     w(["closed_at", isoformat(m.closed_at)])
     w([])
     groups = list((r.get("by_constituency") or {}).keys())

@@ -7,6 +7,7 @@ waits for the ballots in flight and then freezes exactly what they stored, and a
 arrives after the close sees it closed (409). One ballot per slot is a unique constraint; the
 write is an INSERT ... ON CONFLICT, so simultaneous double submissions cannot duplicate.
 """
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -18,11 +19,12 @@ from app.core.errors import Conflict, Forbidden, Invalid, NotFound, not_found_as
 from app.core.events import Searchable
 from app.core.realtime import record_event
 from app.extensions import db
-from app.votes import progress, rules
+from app.consultations import attendance, procedure, words
+from app.votes import progress
 from app.votes.eligibility import slot_for, voting_groups
 from app.votes.event_types import MotionClosed, MotionOpened
 from app.votes.models import BALLOTS, DEFAULT_OPTIONS, Ballot, Motion, SecretChoice, SecretTally, VoteAudit, VoterRecord
-from app.votes.results import AUDIT_ENTRY, BALLOT_RECEIPT, MY_BALLOT, compute_result
+from app.votes.results import AUDIT_ENTRY, BALLOT_RECEIPT, MY_BALLOT, compute_result, live_register
 
 MAX_OPTIONS = 10
 
@@ -89,24 +91,31 @@ def _options(raw) -> list[str]:
     return opts
 
 
-def _weights(raw, c: Consultation) -> dict:
-    groups = voting_groups(c)
-    weights = {g: rules.DEFAULT_WEIGHTS.get(g, 1) for g in groups}
-    for key, value in (raw or {}).items():
-        if key not in groups:
-            raise Invalid(_l("weights may only name voting constituencies (%(groups)s).", groups=", ".join(groups)), {"weights": key})
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (0 < value <= 100):
-            raise Invalid("Each weight must be a number above 0 and at most 100.", {"weights": key})
-        weights[key] = value
-    return weights
-
-
-def _quorum(raw):
-    if raw is None or raw == "half_of_eligible":
-        return raw
-    if isinstance(raw, bool) or not isinstance(raw, int) or not (1 <= raw <= 100000):
-        raise Invalid('quorum must be a positive integer or "half_of_eligible".', {"quorum": "invalid"})
-    return raw
+def resolve_rule(c: Consultation, data: dict) -> tuple[str, dict]:
+    """(preset name or "custom", rule object) from a motion's `rule` (a preset name or an object;
+    the consultation's default rule when absent) and the older `weights` and `quorum` fields.
+    Raises Invalid naming the field."""
+    raw = data.get("rule")
+    if raw is None:
+        raw = c.default_rule
+    if raw is None:
+        raise Invalid("Choose a rule: a preset name or a rule object.", {"rule": "required"})
+    voting = voting_groups(c)
+    rule = procedure.expand_rule(raw, voting)
+    if data.get("weights") is not None and isinstance(rule["groups"], dict):
+        try:
+            rule["groups"] = procedure.expand_rule({"groups": {"weights": data["weights"]}}, voting)["groups"]
+        except Invalid as err:
+            raise Invalid(err._message, {"weights": next(iter(err.details["fields"].values()))}) from None
+    if data.get("quorum") is not None:
+        try:
+            rule["quorum"] = procedure.expand_rule({"quorum": data["quorum"]})["quorum"]
+        except Invalid as err:
+            raise Invalid(err._message, {"quorum": "invalid"}) from None
+    if data.get("ballot") == "secret" and rule["unit"] != "delegate":
+        raise Invalid("A secret ballot counts delegates: one vote per country or organisation needs an open ballot.",
+                      {"ballot": "secret needs unit delegate"})
+    return (raw if isinstance(raw, str) else procedure.preset_of(rule) or "custom"), rule
 
 
 def _future(when, field: str = "closes_at"):
@@ -124,17 +133,16 @@ def create_motion(actor, c: Consultation, data: dict) -> Motion:
         raise Conflict("An archived consultation takes no new motions.")
     if data.get("ballot") not in BALLOTS:
         raise Invalid("ballot must be roll_call, show_of_hands or secret.", {"ballot": "not an allowed value"})
-    if data.get("rule") not in rules.RULES:
-        raise Invalid("Unknown rule.", {"rule": "not an allowed value"})
+    name, rule = resolve_rule(c, data)
     item_id = data.get("agenda_item_id")
     if item_id is not None:
         item = db.session.get(AgendaItem, item_id)
         if item is None or item.consultation_id != c.id:
             raise Invalid("No such agenda item in this consultation.", {"agenda_item_id": "unknown"})
     m = Motion(consultation_id=c.id, question=data["question"], options=_options(data.get("options")),
-               ballot=data["ballot"], rule=data["rule"],
-               weights=_weights(data.get("weights"), c) if data["rule"] == "weighted" else None,
-               quorum=_quorum(data.get("quorum")), status="draft", agenda_item_id=item_id,
+               ballot=data["ballot"], rule=name, procedure=rule,
+               weights=rule["groups"]["weights"] if isinstance(rule["groups"], dict) else None,
+               quorum=data.get("quorum") if data.get("quorum") is not None else rule["quorum"], status="draft", agenda_item_id=item_id,
                document_version_id=data.get("document_version_id"),
                closes_at=_future(data.get("closes_at")), created_by_id=actor.id)
     db.session.add(m)
@@ -157,6 +165,22 @@ def open_motion(actor, m: Motion, closes_at=None) -> Motion:
         raise Conflict("The closing time of this motion has passed; give a new one.")
     if c.status in ("closed", "archived", "draft") or (c.status != "live" and m.closes_at is None):
         raise Conflict("Open a motion during the live session, or give it a closing time for an asynchronous vote.")
+    _require_register(m)
+    _start(m, actor)
+    return m
+
+
+def _require_register(m: Motion) -> None:
+    """A rule that reads the attendance register needs a sitting that keeps one."""
+    rule = m.procedure
+    if procedure.needs_register(rule) and attendance.sitting_of(m.consultation) is None:
+        field = "rule.base" if rule["base"] == "present" else "rule.quorum"
+        raise Invalid("This rule counts those present, and no sitting of this consultation keeps an attendance "
+                      "register yet: open the live session first.", {field: "needs an attendance register"})
+
+
+def _start(m: Motion, actor) -> None:
+    c = m.consultation
     m.status, m.opened_at = "open", utcnow()
     progress.ensure_row(m)
     audit(m, "opened", actor, closes_at=m.closes_at.isoformat() if m.closes_at else None)
@@ -164,7 +188,42 @@ def open_motion(actor, m: Motion, closes_at=None) -> Motion:
         motion_id=m.id, question=m.question, options=list(m.options), ballot=m.ballot,
         rule=m.rule, closes_at=m.closes_at.isoformat().replace("+00:00", "Z") if m.closes_at else None), actor)
     db.session.flush()
+
+
+def update_motion(actor, m: Motion, data: dict) -> Motion:
+    """Secretariat changes a draft motion's question or rule (and the older weights and quorum).
+    Raises Conflict once the motion is open (its rule is fixed while ballots are cast), Invalid."""
+    require_manage(actor, m.consultation)
+    m = _lock(m, update=True)
+    if m.status != "draft":
+        raise Conflict("The rule of a motion cannot change once it is open.")
+    if data.get("question"):
+        m.question = data["question"]
+    if any(data.get(k) is not None for k in ("rule", "weights", "quorum")):
+        merged = {"rule": data.get("rule") or (m.procedure if m.rule == "custom" else m.rule),
+                  "weights": data.get("weights"), "quorum": data.get("quorum"), "ballot": m.ballot}
+        m.rule, m.procedure = resolve_rule(m.consultation, merged)
+        m.weights = m.procedure["groups"]["weights"] if isinstance(m.procedure["groups"], dict) else None
+        m.quorum = data.get("quorum") if data.get("quorum") is not None else m.procedure["quorum"]
+    audit(m, "changed", actor, rule=m.rule)
+    db.session.flush()
     return m
+
+
+def _follow_on(m: Motion, actor) -> Motion:
+    """The vote that follows a failed consensus: same question, options and ballot, the same
+    rule without consensus_first, linked both ways; _freeze opens it at once in a live session
+    (otherwise it waits in draft for the secretariat to open it with a closing time)."""
+    rule = procedure.follow_on(m.procedure)
+    nxt = Motion(consultation_id=m.consultation_id, question=m.question, options=list(m.options), ballot=m.ballot,
+                 rule=procedure.preset_of(rule) or "custom", procedure=rule, weights=m.weights, quorum=rule["quorum"],
+                 status="draft", agenda_item_id=m.agenda_item_id, document_version_id=m.document_version_id,
+                 created_by_id=actor.id if actor else m.created_by_id, previous_motion_id=m.id)
+    db.session.add(nxt)
+    db.session.flush()
+    m.next_motion_id = nxt.id
+    audit(nxt, "created", actor, ballot=nxt.ballot, rule=nxt.rule, follows=m.id)
+    return nxt
 
 
 def _lock(m: Motion, update: bool) -> Motion:
@@ -187,19 +246,29 @@ def _seal_secret(m: Motion, result: dict) -> None:
 
 def _freeze(m: Motion, actor=None) -> None:
     closed_at = m.closes_at if m.is_due() else utcnow()
-    result = compute_result(m)
+    register = live_register(m)
+    result = compute_result(m, register)
     if m.ballot == "secret":
         _seal_secret(m, result)
-    m.status, m.closed_at, m.result = "closed", closed_at, result
+    m.status, m.closed_at, m.register = "closed", closed_at, register
     audit(m, "closed", actor, outcome=result["outcome"], automatic=actor is None)
     progress.record_progress(m)
+    nxt = _follow_on(m, actor) if result["outcome"] == "no_consensus" else None
+    if nxt is not None:
+        result["next_motion_id"] = nxt.id
+    m.result = result
+    with force_locale("en"):
+        text = words.reason(result["outcome"], result["reason_code"], result["reason_params"])
     record_event(m.consultation_id, MotionClosed(
         motion_id=m.id, question=m.question,
-        result={k: result[k] for k in ("outcome", "reason", "tallies", "by_constituency", "turnout",
-                                       "quorum_met", "voted", "eligible", "votes_cast")}
+        result={k: result[k] for k in ("outcome", "reason_code", "reason_params", "tallies", "by_constituency",
+                                       "turnout", "quorum_met", "voted", "eligible", "votes_cast", "arithmetic",
+                                       "next_motion_id")}
         | ({"votes": result["votes"]} if "votes" in result else {}),
-        # a decision is searchable (and publishable) once its result is frozen
-        searchable=Searchable("decision", m.id, m.question, result.get("reason", ""), "en", publishable=True)), actor)
+        # a decision is searchable (and publishable) once its result is frozen; the index is in English
+        searchable=Searchable("decision", m.id, m.question, text, "en", publishable=True)), actor)
+    if nxt is not None and m.consultation.status == "live":
+        _start(nxt, actor)
     db.session.flush()
 
 
@@ -250,6 +319,8 @@ def cast_ballot(actor, motion_id, choice) -> dict:
     if m.effective_status(now) != "open":
         raise Conflict("This motion is not open for voting.")
     slot = slot_for(actor, m.consultation, a.participant, known=True)
+    if m.procedure["unit"] == "member_state" and slot.organisation.country is None:
+        raise Forbidden("Under this rule a member state votes, and your organisation belongs to no member state.")
     if not isinstance(choice, str) or choice not in m.options:
         raise Invalid(_l("Choose one of: %(options)s.", options=", ".join(m.options)), {"choice": "not an option"})
     replaced = False

@@ -8,24 +8,25 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from app.consultations.models import Participant
-from app.consultations.services import can_manage, get_visible, participant_of
+from app.consultations.procedure import PRESET_NAMES
+from app.consultations.services import can_manage, get_visible, participant_of, update_consultation
 from app.core.errors import DomainError, Invalid
 from app.core.i18n import local_to_utc
 from app.core.pages import form_action
 from app.core.validation import check_line
 from app.extensions import db
-from app.votes import eligibility, services
-from app.votes.results import results_csv, serialize
+from app.votes import eligibility, rule_form, services
+from app.votes.results import results_csv, serialize, shown_result
 
 bp = Blueprint("votes", __name__)
 BALLOT_LABELS = {"roll_call": lazy_gettext("Roll call (who voted what is published)"),
                  "show_of_hands": lazy_gettext("Show of hands (counts per constituency, no names)"),
                  "secret": lazy_gettext("Secret (totals only)")}
-RULE_LABELS = {"simple": lazy_gettext("Simple majority of votes cast"),
-               "two_thirds": lazy_gettext("Two-thirds of votes cast"),
-               "constituency_majority": lazy_gettext("Majority in each constituency"),
-               "weighted": lazy_gettext("Weighted by constituency"),
-               "consensus": lazy_gettext("Consensus (no votes against)")}
+RULE_LABELS = PRESET_NAMES
+
+
+def _reason(result: dict | None) -> str:
+    return (shown_result(result) or {}).get("reason", "")
 
 
 def _local_to_utc(value: str | None):
@@ -50,7 +51,10 @@ def motions_section(c, user):
         deputy = eligibility.deputy_for(me)
     return {"title": _("Motions and votes"), "template": "votes/_section.html",
             "context": {"motions": motions, "can_manage": manage, "me": me, "advisers": advisers,
-                        "deputy": deputy, "ballots": BALLOT_LABELS, "rules": RULE_LABELS,
+                        "deputy": deputy, "ballots": BALLOT_LABELS, "rules": RULE_LABELS, "reason": _reason,
+                        "compose": rule_form.compose_fields() if manage else [],
+                        "preset_words": rule_form.preset_words() if manage else [],
+                        "default_words": rule_form.default_words(c),
                         "can_vote": eligibility.can_vote(user, c)}}
 
 
@@ -89,7 +93,7 @@ def results_download(motion_id: int, fmt: str):
         body, mime = results_csv(m), "text/csv"
     else:
         from flask import json
-        body, mime = json.dumps({"motion_id": m.id, "question": m.question, "result": m.result}, indent=2), \
+        body, mime = json.dumps({"motion_id": m.id, "question": m.question, "result": shown_result(m.result)}, indent=2), \
             "application/json"
     return Response(body, mimetype=mime,
                     headers={"Content-Disposition": f'attachment; filename="motion-{m.id}-result.{fmt}"'})
@@ -105,7 +109,7 @@ def create_motion(consultation_id: int):
         options = [o.strip() for o in f.get("options", "").split(",") if o.strip()] or None
         item = f.get("agenda_item_id", "")
         data = {"question": (f.get("question") or "").strip()[:2000], "options": options,
-                "ballot": f.get("ballot"), "rule": f.get("rule"),
+                "ballot": f.get("ballot"), "rule": rule_form.rule_from_form(f),
                 "quorum": int(quorum) if quorum.isdigit() else (quorum or None),
                 "closes_at": _local_to_utc(f.get("closes_at")),
                 "agenda_item_id": int(item) if item.isdigit() else None}
@@ -124,6 +128,16 @@ def create_motion(consultation_id: int):
         return _back(c.id, motion=False)
     flash(_("Motion drafted. Check it, then open it for voting."), "success")
     return _back(m.id)
+
+
+@bp.post("/consultations/<int:consultation_id>/rule")
+@login_required
+def default_rule(consultation_id: int):
+    """The consultation's default rule of procedure (secretariat): a preset, composed, or none."""
+    c = get_visible(current_user, consultation_id)
+    rule = rule_form.rule_from_form(request.form)
+    return form_action(lambda: update_consultation(current_user, c, {"rule": rule}),
+                       _("The consultation's rule is saved."), lambda: _back(c.id, motion=False))
 
 
 @bp.post("/motions/<int:motion_id>/open")

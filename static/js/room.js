@@ -117,6 +117,7 @@
     switch (ev.type) {
       case "presence.joined": presence[d.user_id] = d; names[d.user_id] = d.name; renderPresence(); break;
       case "presence.left": delete presence[d.user_id]; renderPresence(); break;
+      case "attendance.changed": renderAttendance(d); break;
       case "chat.message": addChat(ev); break;
       case "hand.raised": case "hand.lowered": setQueue(d.queue); break;
       case "floor.given":
@@ -200,6 +201,20 @@
   }
 
   /* --- rendering ---------------------------------------------------------------------- */
+  /* the attendance register: present / entitled, and the attendance quorum of the default rule */
+  function renderAttendance(d) {
+    var box = document.getElementById("attendance");
+    if (!box) { return; }
+    document.getElementById("attendance-present").textContent = d.present_count;
+    document.getElementById("attendance-entitled").textContent = d.entitled_count;
+    var q = document.getElementById("attendance-quorum"), f = box.dataset.quorumFraction;
+    if (q && f) {
+      var parts = f.split("/");
+      var need = Math.ceil(Number(parts[0]) * d.entitled_count / Number(parts[1]));
+      q.textContent = d.present_count >= need ? box.dataset.tMet : box.dataset.tNotMet;
+    }
+  }
+
   function renderPresence() {
     var groups = {};
     Object.keys(presence).forEach(function (k) {

@@ -43,15 +43,40 @@
   var clabels = {};   /* constituency -> translated label, from data-clabels on #motion or #votes */
   function clabel(g) { return clabels[g] || g; }
 
-  var OUTCOME = { carried: "Carried", not_carried: "Not carried", void_no_quorum: "Void: no quorum" };
+  var OUTCOME = { carried: "Carried", not_carried: "Not carried", void_no_quorum: "Void (no quorum)",
+                  no_consensus: "No consensus" };
+
+  /* motion.closed carries the decision as a code; its words in the reader's language (reason,
+     arithmetic) come from the motion itself, read once the result is announced. */
+  function resultOf(motionId, r) {
+    var box = renderResult(r);
+    getJSON("/api/v1/motions/" + motionId).then(function (m) {
+      if (m.result) { box.replaceWith(renderResult(m.result)); }
+    }).catch(function () { /* the codes stay shown */ });
+    return box;
+  }
+
+  function labelRoot() { return document.getElementById("motion") || document.getElementById("votes"); }
 
   function renderResult(r) {
     var box = el("div", { "class": "vote-result", "data-outcome": r.outcome });
     var p = el("p", { "class": "vote-outcome outcome-" + r.outcome });
-    p.appendChild(el("strong", {}, OUTCOME[r.outcome] || r.outcome));
+    var outcomes = {};
+    try { outcomes = JSON.parse(msg(labelRoot(), "outcomes", "{}")); } catch (e) { outcomes = {}; }
+    p.appendChild(el("strong", {}, outcomes[r.outcome] || OUTCOME[r.outcome] || r.outcome));
     p.appendChild(document.createTextNode(" — "));
-    p.appendChild(el("span", { "class": "vote-reason" }, r.reason));
+    p.appendChild(el("span", { "class": "vote-reason" }, r.reason || ""));
     box.appendChild(p);
+    if (r.arithmetic_words && r.arithmetic_words.length) {
+      var arith = el("ul", { "class": "vote-arithmetic" });
+      r.arithmetic_words.forEach(function (line) { arith.appendChild(el("li", {}, line)); });
+      box.appendChild(arith);
+    }
+    if (r.next_motion_id) {
+      var next = box.appendChild(el("p"));
+      next.appendChild(el("a", { "class": "btn small", href: "/motions/" + r.next_motion_id },
+        msg(labelRoot(), "msgNext", "The vote that follows")));
+    }
     box.appendChild(el("p", { "class": "meta" }, "Turnout: " + r.voted + " / " + r.eligible +
       " · votes cast: " + r.votes_cast + (r.quorum_met === false ? " · quorum not met" : "")));
     var groups = r.by_constituency ? Object.keys(r.by_constituency) : [];
@@ -130,7 +155,7 @@
       } else if (ev.type === "motion.closed") {
         var card = document.getElementById("motion-result-card");
         var slot = document.getElementById("motion-result");
-        if (slot) { slot.textContent = ""; slot.appendChild(renderResult(data.result)); }
+        if (slot) { slot.textContent = ""; slot.appendChild(resultOf(motionId, data.result)); }
         if (card) { card.hidden = false; }
         if (form) { form.querySelectorAll("button").forEach(function (b) { b.disabled = true; }); }
         var badge = document.getElementById("motion-status");
@@ -214,7 +239,7 @@
         item.querySelector('[data-role="turnout"]').textContent = turnoutText(data);
       } else if (ev.type === "motion.closed") {
         item.querySelectorAll("button").forEach(function (b) { b.remove(); });
-        item.appendChild(renderResult(data.result));
+        item.appendChild(resultOf(data.motion_id, data.result));
       }
     };
   }

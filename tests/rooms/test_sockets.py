@@ -46,8 +46,10 @@ def test_join_ack_and_presence_broadcast(socket, live):
     a.get_received()
     b = socket(p["workers"])
     res_b = joined(b, c, since=res["seq"])
-    assert [e["type"] for e in res_b["events"]] == ["presence.joined"]
-    (ev,) = room_events(a)
+    # joining the live room of a live sitting also checks the participant in
+    assert [e["type"] for e in res_b["events"]] == ["presence.joined", "attendance.changed"]
+    ev, checked_in = room_events(a)
+    assert checked_in["type"] == "attendance.changed" and checked_in["data"]["present"] is True
     assert ev["type"] == "presence.joined" and ev["seq"] == res["seq"] + 1
     assert ev["data"] == {"user_id": p["workers"].id, "name": p["workers"].name, "constituency": "workers",
                           "organisation": {"id": p["workers"].organisation_id,

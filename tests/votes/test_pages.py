@@ -49,7 +49,7 @@ def test_secretariat_drafts_opens_and_closes_through_forms(client, login, voting
     assert db.session.get(Motion, mid).status == "open"
     _switch(client, login, factory.secretariat)
     r = client.post(f"/motions/{mid}/close", follow_redirects=True)
-    assert b"Void: no quorum" in r.data and b"void: no quorum (1 vote cast, 2 required)" in r.data
+    assert b"Void (no quorum)" in r.data and b"void: no quorum (1 vote cast, 2 required)" in r.data
     csv = client.get(f"/motions/{mid}/results.csv")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     assert client.get(f"/motions/{mid}/results.json").json["result"]["outcome"] == "void_no_quorum"
@@ -101,3 +101,39 @@ def test_demo_hook_adds_a_closed_and_a_draft_motion_idempotently(app):
     (decision,) = db.session.scalars(select(Motion).where(Motion.consultation_id == past))
     assert decision.status == "closed" and decision.result["outcome"] == "carried"
     assert recompute(decision) == decision.result
+
+
+def test_the_secretariat_composes_a_rule_and_reads_it_in_words_before_opening(client, login, voting, factory):
+    c, _voters = voting()
+    login(factory.secretariat)
+    form = client.get(f"/consultations/{c.id}").get_data(as_text=True)
+    assert "Compose a rule" in form and "Void unless the votes cast reach half of the delegates attending." in form
+    r = client.post(f"/consultations/{c.id}/motions", data={
+        "question": "Adopt the conclusions?", "options": "yes, no, abstain", "ballot": "roll_call", "rule": "compose",
+        "r_unit": "member_state", "r_threshold": "two_thirds", "r_base": "entitled",
+        "r_quorum": "entitled-2/3-present", "r_groups": "", "r_consensus_first": "1"})
+    mid = _motion_id(r)
+    assert db.session.get(Motion, mid).procedure["consensus_first"] is True
+    page = client.get(f"/motions/{mid}").get_data(as_text=True)
+    assert "Adopted if yes reaches two-thirds of the member states entitled to vote." in page
+    assert "Void unless those present reach two-thirds of the member states entitled to vote." in page
+    bad = client.post(f"/consultations/{c.id}/motions", data={
+        "question": "Adopt?", "ballot": "roll_call", "rule": "compose", "r_unit": "member_state", "r_groups": "each"})
+    assert "belongs to no constituency" in client.get(bad.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_secretariat_sets_the_consultations_rule_on_its_page(client, login, voting, factory):
+    c, voters = voting()
+    login(factory.secretariat)
+    r = client.post(f"/consultations/{c.id}/rule", data={"rule": "ilo_two_thirds"}, follow_redirects=True)
+    page = r.get_data(as_text=True)
+    assert "Adopted if yes reaches two-thirds of the votes cast. Void unless the votes cast reach half of the " \
+           "delegates attending." in page
+    db.session.expire_all()
+    assert c.default_rule == "ilo_two_thirds"
+    r = client.post(f"/consultations/{c.id}/motions", data={"question": "Adopt?", "ballot": "roll_call", "rule": ""})
+    assert db.session.get(Motion, _motion_id(r)).rule == "ilo_two_thirds"
+    _switch(client, login, voters["government"][0])
+    assert client.post(f"/consultations/{c.id}/rule", data={"rule": "simple"}).status_code == 403
+    db.session.expire_all()
+    assert c.default_rule == "ilo_two_thirds"

@@ -42,7 +42,7 @@ def test_nothing_of_the_running_result_while_open(voting, api, factory, motion, 
     vote(api, voters["government"][0], m["id"], "yes")
     body = api("GET", f"/motions/{m['id']}", voters["workers"][0]).json
     assert body["result"] is None and body["turnout"]["government"] == 1 and body["voted"] == 1
-    assert "yes" not in json.dumps({k: v for k, v in body.items() if k not in ("options",)})
+    assert "yes" not in json.dumps({k: v for k, v in body.items() if k not in ("options", "rule_words")})
     r = api("GET", f"/motions/{m['id']}/results.json", voters["workers"][0])
     assert r.status_code == 409
 
@@ -72,7 +72,8 @@ def test_secret_small_groups_publish_totals_only(voting, api, factory, motion):
     mid, viewer, _, closed = _run(api, factory, motion, c, voters, ballot="secret", rule="constituency_majority")
     r = closed["result"]
     assert r["tallies"] == {"yes": 2, "no": 1, "abstain": 0}
-    assert r["by_constituency"] is None and "votes" not in r and r["details"] == {}
+    assert r["by_constituency"] is None and "votes" not in r and r["reason_params"] == {}
+    assert r["arithmetic"]["groups"] is None
     assert r["outcome"] == "not_carried" and "employers" not in r["reason"]
     assert r["turnout"] == {"government": 1, "employers": 1, "workers": 1}  # who voted is public, not what
     for text in _public_texts(api, c, mid, viewer):
@@ -92,7 +93,7 @@ def test_secret_groups_of_three_publish_per_constituency(voting, api, factory, m
     _, _, _, closed = _run(api, factory, motion, c, voters, ballot="secret", rule="weighted")
     r = closed["result"]
     assert r["by_constituency"]["employers"] == {"yes": 0, "no": 3, "abstain": 0}
-    assert r["details"] == {"weighted_yes": 3, "weighted_no": 1}
+    assert (r["reason_params"]["weighted_yes"], r["reason_params"]["weighted_no"]) == (3, 1)
 
 
 def test_secret_storage_keeps_voter_and_choice_apart(voting, api, factory, motion):
