@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.accounts.models import CONSTITUENCIES, ORG_REF, RECS, Organisation, User
 from app.core.db import utcnow
 from app.core.errors import Conflict
-from app.core.shapes import BOOL, DATETIME, INT, STR, Shape, enum, list_of, nullable
+from app.core.shapes import ANY, BOOL, DATETIME, INT, STR, Shape, any_of, enum, list_of, map_of, nullable
 from app.extensions import db
 
 LEVELS = ("national", "rec", "continental")
@@ -37,7 +37,9 @@ CONSULTATION = Shape("Consultation", {
     "id": INT, "title": STR, "description": STR, "level": enum(*LEVELS), "country": nullable(STR),
     "rec": nullable(enum(*RECS)), "status": enum(*STATUSES), "starts_at": nullable(DATETIME),
     "ends_at": nullable(DATETIME), "is_public": BOOL, "themes": list_of(STR),
-    "voting_constituencies": list_of(enum(*VOTING_CONSTITUENCIES))})
+    "voting_constituencies": list_of(enum(*VOTING_CONSTITUENCIES)),
+    # the default rule of procedure of its motions: a preset name or a rule object (GET /rules), or null
+    "rule": nullable(any_of(STR, map_of(ANY)))})
 CONSULTATION_DETAIL = CONSULTATION.extend("ConsultationDetail", {
     "agenda": list_of(AGENDA_ITEM), "participants": list_of(PARTICIPANT), "current_agenda_item_id": nullable(INT),
     "last_seq": INT})  # services.serialize(c, detail=True)
