@@ -28,9 +28,10 @@ class ApiBlueprint(Blueprint):
 
     def operation(self, rule: str, methods=("GET",), *, summary: str, body: dict | None = None,
                   query: dict | None = None, auth: bool = True, status: int = 200,
-                  tag: str = "misc", responses: dict | None = None) -> Callable:
+                  tag: str = "misc", responses: dict | None = None, upload: dict | None = None) -> Callable:
         """Route a JSON endpoint and describe it. body and query are validation specs
-        (app.core.validation.Field), so what is documented is exactly what is checked."""
+        (app.core.validation.Field), so what is documented is exactly what is checked; upload
+        (a spec of the form fields besides `file`) documents a multipart/form-data alternative."""
         def deco(fn: Callable) -> Callable:
             self.add_url_rule(rule, endpoint=fn.__name__, view_func=fn, methods=list(methods))
             if not auth:
@@ -40,7 +41,7 @@ class ApiBlueprint(Blueprint):
             for method in methods:
                 self.operations.append((method.lower(), path, {
                     "summary": summary, "tag": tag, "body": body, "query": query, "auth": auth,
-                    "status": status, "params": params, "responses": responses}))
+                    "status": status, "params": params, "responses": responses, "upload": upload}))
             return fn
         return deco
 

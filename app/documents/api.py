@@ -1,11 +1,11 @@
 """JSON resources for documents, versions, diffs, comments, amendments and positions."""
 from datetime import datetime
 
-from flask import jsonify
+from flask import jsonify, request
 
 from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.core.validation import Field, parse
-from app.documents import contributions, reading, serialize, services
+from app.documents import contributions, reading, serialize, services, upload
 from app.documents.models import STANCES, STATUSES
 from app.extensions import db
 
@@ -26,6 +26,13 @@ DOCUMENT_PATCH = {
     "status": Field(str, choices=STATUSES),
     "comments_close_at": Field(datetime, nullable=True),
     "agenda_item_id": Field(int, nullable=True),
+}
+# multipart/form-data alternative of the two bodies above: `file` (a .docx) and these fields
+UPLOAD_FORM = {
+    "title": Field(str, max_len=300),
+    "note": Field(str, max_len=500, multiline=True),
+    "status": Field(str, choices=("draft", "open")),
+    "language": Field(str, max_len=5),
 }
 VERSION_BODY = {"body": Field(str, required=True, strip=False, multiline=True), "note": Field(str, max_len=500, multiline=True)}
 DIFF_QUERY = {"from": Field(int, required=True), "to": Field(int, required=True)}
@@ -56,23 +63,43 @@ def list_documents(consultation_id: int):
     return jsonify(page([serialize.document(d, d.accepts_input(contributions.now())) for d in docs], None))
 
 
+def _uploaded():
+    """(form fields, file bytes, file name) of a multipart/form-data request, or None for JSON.
+    The request may be a little over the file limit (the form fields), never more."""
+    if request.mimetype != "multipart/form-data":
+        return None
+    request.max_content_length = upload.MAX_UPLOAD_BYTES + 256 * 1024
+    f = request.files.get("file")
+    fields = parse({k: v for k, v in request.form.items() if k in UPLOAD_FORM}, UPLOAD_FORM)
+    return fields, (f.read(upload.MAX_UPLOAD_BYTES + 1) if f else b""), (f.filename or "") if f else ""
+
+
 @api.operation("/consultations/<int:consultation_id>/documents", ("POST",), body=DOCUMENT_BODY, status=201, tag=TAG,
-               summary="Create a document with its version 1 (secretariat)")
+               upload=UPLOAD_FORM, summary="Create a document with its version 1 (secretariat); JSON or a .docx upload")
 def create_document(consultation_id: int):
     user = actor()
+    uploaded = _uploaded()
+    if uploaded is not None:
+        fields, data, filename = uploaded
+        doc, warnings = upload.create_from_docx(user, consultation_id, {**fields, "filename": filename}, data)
+        db.session.commit()
+        resp = _detail(user, doc.id, upload.warning_texts(warnings))
+        return resp, 201
     data = parse(json_body(), DOCUMENT_BODY)
     doc = services.create_document(user, consultation_id, data)
     db.session.commit()
     return _detail(user, doc.id), 201
 
 
-def _detail(user, document_id: int):
+def _detail(user, document_id: int, warnings: list[str] | None = None):
     a, v = reading.version_at(user, document_id)
     data = _document(a)
     data["current_version"] = serialize.version(v)
     data["versions"] = [serialize.version(x, full=False) for x in reading.versions(a.document)]
     data["can"] = {"manage": a.can_manage, "comment": a.can_comment, "amend": a.can_amend,
                    "file_position": a.can_amend}
+    if warnings is not None:
+        data["warnings"] = warnings
     return jsonify(data)
 
 
@@ -98,9 +125,15 @@ def list_versions(document_id: int):
 
 
 @api.operation("/documents/<int:document_id>/versions", ("POST",), body=VERSION_BODY, status=201, tag=TAG,
-               summary="Publish a new version (secretariat)")
+               upload={"note": UPLOAD_FORM["note"]}, summary="Publish a new version (secretariat); JSON or a .docx upload")
 def publish_version(document_id: int):
     user = actor()
+    uploaded = _uploaded()
+    if uploaded is not None:
+        fields, data, _filename = uploaded
+        v, warnings = upload.publish_from_docx(user, document_id, data, fields.get("note") or "")
+        db.session.commit()
+        return jsonify({**serialize.version(v), "warnings": upload.warning_texts(warnings)}), 201
     data = parse(json_body(), VERSION_BODY)
     v = services.publish_version(user, document_id, data["body"], data.get("note") or "")
     db.session.commit()
