@@ -5,7 +5,9 @@ from flask import jsonify, request
 
 from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.core.validation import Field, parse
-from app.documents import contributions, reading, serialize, services, upload
+from app.core import office
+from app.documents import compilation, contributions, export, reading, serialize, services, upload
+from app.accounts.models import CONSTITUENCIES
 from app.documents.models import STANCES, STATUSES
 from app.extensions import db
 
@@ -253,3 +255,41 @@ def put_language_version(document_id: int, number: int, language: str):
 def get_language_version(document_id: int, number: int, language: str):
     from app.documents import languages
     return jsonify(languages.text_in(actor(), document_id, number, language))
+
+
+EXPORT_QUERY = {"format": Field(str, choices=export.FORMATS), "version": Field(int)}
+COMPILATION_QUERY = {"format": Field(str, choices=compilation.FORMATS), "constituency": Field(str, choices=CONSTITUENCIES)}
+POSITIONS_QUERY = {"format": Field(str, choices=compilation.FORMATS)}
+
+
+def _file(description: str) -> dict:
+    return {"200": {"description": description, "content": {"application/octet-stream": {
+        "schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}}}
+
+
+@api.operation("/documents/<int:document_id>/export", query=EXPORT_QUERY, tag=TAG, responses=_file(".docx, tagged PDF or Markdown"),
+               summary="One version (default: the current one) as .docx, tagged PDF or Markdown (default pdf)")
+def export_document(document_id: int):
+    q = query_args(EXPORT_QUERY)
+    fmt = q.get("format") or "pdf"
+    body, name = export.export_version(actor(), document_id, q.get("version"), fmt)
+    return office.download(body, fmt, name)
+
+
+@api.operation("/documents/<int:document_id>/comments/export", query=COMPILATION_QUERY, tag=TAG,
+               responses=_file(".docx, .xlsx or CSV"),
+               summary="Compilation of comments and amendments by paragraph (default xlsx), optionally of one constituency")
+def export_comments(document_id: int):
+    q = query_args(COMPILATION_QUERY)
+    fmt = q.get("format") or "xlsx"
+    body, name = compilation.compile_comments(actor(), document_id, fmt, q.get("constituency"))
+    return office.download(body, fmt, name)
+
+
+@api.operation("/documents/<int:document_id>/positions/export", query=POSITIONS_QUERY, tag=TAG,
+               responses=_file(".docx, .xlsx or CSV"),
+               summary="Positions matrix: organisation x stance with statements, and the summary by constituency")
+def export_positions(document_id: int):
+    fmt = query_args(POSITIONS_QUERY).get("format") or "xlsx"
+    body, name = compilation.positions_matrix(actor(), document_id, fmt)
+    return office.download(body, fmt, name)

@@ -1,0 +1,72 @@
+"""One version of a document downloaded as Markdown, .docx or tagged PDF (anyone who may read it).
+
+Labels, headings and dates are in the reader's language; the document's own text keeps its
+language and direction (an Arabic text is right to left in a French reader's file). The .docx
+and the PDF are built in a worker process (app.core.office.render)."""
+import html as htmllib
+import re
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+
+from app.core import office
+from app.core.i18n import current_language, when_date
+from app.documents import reading
+
+FORMATS = ("docx", "pdf", "md")
+RTL_LANGUAGES = ("ar",)
+_TAG = re.compile(r"<[^>]+>")
+_WS = re.compile(r"\s+")
+
+
+def plain(html: str) -> str:
+    """The text of sanitised HTML, on one line (for spreadsheets and CSV)."""
+    return _WS.sub(" ", htmllib.unescape(_TAG.sub(" ", html or ""))).strip()
+
+
+def text_dir(language: str | None) -> str:
+    return "rtl" if (language or "")[:2] in RTL_LANGUAGES else "ltr"
+
+
+def reader_rtl() -> bool:
+    return text_dir(current_language()) == "rtl"
+
+
+def print_css() -> str:
+    """The print stylesheet, with page numbers in the reader's language."""
+    css = (Path(current_app.static_folder) / "css" / "print.css").read_text(encoding="utf-8")
+    before, _sep, after = _("Page %(n)s of %(total)s").partition("%(n)s")
+    between, _sep, end = after.partition("%(total)s")
+    content = " ".join(p for p in (_css_string(before), "counter(page)", _css_string(between), "counter(pages)",
+                                   _css_string(end)) if p)
+    return css + "\n@page{@bottom-center{content:%s}}\n" % content
+
+
+def _css_string(text: str) -> str:
+    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"') if text else ""
+
+
+def status_label(status: str) -> str:
+    texts = {"draft": _("Draft"), "open": _("Open for comments"), "closed": _("Closed"), "final": _("Final")}
+    return texts.get(status, status)
+
+
+def export_version(actor, document_id: int, number: int | None, fmt: str) -> tuple[bytes | str, str]:
+    """(file body, file name without extension) of one version; NotFound as for reading."""
+    a, v = reading.version_at(actor, document_id, number)
+    doc, c = a.document, a.consultation
+    name = office.filename(doc.title, f"v{v.number}")
+    if fmt == "md":
+        return v.body, name
+    meta = [[_("Consultation"), c.title], [_("Version"), str(v.number)], [_("Date"), when_date(v.created_at)],
+            [_("Status"), status_label(doc.status)]]
+    if v.note:
+        meta.append([_("Note on this version"), v.note])
+    if fmt == "pdf":
+        html = render_template("documents/pdf.html", doc=doc, c=c, v=v, meta=meta, body_dir=text_dir(doc.language))
+        return office.render("pdf", html, print_css()), name
+    spec = {"title": doc.title, "language": doc.language or current_language(), "rtl": reader_rtl(),
+            "blocks": [["heading", 0, doc.title], ["meta", meta], ["html", v.html, 0]]}
+    return office.render("docx", spec), name
+
