@@ -9,9 +9,13 @@ formulas, and .xlsx cells are written as text, never as formulas. The heavy ones
 `docx`) are pure functions of plain data, so `render(kind, ...)` runs them in a worker process
 (app.core.offload) and the event loop keeps serving."""
 import csv
+import html as htmllib
 import io
 import re
 
+RTL_LANGUAGES = ("ar",)
+_TAG = re.compile(r"<[^>]+>")
+_WS = re.compile(r"\s+")
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MIME = {
@@ -109,8 +113,10 @@ def download(body: bytes | str, fmt: str, filename: str):
     data = body.encode("utf-8") if isinstance(body, str) else body
     resp = Response(data, mimetype=MIME[fmt])
     ascii_name = re.sub(r"[^A-Za-z0-9._-]+", "-", filename).strip("-") or "export"
-    resp.headers["Content-Disposition"] = (f'attachment; filename="{ascii_name}.{fmt}"; '
-                                           f"filename*=UTF-8''{quote(filename)}.{fmt}")
+    disposition = f'attachment; filename="{ascii_name}.{fmt}"'
+    if ascii_name != filename:
+        disposition += f"; filename*=UTF-8''{quote(filename)}.{fmt}"
+    resp.headers["Content-Disposition"] = disposition
     resp.headers["X-Content-Type-Options"] = "nosniff"
     return resp
 
@@ -119,3 +125,36 @@ def filename(*parts) -> str:
     """A file name from words (titles may be in any script; the ASCII fallback is made above)."""
     text = "-".join(str(p) for p in parts if p not in (None, ""))
     return re.sub(r"[\s/\\:*?\"<>|]+", "-", text).strip("-")[:120] or "export"
+
+
+# --- in the request (reader's language) ---------------------------------------------------------
+
+def plain(html: str) -> str:
+    """The text of sanitised HTML, on one line (for spreadsheets and CSV)."""
+    return _WS.sub(" ", htmllib.unescape(_TAG.sub(" ", html or ""))).strip()
+
+
+def text_dir(language: str | None) -> str:
+    return "rtl" if (language or "")[:2] in RTL_LANGUAGES else "ltr"
+
+
+def reader_rtl() -> bool:
+    from app.core.i18n import current_language
+    return text_dir(current_language()) == "rtl"
+
+
+def print_css() -> str:
+    """static/css/print.css with the page numbers in the reader's language."""
+    from pathlib import Path
+
+    from flask import current_app
+    from flask_babel import gettext as _
+    css = (Path(current_app.static_folder) / "css" / "print.css").read_text(encoding="utf-8")
+    before, _sep, after = _("Page %(n)s of %(total)s").partition("%(n)s")
+    between, _sep, end = after.partition("%(total)s")
+    parts = (_css_string(before), "counter(page)", _css_string(between), "counter(pages)", _css_string(end))
+    return css + "\n@page{@bottom-center{content:%s}}\n" % " ".join(p for p in parts if p)
+
+
+def _css_string(text: str) -> str:
+    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"') if text else ""

@@ -12,9 +12,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.core import labels, office
+from app.core.office import plain, reader_rtl
 from app.core.i18n import current_language, when_date, when_time
 from app.documents import reading, services
-from app.documents.export import plain, reader_rtl
 from app.documents.models import STANCES, Amendment, Comment
 from app.extensions import db
 

@@ -3,48 +3,15 @@
 Labels, headings and dates are in the reader's language; the document's own text keeps its
 language and direction (an Arabic text is right to left in a French reader's file). The .docx
 and the PDF are built in a worker process (app.core.office.render)."""
-import html as htmllib
-import re
-from pathlib import Path
-
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import gettext as _
 
 from app.core import office
 from app.core.i18n import current_language, when_date
+from app.core.office import print_css, reader_rtl, text_dir
 from app.documents import reading
 
 FORMATS = ("docx", "pdf", "md")
-RTL_LANGUAGES = ("ar",)
-_TAG = re.compile(r"<[^>]+>")
-_WS = re.compile(r"\s+")
-
-
-def plain(html: str) -> str:
-    """The text of sanitised HTML, on one line (for spreadsheets and CSV)."""
-    return _WS.sub(" ", htmllib.unescape(_TAG.sub(" ", html or ""))).strip()
-
-
-def text_dir(language: str | None) -> str:
-    return "rtl" if (language or "")[:2] in RTL_LANGUAGES else "ltr"
-
-
-def reader_rtl() -> bool:
-    return text_dir(current_language()) == "rtl"
-
-
-def print_css() -> str:
-    """The print stylesheet, with page numbers in the reader's language."""
-    css = (Path(current_app.static_folder) / "css" / "print.css").read_text(encoding="utf-8")
-    before, _sep, after = _("Page %(n)s of %(total)s").partition("%(n)s")
-    between, _sep, end = after.partition("%(total)s")
-    content = " ".join(p for p in (_css_string(before), "counter(page)", _css_string(between), "counter(pages)",
-                                   _css_string(end)) if p)
-    return css + "\n@page{@bottom-center{content:%s}}\n" % content
-
-
-def _css_string(text: str) -> str:
-    return '"%s"' % text.replace("\\", "\\\\").replace('"', '\\"') if text else ""
 
 
 def status_label(status: str) -> str:
