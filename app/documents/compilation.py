@@ -72,7 +72,7 @@ def _columns() -> list[str]:
 
 def _statuses() -> dict[str, str]:
     return {"proposed": _("Proposed"), "accepted": _("Accepted"), "rejected": _("Rejected"),
-            "open": _("Open"), "resolved": _("Resolved")}
+            "open": _("Not resolved"), "resolved": _("Resolved")}
 
 
 def _rows(sections: list[dict]) -> list[list]:

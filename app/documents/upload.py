@@ -58,7 +58,8 @@ def convert(data) -> tuple[str, list[str]]:
     except offload.OffloadFailed as failed:
         if "MemoryError" in str(failed):
             raise TooLarge(_l("This file unpacks to far more data than a Word document holds; it was refused.")) from None
-        raise Invalid(_REFUSALS["not_docx"][1], {"file": "unreadable"}) from None
+        unreadable = _REFUSALS["not_docx"][1]
+        raise Invalid(unreadable, {"file": "unreadable"}) from None
     if "error" in result:
         cls, message = _REFUSALS.get(result["error"], _REFUSALS["not_docx"])
         raise cls(message, {"file": result["error"]}) if cls is Invalid else cls(message)
