@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.consultations.models import Participant
 from app.core.db import isoformat
+from app.core.office import safe_cell as _cell
 from app.extensions import db
 from app.votes import rules
 from app.votes.eligibility import eligible_by_group, voting_groups
@@ -131,13 +132,6 @@ def serialize(m: Motion, *, now=None, extra: dict | None = None) -> dict:
     if extra:
         data.update(extra)
     return data
-
-
-def _cell(value):
-    """Spreadsheets run cells starting with = + - @ as formulas; quote those."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def results_csv(m: Motion) -> str:
