@@ -6,6 +6,7 @@ from flask import jsonify, request
 from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.core.validation import Field, parse
 from app.core import office
+from app.core.security import allows_upload
 from app.documents import compilation, contributions, export, reading, serialize, services, upload
 from app.accounts.models import CONSTITUENCIES
 from app.documents.models import STANCES, STATUSES
@@ -66,11 +67,9 @@ def list_documents(consultation_id: int):
 
 
 def _uploaded():
-    """(form fields, file bytes, file name) of a multipart/form-data request, or None for JSON.
-    The request may be a little over the file limit (the form fields), never more."""
+    """(form fields, file bytes, file name) of a multipart/form-data request, or None for JSON."""
     if request.mimetype != "multipart/form-data":
         return None
-    request.max_content_length = upload.MAX_UPLOAD_BYTES + 256 * 1024
     f = request.files.get("file")
     fields = parse({k: v for k, v in request.form.items() if k in UPLOAD_FORM}, UPLOAD_FORM)
     return fields, (f.read(upload.MAX_UPLOAD_BYTES + 1) if f else b""), (f.filename or "") if f else ""
@@ -78,6 +77,7 @@ def _uploaded():
 
 @api.operation("/consultations/<int:consultation_id>/documents", ("POST",), body=DOCUMENT_BODY, status=201, tag=TAG,
                upload=UPLOAD_FORM, summary="Create a document with its version 1 (secretariat); JSON or a .docx upload")
+@allows_upload(upload.MAX_REQUEST_BYTES)
 def create_document(consultation_id: int):
     user = actor()
     uploaded = _uploaded()
@@ -128,6 +128,7 @@ def list_versions(document_id: int):
 
 @api.operation("/documents/<int:document_id>/versions", ("POST",), body=VERSION_BODY, status=201, tag=TAG,
                upload={"note": UPLOAD_FORM["note"]}, summary="Publish a new version (secretariat); JSON or a .docx upload")
+@allows_upload(upload.MAX_REQUEST_BYTES)
 def publish_version(document_id: int):
     user = actor()
     uploaded = _uploaded()

@@ -8,15 +8,16 @@ from app.accounts.models import CONSTITUENCIES
 from app.core import office
 from app.core.errors import DomainError
 from app.core.pages import form_action
+from app.core.security import allows_upload
 from app.documents import compilation, export, reading, upload
 from app.documents.views import bp, constituency_labels
 from app.extensions import csrf, db
 
 
 def _file() -> tuple[bytes, str]:
-    """The uploaded file of this form post. The limit is raised for this request only, before
-    anything reads the body, then the form's CSRF token is checked as for every other form."""
-    request.max_content_length = upload.MAX_UPLOAD_BYTES + 256 * 1024
+    """The uploaded file of this form post. Its view allows a larger body (allows_upload) and
+    is left out of the CSRF check that runs before the limit is raised, so the form's token is
+    checked here, as for every other form."""
     if current_app.config.get("WTF_CSRF_ENABLED", True):
         csrf.protect()
     f = request.files.get("file")
@@ -30,6 +31,7 @@ def _flash_warnings(codes: list[str]) -> None:
 
 @bp.post("/new/<int:consultation_id>/upload")
 @csrf.exempt  # checked in _file, once the upload limit is raised
+@allows_upload(upload.MAX_REQUEST_BYTES)
 @login_required
 def upload_new(consultation_id: int):
     data, filename = _file()
@@ -51,6 +53,7 @@ def upload_new(consultation_id: int):
 
 @bp.post("/<int:document_id>/versions/upload")
 @csrf.exempt  # checked in _file, once the upload limit is raised
+@allows_upload(upload.MAX_REQUEST_BYTES)
 @login_required
 def upload_version(document_id: int):
     data, _filename = _file()

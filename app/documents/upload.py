@@ -16,6 +16,7 @@ from app.documents import services, word
 from app.documents.models import Document, DocumentVersion
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+MAX_REQUEST_BYTES = MAX_UPLOAD_BYTES + 256 * 1024   # the file and the form's other fields
 BUDGET = 30.0   # seconds for one conversion; a 100-page file takes under one
 
 WARNING_TEXTS = {

@@ -158,3 +158,22 @@ def test_only_the_secretariat_uploads_and_a_missing_file_names_the_field(setting
     resp = client.post(f"/api/v1/documents/{setting['id']}/versions", data={"note": "x"},
                        headers=docs.h(setting["secretariat"]), content_type="multipart/form-data")
     assert resp.status_code == 422 and resp.json["error"]["fields"] == {"file": "required"}
+
+
+def test_a_large_file_within_ten_megabytes_is_accepted(setting, docs, client, office, login):
+    """Above the 2 MB every other request may carry: the limit is raised for uploads only."""
+    import os
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(office["policy"])) as src, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info.filename))
+        dst.writestr("word/media/scan.bin", os.urandom(6 * 1024 * 1024), compress_type=zipfile.ZIP_STORED)
+    big = buf.getvalue()
+    assert 6 * 1024 * 1024 < len(big) < 10 * 1024 * 1024
+    resp = _upload(client, docs.h(setting["secretariat"]), f"/api/v1/consultations/{setting['c'].id}/documents", big)
+    assert resp.status_code == 201, resp.json
+    login(setting["secretariat"])
+    page = client.post(f"/documents/{setting['id']}/versions/upload", data={"file": (io.BytesIO(big), "big.docx")},
+                       content_type="multipart/form-data")
+    assert page.status_code == 302
+    assert "New version published" in client.get(page.headers["Location"]).get_data(as_text=True)
