@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.models import CONSTITUENCIES
+from app.consultations import services as consultations
 from app.core import office
-from app.core.errors import DomainError
+from app.core.errors import DomainError, Forbidden
 from app.core.pages import form_action
 from app.core.security import allows_upload
 from app.documents import compilation, export, reading, upload
@@ -29,11 +30,16 @@ def _flash_warnings(codes: list[str]) -> None:
         flash(text, "info")
 
 
-@bp.post("/new/<int:consultation_id>/upload")
+@bp.route("/new/<int:consultation_id>/upload", methods=["GET", "POST"])
 @csrf.exempt  # checked in _file, once the upload limit is raised
 @allows_upload(upload.MAX_REQUEST_BYTES)
 @login_required
 def upload_new(consultation_id: int):
+    if request.method == "GET":
+        c = consultations.get_visible(current_user, consultation_id)
+        if not current_user.is_secretariat:
+            raise Forbidden("Only the secretariat may add documents.")
+        return render_template("documents/upload.html", c=c, consultation=c)
     data, filename = _file()
     fields = {"title": (request.form.get("title") or "")[:300], "note": (request.form.get("note") or "")[:500],
               "status": "open" if request.form.get("open") else "draft", "filename": filename}
@@ -45,7 +51,7 @@ def upload_new(consultation_id: int):
         if err.status in (403, 404):
             raise
         flash(err.message, "error")
-        return redirect(url_for("documents.new", consultation_id=consultation_id))
+        return redirect(url_for("documents.upload_new", consultation_id=consultation_id))
     flash(_("Document created from the Word file."), "success")
     _flash_warnings(warnings)
     return redirect(url_for("documents.reader", document_id=doc.id))

@@ -19,7 +19,8 @@ def _post(client, url, data: bytes, **fields):
 def test_upload_pages(setting, client, login, office):  # noqa: F811
     login(setting["secretariat"])
     c = setting["c"]
-    form = client.get(f"/documents/new/{c.id}").get_data(as_text=True)
+    assert f"/documents/new/{c.id}/upload" in client.get(f"/documents/new/{c.id}").get_data(as_text=True)
+    form = client.get(f"/documents/new/{c.id}/upload").get_data(as_text=True)
     assert 'enctype="multipart/form-data"' in form and 'name="file"' in form
     resp = _post(client, f"/documents/new/{c.id}/upload", office["dropped"], open="1")
     assert resp.status_code == 302
@@ -74,5 +75,6 @@ def test_downloads_page_and_its_links(setting, client, login, url, kind):
 
 def test_participants_cannot_upload(setting, client, login, office):  # noqa: F811
     login(setting["government"])
+    assert client.get(f"/documents/new/{setting['c'].id}/upload").status_code == 403
     assert _post(client, f"/documents/new/{setting['c'].id}/upload", office["policy"]).status_code == 403
     assert _post(client, f"/documents/{setting['id']}/versions/upload", office["policy"]).status_code in (302, 403)
