@@ -11,7 +11,12 @@ serves calls one at a time, with an address-space limit (WORKER_MEMORY: a decomp
 there, not in the web process) and a lower CPU priority. A call over its budget kills the worker
 (TimeoutError); an exception in the worker comes back as OffloadFailed. Only code of this project
 names the function and the parent trusts only its own workers' pickles. When the job library
-arrives, this one function is the call site to move."""
+arrives, this one function is the call site to move.
+
+Why not a library: gipc (gevent-cooperative processes) forks the serving process for each child,
+database pools, sockets and gevent hub included; concurrent.futures / loky / pebble wait with
+threads and multiprocessing queues that block or deadlock under gevent's monkey-patching. A
+long-lived worker spoken to over a pipe, as app.core.markdown does, needs neither."""
 import importlib
 import os
 import pickle
