@@ -85,60 +85,72 @@ def timed(fn, runs=RUNS) -> tuple[float, float]:
     return statistics.median(samples), max(samples)
 
 
-def run(url: str, label: str) -> dict:
-    from app import create_app
-    from app.accounts.services import create_organisation, create_user
+def seed(app):
+    """A secretariat officer, a scheduled consultation and twelve accepted tripartite delegates."""
+    from app.accounts.models import Organisation, User
+    from app.accounts.services import create_organisation, create_user, hash_password
     from app.consultations import services as consultations
+    from app.extensions import db
+    db.create_all()
+    sec_org = Organisation(name="Secretariat (bench)", constituency="secretariat")
+    db.session.add(sec_org)
+    db.session.flush()
+    sec = User(email="sec@bench.example", name="Secretariat officer", role="secretariat",
+               organisation_id=sec_org.id, password_hash=hash_password("quiet-harbour-lantern-7319"))
+    db.session.add(sec)
+    db.session.commit()
+    c = consultations.create_consultation(sec, {"title": "Bench", "level": "continental"})
+    consultations.change_status(sec, c, "scheduled")
+    people = []
+    for k, constituency in enumerate(("government", "employers", "workers") * 4):
+        org = create_organisation(sec, f"{constituency} org {k}", constituency, "KE")
+        u = create_user(sec, f"d{k}@bench.example", f"Delegate {k}", "delegate", org.id, "quiet-harbour-lantern-7319")
+        (p,) = consultations.invite(sec, c, user_id=u.id)
+        consultations.update_participant(sec, c, p.id, credentials="accepted")
+        people.append(u)
+    db.session.commit()
+    return sec, c, people
+
+
+def add_comments(doc, people, rng, n: int = COMMENTS) -> None:
+    """n comments on random paragraphs of the current version, a third of them replies."""
     from app.core.db import utcnow
-    from app.documents import reading, services
+    from app.documents import services
     from app.documents.models import Comment
     from app.extensions import db
+    anchors = [p["anchor"] for p in services.current_version(doc).paragraphs]
+    roots = []
+    for i in range(n):
+        u = people[i % len(people)]
+        parent = rng.choice(roots) if roots and i % 3 == 0 else None
+        cm = Comment(document_id=doc.id, version_number=1, anchor=parent.anchor if parent else rng.choice(anchors),
+                     parent_id=parent.id if parent else None, thread_id=parent.id if parent else None,
+                     body=f"Comment {i}: {sentence(rng, 25)}", html=f"<p>Comment {i}: {sentence(rng, 25)}</p>",
+                     author_id=u.id, organisation_id=u.organisation_id, constituency=u.organisation.constituency,
+                     created_at=utcnow())
+        db.session.add(cm)
+        if parent is None:
+            db.session.flush()
+            roots.append(cm)
+    db.session.commit()
 
-    instance = Path(tempfile.mkdtemp())
-    app = create_app(_config(url, instance))
+
+def run(url: str, label: str) -> dict:
+    from app import create_app
+    from app.documents import reading, services
+    from app.extensions import db
+
+    app = create_app(_config(url, Path(tempfile.mkdtemp())))
     rng = random.Random(4)
     out = {}
     with app.app_context():
-        db.create_all()
-        from app.accounts.models import Organisation, User
-        from app.accounts.services import hash_password
-        sec_org = Organisation(name="Secretariat (bench)", constituency="secretariat")
-        db.session.add(sec_org)
-        db.session.flush()
-        sec = User(email="sec@bench.example", name="Secretariat officer", role="secretariat",
-                   organisation_id=sec_org.id, password_hash=hash_password("bench-password-1"))
-        db.session.add(sec)
-        db.session.commit()
-        c = consultations.create_consultation(sec, {"title": "Bench", "level": "continental"})
-        consultations.change_status(sec, c, "scheduled")
-        people = []
-        for k, constituency in enumerate(("government", "employers", "workers") * 4):
-            org = create_organisation(sec, f"{constituency} org {k}", constituency, "KE")
-            u = create_user(sec, f"d{k}@bench.example", f"Delegate {k}", "delegate", org.id, "bench-password-1")
-            (p,) = consultations.invite(sec, c, user_id=u.id)
-            consultations.update_participant(sec, c, p.id, credentials="accepted")
-            people.append(u)
-        db.session.commit()
-
+        sec, c, people = seed(app)
         body = make_body(rng)
         t0 = time.perf_counter()
         doc = services.create_document(sec, c.id, {"title": "Long draft", "body": body, "status": "open"})
         db.session.commit()
         out["publish v1 (render + anchor), ms"] = (time.perf_counter() - t0) * 1000
-        anchors = [p["anchor"] for p in services.current_version(doc).paragraphs]
-        roots = []
-        for i in range(COMMENTS):
-            u = people[i % len(people)]
-            parent = rng.choice(roots) if roots and i % 3 == 0 else None
-            cm = Comment(document_id=doc.id, version_number=1, anchor=parent.anchor if parent else rng.choice(anchors),
-                         parent_id=parent.id if parent else None, thread_id=parent.id if parent else None,
-                         body=f"Comment {i}: {sentence(rng, 25)}", html=f"<p>Comment {i}: {sentence(rng, 25)}</p>",
-                         author_id=u.id, organisation_id=u.organisation_id, constituency=u.organisation.constituency,
-                         created_at=utcnow())
-            db.session.add(cm)
-            if parent is None:
-                db.session.flush()
-                roots.append(cm)
+        add_comments(doc, people, rng)
         db.session.commit()
         t0 = time.perf_counter()
         services.publish_version(sec, doc.id, edit_body(rng, body), "Second draft")
@@ -148,7 +160,7 @@ def run(url: str, label: str) -> dict:
         db.session.remove()
 
     client = app.test_client()
-    assert client.post("/login", data={"email": delegate_email, "password": "bench-password-1"}).status_code == 302
+    assert client.post("/login", data={"email": delegate_email, "password": "quiet-harbour-lantern-7319"}).status_code == 302
 
     def get(path):
         def go():

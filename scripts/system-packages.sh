@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Debian packages Baraza's tests and PDF export need, and ICU to build PyICU (UTS #39
-# skeletons); installs only what is missing.
+# Debian packages Baraza's tests and PDF export need, ICU to build PyICU (UTS #39
+# skeletons), and LibreOffice (Writer and Calc, headless) with which the office-file tests build
+# real .docx fixtures and read Baraza's own .docx/.xlsx exports back; installs only what is missing.
 set -euo pipefail
 need=()
-for pkg in chromium fonts-noto-core poppler-utils libicu-dev pkg-config g++; do
+for pkg in chromium fonts-noto-core poppler-utils libicu-dev pkg-config g++ libreoffice-writer libreoffice-calc; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -13,4 +14,4 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-echo "system packages present: chromium fonts-noto-core poppler-utils libicu-dev pkg-config g++"
+echo "system packages present: chromium fonts-noto-core poppler-utils libicu-dev pkg-config g++ libreoffice-writer libreoffice-calc"

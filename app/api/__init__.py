@@ -34,11 +34,12 @@ class ApiBlueprint(Blueprint):
 
     def operation(self, rule: str, methods=("GET",), *, summary: str, body: dict | None = None,
                   query: dict | None = None, auth: bool = True, status: int = 200,
-                  tag: str = "misc", returns=None) -> Callable:
+                  tag: str = "misc", returns=None, upload: dict | None = None) -> Callable:
         """Route a JSON endpoint and describe it. body and query are validation specs
         (app.core.validation.Field), so what is documented is exactly what is checked; returns
         is the success answer's shape (app.core.shapes: a Shape, a Media for non-JSON bodies, or
-        {status: shape} for a route that answers two statuses), the one its serialiser builds."""
+        {status: shape} for a route that answers two statuses), the one its serialiser builds;
+        upload (a spec of the form fields besides `file`) documents a multipart/form-data alternative."""
         def deco(fn: Callable) -> Callable:
             self.add_url_rule(rule, endpoint=fn.__name__, view_func=fn, methods=list(methods))
             if not auth:
@@ -48,7 +49,7 @@ class ApiBlueprint(Blueprint):
             for method in methods:
                 self.operations.append((method.lower(), path, {
                     "summary": summary, "tag": tag, "body": body, "query": query, "auth": auth,
-                    "status": status, "params": params, "returns": returns}))
+                    "status": status, "params": params, "returns": returns, "upload": upload}))
             return fn
         return deco
 

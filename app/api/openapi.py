@@ -36,7 +36,7 @@ class Registry:
             for code, text in ERRORS:
                 op["responses"][code] = {"description": text, "content": error}
 
-    def add(self, method, path, *, summary, tag, body, query, auth, status, params, returns):
+    def add(self, method, path, *, summary, tag, body, query, auth, status, params, returns, upload=None):
         op = {
             "summary": summary,
             "tags": [tag],
@@ -52,6 +52,12 @@ class Registry:
             op["parameters"] = parameters
         if body is not None:
             op["requestBody"] = {"required": True, "content": {"application/json": {"schema": spec_schema(body)}}}
+        if upload is not None:
+            form = spec_schema(upload)
+            form["properties"]["file"] = {"type": "string", "contentMediaType": "application/octet-stream"}
+            form["required"] = ["file"]
+            op.setdefault("requestBody", {"required": True, "content": {}})["content"]["multipart/form-data"] = {
+                "schema": form, "encoding": {"file": {"contentType": "application/octet-stream"}}}
         if not auth:
             op["security"] = []
         self.paths.setdefault(path, {})[method] = op

@@ -6,6 +6,7 @@ from flask import jsonify
 from app.accounts.models import RECS
 from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.consultations import attendance, services
+from app.consultations import export as participants_export
 from app.consultations.attendance import ATTENDANCE
 from app.consultations.models import (
     AGENDA_ITEM,
@@ -19,6 +20,7 @@ from app.consultations.models import (
     THEME,
     VOTING_CONSTITUENCIES,
 )
+from app.core import office
 from app.core.shapes import OK, page_of
 from app.core.validation import Field, parse
 from app.extensions import db
@@ -101,6 +103,18 @@ def update_consultation(consultation_id: int):
 def list_participants(consultation_id: int):
     c = services.get_visible(actor(), consultation_id)
     return jsonify({"items": [p.to_dict() for p in c.participants], "next": None})
+
+
+PARTICIPANTS_EXPORT = {"format": Field(str, choices=participants_export.FORMATS)}
+
+
+@api.operation("/consultations/<int:consultation_id>/participants/export", query=PARTICIPANTS_EXPORT,
+               tag="consultations", responses={"200": {"description": ".xlsx, CSV or the List of participants .docx"}},
+               summary="The participant list as .xlsx, CSV or the \"List of participants\" .docx (default xlsx)")
+def export_participants(consultation_id: int):
+    fmt = query_args(PARTICIPANTS_EXPORT).get("format") or "xlsx"
+    body, name = participants_export.participant_list(actor(), consultation_id, fmt)
+    return office.download(body, fmt, name)
 
 
 @api.operation("/consultations/<int:consultation_id>/participants", ("POST",),

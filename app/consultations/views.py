@@ -142,6 +142,17 @@ def invite(consultation_id: int):
                 _("Organisation invited."))
 
 
+@bp.get("/<int:consultation_id>/participants/export.<fmt>")
+@login_required
+def export_participants(consultation_id: int, fmt: str):
+    from app.consultations import export
+    from app.core import office
+    if fmt not in export.FORMATS:
+        abort(404)
+    body, name = export.participant_list(current_user, consultation_id, fmt)
+    return office.download(body, fmt, name)
+
+
 @bp.post("/<int:consultation_id>/participants/<int:participant_id>")
 @login_required
 def update_participant(consultation_id: int, participant_id: int):

@@ -1,7 +1,7 @@
 """Security headers, request hygiene (NUL bytes, invalid UTF-8) and safe redirects."""
 from urllib.parse import unquote_to_bytes, urlsplit
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 
 from app.core.errors import BadRequest
 
@@ -20,8 +20,20 @@ def _bad_bytes(raw: bytes) -> bool:
     return False
 
 
+def allows_upload(limit: int):
+    """Mark a view that takes a file upload of up to `limit` bytes in all; every other request
+    keeps MAX_CONTENT_LENGTH. check_request applies it before anything reads the body."""
+    def deco(view):
+        view.max_upload_bytes = limit
+        return view
+    return deco
+
+
 def check_request() -> None:
     """Refuse NUL bytes and invalid UTF-8 anywhere in the URL, query or text body (400)."""
+    limit = getattr(current_app.view_functions.get(request.endpoint or ""), "max_upload_bytes", None)
+    if limit:
+        request.max_content_length = limit
     if _bad_bytes(unquote_to_bytes(request.environ.get("PATH_INFO", "").encode("latin-1", "replace"))):
         raise BadRequest("The address contains a NUL byte or invalid UTF-8.")
     if _bad_bytes(unquote_to_bytes(request.query_string)):

@@ -4,7 +4,7 @@
 def init_app(app) -> None:
     from app.api import register_api
     from app.core.features import features_of
-    from app.documents import api, languages, public, views  # noqa: F401  (languages: its table)
+    from app.documents import api, languages, office_views, public, views  # noqa: F401  (languages: its table; office_views: its routes)
     from app.documents.demo import seed_documents
 
     app.register_blueprint(views.bp)

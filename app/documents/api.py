@@ -1,12 +1,15 @@
 """JSON resources for documents, versions, diffs, comments, amendments and positions."""
 from datetime import datetime
 
-from flask import jsonify
+from flask import jsonify, request
 
 from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.core.validation import Field, parse
+from app.accounts.models import CONSTITUENCIES
+from app.core import office
+from app.core.security import allows_upload
 from app.core.shapes import page_of
-from app.documents import contributions, reading, serialize, services
+from app.documents import compilation, contributions, export, reading, serialize, services, upload
 from app.documents.languages import LANGUAGE_VERSION, TEXT_IN
 from app.documents.models import STANCES, STATUSES
 from app.extensions import db
@@ -28,6 +31,13 @@ DOCUMENT_PATCH = {
     "status": Field(str, choices=STATUSES),
     "comments_close_at": Field(datetime, nullable=True),
     "agenda_item_id": Field(int, nullable=True),
+}
+# multipart/form-data alternative of the two bodies above: `file` (a .docx) and these fields
+UPLOAD_FORM = {
+    "title": Field(str, max_len=300),
+    "note": Field(str, max_len=500, multiline=True),
+    "status": Field(str, choices=("draft", "open")),
+    "language": Field(str, max_len=5),
 }
 VERSION_BODY = {"body": Field(str, required=True, strip=False, multiline=True), "note": Field(str, max_len=500, multiline=True)}
 DIFF_QUERY = {"from": Field(int, required=True), "to": Field(int, required=True)}
@@ -58,23 +68,43 @@ def list_documents(consultation_id: int):
     return jsonify(page([serialize.document(d, d.accepts_input(contributions.now())) for d in docs], None))
 
 
+def _uploaded():
+    """(form fields, file bytes, file name) of a multipart/form-data request, or None for JSON."""
+    if request.mimetype != "multipart/form-data":
+        return None
+    f = request.files.get("file")
+    fields = parse({k: v for k, v in request.form.items() if k in UPLOAD_FORM}, UPLOAD_FORM)
+    return fields, (f.read(upload.MAX_UPLOAD_BYTES + 1) if f else b""), (f.filename or "") if f else ""
+
+
 @api.operation("/consultations/<int:consultation_id>/documents", ("POST",), body=DOCUMENT_BODY, status=201, tag=TAG,
-               returns=serialize.DOCUMENT_DETAIL, summary="Create a document with its version 1 (secretariat)")
+               returns=serialize.DOCUMENT_DETAIL, upload=UPLOAD_FORM,
+               summary="Create a document with its version 1 (secretariat); JSON or a .docx upload")
+@allows_upload(upload.MAX_REQUEST_BYTES)
 def create_document(consultation_id: int):
     user = actor()
+    uploaded = _uploaded()
+    if uploaded is not None:
+        fields, data, filename = uploaded
+        doc, warnings = upload.create_from_docx(user, consultation_id, {**fields, "filename": filename}, data)
+        db.session.commit()
+        resp = _detail(user, doc.id, upload.warning_texts(warnings))
+        return resp, 201
     data = parse(json_body(), DOCUMENT_BODY)
     doc = services.create_document(user, consultation_id, data)
     db.session.commit()
     return _detail(user, doc.id), 201
 
 
-def _detail(user, document_id: int):
+def _detail(user, document_id: int, warnings: list[str] | None = None):
     a, v = reading.version_at(user, document_id)
     data = _document(a)
     data["current_version"] = serialize.version(v)
     data["versions"] = [serialize.version(x, full=False) for x in reading.versions(a.document)]
     data["can"] = {"manage": a.can_manage, "comment": a.can_comment, "amend": a.can_amend,
                    "file_position": a.can_amend}
+    if warnings is not None:
+        data["warnings"] = warnings
     return jsonify(serialize.DOCUMENT_DETAIL.dump(data))
 
 
@@ -100,9 +130,17 @@ def list_versions(document_id: int):
 
 
 @api.operation("/documents/<int:document_id>/versions", ("POST",), body=VERSION_BODY, status=201, tag=TAG,
-               returns=serialize.VERSION, summary="Publish a new version (secretariat)")
+               returns=serialize.VERSION, upload={"note": UPLOAD_FORM["note"]},
+               summary="Publish a new version (secretariat); JSON or a .docx upload")
+@allows_upload(upload.MAX_REQUEST_BYTES)
 def publish_version(document_id: int):
     user = actor()
+    uploaded = _uploaded()
+    if uploaded is not None:
+        fields, data, _filename = uploaded
+        v, warnings = upload.publish_from_docx(user, document_id, data, fields.get("note") or "")
+        db.session.commit()
+        return jsonify({**serialize.version(v), "warnings": upload.warning_texts(warnings)}), 201
     data = parse(json_body(), VERSION_BODY)
     v = services.publish_version(user, document_id, data["body"], data.get("note") or "")
     db.session.commit()
@@ -223,3 +261,41 @@ def put_language_version(document_id: int, number: int, language: str):
 def get_language_version(document_id: int, number: int, language: str):
     from app.documents import languages
     return jsonify(languages.text_in(actor(), document_id, number, language))
+
+
+EXPORT_QUERY = {"format": Field(str, choices=export.FORMATS), "version": Field(int)}
+COMPILATION_QUERY = {"format": Field(str, choices=compilation.FORMATS), "constituency": Field(str, choices=CONSTITUENCIES)}
+POSITIONS_QUERY = {"format": Field(str, choices=compilation.FORMATS)}
+
+
+def _file(description: str) -> dict:
+    return {"200": {"description": description, "content": {"application/octet-stream": {
+        "schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}}}
+
+
+@api.operation("/documents/<int:document_id>/export", query=EXPORT_QUERY, tag=TAG, responses=_file(".docx, tagged PDF or Markdown"),
+               summary="One version (default: the current one) as .docx, tagged PDF or Markdown (default pdf)")
+def export_document(document_id: int):
+    q = query_args(EXPORT_QUERY)
+    fmt = q.get("format") or "pdf"
+    body, name = export.export_version(actor(), document_id, q.get("version"), fmt)
+    return office.download(body, fmt, name)
+
+
+@api.operation("/documents/<int:document_id>/comments/export", query=COMPILATION_QUERY, tag=TAG,
+               responses=_file(".docx, .xlsx or CSV"),
+               summary="Compilation of comments and amendments by paragraph (default xlsx), optionally of one constituency")
+def export_comments(document_id: int):
+    q = query_args(COMPILATION_QUERY)
+    fmt = q.get("format") or "xlsx"
+    body, name = compilation.compile_comments(actor(), document_id, fmt, q.get("constituency"))
+    return office.download(body, fmt, name)
+
+
+@api.operation("/documents/<int:document_id>/positions/export", query=POSITIONS_QUERY, tag=TAG,
+               responses=_file(".docx, .xlsx or CSV"),
+               summary="Positions matrix: organisation x stance with statements, and the summary by constituency")
+def export_positions(document_id: int):
+    fmt = query_args(POSITIONS_QUERY).get("format") or "xlsx"
+    body, name = compilation.positions_matrix(actor(), document_id, fmt)
+    return office.download(body, fmt, name)

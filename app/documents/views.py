@@ -7,6 +7,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from app.accounts.models import CONSTITUENCIES
 from app.core import labels
 from app.core.errors import DomainError, Forbidden
 from app.core.i18n import local_to_utc
@@ -18,7 +19,6 @@ from app.documents.models import STANCES, TRANSITIONS
 from app.extensions import db
 
 bp = Blueprint("documents", __name__, url_prefix="/documents")
-CONSTITUENCIES = ("government", "employers", "workers", "stakeholder", "secretariat", "observer")
 
 
 def constituency_labels() -> dict[str, str]:

@@ -5,6 +5,7 @@ from flask import Response, jsonify, request
 
 from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.consultations import services as consultations
+from app.core import office
 from app.core.errors import Invalid
 from app.core.validation import Field, parse
 from app.extensions import db
@@ -22,9 +23,11 @@ CORRECTION_BODY = {"anchor": Field(str, required=True, max_len=1000, multiline=T
 ADOPT_BODY = {"confirm_placeholders": Field(bool)}
 DECIDE_BODY = {"reason": Field(str, max_len=2000, nullable=True, multiline=True)}
 CORRIGENDUM_BODY = {"body": Field(str, max_len=services.MAX_BODY, nullable=True, strip=False, multiline=True)}
-EXPORT_QUERY = {"format": Field(str, choices=("pdf", "md"))}
+EXPORT_QUERY = {"format": Field(str, choices=export.FORMATS)}
 NOT_PUBLISHED = Shape("NotPublished", {"consultation_id": INT, "published_at": const(None)})
-EXPORT = Media({"application/pdf": BINARY, "text/markdown": STR}, "The minutes as a PDF or Markdown attachment")
+EXPORT = Media({"application/pdf": BINARY, "text/markdown": STR,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document": BINARY},
+               "The minutes as a tagged PDF, a .docx or Markdown attachment")
 PUBLISH_BODY = {"include_minutes": Field(bool), "include_documents": Field(bool), "include_positions": Field(bool),
                 "include_results": Field(bool), "note": Field(str, max_len=2000, nullable=True, multiline=True)}
 
@@ -139,7 +142,7 @@ def reject_correction(correction_id: int):
 
 
 @api.operation("/minutes/<int:minutes_id>/export", query=EXPORT_QUERY, tag="minutes",
-               summary="The minutes as PDF or Markdown", returns=EXPORT)
+               summary="The minutes as tagged PDF, .docx or Markdown", returns=EXPORT)
 def export_minutes(minutes_id: int):
     user = actor()
     m = services.get_minutes(user, minutes_id)
@@ -149,15 +152,10 @@ def export_minutes(minutes_id: int):
 
 def download(m, fmt: str) -> Response:
     """The export as an attachment; shared by the API and the pages."""
-    if fmt == "md":
-        body, mime = export.to_markdown(m).encode("utf-8"), "text/markdown; charset=utf-8"
-    elif fmt == "pdf":
-        body, mime = export.to_pdf(m), "application/pdf"
-    else:
-        raise Invalid("format must be pdf or md.", {"format": "not an allowed value"})
-    resp = Response(body, mimetype=mime)
-    resp.headers["Content-Disposition"] = f'attachment; filename="minutes-{m.id}.{fmt}"'
-    return resp
+    writers = {"md": export.to_markdown, "pdf": export.to_pdf, "docx": export.to_docx}
+    if fmt not in writers:
+        raise Invalid("format must be pdf, docx or md.", {"format": "not an allowed value"})
+    return office.download(writers[fmt](m), fmt, f"minutes-{m.id}")
 
 
 @api.operation("/consultations/<int:consultation_id>/publication", returns=any_of(PUBLICATION, NOT_PUBLISHED), summary="The consultation's public archive entry",

@@ -18,6 +18,7 @@ from app.consultations import attendance, decision, procedure, words
 from app.consultations.models import Participant
 from app.core import labels
 from app.core.db import isoformat
+from app.core.office import safe_cell as _cell
 from app.core.shapes import ANY, BOOL, DATETIME, INT, NUMBER, STR, Shape, any_of, const, enum, list_of, map_of, nullable
 from app.extensions import db
 from app.votes.eligibility import eligible_by_group, entitled_rows, voting_groups
@@ -217,13 +218,6 @@ def serialize(m: Motion, *, now=None, extra: dict | None = None) -> dict:
     if extra:
         data.update(extra)
     return MOTION.dump(data)
-
-
-def _cell(value):
-    """Spreadsheets run cells starting with = + - @ as formulas; quote those."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
 
 
 def results_csv(m: Motion) -> str:

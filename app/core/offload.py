@@ -1,0 +1,189 @@
+"""Run a CPU-heavy function in a worker process while the calling greenlet waits: `run(fn, *args)`.
+
+Rule: nothing CPU-heavy runs on the gevent event loop. Rendering a PDF, building a .docx or .xlsx
+of a large document, and reading an uploaded .docx take seconds of pure CPU that never yield, so a
+live room would stall; here they run in a separate process and the greenlet waits on a pipe
+(gevent's wait_read), so the loop keeps serving. This mirrors app.core.markdown's render workers,
+generalised to any module-level function whose arguments and result pickle.
+
+A worker is a `python -m app.core.offload` process that imports what it is asked to run once and
+serves calls one at a time, with an address-space limit (WORKER_MEMORY: a decompression bomb fails
+there, not in the web process) and a lower CPU priority. A call over its budget kills the worker
+(TimeoutError); an exception in the worker comes back as OffloadFailed. Only code of this project
+names the function and the parent trusts only its own workers' pickles. When the job library
+arrives, this one function is the call site to move.
+
+Why not a library: gipc (gevent-cooperative processes) forks the serving process for each child,
+database pools, sockets and gevent hub included; concurrent.futures / loky / pebble wait with
+threads and multiprocessing queues that block or deadlock under gevent's monkey-patching. A
+long-lived worker spoken to over a pipe, as app.core.markdown does, needs neither."""
+import importlib
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+WORKERS = 2                 # calls at once per server process; more wait their turn
+IDLE = 1                    # warm workers kept between calls
+BUDGET = 60.0               # seconds of wall clock for one call, by default
+STARTUP = 30.0
+WORKER_MEMORY = 2 * 1024 * 1024 * 1024
+WORKER_NICE = 5
+_ROOT = str(Path(__file__).resolve().parents[2])
+_HEADER = struct.Struct("!Q")
+
+try:
+    from gevent.socket import wait_read as _wait_read
+    from gevent.socket import wait_write as _wait_write
+except ImportError:  # pragma: no cover - gevent is a dependency
+    _wait_read = _wait_write = None
+
+
+class OffloadFailed(RuntimeError):
+    """The function raised in the worker (its repr is the message) or the worker died."""
+
+
+def run(fn, *args, budget: float = BUDGET):
+    """fn(*args) computed in a worker process; the caller's greenlet waits without blocking the
+    event loop. TimeoutError past `budget` seconds, OffloadFailed when fn raised or the worker died."""
+    request = pickle.dumps((fn.__module__, fn.__qualname__, args), protocol=pickle.HIGHEST_PROTOCOL)
+    with _get_pool().slots:
+        worker = _get_pool().take()
+        try:
+            status, value = pickle.loads(worker.call(request, budget))
+        except BaseException:
+            worker.kill()
+            raise
+        _get_pool().give_back(worker)
+    if status == "ok":
+        return value
+    raise OffloadFailed(value)
+
+
+class _Worker:
+    def __init__(self):
+        self.proc = subprocess.Popen([sys.executable, "-m", "app.core.offload"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=_ROOT,
+                                     close_fds=True)
+        self.out, self.inp = self.proc.stdin.fileno(), self.proc.stdout.fileno()
+        os.set_blocking(self.out, False)
+        os.set_blocking(self.inp, False)
+        self.ready = False
+
+    def call(self, request: bytes, budget: float) -> bytes:
+        if not self.ready:
+            if self._read(1, time.monotonic() + STARTUP) != b"R":
+                raise OffloadFailed("the worker did not start")
+            self.ready = True
+        deadline = time.monotonic() + budget
+        view = memoryview(_HEADER.pack(len(request)) + request)
+        while view:
+            try:
+                view = view[os.write(self.out, view):]
+            except BlockingIOError:
+                _wait_write(self.out, timeout=_left(deadline), timeout_exc=TimeoutError())
+        size = _HEADER.unpack(self._read(_HEADER.size, deadline))[0]
+        return self._read(size, deadline)
+
+    def _read(self, n: int, deadline: float) -> bytes:
+        chunks, got = [], 0
+        while got < n:
+            try:
+                chunk = os.read(self.inp, min(n - got, 1 << 20))
+            except BlockingIOError:
+                _wait_read(self.inp, timeout=_left(deadline), timeout_exc=TimeoutError())
+                continue
+            if not chunk:
+                raise OffloadFailed("the worker exited")
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def kill(self) -> None:
+        try:
+            self.proc.kill()
+            self.proc.wait(5)
+        except Exception:  # already gone
+            pass
+        for f in (self.proc.stdin, self.proc.stdout):
+            try:
+                f.close()
+            except Exception:
+                pass
+
+
+def _left(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("over budget")
+    return left
+
+
+class _Pool:
+    def __init__(self):
+        self.pid = os.getpid()
+        self.slots = threading.BoundedSemaphore(WORKERS)
+        self.idle: list[_Worker] = []
+
+    def take(self) -> _Worker:
+        while self.idle:
+            worker = self.idle.pop()
+            if worker.proc.poll() is None:
+                return worker
+        return _Worker()
+
+    def give_back(self, worker: _Worker) -> None:
+        self.idle.append(worker)
+        while len(self.idle) > IDLE:
+            self.idle.pop(0).kill()
+
+
+_pool: _Pool | None = None
+_pool_lock = threading.Lock()
+
+
+def _get_pool() -> _Pool:
+    global _pool
+    if _pool is None or _pool.pid != os.getpid():
+        with _pool_lock:
+            if _pool is None or _pool.pid != os.getpid():
+                _pool = _Pool()
+    return _pool
+
+
+def serve(stdin, stdout) -> None:
+    """The worker loop: b"R" once started, then one framed answer per framed request."""
+    os.nice(WORKER_NICE)
+    stdout.write(b"R")
+    stdout.flush()
+    while True:
+        header = stdin.read(_HEADER.size)
+        if len(header) < _HEADER.size:
+            return
+        module, qualname, args = pickle.loads(stdin.read(_HEADER.unpack(header)[0]))
+        try:
+            fn = importlib.import_module(module)
+            for part in qualname.split("."):
+                fn = getattr(fn, part)
+            answer = ("ok", fn(*args))
+        except BaseException as exc:  # noqa: BLE001 - reported to the parent, the worker serves on
+            answer = ("error", repr(exc)[:1000])
+        try:
+            data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # an answer that does not pickle
+            data = pickle.dumps(("error", repr(exc)[:1000]))
+        stdout.write(_HEADER.pack(len(data)) + data)
+        stdout.flush()
+
+
+if __name__ == "__main__":
+    try:
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, WORKER_MEMORY))
+    except (ImportError, ValueError, OSError):
+        pass
+    serve(sys.stdin.buffer, sys.stdout.buffer)
