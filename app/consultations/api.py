@@ -109,7 +109,7 @@ PARTICIPANTS_EXPORT = {"format": Field(str, choices=participants_export.FORMATS)
 
 
 @api.operation("/consultations/<int:consultation_id>/participants/export", query=PARTICIPANTS_EXPORT,
-               tag="consultations", responses={"200": {"description": ".xlsx, CSV or the List of participants .docx"}},
+               tag="consultations", returns=office.downloads(".xlsx, CSV or the List of participants .docx", "xlsx", "csv", "docx"),
                summary="The participant list as .xlsx, CSV or the \"List of participants\" .docx (default xlsx)")
 def export_participants(consultation_id: int):
     fmt = query_args(PARTICIPANTS_EXPORT).get("format") or "xlsx"

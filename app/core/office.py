@@ -27,6 +27,12 @@ MIME = {
 }
 
 
+def downloads(description: str, *fmts: str):
+    """The OpenAPI description of a download route answering one of these formats."""
+    from app.core.shapes import BINARY, STR, Media
+    return Media({MIME[f].split(";")[0]: STR if f in ("md", "csv") else BINARY for f in fmts}, description)
+
+
 def safe_cell(value):
     """Spreadsheets run cells starting with = + - @ as formulas; quote those."""
     if isinstance(value, str) and value[:1] in FORMULA_START:

@@ -268,12 +268,7 @@ COMPILATION_QUERY = {"format": Field(str, choices=compilation.FORMATS), "constit
 POSITIONS_QUERY = {"format": Field(str, choices=compilation.FORMATS)}
 
 
-def _file(description: str) -> dict:
-    return {"200": {"description": description, "content": {"application/octet-stream": {
-        "schema": {"type": "string", "contentMediaType": "application/octet-stream"}}}}}
-
-
-@api.operation("/documents/<int:document_id>/export", query=EXPORT_QUERY, tag=TAG, responses=_file(".docx, tagged PDF or Markdown"),
+@api.operation("/documents/<int:document_id>/export", query=EXPORT_QUERY, tag=TAG, returns=office.downloads(".docx, tagged PDF or Markdown", "docx", "pdf", "md"),
                summary="One version (default: the current one) as .docx, tagged PDF or Markdown (default pdf)")
 def export_document(document_id: int):
     q = query_args(EXPORT_QUERY)
@@ -283,7 +278,7 @@ def export_document(document_id: int):
 
 
 @api.operation("/documents/<int:document_id>/comments/export", query=COMPILATION_QUERY, tag=TAG,
-               responses=_file(".docx, .xlsx or CSV"),
+               returns=office.downloads(".docx, .xlsx or CSV", "docx", "xlsx", "csv"),
                summary="Compilation of comments and amendments by paragraph (default xlsx), optionally of one constituency")
 def export_comments(document_id: int):
     q = query_args(COMPILATION_QUERY)
@@ -293,7 +288,7 @@ def export_comments(document_id: int):
 
 
 @api.operation("/documents/<int:document_id>/positions/export", query=POSITIONS_QUERY, tag=TAG,
-               responses=_file(".docx, .xlsx or CSV"),
+               returns=office.downloads(".docx, .xlsx or CSV", "docx", "xlsx", "csv"),
                summary="Positions matrix: organisation x stance with statements, and the summary by constituency")
 def export_positions(document_id: int):
     fmt = query_args(POSITIONS_QUERY).get("format") or "xlsx"
