@@ -140,7 +140,7 @@ def publish_version(document_id: int):
         fields, data, _filename = uploaded
         v, warnings = upload.publish_from_docx(user, document_id, data, fields.get("note") or "")
         db.session.commit()
-        return jsonify({**serialize.version(v), "warnings": upload.warning_texts(warnings)}), 201
+        return jsonify(serialize.VERSION.dump({**serialize.version(v), "warnings": upload.warning_texts(warnings)})), 201
     data = parse(json_body(), VERSION_BODY)
     v = services.publish_version(user, document_id, data["body"], data.get("note") or "")
     db.session.commit()

@@ -25,10 +25,12 @@ TOC_ENTRY = Shape("TocEntry", {"level": INT, "id": STR, "name": STR}, optional={
 TOC_ENTRY.fields["children"] = list_of(TOC_ENTRY)
 VERSION = VERSION_SUMMARY.extend("Version", {
     "body": STR, "html": STR, "toc": list_of(TOC_ENTRY),
-    "paragraphs": list_of(Shape("Paragraph", {"anchor": STR, "html": STR, "kind": STR}))})
+    "paragraphs": list_of(Shape("Paragraph", {"anchor": STR, "html": STR, "kind": STR}))},
+    optional={"warnings": list_of(STR)})  # a .docx upload: what did not come across, in the reader's language
 DOCUMENT_DETAIL = DOCUMENT.extend("DocumentDetail", {
     "current_version": VERSION, "versions": list_of(VERSION_SUMMARY),
-    "can": Shape("DocumentPermissions", {"manage": BOOL, "comment": BOOL, "amend": BOOL, "file_position": BOOL})})
+    "can": Shape("DocumentPermissions", {"manage": BOOL, "comment": BOOL, "amend": BOOL, "file_position": BOOL})},
+    optional={"warnings": list_of(STR)})
 COMMENT = Shape("Comment", {
     "id": INT, "document_id": INT, "version_number": INT, "anchor": nullable(STR), "parent_id": nullable(INT),
     "thread_id": INT, "amendment_id": nullable(INT), "body": STR, "html": STR, "author": nullable(PERSON_REF),
