@@ -254,7 +254,8 @@ def _apply(c: Consultation, data: dict) -> None:
 
 
 def create_consultation(actor: User, data: dict) -> Consultation:
-    """Secretariat only; a new consultation starts in draft."""
+    """Secretariat only; a new consultation starts in draft. With body_id it is a session of
+    that standing body (its current members invited, its rule the default of motions)."""
     require_secretariat(actor)
     c = Consultation(title=data["title"], description=data.get("description") or "",
                      level=data.get("level"), status="draft", created_by_id=actor.id)
@@ -262,7 +263,19 @@ def create_consultation(actor: User, data: dict) -> Consultation:
     db.session.add(c)
     db.session.flush()
     open_room(c.id)
+    if data.get("body_id") is not None:
+        _start_body_session(actor, c, data)
     return c
+
+
+def _start_body_session(actor: User, c: Consultation, data: dict) -> None:
+    """A session of a standing body: the bodies feature (above this layer) invites the body's
+    current members and gives the consultation its rule, through the hook it registered."""
+    from app.core.features import features_of
+    hook = features_of().body_session
+    if hook is None:
+        raise Invalid("No such body.", {"body_id": "unknown body"})
+    hook(actor, c, data["body_id"], data)
 
 
 def update_consultation(actor: User, c: Consultation, data: dict) -> Consultation:
@@ -434,6 +447,7 @@ def serialize(c: Consultation, detail: bool = False) -> dict:
         "starts_at": isoformat(c.starts_at), "ends_at": isoformat(c.ends_at),
         "is_public": c.is_public, "themes": [t.slug for t in c.themes],
         "voting_constituencies": list(c.voting_constituencies or []),
+        "default_rule": c.default_rule,
     }
     if detail:
         data["agenda"] = [i.to_dict() for i in c.agenda]

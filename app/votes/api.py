@@ -19,7 +19,7 @@ MOTION_BODY = {
     "question": Field(str, required=True, max_len=2000),
     "options": Field("str_list", nullable=True, item_max=10),
     "ballot": Field(str, required=True, choices=BALLOTS),
-    "rule": Field(str, required=True, choices=RULES),
+    "rule": Field(str, choices=RULES),  # optional when the consultation has a default rule
     "weights": Field(dict, nullable=True),
     "quorum": Field(dict, nullable=True, extra={"oneOf": "integer or \"half_of_eligible\""}),
     "closes_at": Field(datetime, nullable=True),

@@ -124,7 +124,10 @@ def create_motion(actor, c: Consultation, data: dict) -> Motion:
         raise Conflict("An archived consultation takes no new motions.")
     if data.get("ballot") not in BALLOTS:
         raise Invalid("ballot must be roll_call, show_of_hands or secret.", {"ballot": "not an allowed value"})
-    if data.get("rule") not in rules.RULES:
+    data = dict(data, rule=data.get("rule") or c.default_rule)  # a standing body's session: its rule
+    if data["rule"] is None:
+        raise Invalid("rule is required.", {"rule": "required"})
+    if data["rule"] not in rules.RULES:
         raise Invalid("Unknown rule.", {"rule": "not an allowed value"})
     item_id = data.get("agenda_item_id")
     if item_id is not None:
