@@ -36,6 +36,11 @@ MEMBERS = [
 ]
 FORMER = ("Institute for labour market research (demo)", "stakeholder", "Universities and research institutions")
 THEMES = ["tripartite-dialogue", "free-circulation", "labour-migration-data"]
+AGENDA = {
+    "rec": ["The JLMP priority and the committee's mandate", "Migrant workers' labour market situation",
+            "Policies, legal and institutional frameworks", "Way forward"],
+    "continental": ["Adoption of the agenda", "Reports of the engagement visits", "Work plan"],
+}
 
 
 def _org(sec, name: str, constituency: str, rec: str | None) -> Organisation:
@@ -49,6 +54,8 @@ def _session(sec, body, title: str, when: datetime, level: str, rec: str | None,
         "themes": THEMES, "body_id": body.id,
         "description": "Engagement visit: the committee meets the REC, its member states and social partners."
         if level == "rec" else "Ordinary session of the committee."})
+    for title in AGENDA[level]:
+        consultations.add_agenda_item(sec, c, title)
     for u in guests:
         consultations.invite(sec, c, user_id=u.id)
     for p in c.participants:
