@@ -98,18 +98,28 @@ class Follow(db.Model):
 
 class ThemeRecord(db.Model):
     """What the spine said about a document, a decision (closed motion) or a position, kept for
-    the theme pages. is_published: publishable and covered by the consultation's publication."""
+    the theme pages. is_published: publishable and covered by the consultation's publication.
+    year, level, rec and country copy the consultation's (kept current by its consultation.scope
+    and session.rescheduled events), so a theme page counts without joining consultations."""
 
     __tablename__ = "theme_record"
     __table_args__ = (
         UniqueConstraint("kind", "ref_id"),
         Index("ix_theme_record_consultation", "consultation_id", "kind"),
+        Index("ix_theme_record_latest", "kind", "at"),
+        # covers the theme page's one grouped count, in its GROUP BY order (no sort)
+        Index("ix_theme_record_tally", "kind", "year", "level", "rec", "constituency", "stance", "outcome",
+              "consultation_id", "is_published"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     ref_id: Mapped[int]
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    year: Mapped[int | None]
+    level: Mapped[str | None] = mapped_column(String(20))
+    rec: Mapped[str | None] = mapped_column(String(10))
+    country: Mapped[str | None] = mapped_column(String(2))
     title: Mapped[str] = mapped_column(String(300), default="")
     document_id: Mapped[int | None]
     organisation: Mapped[str] = mapped_column(String(200), default="")

@@ -8,6 +8,8 @@ import dataclasses
 from sqlalchemy import and_, delete, select, update
 
 from app.bodies.models import ThemeRecord
+from app.consultations.event_types import ScopeChanged, SessionRescheduled
+from app.consultations.models import Consultation
 from app.core.db import utcnow
 from app.core.events import DECLARED, Event, EventBus
 from app.core.realtime import RoomEvent
@@ -27,11 +29,21 @@ def published_kinds(consultation_id: int) -> set[str]:
     return set((data or {}).get("kinds") or ())
 
 
-def _row(kind: str, ref_id: int) -> ThemeRecord:
+def scope_of(c: Consultation) -> dict:
+    """The consultation's fields a record keeps a copy of."""
+    when = c.starts_at or c.created_at or utcnow()
+    return {"year": when.year, "level": c.level, "rec": c.rec, "country": c.country}
+
+
+def _row(kind: str, ref_id: int, consultation_id: int) -> ThemeRecord:
+    c = db.session.get(Consultation, consultation_id)
     row = db.session.scalar(select(ThemeRecord).where(ThemeRecord.kind == kind, ThemeRecord.ref_id == ref_id))
     if row is None:
         row = ThemeRecord(kind=kind, ref_id=ref_id, at=utcnow())
         db.session.add(row)
+    row.consultation_id = consultation_id
+    for key, value in scope_of(c).items():
+        setattr(row, key, value)
     return row
 
 
@@ -41,8 +53,7 @@ def keep(consultation_id: int, event: Event, _actor) -> None:
         return
     if s.replaces:
         db.session.execute(delete(ThemeRecord).where(ThemeRecord.kind == s.kind, ThemeRecord.ref_id.in_(s.replaces)))
-    row = _row(s.kind, s.ref_id)
-    row.consultation_id = consultation_id
+    row = _row(s.kind, s.ref_id, consultation_id)
     row.title = (s.title or "")[:300]
     row.is_publishable = bool(s.publishable)
     row.is_published = row.is_publishable and s.kind in published_kinds(consultation_id)
@@ -63,10 +74,17 @@ def publication(consultation_id: int, event: PublicationChanged, _actor) -> None
     db.session.execute(update(ThemeRecord).where(ThemeRecord.consultation_id == consultation_id)
                        .values(is_published=and_(ThemeRecord.is_publishable, ThemeRecord.kind.in_(kinds or ["-"]))),
                        execution_options={"synchronize_session": False})
-    row = _row("consultation", consultation_id)
-    row.consultation_id, row.is_publishable = consultation_id, True
+    row = _row("consultation", consultation_id, consultation_id)
+    row.is_publishable = True
     row.is_published = "consultation" in kinds
     db.session.flush()
+
+
+def rescope(consultation_id: int, _event: Event, _actor) -> None:
+    """The consultation's dates or scope changed: its records' copies follow."""
+    c = db.session.get(Consultation, consultation_id)
+    db.session.execute(update(ThemeRecord).where(ThemeRecord.consultation_id == consultation_id)
+                       .values(**scope_of(c)), execution_options={"synchronize_session": False})
 
 
 def subscribe(bus: EventBus) -> None:
@@ -74,3 +92,5 @@ def subscribe(bus: EventBus) -> None:
         if any(f.name == "searchable" for f in dataclasses.fields(cls)):
             bus.subscribe(cls, keep)
     bus.subscribe(PublicationChanged, publication)
+    bus.subscribe(SessionRescheduled, rescope)
+    bus.subscribe(ScopeChanged, rescope)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import RECS, Organisation, User
 from app.accounts.services import require_secretariat
-from app.consultations.event_types import ParticipantInvited, SessionRescheduled, SessionStatus
+from app.consultations.event_types import ParticipantInvited, ScopeChanged, SessionRescheduled, SessionStatus
 from app.consultations.models import (
     CREDENTIALS,
     LEVELS,
@@ -283,10 +283,12 @@ def update_consultation(actor: User, c: Consultation, data: dict) -> Consultatio
     require_manage(actor, c)
     if c.status == "archived" and set(data) - {"status"}:
         raise Conflict("An archived consultation cannot be edited.")
-    before = (c.starts_at, c.ends_at)
+    before, scope = (c.starts_at, c.ends_at), (c.level, c.country, c.rec)
     _apply(c, {k: v for k, v in data.items() if k != "status"})
     if (c.starts_at, c.ends_at) != before:
         record_event(c.id, SessionRescheduled(starts_at=isoformat(c.starts_at), ends_at=isoformat(c.ends_at)), actor)
+    if (c.level, c.country, c.rec) != scope:
+        record_event(c.id, ScopeChanged(level=c.level, country=c.country, rec=c.rec), actor)
     if "status" in data and data["status"] != c.status:
         change_status(actor, c, data["status"])
     db.session.flush()

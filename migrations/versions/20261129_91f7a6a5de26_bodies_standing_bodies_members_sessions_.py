@@ -5,7 +5,7 @@ theme pages' read model, is filled by the events recorded from now on (docs/bodi
 
 Revision ID: 91f7a6a5de26
 Revises: 63ef862a781d
-Create Date: 2026-11-29 19:40:08.198974
+Create Date: 2026-11-29 19:51:27.235964
 
 """
 from alembic import op
@@ -89,6 +89,10 @@ def upgrade():
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('ref_id', sa.Integer(), nullable=False),
     sa.Column('consultation_id', sa.Integer(), nullable=False),
+    sa.Column('year', sa.Integer(), nullable=True),
+    sa.Column('level', sa.String(length=20), nullable=True),
+    sa.Column('rec', sa.String(length=10), nullable=True),
+    sa.Column('country', sa.String(length=2), nullable=True),
     sa.Column('title', sa.String(length=300), nullable=False),
     sa.Column('document_id', sa.Integer(), nullable=True),
     sa.Column('organisation', sa.String(length=200), nullable=False),
@@ -104,6 +108,8 @@ def upgrade():
     )
     with op.batch_alter_table('theme_record', schema=None) as batch_op:
         batch_op.create_index('ix_theme_record_consultation', ['consultation_id', 'kind'], unique=False)
+        batch_op.create_index('ix_theme_record_latest', ['kind', 'at'], unique=False)
+        batch_op.create_index('ix_theme_record_tally', ['kind', 'year', 'level', 'rec', 'constituency', 'stance', 'outcome', 'consultation_id', 'is_published'], unique=False)
 
     with op.batch_alter_table('consultation', schema=None) as batch_op:
         batch_op.add_column(sa.Column('default_rule', sa.JSON(), nullable=True))
@@ -117,6 +123,8 @@ def downgrade():
         batch_op.drop_column('default_rule')
 
     with op.batch_alter_table('theme_record', schema=None) as batch_op:
+        batch_op.drop_index('ix_theme_record_tally')
+        batch_op.drop_index('ix_theme_record_latest')
         batch_op.drop_index('ix_theme_record_consultation')
 
     op.drop_table('theme_record')
