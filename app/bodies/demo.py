@@ -34,7 +34,7 @@ MEMBERS = [
     ("Association of women cross-border traders (demo)", "stakeholder", None, "Women cross-border traders"),
     ("Pan-African Labour Mobility Partnership (demo)", "stakeholder", None, "Universities and research institutions"),
 ]
-FORMER = ("Institute for labour market research (demo)", "stakeholder", "Universities and research institutions")
+FORMER = ("Diaspora workers' association (demo)", "stakeholder", "Diaspora organisations")
 THEMES = ["tripartite-dialogue", "free-circulation", "labour-migration-data"]
 AGENDA = {
     "rec": ["The JLMP priority and the committee's mandate", "Migrant workers' labour market situation",

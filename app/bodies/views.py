@@ -1,6 +1,6 @@
 """Pages: the bodies, one body (members current and past, sessions in order), the secretariat's
 forms to create a body and add a member; a theme across the years, signed in and public."""
-from flask import Blueprint, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -8,7 +8,7 @@ from app.accounts.models import RECS
 from app.accounts.services import list_organisations
 from app.bodies import follows, services, themes
 from app.bodies.api import body_input, member_input
-from app.bodies.chart import stance_chart, stance_rows
+from app.bodies.chart import chart_css, stance_chart, stance_rows
 from app.bodies.models import KINDS
 from app.bodies.rules import PRESETS
 from app.bodies.serialize import body_dict
@@ -105,6 +105,14 @@ def _theme_page(reader, slug: str, public: bool):
     theme = themes.get_theme(slug)
     return render_template("bodies/theme.html", data=data, rows=rows, chart=chart, public=public,
                            following=follows.is_following(reader, theme=theme) if reader else False)
+
+
+@bp.get("/charts/stances.css")
+def chart_stylesheet():
+    """The chart's stylesheet (the CSP allows no inline style), for signed-in and public pages."""
+    resp = current_app.response_class(chart_css(), mimetype="text/css")
+    resp.cache_control.public, resp.cache_control.max_age = True, 86400
+    return resp
 
 
 @bp.get("/themes/<slug>")

@@ -103,3 +103,11 @@ def test_theme_page_is_light_has_a_chart_and_a_table(factory, client, login, wor
 def test_unknown_theme_is_not_found(factory, api, client):
     assert api(factory.secretariat, "GET", "/api/v1/themes/no-such-theme").status_code == 404
     assert client.get("/public/themes/no-such-theme").status_code == 404
+
+
+def test_a_consultation_moved_to_another_rec_moves_its_records(factory, api, world):
+    resp = api(factory.secretariat, "PATCH", f"/api/v1/consultations/{world['a'].id}", json={"rec": "SADC"})
+    assert resp.status_code == 200
+    recs = {r["rec"]: r for r in api(factory.secretariat, "GET", f"/api/v1/themes/{SLUG}").json["recs"]}
+    assert recs["SADC"]["stances"]["support"] == 1 and recs["SADC"]["decisions"] == {"carried": 1}
+    assert recs["ECOWAS"]["decisions"] == {} and recs["ECOWAS"]["stances"]["support"] == 0  # only the draft D is left
