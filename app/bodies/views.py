@@ -12,8 +12,11 @@ from app.bodies.chart import chart_css, stance_chart, stance_rows
 from app.bodies.models import KINDS
 from app.bodies.rules import PRESETS
 from app.bodies.serialize import body_dict
+from app.consultations.api import CONSULTATION_NEW
 from app.consultations.models import LEVELS, VOTING_CONSTITUENCIES
+from app.consultations.services import create_consultation
 from app.core.pages import form_action
+from app.core.validation import parse
 
 bp = Blueprint("bodies", __name__)
 PAGE_LIST = 20  # rows per list on the theme page (the API gives more)
@@ -74,7 +77,7 @@ def detail(body_id: int):
     body = services.get_body(body_id)
     orgs = list_organisations() if current_user.is_secretariat else []
     return render_template("bodies/detail.html", body=body, data=body_dict(body, current_user, detail=True),
-                           can_manage=current_user.is_secretariat, organisations=orgs,
+                           can_manage=current_user.is_secretariat, organisations=orgs, levels=LEVELS, recs=RECS,
                            following=follows.is_following(current_user, body=body))
 
 
@@ -84,6 +87,22 @@ def add_member(body_id: int):
     body = services.get_body(body_id)
     return form_action(lambda: services.add_member(current_user, body, member_input(_form())),
                        _("Member added."), url_for("bodies.detail", body_id=body.id, _anchor="members"))
+
+
+@bp.post("/bodies/<int:body_id>/sessions")
+@login_required
+def new_session(body_id: int):
+    """The secretariat convenes a session: a consultation of the body (POST /consultations with
+    body_id), in draft, its current members invited."""
+    body = services.get_body(body_id)
+    made = {}
+
+    def act():
+        data = parse(dict(_form(), body_id=body.id), CONSULTATION_NEW)
+        made["c"] = create_consultation(current_user, data)
+    return form_action(act, _("Session created as a draft; the current members are invited."),
+                       lambda: redirect(url_for("consultations.detail", consultation_id=made["c"].id) if made
+                                        else url_for("bodies.detail", body_id=body.id)))
 
 
 @bp.post("/bodies/<int:body_id>/follow")

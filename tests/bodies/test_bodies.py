@@ -204,3 +204,18 @@ def test_a_delegate_cannot_post_the_secretariat_forms(factory, client, login):
     login(factory.user())
     resp = client.post("/bodies/", data={"name": "X", "kind": "tripartite", "level": "continental"})
     assert resp.status_code == 403
+
+
+def test_the_secretariat_convenes_a_session_from_the_body_page(factory, client, login, api, make_body, add_member):
+    body = make_body(level="rec", rec="EAC", rule="simple")
+    member = factory.user("delegate", org=factory.org("government", country="KE"))
+    add_member(body["id"], member.organisation)
+    login(factory.secretariat)
+    resp = client.post(f"/bodies/{body['id']}/sessions", data={"title": "Engagement visit", "level": "rec",
+                                                               "rec": "EAC", "starts_at": "2030-05-04T09:00"})
+    assert resp.status_code == 302 and "/consultations/" in resp.headers["Location"]
+    cid = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    detail = api(factory.secretariat, "GET", f"/api/v1/consultations/{cid}").json
+    assert [p["user_id"] for p in detail["participants"]] == [member.id] and detail["default_rule"] == "simple"
+    bad = client.post(f"/bodies/{body['id']}/sessions", data={"title": "No REC", "level": "rec"}, follow_redirects=True)
+    assert "A REC consultation needs one of" in bad.get_data(as_text=True)
