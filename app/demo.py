@@ -40,17 +40,15 @@ ORGANISATIONS = {
     "stakeholder": ("Pan-African Labour Mobility Partnership (demo)", "stakeholder", None, None),
 }
 
+# The delegates: one per side in each demo country, named in the country's working language.
+_SIDES = {"gov": ("Government delegate, {}", "Délégué gouvernemental, {}"),
+          "emp": ("Employers' delegate, {}", "Délégué des employeurs, {}"),
+          "wrk": ("Workers' delegate, {}", "Délégué des travailleurs, {}")}
+_COUNTRIES = {"ke": ("Kenya", "en"), "gh": ("Ghana", "en"), "sn": ("Sénégal", "fr")}
 USERS = [
     ("secretariat", "Secretariat officer", "secretariat", "en"),
-    ("gov.ke", "Government delegate, Kenya", "delegate", "en"),
-    ("emp.ke", "Employers' delegate, Kenya", "delegate", "en"),
-    ("wrk.ke", "Workers' delegate, Kenya", "delegate", "en"),
-    ("gov.gh", "Government delegate, Ghana", "delegate", "en"),
-    ("emp.gh", "Employers' delegate, Ghana", "delegate", "en"),
-    ("wrk.gh", "Workers' delegate, Ghana", "delegate", "en"),
-    ("gov.sn", "Délégué gouvernemental, Sénégal", "delegate", "fr"),
-    ("emp.sn", "Délégué des employeurs, Sénégal", "delegate", "fr"),
-    ("wrk.sn", "Délégué des travailleurs, Sénégal", "delegate", "fr"),
+    *[(f"{side}.{cc}", labels[lang == "fr"].format(country), "delegate", lang)
+      for cc, (country, lang) in _COUNTRIES.items() for side, labels in _SIDES.items()],
     ("observer", "Observer, migration observatory", "observer", "en"),
     ("stakeholder", "Stakeholder member, labour mobility partnership", "delegate", "en"),
 ]

@@ -151,6 +151,34 @@ class Server:
 
 # --- clients (one asyncio loop per client process) -------------------------------------------
 
+
+
+async def drain_then_disconnect(received: list, expected: int, deadline: float, clients: list) -> None:
+    """Wait until every expected delivery has arrived (or the deadline), then disconnect all."""
+    while len(received) < expected and time.time() < deadline:
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.2)
+    for c in clients:
+        try:
+            await c.disconnect()
+        except Exception:
+            pass
+
+async def settle_then_wait(last_event: list, ready, go) -> None:
+    """Let the presence storm of the joins settle (no event for a second, at most 60 s), say
+    ready, and wait for the signal to start. The client's own garbage collector must not stall
+    receipt (its pauses would be charged to the server under test): everything made so far is
+    frozen, collection is off while measuring. Every server is measured with the same client."""
+    settle_deadline = time.time() + 60
+    while time.time() - last_event[0] < 1.0 and time.time() < settle_deadline:
+        await asyncio.sleep(0.2)
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    ready.set()
+    while not go.is_set():
+        await asyncio.sleep(0.01)
+
 async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out):
     import socketio
     clients, received, connect_times = [], [], []
@@ -193,19 +221,7 @@ async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out)
     t_all = time.perf_counter()
     clients = list(await asyncio.gather(*[connect(i, t) for i, t in enumerate(tokens)]))
     connect_wall = time.perf_counter() - t_all
-    # let the presence storm of the joins settle before measuring
-    settle_deadline = time.time() + 60
-    while time.time() - last_event[0] < 1.0 and time.time() < settle_deadline:
-        await asyncio.sleep(0.2)
-    # The client's own garbage collector must not stall receipt (its pauses would be charged
-    # to the server under test): everything made so far is frozen, collection is off while
-    # measuring. Both servers are measured with the same client.
-    gc.collect()
-    gc.freeze()
-    gc.disable()
-    ready.set()
-    while not go.is_set():
-        await asyncio.sleep(0.01)
+    await settle_then_wait(last_event, ready, go)
     sent_at = []
     if is_sender:
         senders = clients[: min(10, len(clients))]
@@ -222,14 +238,7 @@ async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out)
             sent_at.append(time.time())
     expected = plan["messages"] * len(clients)
     deadline = time.time() + plan["messages"] / (plan["rate"] or 1000) + 20
-    while len(received) < expected and time.time() < deadline:
-        await asyncio.sleep(0.05)
-    await asyncio.sleep(0.2)
-    for c in clients:
-        try:
-            await c.disconnect()
-        except Exception:
-            pass
+    await drain_then_disconnect(received, expected, deadline, clients)
     out.put({"latencies": [r[0] for r in received], "recv_times": [r[1] for r in received],
              "mids": [r[2] for r in received],
              "expected": expected, "connect": connect_times, "connect_wall": connect_wall,
@@ -326,14 +335,20 @@ def median_row(rows):
     return {k: statistics.median(r[k] for r in rows) for k in keys}
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--clients", type=int, default=500)
+def room_arguments(doc: str, clients: int) -> argparse.ArgumentParser:
+    """The options every room benchmark shares: clients, chat rate, runs, database."""
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--clients", type=int, default=clients)
     ap.add_argument("--rate", type=float, default=20, help="chat messages per second (all senders together)")
+    ap.add_argument("--runs", type=int, default=3, help="runs (of each server); the median is reported")
+    ap.add_argument("--db", default="sqlite", help="sqlite, or a PostgreSQL URL (a fresh schema is used)")
+    return ap
+
+
+def main():
+    ap = room_arguments(__doc__, 500)
     ap.add_argument("--messages", type=int, default=100)
     ap.add_argument("--burst", action="store_true", help="send all messages at once; compare deliveries/s")
-    ap.add_argument("--runs", type=int, default=3, help="runs of each server; the median is reported")
-    ap.add_argument("--db", default="sqlite", help="sqlite, or a PostgreSQL URL (a fresh schema is used)")
     ap.add_argument("--procs", type=int, default=1, help="server processes (more than 1 uses Redis)")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     ap.add_argument("--client-procs", type=int, default=1, help="client processes sharing the N clients")

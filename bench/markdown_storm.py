@@ -15,9 +15,7 @@ app/core/markdown.py). See bench/README.md.
     .venv/bin/python bench/markdown_storm.py --runs 3
     .venv/bin/python bench/markdown_storm.py --runs 3 --db postgresql+psycopg://127.0.0.1:5432/test
 """
-import argparse
 import asyncio
-import gc
 import json
 import multiprocessing as mp
 import statistics
@@ -27,7 +25,7 @@ import uuid
 from pathlib import Path
 
 import requests
-from fanout import Server, prepare_baraza
+from fanout import Server, drain_then_disconnect, prepare_baraza, room_arguments, settle_then_wait
 
 from tests.security.markdown_corpus import BOMBS, realistic_document
 
@@ -77,7 +75,8 @@ async def _chat_main(url, tokens, cid, rate, ready, go, stop, out):
         now = time.time()
         last_event[0] = now
         if ev.get("type") == "chat.message" and ev["data"]["text"].startswith("b|"):
-            received.append(now - float(ev["data"]["text"].split("|")[2]))
+            sent = float(ev["data"]["text"].split("|")[2])
+            received.append((sent, now - sent))
 
     sem = asyncio.Semaphore(50)
 
@@ -90,14 +89,7 @@ async def _chat_main(url, tokens, cid, rate, ready, go, stop, out):
         return c
 
     clients = list(await asyncio.gather(*[connect(t) for t in tokens]))
-    while time.time() - last_event[0] < 1.0:  # the presence storm of the joins settles
-        await asyncio.sleep(0.2)
-    gc.collect()
-    gc.freeze()
-    gc.disable()
-    ready.set()
-    while not go.is_set():
-        await asyncio.sleep(0.01)
+    await settle_then_wait(last_event, ready, go)
     senders, k, start = clients[:10], 0, time.time()
     while not stop.is_set():
         delay = start + k / rate - time.time()
@@ -106,14 +98,7 @@ async def _chat_main(url, tokens, cid, rate, ready, go, stop, out):
         await senders[k % len(senders)].emit("chat:send", {"consultation_id": cid, "text": f"b|{k}|{time.time():.6f}"})
         k += 1
     expected = k * len(clients)
-    deadline = time.time() + 20
-    while len(received) < expected and time.time() < deadline:
-        await asyncio.sleep(0.05)
-    for c in clients:
-        try:
-            await c.disconnect()
-        except Exception:
-            pass
+    await drain_then_disconnect(received, expected, time.time() + 20, clients)
     out.put({"latencies": received, "expected": expected, "sent": k})
 
 
@@ -128,13 +113,13 @@ def storm(url: str, doc: int, delegate_token: str, sec_token: str) -> list[dict]
         token = sec_token if door == "version" else delegate_token
         for name in names:
             body = BOMBS[name](size)
-            t = time.monotonic()
+            t, started = time.monotonic(), time.time()
             r = getattr(requests, method)(f"{url}/api/v1{path.format(doc=doc)}", json=payload(body), timeout=120,
                                           headers={"Authorization": f"Bearer {token}"})
             took = time.monotonic() - t
             code = r.json().get("error", {}).get("code") if r.status_code >= 400 else None
             posts.append({"door": door, "bomb": name, "size": len(body), "status": r.status_code, "code": code,
-                          "seconds": round(took, 3)})
+                          "seconds": round(took, 3), "at": started})
     return posts
 
 
@@ -168,7 +153,12 @@ def bench_once(args, workdir: Path) -> dict:
         server.stop()
         if prepared["cleanup"]:
             prepared["cleanup"]()
-    lat = sorted(res["latencies"])
+    lat = sorted(latency for _, latency in res["latencies"])
+    for p in posts:  # the worst chat delivery sent while this post was being answered
+        window = [latency for sent, latency in res["latencies"]
+                  if p.get("at", 0) <= sent <= p.get("at", 0) + p["seconds"]]
+        p["chat_max_ms"] = round(max(window) * 1000, 1) if window else None
+        p.pop("at", None)
 
     def pct(q):
         return round(lat[min(len(lat) - 1, int(q * len(lat)))] * 1000, 1) if lat else None
@@ -183,11 +173,7 @@ def bench_once(args, workdir: Path) -> dict:
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--clients", type=int, default=200)
-    ap.add_argument("--rate", type=float, default=20, help="chat messages per second (all senders together)")
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--db", default="sqlite", help="sqlite, or a PostgreSQL URL (a fresh schema is used)")
+    ap = room_arguments(__doc__, 200)
     ap.add_argument("--calm", type=float, default=0, help="post nothing; chat for this many seconds (baseline)")
     ap.add_argument("--json", help="append the result as a JSON line to this file")
     args = ap.parse_args()
@@ -206,7 +192,9 @@ def main():
         for p in r["detail"]:
             key = f'{p["door"]}:{p["bomb"]}'
             slowest[key] = max(slowest.get(key, (0, None))[0], p["seconds"]), p["code"] or p["status"]
-    result = {"args": vars(args), "median": median, "slowest_posts": dict(sorted(slowest.items(), key=lambda kv: -kv[1][0])[:12]),
+    hot = sorted((p for r in rows for p in r["detail"] if p.get("chat_max_ms")), key=lambda p: -p["chat_max_ms"])
+    worst_chat = [(f'{p["door"]}:{p["bomb"]}', p["chat_max_ms"], p["seconds"], p["code"] or p["status"]) for p in hot[:10]]
+    result = {"args": vars(args), "median": median, "worst_chat_during": worst_chat, "slowest_posts": dict(sorted(slowest.items(), key=lambda kv: -kv[1][0])[:12]),
               "runs": rows}
     print(json.dumps({k: v for k, v in result.items() if k != "runs"}, indent=1))
     if args.json:

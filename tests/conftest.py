@@ -200,6 +200,19 @@ class Factory:
             out[constituency] = u
         return out
 
+    def live_room(self):
+        """A live consultation with its tripartite delegates, an adviser (of the government's
+        organisation), an observer, an outsider (not a participant) and the secretariat."""
+        c = self.consultation(status="live")
+        people = self.tripartite(c)
+        people["adviser"] = self.user("adviser", org=people["government"].organisation)
+        self.participant(c, people["adviser"], role="adviser")
+        people["observer"] = self.user("observer", "observer")
+        self.participant(c, people["observer"], role="observer")
+        people["outsider"] = self.user("delegate", "workers")
+        people["secretariat"] = self.secretariat
+        return c, people
+
 
 @pytest.fixture
 def factory(app):

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 from app.accounts.models import RECS, USER_ROLES
 from app.core import labels
 from app.core.countries import AFRICAN_UNION, COUNTRIES, country_name
+from app.core.languages import LANGUAGE_NAMES
 from app.core.validation import SingleLine
 
 
@@ -52,6 +53,8 @@ class UserForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), SingleLine(), Length(max=200)])
     role = SelectField(_l("Role"), choices=[(r, labels.ROLE[r]) for r in USER_ROLES])
     organisation_id = SelectField(_l("Organisation"), coerce=int, choices=[])
+    language = SelectField(_l("Language of the invitation and the pages"), choices=list(LANGUAGE_NAMES.items()),
+                           default="en")
     password = PasswordField(_l("Initial password (optional, at least 10 characters)"),
                              validators=[Optional(), Length(min=10, max=1024)])
     is_active = BooleanField(_l("Active"), default=True)

@@ -1,5 +1,6 @@
 """Pages: sign in and out, language choice, my settings, and the secretariat's admin pages."""
 from datetime import UTC, datetime
+from functools import wraps
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
@@ -14,6 +15,7 @@ from app.accounts.limits import password_check_limit
 from app.accounts.passwords import MAX_PASSWORD, MIN_PASSWORD
 from app.core.errors import DomainError
 from app.core.i18n import timezone_choices, when
+from app.core.pages import form_page
 from app.core.languages import LANGUAGE_NAMES, LANGUAGES
 from app.core.ratelimit import account_limit, address_limit
 from app.core.security import safe_next
@@ -124,48 +126,40 @@ def _password_error(form: UserForm, err: DomainError) -> bool:
     return False
 
 
-def _require_secretariat():
-    if not current_user.is_secretariat:
-        abort(403)
+def _admin_page(rule: str):
+    """A secretariat's admin page (GET shows it, POST submits its form): signed in, and 403 for
+    anyone but the secretariat."""
+    def deco(fn):
+        @wraps(fn)
+        def page(**kwargs):
+            if not current_user.is_secretariat:
+                abort(403)
+            return fn(**kwargs)
+        return bp.route(rule, methods=["GET", "POST"])(login_required(page))
+    return deco
 
 
-@bp.route("/admin/organisations", methods=["GET", "POST"])
-@login_required
+@_admin_page("/admin/organisations")
 def organisations():
-    _require_secretariat()
     form = OrganisationForm()
-    if form.validate_on_submit():
-        try:
-            services.create_organisation(current_user, form.name.data.strip(), form.constituency.data,
-                                         form.country.data or None, form.rec.data or None)
-            db.session.commit()
-            flash(_("Organisation added."), "success")
-            return redirect(url_for("accounts.organisations"))
-        except DomainError as err:
-            db.session.rollback()
-            form.name.errors.append(err.message)
-    return render_template("accounts/organisations.html", form=form, organisations=services.list_organisations()), \
-        (422 if form.errors else 200)
+    return form_page(
+        form, lambda: services.create_organisation(current_user, form.name.data.strip(), form.constituency.data,
+                                                   form.country.data or None, form.rec.data or None),
+        _("Organisation added."), url_for("accounts.organisations"),
+        lambda: render_template("accounts/organisations.html", form=form, organisations=services.list_organisations()),
+        error_field=form.name)
 
 
-@bp.route("/admin/organisations/<int:org_id>", methods=["GET", "POST"])
-@login_required
+@_admin_page("/admin/organisations/<int:org_id>")
 def edit_organisation(org_id: int):
-    _require_secretariat()
     org = services.get_organisation(org_id)
     form = OrganisationForm(obj=org)
-    if form.validate_on_submit():
-        try:
-            services.update_organisation(current_user, org, name=form.name.data.strip(),
-                                         constituency=form.constituency.data,
-                                         country=form.country.data or None, rec=form.rec.data or None)
-            db.session.commit()
-            flash(_("Organisation saved."), "success")
-            return redirect(url_for("accounts.organisations"))
-        except DomainError as err:
-            db.session.rollback()
-            form.name.errors.append(err.message)
-    return render_template("accounts/organisation_edit.html", form=form, org=org), (422 if form.errors else 200)
+    return form_page(
+        form, lambda: services.update_organisation(current_user, org, name=form.name.data.strip(),
+                                                   constituency=form.constituency.data,
+                                                   country=form.country.data or None, rec=form.rec.data or None),
+        _("Organisation saved."), url_for("accounts.organisations"),
+        lambda: render_template("accounts/organisation_edit.html", form=form, org=org), error_field=form.name)
 
 
 def _user_form(obj=None) -> UserForm:
@@ -174,46 +168,30 @@ def _user_form(obj=None) -> UserForm:
     return form
 
 
-@bp.route("/admin/users", methods=["GET", "POST"])
-@login_required
+@_admin_page("/admin/users")
 def users():
-    _require_secretariat()
     form = _user_form()
-    if form.validate_on_submit():
-        try:
+    return form_page(
+        form, lambda: services.set_language(
             services.create_user(current_user, form.email.data, form.name.data.strip(), form.role.data,
-                                 form.organisation_id.data, form.password.data or None)
-            db.session.commit()
-            flash(_("User accredited."), "success")
-            return redirect(url_for("accounts.users"))
-        except DomainError as err:
-            db.session.rollback()
-            if not _password_error(form, err):
-                form.email.errors.append(err.message)
-    return render_template("accounts/users.html", form=form, users=services.list_users()), \
-        (422 if form.errors else 200)
+                                 form.organisation_id.data, form.password.data or None), form.language.data),
+        _("User accredited."), url_for("accounts.users"),
+        lambda: render_template("accounts/users.html", form=form, users=services.list_users()),
+        error_field=form.email, on_error=lambda err: _password_error(form, err))
 
 
-@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
-@login_required
+@_admin_page("/admin/users/<int:user_id>")
 def edit_user(user_id: int):
-    _require_secretariat()
     user = services.get_user(user_id)
     form = _user_form(obj=user)
-    del form.email
-    if form.validate_on_submit():
-        try:
-            services.update_user(current_user, user, name=form.name.data.strip(), role=form.role.data,
-                                 organisation_id=form.organisation_id.data, is_active=form.is_active.data,
-                                 password=form.password.data or None)
-            db.session.commit()
-            flash(_("User saved."), "success")
-            return redirect(url_for("accounts.users"))
-        except DomainError as err:
-            db.session.rollback()
-            if not _password_error(form, err):
-                form.name.errors.append(err.message)
-    return render_template("accounts/user_edit.html", form=form, user=user), (422 if form.errors else 200)
+    del form.email, form.language  # the person chooses their language in their settings
+    return form_page(
+        form, lambda: services.update_user(current_user, user, name=form.name.data.strip(), role=form.role.data,
+                                           organisation_id=form.organisation_id.data, is_active=form.is_active.data,
+                                           password=form.password.data or None),
+        _("User saved."), url_for("accounts.users"),
+        lambda: render_template("accounts/user_edit.html", form=form, user=user),
+        error_field=form.name, on_error=lambda err: _password_error(form, err))
 
 
 class SettingsForm(FlaskForm):

@@ -10,11 +10,9 @@ from app.consultations import services
 from app.consultations.api import AGENDA_BODY
 from app.consultations.forms import AgendaForm, ConsultationForm, InviteForm, InviteUserForm, ThemeForm
 from app.consultations.models import LEVELS, STATUSES, TRANSITIONS
-from app.core.errors import DomainError
 from app.core.features import detail_actions, detail_sections
-from app.core.pages import form_action
+from app.core.pages import form_action, form_page
 from app.core.validation import parse
-from app.extensions import db
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
 home = Blueprint("home", __name__)
@@ -69,16 +67,11 @@ def new():
     if not services.can_manage(current_user):
         abort(403)
     form = ConsultationForm(themes=services.list_themes())
-    if form.validate_on_submit():
-        try:
-            c = services.create_consultation(current_user, _form_data(form))
-            db.session.commit()
-            flash(_("Consultation created as a draft."), "success")
-            return redirect(url_for("consultations.detail", consultation_id=c.id))
-        except DomainError as err:
-            db.session.rollback()
-            form.title.errors.append(err.message)
-    return render_template("consultations/form.html", form=form, consultation=None), (422 if form.errors else 200)
+    return form_page(form, lambda: services.create_consultation(current_user, _form_data(form)),
+                     _("Consultation created as a draft."),
+                     lambda c: url_for("consultations.detail", consultation_id=c.id),
+                     lambda: render_template("consultations/form.html", form=form, consultation=None),
+                     error_field=form.title)
 
 
 @bp.get("/<int:consultation_id>")
@@ -116,16 +109,10 @@ def edit(consultation_id: int):
         form.voting_constituencies.data = list(c.voting_constituencies or [])
         form.starts_at.data = c.starts_at.replace(tzinfo=None) if c.starts_at else None
         form.ends_at.data = c.ends_at.replace(tzinfo=None) if c.ends_at else None
-    if form.validate_on_submit():
-        try:
-            services.update_consultation(current_user, c, _form_data(form))
-            db.session.commit()
-            flash(_("Consultation saved."), "success")
-            return redirect(url_for("consultations.detail", consultation_id=c.id))
-        except DomainError as err:
-            db.session.rollback()
-            form.title.errors.append(err.message)
-    return render_template("consultations/form.html", form=form, consultation=c), (422 if form.errors else 200)
+    return form_page(form, lambda: services.update_consultation(current_user, c, _form_data(form)),
+                     _("Consultation saved."), url_for("consultations.detail", consultation_id=c.id),
+                     lambda: render_template("consultations/form.html", form=form, consultation=c),
+                     error_field=form.title)
 
 
 def _act(consultation_id: int, action, success: str):
@@ -192,17 +179,11 @@ def move_agenda_item(consultation_id: int, item_id: int):
 @login_required
 def themes():
     form = ThemeForm()
-    if services.can_manage(current_user) and form.validate_on_submit():
-        try:
-            services.create_theme(current_user, form.slug.data.strip().lower(), form.name.data.strip())
-            db.session.commit()
-            flash(_("Theme added."), "success")
-            return redirect(url_for("consultations.themes"))
-        except DomainError as err:
-            db.session.rollback()
-            form.slug.errors.append(err.message)
-    elif request.method == "POST":
-        if not services.can_manage(current_user):
-            abort(403)
-    return render_template("consultations/themes.html", form=form, themes=services.list_themes(),
-                           can_manage=services.can_manage(current_user)), (422 if form.errors else 200)
+    if request.method == "POST" and not services.can_manage(current_user):
+        abort(403)
+    return form_page(form, lambda: services.create_theme(current_user, form.slug.data.strip().lower(),
+                                                         form.name.data.strip()),
+                     _("Theme added."), url_for("consultations.themes"),
+                     lambda: render_template("consultations/themes.html", form=form, themes=services.list_themes(),
+                                             can_manage=services.can_manage(current_user)),
+                     error_field=form.slug)

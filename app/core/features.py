@@ -5,6 +5,8 @@
   consultation page;
 - actions: fn(consultation, user) -> {"url", "label", "cls"?} or None, buttons on its head;
 - nav: fn(user or None) -> {"url", "label"}, a list of them, or None, links in every header;
+- public: fn(consultation, kinds) -> {"title", "template", "context"} or None, sections of the
+  public archive page for what the publication covers (`kinds`: Publication.kinds());
 - demo: fn(consultations by key, users by key), demo content after the core demo data;
 - followers: fn(consultation) -> users who follow it (its themes, its standing body), whom
   notifications tells of new consultations, decisions and positions (if they may see them);
@@ -21,6 +23,7 @@ class Features:
     sections: list[Callable] = field(default_factory=list)
     actions: list[Callable] = field(default_factory=list)
     nav: list[Callable] = field(default_factory=list)
+    public: list[Callable] = field(default_factory=list)
     demo: list[Callable] = field(default_factory=list)
     followers: list[Callable] = field(default_factory=list)
     body_session: Callable | None = None
@@ -36,6 +39,10 @@ def detail_sections(consultation, user) -> list[dict]:
 
 def detail_actions(consultation, user) -> list[dict]:
     return [a for a in (fn(consultation, user) for fn in features_of().actions) if a]
+
+
+def public_sections(consultation, kinds: set[str]) -> list[dict]:
+    return [s for s in (fn(consultation, kinds) for fn in features_of().public) if s]
 
 
 def nav_items(user) -> list[dict]:

@@ -77,8 +77,9 @@ def init_app(app) -> None:
         g.pop("_flask_babel", None)
 
     for name, fn in (("when", when), ("when_time", when_time), ("when_date", when_date),
-                     ("number", number)):
+                     ("number", number), ("iso", iso)):
         app.add_template_filter(fn, name)
+    app.add_template_global(zone_label)
 
     @app.context_processor
     def _lang():
@@ -116,6 +117,21 @@ def when_date(dt: datetime | None) -> str:
     return format_date(dt, language(current_language()).date_format) if dt is not None else ""
 
 
+def iso(dt) -> str:
+    """A time for a machine (`<time datetime>`, data attributes): ISO 8601 in UTC with at most
+    milliseconds, as HTML allows (isoformat() wrote microseconds, which the HTML checker refuses)."""
+    if dt is None:
+        return ""
+    if isinstance(dt, str):  # an event's stored time
+        try:
+            dt = datetime.fromisoformat(dt.replace("Z", "+00:00"))
+        except ValueError:
+            return dt
+    if dt.tzinfo is not None:
+        dt = dt.astimezone(UTC)
+    return dt.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+
+
 def number(value) -> str:
     return format_decimal(value) if value is not None else ""
 
@@ -143,3 +159,23 @@ def timezone_choices() -> dict:
     return {str(_l("Africa")): [(z, label(z)) for z in african],
             str(_l("Universal time")): [("UTC", "UTC")],
             str(_l("Other time zones")): [(z, z) for z in rest]}
+
+
+def local_to_utc(value: str | None, zone: str | None, field: str, message):
+    """A date and time typed in a form (an HTML datetime-local value, in the reader's time zone
+    `zone` unless it names its own offset) as UTC; None when empty. Invalid (422, naming
+    `field`, saying `message`) when it is not a date and time."""
+    from app.core.errors import Invalid
+    if not value:
+        return None
+    try:
+        naive = datetime.fromisoformat(value)
+    except ValueError:
+        raise Invalid(message, {field: "invalid"}) from None
+    if naive.tzinfo is not None:
+        return naive.astimezone(UTC)
+    try:
+        tz = ZoneInfo(zone or "UTC")
+    except Exception:  # an unknown or retired zone name: read the time as UTC
+        tz = ZoneInfo("UTC")
+    return naive.replace(tzinfo=tz).astimezone(UTC)

@@ -24,10 +24,17 @@ CREDENTIALS = {"pending": _l("Pending"), "accepted": _l("Accepted"), "rejected":
 STANCE = {"support": _l("Support"), "support_with_amendments": _l("Support with amendments"),
           "oppose": _l("Oppose"), "abstain": _l("Abstain")}
 OUTCOME = {"carried": _l("Carried"), "not_carried": _l("Not carried"), "void_no_quorum": _l("Void (no quorum)")}
+# what a search hit is (one record), and the kinds to filter by (all records of a kind)
+SEARCH_KIND = {"minutes": _l("Minutes"), "document": _l("Document"), "position": _l("Position"),
+               "decision": _l("Decision"), "consultation": _l("Consultation"), "comment": _l("Comment"),
+               "amendment": _l("Amendment")}
+SEARCH_KINDS = {"minutes": _l("Minutes"), "document": _l("Documents"), "position": _l("Positions"),
+                "decision": _l("Decisions"), "consultation": _l("Consultations"), "comment": _l("Comments"),
+                "amendment": _l("Amendments")}
 
 TABLES = {"constituency": CONSTITUENCY, "constituency_group": CONSTITUENCY_GROUP, "role": ROLE, "level": LEVEL,
           "consultation_status": CONSULTATION_STATUS, "credentials": CREDENTIALS, "stance": STANCE,
-          "outcome": OUTCOME}
+          "outcome": OUTCOME, "search_kind": SEARCH_KIND, "search_kinds": SEARCH_KINDS}
 
 
 def label(table: dict, code: str | None, default: str | None = None) -> str:

@@ -3,14 +3,26 @@
 This module imports nothing from Baraza, so it also runs as the render worker process that
 app.core.markdown starts for long bodies: `python -I app/core/markdown_engine.py` reads one JSON
 request per line on stdin ({"body", "toc"}) and answers one JSON line on stdout ({"html", "toc"}
-or {"error"}). A render that recurses too deep answers {"error": "too_complex"}; one that runs
-too long is killed by the parent, which is the point of running it in a process of its own."""
+or {"error"}). A request may carry "cpu", a budget in seconds of CPU time: a render that spends
+it, or recurses too deep, answers {"error": "too_complex"} and the worker keeps serving. The
+parent also keeps a wall-clock deadline and kills a worker that overruns it (a long match inside
+the C regex engine cannot be interrupted), which is the point of a process of its own.
+
+The worker runs at the lowest CPU priority from its first instruction, imports included: on a
+busy machine the server's event loop (and the rooms it serves) gets the CPU first."""
 import json
 import os
+import signal
 import sys
 
-import markdown as md_lib
-import nh3
+if __name__ == "__main__":  # before the imports below: start-up also yields to the server
+    try:
+        os.nice(19)
+    except OSError:
+        pass
+
+import markdown as md_lib  # noqa: E402
+import nh3  # noqa: E402
 
 ALLOWED_TAGS = {
     "a", "abbr", "blockquote", "br", "code", "del", "div", "em", "h1", "h2", "h3", "h4", "h5",
@@ -28,7 +40,6 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["extra", "sane_lists", "toc"]
 WORKER_MEMORY = 1024 * 1024 * 1024   # address space of a worker process, bytes
-WORKER_NICE = 10
 
 
 def new_converter() -> md_lib.Markdown:
@@ -73,20 +84,35 @@ def convert(body: str, with_toc: bool = False) -> tuple[str, list]:
     return html, toc
 
 
+class OverBudget(Exception):
+    """The render spent its CPU budget."""
+
+
+def _over_budget(signum, frame):
+    raise OverBudget()
+
+
 def serve(stdin, stdout) -> None:
     """The worker loop: a first line saying it is ready (imports done, so start-up never counts
-    against a render's budget), then one answer line for each request line, until stdin closes."""
+    against a render's budget), then one answer line for each request line, until stdin closes.
+    Each render runs under a CPU-time alarm (ITIMER_PROF: user and system time of this process
+    only, so time spent waiting for a busy CPU is not counted against the body)."""
     new_converter()
-    # Below the web process once imported (start-up at full speed): on a busy machine the event
-    # loop gets the CPU first, and a render that cannot finish in its budget is refused.
-    os.nice(WORKER_NICE)
+    signal.signal(signal.SIGPROF, _over_budget)
     stdout.write(b'{"ready": true}\n')
     stdout.flush()
     for line in stdin:
         try:
             req = json.loads(line)
-            html, toc = convert(req["body"], bool(req.get("toc")))
+            if req.get("cpu"):
+                signal.setitimer(signal.ITIMER_PROF, float(req["cpu"]))
+            try:
+                html, toc = convert(req["body"], bool(req.get("toc")))
+            finally:
+                signal.setitimer(signal.ITIMER_PROF, 0)
             answer = {"html": html, "toc": toc}
+        except OverBudget:
+            answer = {"error": "too_complex", "over_budget": True}
         except (RecursionError, MemoryError):
             answer = {"error": "too_complex"}
         except Exception as exc:  # the parent logs it; this process keeps serving

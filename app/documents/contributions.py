@@ -37,6 +37,12 @@ from app.documents.services import (
 )
 from app.extensions import db
 
+# A comment or amendment goes to every member of the room as it is filed: its event carries at
+# most this much of the text (and a comment's HTML only when it is short), so one long hostile
+# comment does not send megabytes to each of 200 phones; the reader fetches the rest.
+ROOM_TEXT_MAX = 2000    # characters
+ROOM_HTML_MAX = 8192    # characters of rendered HTML
+
 # --- comments ---------------------------------------------------------------------------
 
 def _paragraph(v: DocumentVersion, anchor: str) -> dict | None:
@@ -92,9 +98,12 @@ def add_comment(actor: User, document_id: int, body, anchor: str | None = None, 
         if existing is None:
             raise
         return existing, False
+    short = len(body) <= ROOM_TEXT_MAX and len(comment.html) <= ROOM_HTML_MAX
     record_event(doc.consultation_id, CommentCreated(
         document_id=doc.id, comment_id=comment.id, parent_id=parent_id, anchor=anchor,
-        body=body, html=comment.html, version_number=version.number), actor)
+        body=body[:ROOM_TEXT_MAX], html=comment.html if short else None, version_number=version.number,
+        truncated=not short,
+        searchable=Searchable("comment", comment.id, doc.title, body, doc.language or "en")), actor)
     return comment, True
 
 
@@ -144,6 +153,8 @@ def propose_amendment(actor: User, document_id: int, anchor, text, rationale) ->
     if anchoring.normalise(text) == anchoring.normalise(paragraph["src"]):
         raise Invalid("The amendment does not change the paragraph.", {"text": "unchanged"})
     org = a.participant.organisation
+    search_text = f"{text}\n\n{rationale.strip()}"
+    render(search_text)  # before any write, not under the room's lock (kept for the search index)
     am = Amendment(document_id=a.document.id, anchor=anchor, base_version_number=version.number,
                    original=paragraph["src"], text=text, text_html=render(text), rationale=rationale.strip(),
                    rationale_html=render(rationale), proposer_id=actor.id, organisation_id=org.id,
@@ -151,8 +162,10 @@ def propose_amendment(actor: User, document_id: int, anchor, text, rationale) ->
     db.session.add(am)
     db.session.flush()
     record_event(a.document.consultation_id, AmendmentCreated(
-        document_id=a.document.id, amendment_id=am.id, anchor=anchor, text=am.text,
-        rationale=am.rationale, organisation={"id": org.id, "name": org.name}), actor)
+        document_id=a.document.id, amendment_id=am.id, anchor=anchor, text=am.text[:ROOM_TEXT_MAX],
+        rationale=am.rationale[:ROOM_TEXT_MAX], organisation={"id": org.id, "name": org.name},
+        truncated=max(len(am.text), len(am.rationale)) > ROOM_TEXT_MAX,
+        searchable=Searchable("amendment", am.id, a.document.title, search_text, a.document.language or "en")), actor)
     return am
 
 

@@ -28,9 +28,11 @@ class CommentCreated(Event):
     comment_id: int
     parent_id: int | None
     anchor: str | None
-    body: str
-    html: str
+    body: str            # at most ROOM_TEXT_MAX characters (truncated says whether it was cut)
+    html: str | None     # None when the comment is too long to send to every member
     version_number: int
+    truncated: bool = False
+    searchable: Searchable | None = local()
 
 
 @declare("comment.resolved", rendered=False)
@@ -44,9 +46,11 @@ class AmendmentCreated(Event):
     document_id: int
     amendment_id: int
     anchor: str
-    text: str
+    text: str            # text and rationale: at most ROOM_TEXT_MAX characters each
     rationale: str
     organisation: dict
+    truncated: bool = False
+    searchable: Searchable | None = local()
 
 
 @declare("amendment.decided")

@@ -159,11 +159,11 @@ def get_version(doc: Document, number) -> DocumentVersion:
 
 def _write_version(actor: User, doc: Document, body: str, note: str, previous: DocumentVersion | None,
                    amendment: Amendment | None = None, forced: dict | None = None) -> DocumentVersion:
+    rendered = anchoring.render_document(body)  # first: a body refused here is refused once
     if doc.status != "draft":
         # Search indexes the rendered text after the event below takes the room's lock: render
         # it now, before any write (a long body renders in a worker; app.core.markdown keeps it).
         render(body)
-    rendered = anchoring.render_document(body)
     if not rendered.paragraphs:
         raise Invalid("The document has no text.", {"body": "may not be empty"})
     doc.next_anchor = anchoring.assign_anchors(previous.paragraphs if previous else [], rendered.paragraphs,

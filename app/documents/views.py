@@ -1,6 +1,6 @@
 """Pages: document reader with comments, versions and diffs, amendments, positions; forms post
 normally (no JavaScript needed), documents.js only adds live updates."""
-from datetime import UTC, datetime
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.core import labels
-from app.core.errors import DomainError, Forbidden, Invalid
+from app.core.errors import DomainError, Forbidden
+from app.core.i18n import local_to_utc
 from app.core.languages import LANGUAGE_NAMES
 from app.core.pages import form_action
 from app.core.validation import check_line
@@ -150,15 +151,8 @@ def _block(name: str, value: str) -> str:
 
 
 def _deadline(value: str):
-    if not value:
-        return None
-    try:
-        naive = datetime.fromisoformat(value)
-    except ValueError:
-        raise Invalid(_("The deadline is not a valid date and time."), {"comments_close_at": "invalid"}) from None
-    if naive.tzinfo is not None:
-        return naive.astimezone(UTC)
-    return naive.replace(tzinfo=ZoneInfo(current_user.timezone or "UTC")).astimezone(UTC)
+    return local_to_utc(value, current_user.timezone, "comments_close_at",
+                        _("The deadline is not a valid date and time."))
 
 
 @bp.post("/<int:document_id>/settings")

@@ -22,8 +22,9 @@ def minutes_section(c, user):
 def _nav(user):
     from flask import url_for
     from flask_babel import gettext as _
+    from flask_babel import pgettext
     if user is not None:
-        return [{"url": url_for("minutes.archive"), "label": _("Archive")},
+        return [{"url": url_for("minutes.archive"), "label": pgettext("noun", "Archive")},
                 {"url": url_for("search.index"), "label": _("Search")}]
     return [{"url": url_for("minutes.public_index"), "label": _("Public archive")},
             {"url": url_for("search.index"), "label": _("Search")}]

@@ -16,6 +16,7 @@ DRAFT_BODY = {"replace": Field(bool)}
 PATCH_BODY = {"body": Field(str, required=True, max_len=services.MAX_BODY, strip=False, multiline=True)}
 CIRCULATE_BODY = {"deadline": Field(datetime, nullable=True)}
 CORRECTION_BODY = {"anchor": Field(str, required=True, max_len=1000, multiline=True), "text": Field(str, required=True, max_len=5000, multiline=True)}
+ADOPT_BODY = {"confirm_placeholders": Field(bool)}
 DECIDE_BODY = {"reason": Field(str, max_len=2000, nullable=True, multiline=True)}
 CORRIGENDUM_BODY = {"body": Field(str, max_len=services.MAX_BODY, nullable=True, strip=False, multiline=True)}
 EXPORT_QUERY = {"format": Field(str, choices=("pdf", "md"))}
@@ -74,12 +75,14 @@ def circulate(minutes_id: int):
     return _minutes_json(m, user)
 
 
-@api.operation("/minutes/<int:minutes_id>/adopt", ("POST",), tag="minutes",
-               summary="Adopt circulated minutes; they never change again (secretariat)")
+@api.operation("/minutes/<int:minutes_id>/adopt", ("POST",), body=ADOPT_BODY, tag="minutes",
+               summary="Adopt circulated minutes; they never change again (secretariat). With a draft's "
+                       "placeholders left: 409 placeholders_left unless confirm_placeholders")
 def adopt(minutes_id: int):
     user = actor()
+    data = parse(json_body(optional=True), ADOPT_BODY)
     m = services.get_minutes(user, minutes_id)
-    services.adopt(user, m)
+    services.adopt(user, m, bool(data.get("confirm_placeholders")))
     db.session.commit()
     return _minutes_json(m, user)
 

@@ -65,9 +65,15 @@ def seed_minutes(consultations: dict, users: dict) -> None:
     m.opened_at = m.closed_at = at
     c.status = "closed"
     m = services.draft_minutes(sec, c)
+    # the secretariat completes what the draft left to it, as it would before circulating
     m.body = m.body.replace("_Summary of the discussion: to be completed by the secretariat._",
                             "Delegates agreed that insurance periods completed in any member state should count "
                             "towards pension rights, and asked for a model agreement on totalisation.", 1)
+    m.body = (m.body.replace("_Summary of the discussion: to be completed by the secretariat._",
+                             "The item was introduced by the secretariat and noted by the delegates.")
+              .replace("[summary of the statement]", "Stated the position of the delegation on the item.")
+              .replace("_To be completed by the secretariat._",
+                       "The meeting closed with thanks to the host government and the interpreters."))
     services.circulate(sec, m, datetime.now(UTC) + timedelta(days=1))
     services.adopt(sec, m)
     publication.publish(sec, c)

@@ -28,6 +28,30 @@ def _(text: str, **values) -> str:
     return text % values if values else text
 
 
+# What a draft leaves for the secretariat to write (the msgids drafting writes, in any language).
+PLACEHOLDERS = ("Summary of the discussion: to be completed by the secretariat.", "[summary of the statement]",
+                "To be completed by the secretariat.")
+
+
+def placeholders_in(body: str) -> list[dict]:
+    """The placeholders a draft left in `body`, in whichever working language it was drafted:
+    [{"text", "count"}], longest first (a shorter one inside a longer is not counted twice)."""
+    from flask_babel import force_locale
+
+    from app.core.languages import LANGUAGES
+    phrases = set()
+    for lang in LANGUAGES:
+        with force_locale(lang):
+            phrases.update(gettext(p) for p in PLACEHOLDERS)
+    found, rest = [], body or ""
+    for phrase in sorted(phrases, key=len, reverse=True):
+        n = rest.count(phrase)
+        if n:
+            found.append({"text": phrase, "count": n})
+            rest = rest.replace(phrase, "")
+    return found
+
+
 def constituency_label(key: str | None) -> str:
     return labels.label(labels.CONSTITUENCY_GROUP, key, None if key else _("Other"))
 

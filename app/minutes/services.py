@@ -19,7 +19,7 @@ from app.core.markdown import render
 from app.core.realtime import RoomEvent, record_event
 from app.extensions import db
 from app.minutes import statements
-from app.minutes.drafting import _, draft_body, session_record
+from app.minutes.drafting import _, draft_body, placeholders_in, session_record
 from app.minutes.event_types import CorrectionDecided, MinutesStatus
 from app.minutes.models import Correction, Minutes
 
@@ -144,15 +144,24 @@ def circulate(actor, m: Minutes, deadline: datetime | None = None) -> Minutes:
     return m
 
 
-def adopt(actor, m: Minutes) -> Minutes:
+def adopt(actor, m: Minutes, confirm_placeholders: bool = False) -> Minutes:
     """Secretariat only (403): adopt circulated minutes (409 otherwise), subject to the
-    corrections received; every correction must have been decided first (409)."""
+    corrections received; every correction must have been decided first (409). Minutes that
+    still hold a draft's placeholders ("[summary of the statement]", ...) are adopted only with
+    confirm_placeholders, else 409 `placeholders_left` naming each placeholder and its count."""
     _require_manage(actor, m)
     m.require_status("circulated", action="be adopted")
     pending = db.session.scalar(select(func.count(Correction.id)).where(
         Correction.minutes_id == m.id, Correction.status == "pending"))
     if pending:
         raise Conflict(_l("Decide the pending corrections (%(n)s) before adopting the minutes.", n=pending))
+    left = placeholders_in(m.body)
+    if left and not confirm_placeholders:
+        err = Conflict(_l("The minutes still hold text to be completed: %(list)s. Complete them, or confirm that "
+                          "they are adopted as they are.",
+                          list="; ".join(f"“{p['text']}” ({p['count']})" for p in left)), placeholders=left)
+        err.code = "placeholders_left"
+        raise err
     m.adopt(actor)
     _announce(actor, m)
     return m

@@ -173,3 +173,19 @@ def to_html(body: str, viewer_id: int | None = None, issued: Issued | None = Non
     html_out = token.sub(lambda m: f'<span class="statement" id="st-{m.group(1)}" data-speaker="{m.group(2)}"></span>',
                           html_out)
     return Markup(html_out)
+
+
+def passage_label(body: str, s: Statement, words: int = 12) -> str:
+    """How the correction form names one of a person's statements: the heading of the section
+    it stands in, then its opening words as read (Markdown rendered, then reduced to text), so
+    two statements that begin alike under different items are told apart."""
+    import html as html_lib
+
+    import nh3
+
+    from app.core.markdown import render
+    start = body.rfind("\n#", 0, s.start)
+    heading = body[start + 1:body.find("\n", start + 1)].lstrip("#").strip() if start >= 0 else ""
+    text = " ".join(html_lib.unescape(nh3.clean(render(s.text), tags=set())).split())
+    opening = " ".join(text.split()[:words]) + ("…" if len(text.split()) > words else "")
+    return f"{heading} — {opening}" if heading else opening

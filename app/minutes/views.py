@@ -8,10 +8,12 @@ from flask_login import current_user, login_required
 
 from app.consultations import services as consultations
 from app.core.errors import DomainError, Invalid
+from app.core.features import public_sections
+from app.minutes.drafting import placeholders_in
 from app.core.pages import filters_from_args, form_action
 from app.extensions import db
 from app.minutes import archive as archive_service
-from app.minutes import publication, services
+from app.minutes import publication, services, statements
 from app.minutes.api import download
 
 bp = Blueprint("minutes", __name__)
@@ -38,12 +40,14 @@ def show(minutes_id: int):
     c = consultations.get_visible(current_user, m.consultation_id)
     manage = consultations.can_manage(current_user, c)
     me = consultations.participant_of(current_user, c)
-    own = [s for s in services.statements_of(m) if s.user_id == current_user.id]
+    own = [(s.anchor, statements.passage_label(m.body, s)) for s in services.statements_of(m)
+           if s.user_id == current_user.id]
     can_correct = me is not None and m.status == "circulated" and not m.deadline_passed()
     return render_template("minutes/show.html", m=m, c=c, manage=manage, own=own, can_correct=can_correct,
                            body_html=services.html_of(m, current_user.id),
                            corrections=services.list_corrections(current_user, m),
-                           publication=publication.publication_of(c.id))
+                           publication=publication.publication_of(c.id),
+                           placeholders=placeholders_in(m.body) if manage and m.status == "circulated" else [])
 
 
 @bp.route("/minutes/<int:minutes_id>/edit", methods=["GET", "POST"])
@@ -91,17 +95,10 @@ def preview(minutes_id: int):
 def draft(consultation_id: int):
     c = consultations.get_visible(current_user, consultation_id)
     replace = request.form.get("replace") == "1"
-    try:
-        m = services.draft_minutes(current_user, c, replace=replace)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
-        return redirect(url_for("consultations.detail", consultation_id=c.id))
-    flash(_("Draft minutes written from the session record."), "success")
-    return redirect(url_for("minutes.edit", minutes_id=m.id))
+    return form_action(lambda: services.draft_minutes(current_user, c, replace=replace),
+                       _("Draft minutes written from the session record."),
+                       url_for("consultations.detail", consultation_id=c.id),
+                       then=lambda m: url_for("minutes.edit", minutes_id=m.id))
 
 
 def _deadline_from_form() -> datetime | None:
@@ -126,7 +123,8 @@ def circulate(minutes_id: int):
 @login_required
 def adopt(minutes_id: int):
     m = services.get_minutes(current_user, minutes_id)
-    return form_action(lambda: services.adopt(current_user, m), _("Minutes adopted."),
+    confirmed = request.form.get("confirm_placeholders") == "1"
+    return form_action(lambda: services.adopt(current_user, m, confirmed), _("Minutes adopted."),
                   url_for("minutes.show", minutes_id=m.id))
 
 
@@ -134,16 +132,9 @@ def adopt(minutes_id: int):
 @login_required
 def corrigendum(minutes_id: int):
     m = services.get_minutes(current_user, minutes_id)
-    try:
-        corr = services.create_corrigendum(current_user, m)
-        db.session.commit()
-    except DomainError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            raise
-        flash(err.message, "error")
-        return redirect(url_for("minutes.show", minutes_id=m.id))
-    return redirect(url_for("minutes.edit", minutes_id=corr.id))
+    return form_action(lambda: services.create_corrigendum(current_user, m), None,
+                       url_for("minutes.show", minutes_id=m.id),
+                       then=lambda corr: url_for("minutes.edit", minutes_id=corr.id))
 
 
 @bp.post("/minutes/<int:minutes_id>/corrections")
@@ -209,7 +200,8 @@ def public_index():
 def public_detail(consultation_id: int):
     c, pub = publication.get_public(consultation_id)
     items = [(m, services.html_of(m)) for m in publication.public_minutes(c, pub)]
-    return render_template("archive/public_detail.html", c=c, pub=pub, items=items)
+    return render_template("archive/public_detail.html", c=c, pub=pub, items=items,
+                           sections=public_sections(c, pub.kinds()))
 
 
 @bp.get("/public/minutes/<int:minutes_id>.<fmt>")

@@ -2,7 +2,9 @@
 
 Times are written in UTC (DTSTART:...Z), which every calendar converts to the reader's zone.
 The UID is stable per consultation and SEQUENCE counts the session.rescheduled events, so a
-calendar that imported the file replaces the old entry when the session moves. Every text value
+calendar that imported the file replaces the old entry when the session moves. STATUS is always
+CONFIRMED: the lifecycle has no cancellation (a consultation is archived only after it sat), so
+an archived meeting is one that was held. Every text value
 goes through safetext.ics_text and is added as a vText (escaped), X-WR-CALNAME included: a
 stored title with a line break or a control character cannot break the file."""
 from datetime import timedelta
@@ -51,7 +53,7 @@ def _event(c: Consultation, locale: str) -> icalendar.Event:
     ev.add("description", ics_text("\n\n".join(p for p in (where, c.description, link) if p)))
     ev.add("url", link)
     ev.add("location", link)
-    ev.add("status", "CANCELLED" if c.status == "archived" and c.starts_at > utcnow() else "CONFIRMED")
+    ev.add("status", "CONFIRMED")
     if c.updated_at:
         ev.add("last-modified", c.updated_at)
     return ev

@@ -124,9 +124,9 @@ def invite(user: User, c: Consultation, inv: Invitation, *, event_id: int | None
     from app.notifications.services import welcome_token
     signup = None
     max_age = current_app.config.get("INVITE_MAX_AGE", 7 * 24 * 3600)
-    if user.password_hash is None:
-        signup = absolute(f"/welcome/{welcome_token(user, c.id)}")
     lang = user.language or "en"
+    if user.password_hash is None:
+        signup = absolute(f"/welcome/{welcome_token(user, c.id, lang)}")
     with force_locale(lang):
         subject = _("[Baraza] Invitation: %(title)s", title=c.title)
         ctx = {"c": c, "scope_text": scope(c.level, c.country, c.rec, lang),

@@ -13,6 +13,7 @@ from app.consultations.models import Consultation, Participant
 from app.consultations.services import can_manage, list_visible, participant_of
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.languages import LANGUAGES
 from app.extensions import db
 from app.notifications import delivery
 from app.notifications.models import EMAIL_MODES, Invitation, Notification, NotificationSetting
@@ -116,10 +117,21 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="baraza-welcome")
 
 
-def welcome_token(user: User, consultation_id: int | None = None) -> str:
+def welcome_token(user: User, consultation_id: int | None = None, language: str | None = None) -> str:
     """A sign-up link for a person without a password: it expires, and setting the password
-    changes the state it was signed over, so it works once."""
-    return _serializer().dumps({"u": user.id, "s": _state(user), "c": consultation_id})
+    changes the state it was signed over, so it works once. It carries the language the
+    invitation was written in: the sign-up page speaks it, and it becomes the account's."""
+    return _serializer().dumps({"u": user.id, "s": _state(user), "c": consultation_id, "l": language})
+
+
+def welcome_language(token: str) -> str | None:
+    """The invitation's language a sign-up link carries (None when unreadable or absent)."""
+    try:
+        data = _serializer().loads(token)
+    except BadSignature:
+        return None
+    lang = data.get("l") if isinstance(data, dict) else None
+    return lang if lang in LANGUAGES else None
 
 
 def check_welcome(token: str) -> tuple[User, int | None]:
@@ -139,14 +151,17 @@ def check_welcome(token: str) -> tuple[User, int | None]:
     return user, data.get("c")
 
 
-def complete_welcome(token: str, password: str, confirm: str) -> tuple[User, int | None]:
+def complete_welcome(token: str, password: str, confirm: str, language: str | None = None) -> tuple[User, int | None]:
     """Set the first password (it must meet the policy, Invalid) through a sign-up link and
-    accept the invitation it came with."""
+    accept the invitation it came with. `language`, the one the person read the sign-up page
+    in, becomes the account's language."""
     user, cid = check_welcome(token)
     if password != confirm:
         raise Invalid("The two passwords differ.", {"confirm": "does not match"})
     check_new_password(password or "", name=user.name, email=user.email)
     user.password_hash = hash_password(password)
+    if language in LANGUAGES:
+        user.language = language
     if cid is not None:
         c = db.session.get(Consultation, cid)
         if c is not None and participant_of(user, c) is not None:

@@ -77,7 +77,11 @@ def settings():
 
 @bp.route("/welcome/<token>", methods=["GET", "POST"])
 def welcome(token: str):
-    """A person invited before having a password sets one here, once, and is signed in."""
+    """A person invited before having a password sets one here, once, and is signed in. The
+    page speaks the invitation's language unless the visitor chose another with the switcher;
+    the language they read it in becomes their account's."""
+    if "lang" not in session and services.welcome_language(token):
+        session["lang"] = services.welcome_language(token)
     try:
         user, cid = services.check_welcome(token)
     except DomainError as err:
@@ -87,7 +91,7 @@ def welcome(token: str):
     if request.method == "POST":
         try:
             user, cid = services.complete_welcome(token, request.form.get("password", ""),
-                                                  request.form.get("confirm", ""))
+                                                  request.form.get("confirm", ""), session.get("lang"))
             ls = start_session(user, "web", current_app.config["PERMANENT_SESSION_LIFETIME"])
             db.session.commit()
             session.clear()

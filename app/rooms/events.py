@@ -36,49 +36,31 @@ def chat_send(actor, payload):
     return {"seq": msg.seq, "message_id": msg.id, "duplicate": not created}
 
 
-def hand_raise(actor, payload):
-    return {"seq": floor.raise_hand(actor, _cid(payload)).seq}
+def _seq(ev) -> dict:
+    return {"seq": ev.seq if ev is not None else None}
 
 
-def hand_lower(actor, payload):
-    return {"seq": floor.lower_hand(actor, _cid(payload), payload.get("user_id")).seq}
+def _acting(service, field: str | None):
+    """The handler of an event whose whole work is one floor service on the consultation (and
+    the payload's `field`, when it names one): its ack carries the new event's seq."""
+    def handle(actor, payload):
+        args = (payload.get(field),) if field else ()
+        return _seq(service(actor, _cid(payload), *args))
+    handle.__name__ = service.__name__
+    return handle
 
 
-def floor_give(actor, payload):
-    return {"seq": floor.give_floor(actor, _cid(payload), payload.get("user_id")).seq}
-
-
-def floor_release(actor, payload):
-    return {"seq": floor.release_floor(actor, _cid(payload)).seq}
-
-
-def agenda_set(actor, payload):
-    return {"seq": floor.set_agenda_item(actor, _cid(payload), payload.get("agenda_item_id")).seq}
-
-
-def chat_mute(actor, payload):
-    return {"seq": floor.mute(actor, _cid(payload), payload.get("user_id")).seq}
-
-
-def chat_unmute(actor, payload):
-    return {"seq": floor.unmute(actor, _cid(payload), payload.get("user_id")).seq}
-
-
-def participant_remove(actor, payload):
-    return {"seq": floor.remove_from_room(actor, _cid(payload), payload.get("user_id")).seq}
-
-
-def session_set(actor, payload):
-    ev = floor.set_session_status(actor, _cid(payload), payload.get("status"))
-    return {"seq": ev.seq if ev else None}
-
-
-HANDLERS = {
-    "room:join": room_join, "room:leave": room_leave, "chat:send": chat_send,
-    "hand:raise": hand_raise, "hand:lower": hand_lower, "floor:give": floor_give,
-    "floor:release": floor_release, "agenda:set": agenda_set, "chat:mute": chat_mute,
-    "chat:unmute": chat_unmute, "participant:remove": participant_remove, "session:set": session_set,
+# event -> (floor service, the payload field it takes beyond the consultation)
+FLOOR_ACTIONS = {
+    "hand:raise": (floor.raise_hand, None), "hand:lower": (floor.lower_hand, "user_id"),
+    "floor:give": (floor.give_floor, "user_id"), "floor:release": (floor.release_floor, None),
+    "agenda:set": (floor.set_agenda_item, "agenda_item_id"), "chat:mute": (floor.mute, "user_id"),
+    "chat:unmute": (floor.unmute, "user_id"), "participant:remove": (floor.remove_from_room, "user_id"),
+    "session:set": (floor.set_session_status, "status"),
 }
+
+HANDLERS = {"room:join": room_join, "room:leave": room_leave, "chat:send": chat_send,
+            **{name: _acting(service, field) for name, (service, field) in FLOOR_ACTIONS.items()}}
 
 
 def _drop_socket(sid, _login_session_id):

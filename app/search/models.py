@@ -11,7 +11,7 @@ from app.core.db import utcnow
 from app.core.languages import REGISTRY
 from app.extensions import db
 
-KINDS = ("minutes", "document", "position", "decision", "consultation")
+KINDS = ("minutes", "document", "position", "decision", "consultation", "comment", "amendment")
 # language code -> PostgreSQL text search configuration; anything else uses 'simple'.
 PG_CONFIGS = {lang.code: lang.search_config for lang in REGISTRY if lang.search_config}
 

@@ -1,7 +1,5 @@
 """Pages: the motions section of a consultation page, the motion page, and their forms
 (draft, open, close, vote, name a deputy). Every page works without JavaScript."""
-from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -12,6 +10,7 @@ from sqlalchemy import select
 from app.consultations.models import Participant
 from app.consultations.services import can_manage, get_visible, participant_of
 from app.core.errors import DomainError, Invalid
+from app.core.i18n import local_to_utc
 from app.core.pages import form_action
 from app.core.validation import check_line
 from app.extensions import db
@@ -30,17 +29,7 @@ RULE_LABELS = {"simple": lazy_gettext("Simple majority of votes cast"),
 
 
 def _local_to_utc(value: str | None):
-    if not value:
-        return None
-    try:
-        naive = datetime.fromisoformat(value)
-    except ValueError:
-        raise Invalid(_("The closing time is not a valid date and time."), {"closes_at": "invalid"}) from None
-    try:
-        tz = ZoneInfo(current_user.timezone or "UTC")
-    except Exception:
-        tz = ZoneInfo("UTC")
-    return naive.replace(tzinfo=tz).astimezone(UTC) if naive.tzinfo is None else naive.astimezone(UTC)
+    return local_to_utc(value, current_user.timezone, "closes_at", _("The closing time is not a valid date and time."))
 
 
 def motions_section(c, user):

@@ -64,13 +64,23 @@
     var time = document.createElement("time");
     time.className = "meta";
     time.dateTime = ev.at;
-    time.textContent = new Date(ev.at).toLocaleString();
+    time.textContent = new Date(ev.at).toLocaleString(document.documentElement.lang || undefined,
+                                                     { dateStyle: "short", timeStyle: "short" });
     head.appendChild(time);
     var text = document.createElement("div");
     text.className = "comment-text md";
-    text.innerHTML = d.html; // sanitised by the server (python-markdown + nh3 allow-list)
     art.appendChild(head);
     art.appendChild(text);
+    if (d.html !== null && d.html !== undefined) {
+      text.innerHTML = d.html; // sanitised by the server (python-markdown + nh3 allow-list)
+    } else {  // a long comment: the room got its opening words; the page has the whole of it
+      text.textContent = d.body + "…";
+      var more = document.createElement("a");
+      // a new query string, so following the link loads the page (with the comment) anew
+      more.href = window.location.pathname + "?comment=" + d.comment_id + "#comment-" + d.comment_id;
+      more.textContent = t("more", "Read the whole comment");
+      art.appendChild(more);
+    }
     return art;
   }
 

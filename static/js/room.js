@@ -282,7 +282,7 @@
   function pad(n) { return n < 10 ? "0" + n : String(n); }
   function tick() {
     var out = document.getElementById("floor-time");
-    if (!state.floor || !state.floor.since) { out.textContent = "–"; return; }
+    if (!state.floor || !state.floor.since) { out.textContent = "–"; out.setAttribute("datetime", "PT0S"); return; }
     var secs = Math.max(0, Math.floor((Date.now() - Date.parse(state.floor.since)) / 1000));
     out.textContent = Math.floor(secs / 60) + ":" + pad(secs % 60);
     out.setAttribute("datetime", "PT" + secs + "S");

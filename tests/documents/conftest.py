@@ -57,14 +57,6 @@ def docs(factory, client, token):
 @pytest.fixture
 def setting(factory, docs):
     """A live consultation: tripartite delegates, an adviser, an observer, an outsider, an open document."""
-    c = factory.consultation(status="live")
-    people = factory.tripartite(c)
-    gov_org = people["government"].organisation
-    people["adviser"] = factory.user("adviser", org=gov_org)
-    factory.participant(c, people["adviser"], role="adviser")
-    people["observer"] = factory.user("observer", "observer")
-    factory.participant(c, people["observer"], role="observer")
-    people["outsider"] = factory.user("delegate", "workers")
-    people["secretariat"] = factory.secretariat
+    c, people = factory.live_room()
     doc = docs.create(c)
     return {"c": c, "doc": doc, "id": doc["id"], **people}

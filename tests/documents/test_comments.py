@@ -99,3 +99,21 @@ def test_comment_on_an_amendment(setting, docs):
     am = docs.post(f"/documents/{did}/amendments", setting["employers"], {"anchor": "p4", "text": "Fees banned."}).json
     c = docs.post(f"/documents/{did}/comments", setting["workers"], {"body": "Agree", "amendment_id": am["id"]}).json
     assert c["amendment_id"] == am["id"] and c["anchor"] == "p4"
+
+
+def test_comment_times_follow_the_readers_language_and_name_the_zone(setting, docs, client, login):
+    """Comments showed a raw "2026-11-29 14:44" in every language, with no zone."""
+    from app.accounts.services import set_language, set_timezone
+    from app.extensions import db
+    did, reader = setting["id"], setting["employers"]
+    r = docs.post(f"/documents/{did}/comments", setting["workers"], {"body": "On timing", "anchor": "p3"})
+    assert r.status_code == 201
+    set_language(reader, "fr")
+    set_timezone(reader, "Africa/Nairobi")
+    db.session.commit()
+    login(reader)
+    page = client.get(f"/documents/{did}?anchor=p3").get_data(as_text=True)
+    import re
+    shown = re.search(r'<time class="meta" datetime="[^"]+">([^<]+)</time>', page).group(1)
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} \d\d:\d\d", shown), shown   # French short form
+    assert "Les heures sont" in page and "Nairobi" in page

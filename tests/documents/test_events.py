@@ -29,10 +29,12 @@ def test_every_change_is_an_event_with_the_contract_shape(setting, docs, monkeyp
     assert seqs == list(range(seqs[0], seqs[0] + 6))
     gov_org, emp_org = setting["government"].organisation, setting["employers"].organisation
     assert new[0].data == {"document_id": did, "comment_id": cm["id"], "parent_id": None, "anchor": "p3",
-                           "body": "*Hi*", "html": "<p><em>Hi</em></p>", "version_number": 1}
+                           "body": "*Hi*", "html": "<p><em>Hi</em></p>", "version_number": 1,
+                           "truncated": False}
     assert new[0].actor["id"] == setting["workers"].id and new[0].actor["constituency"] == "workers"
     assert new[1].data == {"document_id": did, "amendment_id": am["id"], "anchor": "p4", "text": "New text for fees.",
-                           "rationale": "Because", "organisation": {"id": gov_org.id, "name": gov_org.name}}
+                           "rationale": "Because", "organisation": {"id": gov_org.id, "name": gov_org.name},
+                           "truncated": False}
     assert new[2].data["number"] == 2 and new[2].data["document_id"] == did and "note" in new[2].data
     assert new[3].data == {"document_id": did, "amendment_id": am["id"], "decision": "accepted", "reason": "",
                            "version_number": 2, "title": "Draft policy"}
@@ -45,6 +47,25 @@ def test_every_change_is_an_event_with_the_contract_shape(setting, docs, monkeyp
     broadcast = [p for name, p, to in sent if name == "room:event" and to == f"consultation:{c.id}"]
     assert [p["type"] for p in broadcast] == [e.type for e in new]
     assert broadcast[0]["seq"] == new[0].seq and broadcast[0]["data"] == new[0].data
+
+
+def test_a_long_comment_or_amendment_reaches_the_room_as_its_opening_words(setting, docs):
+    """Every member of the room gets each event: a 20 KB comment (its HTML larger still) would be
+    sent whole to each of them. The event carries its first 2,000 characters and no HTML; the
+    comment itself, on the page and in the API, is whole."""
+    from app.documents.contributions import ROOM_TEXT_MAX
+    c, did = setting["c"], setting["id"]
+    start = len(events(c))
+    long_body = "**Paragraph 4** " + "the social partners agree " * 700
+    cm = docs.post(f"/documents/{did}/comments", setting["workers"], {"body": long_body, "anchor": "p3"}).json
+    am = docs.post(f"/documents/{did}/amendments", setting["government"],
+                   {"anchor": "p4", "text": "New text. " * 400, "rationale": "Short"}).json
+    comment, amendment = events(c)[start:]
+    assert comment.data["body"] == long_body[:ROOM_TEXT_MAX] and comment.data["html"] is None
+    assert comment.data["truncated"] is True and comment.data["comment_id"] == cm["id"]
+    assert amendment.data["text"] == ("New text. " * 400)[:ROOM_TEXT_MAX] and amendment.data["truncated"] is True
+    assert cm["body"] == long_body and "<strong>Paragraph 4</strong>" in cm["html"]
+    assert am["text"] == "New text. " * 400
 
 
 def test_refused_changes_leave_no_event(setting, docs):

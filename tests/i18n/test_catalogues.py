@@ -23,7 +23,7 @@ def _template():
 
 
 def _ids(catalogue) -> set:
-    return {m.id for m in catalogue if m.id}
+    return {(m.id, m.context) for m in catalogue if m.id}
 
 
 def _forms(message) -> list[str]:
@@ -34,8 +34,9 @@ def _forms(message) -> list[str]:
 def test_every_string_is_translated(lang):
     catalogue = read_catalogue(lang)
     problems = []
-    for msgid in sorted(_ids(_template()), key=str):
-        message = catalogue.get(msgid)
+    keys = {(m.id, m.context) for m in _template() if m.id}
+    for msgid, context in sorted(keys, key=str):
+        message = catalogue.get(msgid, context=context)
         if message is None:
             problems.append(f"  missing:   {msgid!r}")
         elif message.fuzzy:

@@ -248,3 +248,27 @@ def test_socket_connection_refusal_follows_accept_language(app, client):
         with pytest.raises(ConnectionRefusedError) as info:
             authenticate({"token": "not-a-token"})
     assert info.value.args[0] == {"code": "unauthenticated", "message": "Inicie sessão ou envie um token válido."}
+
+
+@pytest.mark.parametrize("lang,noun,verb", [("fr", "Archives", "Archiver"), ("pt", "Arquivo", "Arquivar"),
+                                            ("ar", "الأرشيف", "أرشفة")])
+def test_archive_the_noun_and_archive_the_verb_are_two_messages(factory, client, login, lang, noun, verb):
+    """The French menu said "Archiver" (the button's verb) for the archive of past consultations."""
+    c = factory.consultation(status="closed")
+    sec = factory.secretariat
+    _set_language(sec, lang)
+    login(sec)
+    page = client.get(f"/consultations/{c.id}").get_data(as_text=True)
+    nav = page[page.index("<nav"):page.index("</nav>")]
+    assert f">{noun}</a>" in nav and verb not in nav
+    assert verb in page[page.index("</nav>"):]
+
+
+def test_machine_readable_times_have_at_most_milliseconds(app):
+    """The HTML checker refuses <time datetime> with microseconds, which isoformat() wrote."""
+    from app.core.i18n import iso
+    aware = datetime(2026, 11, 29, 14, 44, 5, 123456, tzinfo=UTC)
+    assert iso(aware) == "2026-11-29T14:44:05.123Z"
+    assert iso(aware.replace(tzinfo=None)) == "2026-11-29T14:44:05.123Z"  # stored naive: UTC
+    assert iso("2026-11-29T14:44:05.123456+00:00") == "2026-11-29T14:44:05.123Z"
+    assert iso(None) == ""

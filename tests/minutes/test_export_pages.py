@@ -20,7 +20,7 @@ def adopted(session):
         "_Summary of the discussion: to be completed by the secretariat._",
         "Delegates agreed on the totalisation of insurance periods.", 1))
     services.circulate(sec, m, datetime.now(UTC) + timedelta(days=2))
-    services.adopt(sec, m)
+    services.adopt(sec, m, confirm_placeholders=True)
     consultations.change_status(sec, session["c"], "closed")
     db.session.commit()
     return m
@@ -116,7 +116,16 @@ def test_secretariat_pages_lifecycle(session, client, login):
     m = services.original_of(c)
     r = client.post(f"/minutes/{m.id}/circulate", data={"deadline": (datetime.now(UTC) + timedelta(days=3)).strftime("%Y-%m-%d")})
     assert r.status_code == 302
+    # the page names the placeholders the draft left and asks for a confirmation
+    page = client.get(f"/minutes/{m.id}").get_data(as_text=True)
+    assert "still hold text to be completed" in page and "[summary of the statement]" in page
+    assert 'name="confirm_placeholders"' in page
     r = client.post(f"/minutes/{m.id}/adopt")
+    assert r.status_code == 302
+    db.session.refresh(m)
+    assert m.status == "circulated"
+    assert "[summary of the statement]" in client.get(r.headers["Location"]).get_data(as_text=True)
+    r = client.post(f"/minutes/{m.id}/adopt", data={"confirm_placeholders": "1"})
     assert r.status_code == 302
     db.session.refresh(m)
     assert m.status == "adopted"

@@ -8,6 +8,8 @@ from sqlalchemy import select
 from app.core.realtime import RoomEvent
 from app.extensions import db
 
+CONFIRM = {"confirm_placeholders": True}  # adopt with the draft's placeholders left in (tested apart)
+
 
 @pytest.fixture
 def minutes(session, client, token):
@@ -58,7 +60,13 @@ def test_circulate_and_adopt_record_events(session, minutes, client, token):
     deadline = future(5)
     m = circulate(client, sec, minutes["id"], deadline=deadline)
     assert m["correction_deadline"].startswith(deadline[:16]) and m["corrections_open"] is True
+    # the draft's placeholders are still there: adoption names them and waits for a confirmation
     r = client.post(f"/api/v1/minutes/{minutes['id']}/adopt", headers=sec)
+    assert r.status_code == 409 and r.json["error"]["code"] == "placeholders_left"
+    left = {p["text"]: p["count"] for p in r.json["error"]["placeholders"]}
+    assert left["[summary of the statement]"] >= 1 and "[summary of the statement]" in r.json["error"]["message"]
+    assert client.get(f"/api/v1/minutes/{minutes['id']}", headers=sec).json["status"] == "circulated"
+    r = client.post(f"/api/v1/minutes/{minutes['id']}/adopt", headers=sec, json={"confirm_placeholders": True})
     assert r.status_code == 200 and r.json["status"] == "adopted" and r.json["adopted_by"]["id"] == session["sec"].id
     events = db.session.scalars(select(RoomEvent).where(RoomEvent.consultation_id == session["c"].id,
                                                         RoomEvent.type == "minutes.status").order_by(RoomEvent.seq))
@@ -86,7 +94,7 @@ def test_adopted_minutes_never_change(session, minutes, client, token):
     sec, gov = token(session["sec"]), token(session["gov"])
     mid = minutes["id"]
     circulate(client, sec, mid)
-    assert client.post(f"/api/v1/minutes/{mid}/adopt", headers=sec).status_code == 200
+    assert client.post(f"/api/v1/minutes/{mid}/adopt", headers=sec, json=CONFIRM).status_code == 200
     before = client.get(f"/api/v1/minutes/{mid}", headers=sec).json["body"]
     for method, url, body in [("patch", f"/api/v1/minutes/{mid}", {"body": "rewritten"}),
                               ("post", f"/api/v1/minutes/{mid}/circulate", {}),
@@ -106,7 +114,7 @@ def test_corrigendum_is_separate_and_linked(session, minutes, client, token):
     mid = minutes["id"]
     assert client.post(f"/api/v1/minutes/{mid}/corrigenda", headers=sec).status_code == 409  # not adopted yet
     circulate(client, sec, mid)
-    client.post(f"/api/v1/minutes/{mid}/adopt", headers=sec)
+    client.post(f"/api/v1/minutes/{mid}/adopt", headers=sec, json=CONFIRM)
     assert client.post(f"/api/v1/minutes/{mid}/corrigenda", headers=gov).status_code == 403
     r = client.post(f"/api/v1/minutes/{mid}/corrigenda", json={"body": "In 3.2, for “two” read “three”."}, headers=sec)
     assert r.status_code == 201
@@ -116,7 +124,7 @@ def test_corrigendum_is_separate_and_linked(session, minutes, client, token):
     assert original["corrigenda"] == [{"id": corr["id"], "status": "draft"}]
     assert client.get(f"/api/v1/minutes/{mid}", headers=gov).json["corrigenda"] == []  # drafts stay internal
     circulate(client, sec, corr["id"])
-    assert client.post(f"/api/v1/minutes/{corr['id']}/adopt", headers=sec).json["status"] == "adopted"
+    assert client.post(f"/api/v1/minutes/{corr['id']}/adopt", headers=sec, json=CONFIRM).json["status"] == "adopted"
     original = client.get(f"/api/v1/minutes/{mid}", headers=gov).json
     assert original["corrigenda"] == [{"id": corr["id"], "status": "adopted"}]
     assert original["body"] == minutes["body"]  # the original itself is untouched
@@ -130,6 +138,19 @@ class TestCorrections:
 
     def own(self, minutes, user):
         return [s["anchor"] for s in minutes["statements"] if s["user_id"] == user.id]
+
+    def test_the_form_names_each_of_my_statements_apart(self, session, circulated, client, login):
+        """It offered several identical options with raw Markdown asterisks: each option now
+        gives the section it stands in and its opening words as read."""
+        import re
+        login(session["gov"])
+        page = client.get(f"/minutes/{circulated['id']}").get_data(as_text=True)
+        select_html = page[page.index('<select id="c-anchor"'):page.index("</select>", page.index('id="c-anchor"'))]
+        options = re.findall(r'<option value="([^"]+)">([^<]+)</option>', select_html)
+        assert [a for a, _ in options] == self.own(circulated, session["gov"]) and len(options) >= 2
+        labels = [label for _, label in options]
+        assert len(set(labels)) == len(labels) and not any("*" in label for label in labels)
+        assert any("Opening" in label for label in labels) and any("Draft framework" in label for label in labels)
 
     def test_own_statement_by_anchor(self, session, circulated, client, token):
         mid = circulated["id"]
@@ -209,7 +230,7 @@ class TestCorrections:
         r = client.post(f"/api/v1/corrections/{ids[1]}/reject", json={"reason": "Not what was said"}, headers=sec)
         assert r.status_code == 200 and r.json["reason"] == "Not what was said"
         assert client.post("/api/v1/corrections/999999/accept", headers=sec).status_code == 404
-        assert client.post(f"/api/v1/minutes/{mid}/adopt", headers=sec).status_code == 200
+        assert client.post(f"/api/v1/minutes/{mid}/adopt", headers=sec, json=CONFIRM).status_code == 200
         html = client.get(f"/api/v1/minutes/{mid}", headers=emp).json["html"]
         assert "first wording" in html and "second wording" not in html
 

@@ -84,3 +84,15 @@ def test_feed_of_a_deactivated_person_stops(factory, client, api):
     p.user.is_active = False
     db.session.commit()
     assert client.get("/" + url.split("://", 1)[1].split("/", 1)[1]).status_code == 404
+
+
+def test_a_held_and_archived_meeting_stays_confirmed(factory, client, login):
+    """It was reported as STATUS:CANCELLED (archived, with its start date still ahead)."""
+    from app.consultations.services import change_status
+    c = factory.consultation(status="closed", starts_at=START)
+    p = factory.participant(c)
+    change_status(factory.secretariat, c, "archived")
+    db.session.commit()
+    login(p.user)
+    (ev,) = _vevents(client.get(f"/consultations/{c.id}/calendar.ics").data)
+    assert str(ev["status"]) == "CONFIRMED"

@@ -185,3 +185,54 @@ def test_invited_again_after_removal_gets_a_new_invitation(factory, smtp, run_wo
     run_worker()
     assert len(smtp.to(user.email)) == 2
     assert b"Accept the invitation" in client.get(f"/consultations/{c.id}").data
+
+
+def test_a_french_invitation_signs_up_in_french_and_the_account_keeps_it(factory, smtp, run_worker, client):
+    """The sign-up page speaks the invitation's language (whatever the browser asks for), and the
+    language the person read it in becomes the account's; the switcher still wins."""
+    from app.accounts.services import create_user, set_language
+    c = factory.consultation(status="scheduled", starts_at=START)
+    org = factory.org("workers")
+    people = {}
+    for key, email in (("fr", "nouvelle@example.org"), ("switched", "switched@example.org")):
+        people[key] = create_user(factory.secretariat, email, f"Delegate {key}", "delegate", org.id)
+        set_language(people[key], "fr")
+    db.session.commit()
+    for user in people.values():
+        _invite(factory, c, user)
+    run_worker()
+    headers = {"Accept-Language": "en-GB,en;q=0.9"}
+    (msg,) = smtp.to("nouvelle@example.org")
+    signup = path_of(next(u for u in _links(parts(msg)[0]) if "/welcome/" in u))
+    page = client.get(signup, headers=headers).get_data(as_text=True)
+    assert '<html lang="fr"' in page
+    done = client.post(signup, data={"password": "a-long-password-1", "confirm": "a-long-password-1"},
+                       headers=headers)
+    assert done.status_code == 302
+    landing = client.get(done.headers["Location"], headers=headers).get_data(as_text=True)
+    assert '<html lang="fr"' in landing
+    db.session.refresh(people["fr"])
+    assert people["fr"].language == "fr"
+
+    client.post("/logout")
+    other = client.application.test_client()
+    (msg,) = smtp.to("switched@example.org")
+    signup = path_of(next(u for u in _links(parts(msg)[0]) if "/welcome/" in u))
+    other.post("/language", data={"language": "pt", "next": signup})
+    assert '<html lang="pt"' in other.get(signup).get_data(as_text=True)
+    other.post(signup, data={"password": "another-long-pass-2", "confirm": "another-long-pass-2"})
+    db.session.refresh(people["switched"])
+    assert people["switched"].language == "pt"
+
+
+def test_the_secretariat_chooses_the_language_of_a_new_persons_invitation(factory, client, login):
+    org = factory.org("employers")
+    login(factory.secretariat)
+    resp = client.post("/admin/users", data={"email": "ar@example.org", "name": "Arabic Delegate",
+                                             "role": "delegate", "organisation_id": org.id, "language": "ar"})
+    assert resp.status_code == 302
+    from app.accounts.models import User
+    assert db.session.query(User).filter_by(email="ar@example.org").one().language == "ar"
+    bad = client.post("/admin/users", data={"email": "xx@example.org", "name": "X", "role": "delegate",
+                                            "organisation_id": org.id, "language": "xx"})
+    assert bad.status_code == 422

@@ -7,17 +7,9 @@ from app.extensions import socketio
 
 @pytest.fixture
 def room(factory):
-    c = factory.consultation(status="live")
-    people = factory.tripartite(c)
-    org = people["government"].organisation
-    people["adviser"] = factory.user("adviser", org=org)
-    factory.participant(c, people["adviser"], role="adviser")
-    people["observer"] = factory.user("observer", "observer")
-    factory.participant(c, people["observer"], role="observer")
+    c, people = factory.live_room()
     people["chair"] = factory.user("delegate", "stakeholder")
     factory.participant(c, people["chair"], role="chair")
-    people["outsider"] = factory.user("delegate", "workers")
-    people["secretariat"] = factory.secretariat
     return c, people
 
 

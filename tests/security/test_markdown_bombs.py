@@ -5,6 +5,7 @@ minutes and corrections over HTTP) gets the adversarial corpus of tests/security
 from a few bytes to the largest size the field allows: each body is rendered or refused with
 422 too_complex within its budget, and a refusal stores nothing. A real server process then
 keeps acknowledging chat while hostile bodies are posted to it."""
+import os
 import threading
 import time
 
@@ -134,7 +135,7 @@ def test_a_render_that_recursed_too_deep_leaves_no_broken_converter():
     assert markdown.render("hello\n\nworld") == "<p>hello</p>\n<p>world</p>"
 
 
-def test_a_render_over_budget_is_killed_and_the_next_one_works(monkeypatch):
+def test_a_render_over_its_cpu_budget_is_refused_and_the_next_one_works(monkeypatch):
     monkeypatch.setattr(markdown, "BUDGET", 0.2)
     body = BOMBS["emphasis_alternating"](MAX_POSITION_BYTES)   # about 1 s of rendering
     t = time.monotonic()
@@ -142,6 +143,42 @@ def test_a_render_over_budget_is_killed_and_the_next_one_works(monkeypatch):
         markdown.render(body)
     assert time.monotonic() - t < 1.0
     assert "<strong>ok</strong>" in markdown.render("**ok** " + "word " * 1000)
+
+
+def _idle_pids() -> set[int]:
+    return {w.proc.pid for w in markdown._get_pool().idle}
+
+
+def test_a_cpu_budget_refusal_keeps_its_worker_and_a_wall_overrun_kills_it(monkeypatch):
+    """Spending the CPU budget stops the render inside the worker, which keeps serving (no
+    restart, whose imports would take CPU from the rooms); a worker that overruns the wall-clock
+    deadline (starved or stuck in C code) is killed and replaced."""
+    monkeypatch.setattr(markdown, "BUDGET", 0.2)
+    body = BOMBS["emphasis_alternating"](MAX_POSITION_BYTES)
+    markdown.render("warm " * 600 + "*up* " * 100)
+    before = _idle_pids()
+    with pytest.raises(markdown.TooComplex):
+        markdown.render(body)
+    assert _idle_pids() & before, "the refused render's worker is still serving"
+    assert markdown.render("**ok** " + "word " * 1000).count("<strong>ok</strong>") == 1
+    monkeypatch.setattr(markdown, "WALL_FACTOR", 0.25)   # deadline 0.05 s, CPU budget 0.2 s
+    served = _idle_pids()
+    with pytest.raises(markdown.TooComplex):
+        markdown.render(body + " ")
+    killed = served - _idle_pids()
+    assert killed, "the worker past its deadline was killed"
+    monkeypatch.setattr(markdown, "WALL_FACTOR", 2.0)
+    assert "<em>fine</em>" in markdown.render("*fine* " + "word " * 1000)
+
+
+def test_render_workers_run_at_the_lowest_priority():
+    """So a hostile render never takes the CPU a live room needs (bench/markdown_storm.py)."""
+    markdown.render("*a* " + "word " * 1000)
+    workers = markdown._get_pool().idle
+    deadline = time.monotonic() + 30
+    while not all(w.poll_ready() for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)   # a spare lowers its priority before its imports: wait for it to start
+    assert workers and all(os.getpriority(os.PRIO_PROCESS, w.proc.pid) == 19 for w in workers)
 
 
 # --- every door, over HTTP and Socket.IO ---------------------------------------------------------
