@@ -162,11 +162,11 @@ def _configure_sqlite(engine) -> None:
 def _register_features(app: Flask) -> None:
     """Every feature, in dependency order; each registers its own blueprints, API, page sections,
     socket handlers, event subscriptions and demo content on this app."""
-    from app import accounts, consultations, documents, minutes, notifications, rooms, search, votes
+    from app import accounts, bodies, consultations, documents, minutes, notifications, rooms, search, votes
     from app.api import register_api
     from app.api import routes as api_routes
 
-    for feature in (accounts, consultations, rooms, documents, votes, minutes, search, notifications):
+    for feature in (accounts, consultations, rooms, documents, votes, minutes, search, notifications, bodies):
         feature.init_app(app)
     register_api(app, api_routes.api)
 

@@ -43,6 +43,8 @@ CONSULTATION_BODY = {
 # (GET /rules); read as given and checked by the service
 CONSULTATION_PATCH = dict(CONSULTATION_BODY, status=Field(str, choices=STATUSES), rule=Field(dict, nullable=True))
 ATTENDANCE_BODY = {"present": Field(bool, required=True)}
+# Only at creation: the consultation is a session of this standing body.
+CONSULTATION_NEW = dict(CONSULTATION_BODY, body_id=Field(int, nullable=True))
 LIST_QUERY = {
     "level": Field(str, choices=LEVELS), "rec": Field(str, choices=RECS), "country": Field(str, max_len=2),
     "theme": Field(str, max_len=80), "status": Field(str, choices=STATUSES), "q": Field(str, max_len=200),
@@ -67,11 +69,11 @@ def list_consultations():
     return jsonify(page([services.serialize(c) for c in items], nxt))
 
 
-@api.operation("/consultations", ("POST",), summary="Create a consultation (secretariat)", body=CONSULTATION_BODY,
-               status=201, returns=CONSULTATION_DETAIL, tag="consultations")
+@api.operation("/consultations", ("POST",), summary="Create a consultation (secretariat), or a session of a standing body (body_id)",
+               body=CONSULTATION_NEW, status=201, returns=CONSULTATION_DETAIL, tag="consultations")
 def create_consultation():
     user = actor()
-    data = parse(json_body(), CONSULTATION_BODY)
+    data = parse(json_body(), CONSULTATION_NEW)
     c = services.create_consultation(user, data)
     db.session.commit()
     return jsonify(services.serialize(c, detail=True)), 201

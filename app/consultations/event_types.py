@@ -14,6 +14,14 @@ class SessionRescheduled(Event):
     ends_at: str | None
 
 
+@declare("consultation.scope", rendered=False)
+class ScopeChanged(Event):
+    """The consultation's level, country or REC was edited (read models keep a copy of them)."""
+    level: str
+    country: str | None
+    rec: str | None
+
+
 @declare("participant.invited", rendered=False)
 class ParticipantInvited(Event):
     user_ids: list[int]

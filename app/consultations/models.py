@@ -78,7 +78,8 @@ class Consultation(db.Model):
     ends_at: Mapped[datetime | None]
     is_public: Mapped[bool] = mapped_column(default=False)
     voting_constituencies: Mapped[list] = mapped_column(JSON, default=lambda: list(DEFAULT_VOTERS))
-    # the rule of procedure a motion takes when it names none: a preset name or a rule object
+    # The rule of procedure a motion takes when it names none (a preset name or a rule object);
+    # a standing body's session takes the body's rule.
     default_rule: Mapped[str | dict | None] = mapped_column(JSON)
     current_agenda_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_item.id", use_alter=True, ondelete="SET NULL"))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import selectinload
 
 from app.accounts.models import RECS, Organisation, User
 from app.accounts.services import require_secretariat
-from app.consultations.event_types import ParticipantInvited, SessionRescheduled, SessionStatus
+from app.consultations.event_types import ParticipantInvited, ScopeChanged, SessionRescheduled, SessionStatus
 from app.consultations.models import (
     CONSULTATION,
     CONSULTATION_DETAIL,
@@ -260,7 +260,8 @@ def _apply(c: Consultation, data: dict) -> None:
 
 
 def create_consultation(actor: User, data: dict) -> Consultation:
-    """Secretariat only; a new consultation starts in draft."""
+    """Secretariat only; a new consultation starts in draft. With body_id it is a session of
+    that standing body (its current members invited, its rule the default of motions)."""
     require_secretariat(actor)
     c = Consultation(title=data["title"], description=data.get("description") or "",
                      level=data.get("level"), status="draft", created_by_id=actor.id)
@@ -268,7 +269,19 @@ def create_consultation(actor: User, data: dict) -> Consultation:
     db.session.add(c)
     db.session.flush()
     open_room(c.id)
+    if data.get("body_id") is not None:
+        _start_body_session(actor, c, data)
     return c
+
+
+def _start_body_session(actor: User, c: Consultation, data: dict) -> None:
+    """A session of a standing body: the bodies feature (above this layer) invites the body's
+    current members and gives the consultation its rule, through the hook it registered."""
+    from app.core.features import features_of
+    hook = features_of().body_session
+    if hook is None:
+        raise Invalid("No such body.", {"body_id": "unknown body"})
+    hook(actor, c, data["body_id"], data)
 
 
 def update_consultation(actor: User, c: Consultation, data: dict) -> Consultation:
@@ -276,10 +289,12 @@ def update_consultation(actor: User, c: Consultation, data: dict) -> Consultatio
     require_manage(actor, c)
     if c.status == "archived" and set(data) - {"status"}:
         raise Conflict("An archived consultation cannot be edited.")
-    before = (c.starts_at, c.ends_at)
+    before, scope = (c.starts_at, c.ends_at), (c.level, c.country, c.rec)
     _apply(c, {k: v for k, v in data.items() if k != "status"})
     if (c.starts_at, c.ends_at) != before:
         record_event(c.id, SessionRescheduled(starts_at=isoformat(c.starts_at), ends_at=isoformat(c.ends_at)), actor)
+    if (c.level, c.country, c.rec) != scope:
+        record_event(c.id, ScopeChanged(level=c.level, country=c.country, rec=c.rec), actor)
     if "status" in data and data["status"] != c.status:
         change_status(actor, c, data["status"])
     db.session.flush()

@@ -7,7 +7,11 @@
 - nav: fn(user or None) -> {"url", "label"}, a list of them, or None, links in every header;
 - public: fn(consultation, kinds) -> {"title", "template", "context"} or None, sections of the
   public archive page for what the publication covers (`kinds`: Publication.kinds());
-- demo: fn(consultations by key, users by key), demo content after the core demo data."""
+- demo: fn(consultations by key, users by key), demo content after the core demo data;
+- followers: fn(consultation) -> users who follow it (its themes, its standing body), whom
+  notifications tells of new consultations, decisions and positions (if they may see them);
+- body_session: fn(actor, consultation, body_id, data), set by the standing bodies feature:
+  makes a consultation being created a session of that body (POST /consultations body_id)."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,6 +25,8 @@ class Features:
     nav: list[Callable] = field(default_factory=list)
     public: list[Callable] = field(default_factory=list)
     demo: list[Callable] = field(default_factory=list)
+    followers: list[Callable] = field(default_factory=list)
+    body_session: Callable | None = None
 
 
 def features_of(app=None) -> Features:

@@ -24,12 +24,14 @@ from app.consultations.services import can_view
 from app.consultations.voters import voters
 from app.core.db import isoformat, utcnow
 from app.core.realtime import RoomEvent
+from app.core.features import features_of
 from app.documents.event_types import (
     AmendmentCreated,
     AmendmentDecided,
     CommentCreated,
     DocumentStatus,
     DocumentVersion,
+    PositionUpdated,
 )
 from app.extensions import db
 from app.minutes.event_types import MinutesStatus
@@ -178,6 +180,12 @@ def eligible_voters(c: Consultation, at=None) -> list[User]:
     return voters(c, at)
 
 
+def followers(c: Consultation) -> list[User]:
+    """People following one of the consultation's themes or its standing body (features register
+    who: app.core.features.Features.followers)."""
+    return [u for fn in features_of().followers for u in fn(c)]
+
+
 def _base(c: Consultation) -> dict:
     return {"title": c.title}
 
@@ -224,6 +232,10 @@ def _session_status(ev, c, data) -> None:
                 delivery.notify(u, c, "session.scheduled", dict(_base(c), starts_at=isoformat(c.starts_at),
                                                                ends_at=isoformat(c.ends_at)),
                                 _link(c), event_id=ev.id, calendar=True)
+        if data.get("previous") == "draft":  # a new consultation appears under a theme or a body
+            invited = {p.user_id for p in db.session.scalars(select(Participant).where(
+                Participant.consultation_id == c.id))}
+            _tell([u for u in followers(c) if u.id not in invited], ev, c, "follow.consultation", _base(c))
     elif status == "live":
         _tell(participants(c, ev), ev, c, "session.live", _base(c))
 
@@ -317,6 +329,17 @@ def _motion_closed(ev, c, data) -> None:
         MotionReminder.consultation_id == c.id, MotionReminder.motion_id == data.get("motion_id")))
     if row is not None and row.closed_at is None:
         row.closed_at = ev.at
+    outcome = (data.get("result") or {}).get("outcome")
+    _tell(followers(c), ev, c, "follow.decision",
+          dict(_base(c), motion_id=data.get("motion_id"), question=str(data.get("question") or "")[:500],
+               outcome=outcome if isinstance(outcome, str) else ""))
+
+
+def _position_updated(ev, c, data) -> None:
+    org = data.get("organisation") if isinstance(data.get("organisation"), dict) else {}
+    _tell(followers(c), ev, c, "follow.position",
+          dict(_base(c), organisation=str(org.get("name") or "")[:200], stance=str(data.get("stance") or ""),
+               document_id=data.get("document_id")))
 
 
 def _minutes_status(ev, c, data) -> None:
@@ -337,6 +360,7 @@ SUBSCRIPTIONS = {
     CommentCreated: _comment_created,
     MotionOpened: _motion_opened,
     MotionClosed: _motion_closed,
+    PositionUpdated: _position_updated,
     MinutesStatus: _minutes_status,
 }
 HANDLERS = {cls.type: fn for cls, fn in SUBSCRIPTIONS.items()}

@@ -6,6 +6,7 @@ from babel.dates import format_datetime
 from flask_babel import gettext as _
 
 from app.core.countries import country_name
+from app.core.labels import OUTCOME, STANCE, label
 
 
 def zone(tz_name: str | None) -> ZoneInfo:
@@ -85,5 +86,13 @@ def describe(kind: str, p: dict, tz_name: str | None, locale: str = "en") -> str
                                         title=title, when=when(p.get("deadline"), tz_name, locale))
         if p.get("deadline") else _("The minutes of %(title)s are circulated for corrections.", title=title),
         "minutes.adopted": lambda: _("The minutes of %(title)s are adopted.", title=title),
+        # What people following a theme or a standing body are told (app/bodies/follows.py).
+        "follow.consultation": lambda: _("New consultation under what you follow: %(title)s.", title=title),
+        "follow.decision": lambda: _("Decision in %(title)s: %(question)s (%(outcome)s).", title=title,
+                                     question=p.get("question", ""),
+                                     outcome=label(OUTCOME, p.get("outcome"))),
+        "follow.position": lambda: _("%(organisation)s took a position in %(title)s: %(stance)s.", title=title,
+                                     organisation=p.get("organisation", ""),
+                                     stance=label(STANCE, p.get("stance"))),
     }.get(kind)
     return t() if t else title

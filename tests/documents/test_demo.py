@@ -11,7 +11,9 @@ def test_demo_drafts_are_seeded_once(app, client, login):
     db.session.commit()
     seed_demo("demo-password-123")
     db.session.commit()
-    docs = list(db.session.scalars(select(Document).order_by(Document.id)))
+    # the three consultations' drafts (the standing bodies' demo adds the LMAC's mission reports)
+    docs = list(db.session.scalars(select(Document).where(~Document.title.startswith("Mission report"))
+                                   .order_by(Document.id)))
     assert len(docs) == 3
     assert {d.status for d in docs} == {"open"}
     from app.documents.services import current_version
