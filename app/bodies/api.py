@@ -5,12 +5,14 @@ from flask import jsonify
 from flask_babel import lazy_gettext as _l
 
 from app.accounts.models import RECS
-from app.api import ApiBlueprint, actor, json_body
+from app.api import ApiBlueprint, actor, json_body, page
 from app.bodies import follows, services, themes
 from app.bodies.models import KINDS
-from app.bodies.serialize import body_dict, member_dict
+from app.bodies.serialize import BODY, MEMBER, body_dict, member_dict
+from app.bodies.themes import THEME_OVERVIEW
 from app.consultations.models import LEVELS, VOTING_CONSTITUENCIES
 from app.core.errors import Invalid
+from app.core.shapes import BOOL, Shape, page_of
 from app.core.validation import Field, parse
 from app.extensions import db
 
@@ -35,6 +37,7 @@ MEMBER_BODY = {
     "term_end": Field(str, max_len=10, nullable=True, extra={"format": "date"}),
 }
 FOLLOW_BODY = {"following": Field(bool, required=True)}
+FOLLOWING = Shape("Following", {"following": BOOL})
 
 
 def parse_date(name: str, value: str | None) -> date | None:
@@ -63,14 +66,14 @@ def member_input(raw: dict) -> dict:
     return data
 
 
-@api.operation("/bodies", summary="Standing bodies", tag="bodies")
+@api.operation("/bodies", summary="Standing bodies", returns=page_of(BODY), tag="bodies")
 def list_bodies():
     user = actor()
-    return jsonify({"items": [body_dict(b, user) for b in services.list_bodies()], "next": None})
+    return jsonify(page([body_dict(b, user) for b in services.list_bodies()], None))
 
 
 @api.operation("/bodies", ("POST",), summary="Create a standing body (secretariat)", body=BODY_BODY, status=201,
-               tag="bodies")
+               returns=BODY, tag="bodies")
 def create_body():
     user = actor()
     body = services.create_body(user, body_input(json_body()))
@@ -79,14 +82,14 @@ def create_body():
 
 
 @api.operation("/bodies/<int:body_id>", summary="A standing body with its members (current and past) and sessions",
-               tag="bodies")
+               returns=BODY, tag="bodies")
 def get_body(body_id: int):
     user = actor()
     return jsonify(body_dict(services.get_body(body_id), user, detail=True))
 
 
 @api.operation("/bodies/<int:body_id>/members", ("POST",), summary="Give a body a member for a term (secretariat)",
-               body=MEMBER_BODY, status=201, tag="bodies")
+               body=MEMBER_BODY, status=201, returns=MEMBER, tag="bodies")
 def add_member(body_id: int):
     user = actor()
     body = services.get_body(body_id)
@@ -96,29 +99,29 @@ def add_member(body_id: int):
 
 
 @api.operation("/bodies/<int:body_id>/follow", ("PUT",), summary="Follow a body, or stop following it",
-               body=FOLLOW_BODY, tag="bodies")
+               body=FOLLOW_BODY, returns=FOLLOWING, tag="bodies")
 def follow_body(body_id: int):
     user = actor()
     body = services.get_body(body_id)
     on = follows.set_follow(user, parse(json_body(), FOLLOW_BODY)["following"], body=body)
     db.session.commit()
-    return jsonify({"following": on})
+    return jsonify(FOLLOWING.dump({"following": on}))
 
 
 @api.operation("/themes/<slug>", summary="A theme across RECs and years, as far as the caller may see",
-               tag="bodies")
+               returns=THEME_OVERVIEW, tag="bodies")
 def get_theme(slug: str):
     user = actor()
     data = themes.theme_overview(user, slug)
     data["following"] = follows.is_following(user, theme=themes.get_theme(slug))
-    return jsonify(data)
+    return jsonify(THEME_OVERVIEW.dump(data))
 
 
 @api.operation("/themes/<slug>/follow", ("PUT",), summary="Follow a theme, or stop following it",
-               body=FOLLOW_BODY, tag="bodies")
+               body=FOLLOW_BODY, returns=FOLLOWING, tag="bodies")
 def follow_theme(slug: str):
     user = actor()
     theme = themes.get_theme(slug)
     on = follows.set_follow(user, parse(json_body(), FOLLOW_BODY)["following"], theme=theme)
     db.session.commit()
-    return jsonify({"following": on})
+    return jsonify(FOLLOWING.dump({"following": on}))

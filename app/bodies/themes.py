@@ -12,10 +12,11 @@ from sqlalchemy import Integer, and_, cast, extract, func, or_, select
 
 from app.accounts.models import User
 from app.bodies.models import ThemeRecord
-from app.consultations.models import Consultation, Theme, consultation_theme
+from app.consultations.models import THEME, Consultation, Theme, consultation_theme
 from app.consultations.services import visible_filter
 from app.core.db import isoformat
 from app.core.errors import NotFound
+from app.core.shapes import BOOL, DATETIME, INT, STR, Shape, list_of, map_of, nullable
 from app.extensions import db
 
 LIST_LIMIT = 50
@@ -146,6 +147,26 @@ def _summaries(consultation_counts: list[tuple], groups: list[tuple]) -> dict:
                     for (y, c, s), n in sorted(stances.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2] or ""))],
         "recs": [recs[k] for k in sorted(recs)],
     }
+
+
+_PLACE = {"year": nullable(INT), "level": nullable(STR), "rec": nullable(STR), "country": nullable(STR)}
+THEME_RECORD = Shape("ThemeRecord", {"id": INT, "title": STR, "consultation_id": INT, "consultation": STR,
+                                     **_PLACE, "at": nullable(DATETIME)}, optional={
+    "document_id": nullable(INT), "organisation": STR, "constituency": nullable(STR), "stance": nullable(STR),
+    "outcome": nullable(STR)})
+THEME_OVERVIEW = Shape("ThemeOverview", {
+    "theme": THEME,
+    "consultations": list_of(Shape("ThemeConsultation", {"id": INT, "title": STR, **_PLACE, "status": STR,
+                                                         "starts_at": nullable(DATETIME)})),
+    "documents": list_of(THEME_RECORD), "decisions": list_of(THEME_RECORD), "positions": list_of(THEME_RECORD),
+    "counts": map_of(INT),
+    "by_year": list_of(Shape("ThemeYearCount", {"year": nullable(INT), "level": nullable(STR), "count": INT})),
+    "stances": list_of(Shape("ThemeStanceCount", {"year": nullable(INT), "constituency": nullable(STR),
+                                                  "stance": nullable(STR), "count": INT})),
+    "recs": list_of(Shape("ThemeRec", {"rec": STR, "consultations": INT, "last_year": nullable(INT),
+                                       "decisions": map_of(INT), "stances": map_of(INT)}))},
+    optional={"following": BOOL},
+    description="A theme across RECs and years, as far as the reader may see (the public: published material).")
 
 
 def theme_overview(reader: User | None, slug: str) -> dict:

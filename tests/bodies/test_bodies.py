@@ -32,8 +32,8 @@ def test_only_the_secretariat_creates_bodies_and_members(factory, api, make_body
     ({"level": "national", "country": "XX"}, "country"),
     ({"kind": "parliament"}, "kind"),
     ({"rule": "majority_of_wizards"}, "rule"),
-    ({"rule": {"threshold": "most"}}, "rule"),
-    ({"rule": {"quorum": {"of": "present", "fraction": "3/2"}}}, "rule"),
+    ({"rule": {"threshold": "most"}}, "rule.threshold"),
+    ({"rule": {"quorum": {"of": "present", "fraction": "3/2"}}}, "rule.quorum.fraction"),
     ({"rule": 7}, "rule"),
 ])
 def test_bad_bodies_are_refused_naming_the_field(factory, api, fields, field):
