@@ -3,9 +3,12 @@
 
 def init_app(app) -> None:
     from app.api import register_api
+    from app.consultations.event_types import SessionStatus
+    from app.core.events import bus
     from app.core.features import features_of
-    from app.rooms import api, events, views
+    from app.rooms import api, events, presence, views
     app.register_blueprint(views.bp)
     register_api(app, api.api)
     events.register(app)
     features_of(app).actions.append(views.room_action)
+    bus(app).subscribe(SessionStatus, presence.check_in_the_room)

@@ -4,6 +4,7 @@ from sqlalchemy import delete, select
 
 from app.accounts.models import ORG_REF, Organisation, User
 from app.consultations import attendance
+from app.consultations.event_types import SessionStatus
 from app.consultations.models import Consultation, Participant
 from app.core.errors import Forbidden
 from app.core.realtime import record_event
@@ -95,3 +96,17 @@ def drop_socket(sid: str) -> None:
     rows = list(db.session.execute(select(RoomMember.consultation_id, RoomMember.user_id).where(RoomMember.sid == sid)))
     for cid, uid in rows:
         _drop_members(cid, uid, sid)
+
+
+def check_in_the_room(consultation_id: int, event: SessionStatus, actor) -> None:
+    """A sitting that opens checks in every participant already in its live room (joining
+    checks in only those who come later): a consumer of session.status, in its transaction."""
+    if event.status != "live":
+        return
+    c = db.session.get(Consultation, consultation_id)
+    user_ids = set(db.session.scalars(select(RoomMember.user_id).where(RoomMember.consultation_id == consultation_id)))
+    if c is None or not user_ids:
+        return
+    for p in db.session.scalars(select(Participant).where(Participant.consultation_id == c.id,
+                                                          Participant.user_id.in_(user_ids))):
+        attendance.check_in(c, p, actor)

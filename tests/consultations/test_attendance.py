@@ -73,3 +73,23 @@ def test_the_roll_call_page(client, login, factory, sitting):
     r = client.post(f"/consultations/{c.id}/attendance/{ids[people['government'].id]}", data={"present": "1"},
                     follow_redirects=True)
     assert r.status_code == 200 and "1</strong> / 3" in r.get_data(as_text=True)
+
+
+def test_a_sitting_that_opens_checks_in_those_already_in_the_room(app, client, token, factory, sitting):
+    """Joining checks in; so does the opening of a sitting for those still connected from the
+    last one (they were counted absent until they rejoined)."""
+    from app.extensions import socketio
+    c, people, chair, _observer, ids = sitting
+    sock = socketio.test_client(app, auth={"token": token(people["employers"])["Authorization"].split()[1]})
+    try:
+        assert sock.emit("room:join", {"consultation_id": c.id}, callback=True)["ok"]
+        reg = client.get(f"/api/v1/consultations/{c.id}/attendance", headers=token(chair)).json
+        assert [p["user_id"] for p in reg["present"]] == [people["employers"].id]
+        for status in ("closed", "live"):  # the sitting is suspended, then a second one opens
+            r = client.patch(f"/api/v1/consultations/{c.id}", json={"status": status}, headers=token(factory.secretariat))
+            assert r.status_code == 200, r.json
+        reg = client.get(f"/api/v1/consultations/{c.id}/attendance", headers=token(chair)).json
+        assert reg["live"] and [p["user_id"] for p in reg["present"]] == [people["employers"].id]
+        assert reg["present_count"] == 1
+    finally:
+        sock.disconnect()
