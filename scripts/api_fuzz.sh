@@ -30,13 +30,17 @@ TOKEN=$(curl -fsS -X POST -H 'Content-Type: application/json' \
 status=0
 export SCHEMATHESIS_HOOKS=scripts/fuzz_hooks.py
 CHECKS=not_a_server_error,response_schema_conformance,content_type_conformance
+# Strings are generated encodable in UTF-8: a lone surrogate in a path (/themes/{slug}) cannot be
+# sent over HTTP at all, and the client crashed on it before any request was made. The stateful
+# phase ignores the codec (it crashed the same way on /themes/{slug}), so it is left out.
+GEN="--generation-codec utf-8 --phases examples,coverage,fuzzing"
 $BIN/schemathesis run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
-  --checks $CHECKS --max-examples "${FUZZ_EXAMPLES:-30}" --generation-deterministic \
+  --checks $CHECKS --max-examples "${FUZZ_EXAMPLES:-30}" --generation-deterministic $GEN \
   -H "Authorization: Bearer $TOKEN" --request-timeout 20 --exclude-path /auth/token || status=$?
 # every POST without credentials, the token endpoint among them (excluded above: DELETE would
 # revoke the token the first run uses)
 $BIN/schemathesis run "http://127.0.0.1:$PORT/api/v1/openapi.json" \
-  --checks $CHECKS --max-examples "${FUZZ_EXAMPLES:-30}" --generation-deterministic \
+  --checks $CHECKS --max-examples "${FUZZ_EXAMPLES:-30}" --generation-deterministic $GEN \
   --include-method POST --request-timeout 20 || status=$?
 $BIN/python scripts/api_hostile.py "http://127.0.0.1:$PORT" "$TOKEN" || status=$?
 if grep -q "Traceback" "$WORK/server.log"; then
