@@ -40,8 +40,9 @@ DOORS = {  # door -> (method, path, payload for a body, size)
 }
 
 
-def add_document(prepared: dict, workdir: Path) -> dict:
-    """A secretariat user, its token, and an open document in the prepared consultation."""
+def add_document(prepared: dict, workdir: Path, body: str | None = None, then=None) -> dict:
+    """A secretariat user, its token, and an open document in the prepared consultation (then:
+    fn(document), run in the same app context, e.g. to add comments)."""
     from app import create_app
     from app.accounts.models import Organisation, User
     from app.accounts.services import issue_token
@@ -60,7 +61,9 @@ def add_document(prepared: dict, workdir: Path) -> dict:
         sdb.session.add(sec)
         sdb.session.flush()
         doc = create_document(sec, prepared["consultation_id"], {"title": "Draft protocol", "status": "open",
-                                                                 "body": realistic_document(5000)})
+                                                                 "body": body or realistic_document(5000)})
+        if then is not None:
+            then(doc)
         out = {"doc": doc.id, "sec_token": issue_token(prepared["secret"], sec, 86400)[0]}
         sdb.session.commit()
         sdb.engine.dispose()
@@ -123,9 +126,11 @@ def storm(url: str, doc: int, delegate_token: str, sec_token: str) -> list[dict]
     return posts
 
 
-def bench_once(args, workdir: Path) -> dict:
+def bench_once(args, workdir: Path, document=add_document, posts_of=None) -> dict:
+    """One run: the chat of args.clients members while posts_of(url, doc, delegate token,
+    secretariat token) sends its requests (default: the Markdown corpus)."""
     prepared = prepare_baraza(args.db, args.clients + 1, workdir)
-    extra = add_document(prepared, workdir)
+    extra = document(prepared, workdir)
     env = {"BARAZA_SOCKETIO_CHANNEL": f"bench-{uuid.uuid4().hex[:8]}", "BARAZA_DATABASE_URL": prepared["url"],
            "BARAZA_SECRET_KEY": prepared["secret"], "BARAZA_INSTANCE_PATH": str(workdir),
            "BARAZA_RATELIMIT_ENABLED": "false", "ROOMS_HEARTBEAT": "15"}
@@ -144,7 +149,7 @@ def bench_once(args, workdir: Path) -> dict:
             time.sleep(args.calm)
             posts = [{"door": "none", "bomb": "none", "size": 0, "status": 200, "code": None, "seconds": 0.0}]
         else:
-            posts = storm(server.url, extra["doc"], prepared["tokens"][0], extra["sec_token"])
+            posts = (posts_of or storm)(server.url, extra["doc"], prepared["tokens"][0], extra["sec_token"])
         time.sleep(1)
         stop.set()
         res = out.get(timeout=600)
@@ -172,8 +177,9 @@ def bench_once(args, workdir: Path) -> dict:
             "version_max_s": max(versions), "unexpected": len(bad), "detail": posts}
 
 
-def main():
-    ap = room_arguments(__doc__, 200)
+def main(doc=__doc__, document=add_document, posts_of=None):
+    """The command line of this storm, and of others built on it (bench/office_storm.py)."""
+    ap = room_arguments(doc, 200)
     ap.add_argument("--calm", type=float, default=0, help="post nothing; chat for this many seconds (baseline)")
     ap.add_argument("--json", help="append the result as a JSON line to this file")
     args = ap.parse_args()
@@ -182,7 +188,7 @@ def main():
         for run in range(args.runs):
             workdir = Path(tmp) / f"run-{run}"
             workdir.mkdir()
-            row = bench_once(args, workdir)
+            row = bench_once(args, workdir, document, posts_of)
             rows.append(row)
             print(f"run {run + 1}:", json.dumps({k: v for k, v in row.items() if k != "detail"}), flush=True)
     keys = [k for k in rows[0] if isinstance(rows[0][k], (int, float))]

@@ -51,6 +51,10 @@ def run(fn, *args, budget: float = BUDGET):
     """fn(*args) computed in a worker process; the caller's greenlet waits without blocking the
     event loop. TimeoutError past `budget` seconds, OffloadFailed when fn raised or the worker died."""
     request = pickle.dumps((fn.__module__, fn.__qualname__, args), protocol=pickle.HIGHEST_PROTOCOL)
+    # SQLite: a request that has read (and so, beginning IMMEDIATE, holds the one write lock) but
+    # written nothing ends its transaction, so the room's chat is written while the worker runs.
+    from app.core.db import release_idle_write_lock  # not at the top: this module is also the worker
+    release_idle_write_lock()
     with _get_pool().slots:
         worker = _get_pool().take()
         try:
