@@ -9,22 +9,13 @@ anonymous reader) and of the archive's first page (service and full HTML page); 
 """
 import argparse
 import statistics
-import time
 
+from timing import timed  # noqa: E402
 from make_archive import make_app, with_schema
 
 QUERIES = ["pension", "portability of pensions", "recruitment fees", "travailleurs migrants", "pensão",
            "skills recognition", '"social security"', "remittances corridor", "convention ratification",
            "domestic workers protection"]
-
-
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ import time
 from datetime import UTC, datetime
 
 sys.path.insert(0, os.path.dirname(__file__))
+from timing import timed  # noqa: E402
 from make_archive import make_app, prepare  # noqa: E402
 
 RECS = ("AMU", "CEN-SAD", "COMESA", "EAC", "ECCAS", "ECOWAS", "IGAD", "SADC")
@@ -91,15 +92,6 @@ def build(app, consultations: int, records: int, seed: int = 7) -> None:
         if db.engine.dialect.name == "postgresql":
             db.session.connection().exec_driver_sql("ANALYZE")
             db.session.commit()
-
-
-def timed(fn, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
 
 
 def main() -> None:

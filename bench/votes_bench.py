@@ -11,19 +11,11 @@ import random
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def _ms(fn, runs: int) -> list[float]:
-    out = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - t) * 1000)
-    return out
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from timing import timed  # noqa: E402
 
 
 def pure(voters: int, runs: int) -> dict:
@@ -40,14 +32,12 @@ def pure(voters: int, runs: int) -> dict:
     out = {}
     for name in ("ilo_two_thirds", "constituency_majority", "weighted", "au_consensus_two_thirds"):
         rule = expand_rule(name, groups)
-        out[name] = statistics.median(_ms(lambda rule=rule: decide(rule, ballots, register), runs))
+        out[name] = statistics.median(timed(lambda rule=rule: decide(rule, ballots, register), runs))
     return out
 
 
 def with_database(voters: int, runs: int, url: str | None) -> float:
     from app import create_app
-    from app.accounts.models import User
-    from app.consultations.models import Participant
     from app.extensions import db
     from app.votes import services
     from app.votes.results import compute_result
@@ -58,18 +48,7 @@ def with_database(voters: int, runs: int, url: str | None) -> float:
         db.create_all()
         f = Factory(app)
         c = f.consultation(status="live")
-        users = []
-        for g in ("government", "employers", "workers"):
-            org = f.org(g)
-            for i in range(voters // 3):
-                u = User(email=f"{g}{i}@bench.example", name=f"{g} {i}", role="delegate", organisation_id=org.id,
-                         password_hash=f.secretariat.password_hash)
-                db.session.add(u)
-                users.append(u)
-        db.session.flush()
-        db.session.add_all(Participant(consultation_id=c.id, user_id=u.id, organisation_id=u.organisation_id,
-                                       role="delegate", credentials="accepted") for u in users)
-        db.session.commit()
+        users = f.bulk_delegates(c, voters, password_hash=f.secretariat.password_hash)
         m = services.create_motion(f.secretariat, c, {"question": "Adopt?", "ballot": "roll_call",
                                                       "rule": "ilo_two_thirds"})
         services.open_motion(f.secretariat, m)
@@ -78,7 +57,7 @@ def with_database(voters: int, runs: int, url: str | None) -> float:
         for u in users:
             services.cast_ballot(u, m.id, rnd.choice(["yes", "yes", "no", "abstain"]))
         db.session.commit()
-        times = _ms(lambda: compute_result(m), runs)
+        times = timed(lambda: compute_result(m), runs)
         db.session.remove()
         if url:
             db.drop_all()

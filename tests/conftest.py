@@ -133,6 +133,32 @@ def client(app):
     return app.test_client()
 
 
+def upgrade_with_old_rows(tmp_path, revision, write_old, read_new):
+    """A migration's effect on data: an SQLite database migrated up to `revision`, rows written as
+    they were then by write_old(sqlite3 connection), then upgraded to the head; returns the app
+    and read_new(SQLAlchemy connection)."""
+    import sqlite3
+
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from app.extensions import db
+    app = create_app(_config(f"sqlite:///{tmp_path / 'old.db'}", tmp_path))
+    migrations = str(Path(__file__).parents[1] / "migrations")
+    with app.app_context():
+        upgrade(directory=migrations, revision=revision)
+        db.engine.dispose()
+        conn = sqlite3.connect(tmp_path / "old.db")
+        write_old(conn)
+        conn.commit()
+        conn.close()
+        upgrade(directory=migrations)
+        with db.engine.connect() as conn:
+            out = read_new(conn)
+        db.engine.dispose()
+    return app, out
+
+
 class Factory:
     """Builds records through the services, the way the secretariat would."""
 
@@ -189,6 +215,26 @@ class Factory:
             services.update_participant(self.secretariat, consultation, p.id, credentials=credentials)
         self.db.session.commit()
         return p
+
+    def bulk_delegates(self, consultation, n, password_hash=None):
+        """n accepted delegates spread over the three groups, inserted directly (no hashing per
+        person: pass an existing hash when they must sign in). Returns the users."""
+        from app.accounts.models import User
+        from app.consultations.models import Participant
+        groups = ("government", "employers", "workers")
+        orgs = {g: self.org(g) for g in groups}
+        users = []
+        for i in range(n):
+            org = orgs[groups[i % 3]]
+            u = User(email=f"bulk{i}@example.org", name=f"Bulk delegate {i}", role="delegate",
+                     organisation_id=org.id, password_hash=password_hash)
+            self.db.session.add(u)
+            users.append(u)
+        self.db.session.flush()
+        self.db.session.add_all(Participant(consultation_id=consultation.id, user_id=u.id, organisation_id=u.organisation_id,
+                                            role="delegate", credentials="accepted") for u in users)
+        self.db.session.commit()
+        return users
 
     def tripartite(self, consultation, country="GH"):
         """One accepted delegate per constituency (government, employers, workers)."""

@@ -101,9 +101,13 @@ def add_member(body_id: int):
 @api.operation("/bodies/<int:body_id>/follow", ("PUT",), summary="Follow a body, or stop following it",
                body=FOLLOW_BODY, returns=FOLLOWING, tag="bodies")
 def follow_body(body_id: int):
+    return _set_follow(lambda: {"body": services.get_body(body_id)})
+
+
+def _set_follow(target) -> tuple:
+    """Follow or unfollow what target() names (a body or a theme), after the caller is known."""
     user = actor()
-    body = services.get_body(body_id)
-    on = follows.set_follow(user, parse(json_body(), FOLLOW_BODY)["following"], body=body)
+    on = follows.set_follow(user, parse(json_body(), FOLLOW_BODY)["following"], **target())
     db.session.commit()
     return jsonify(FOLLOWING.dump({"following": on}))
 
@@ -120,8 +124,4 @@ def get_theme(slug: str):
 @api.operation("/themes/<slug>/follow", ("PUT",), summary="Follow a theme, or stop following it",
                body=FOLLOW_BODY, returns=FOLLOWING, tag="bodies")
 def follow_theme(slug: str):
-    user = actor()
-    theme = themes.get_theme(slug)
-    on = follows.set_follow(user, parse(json_body(), FOLLOW_BODY)["following"], theme=theme)
-    db.session.commit()
-    return jsonify(FOLLOWING.dump({"following": on}))
+    return _set_follow(lambda: {"theme": themes.get_theme(slug)})

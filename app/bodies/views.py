@@ -109,10 +109,14 @@ def new_session(body_id: int):
 @login_required
 def follow_body(body_id: int):
     body = services.get_body(body_id)
+    return _follow_form({"body": body}, _("You follow this body."), _("You no longer follow this body."),
+                        url_for("bodies.detail", body_id=body.id))
+
+
+def _follow_form(target: dict, followed: str, unfollowed: str, back: str):
+    """The follow button's form: `following=1` follows, anything else stops following."""
     on = request.form.get("following") == "1"
-    return form_action(lambda: follows.set_follow(current_user, on, body=body),
-                       _("You follow this body.") if on else _("You no longer follow this body."),
-                       url_for("bodies.detail", body_id=body.id))
+    return form_action(lambda: follows.set_follow(current_user, on, **target), followed if on else unfollowed, back)
 
 
 def _theme_page(reader, slug: str, public: bool):
@@ -149,9 +153,6 @@ def public_theme(slug: str):
 @bp.post("/themes/<slug>/follow")
 @login_required
 def follow_theme(slug: str):
-    theme = themes.get_theme(slug)
-    on = request.form.get("following") == "1"
-    return form_action(lambda: follows.set_follow(current_user, on, theme=theme),
-                       _("You follow this theme.") if on else _("You no longer follow this theme."),
-                       url_for("bodies.theme", slug=slug))
+    return _follow_form({"theme": themes.get_theme(slug)}, _("You follow this theme."),
+                        _("You no longer follow this theme."), url_for("bodies.theme", slug=slug))
 

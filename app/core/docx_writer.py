@@ -90,6 +90,11 @@ def _set_language(doc, language: str) -> None:
     lang.set(qn("w:bidi"), "ar")
 
 
+
+# HTML inline element -> the run property it switches on.
+INLINE_FORMATS = {"strong": "bold", "b": "bold", "em": "italic", "i": "italic", "code": "mono",
+                  "del": "strike", "ins": "underline", "sup": "superscript", "sub": "subscript"}
+
 class _Writer:
     def __init__(self, doc, rtl: bool):
         self.doc, self.rtl = doc, rtl
@@ -255,20 +260,8 @@ class _Writer:
     def _inline(self, el, p, fmt: dict, tail: bool = True) -> None:
         tag = el.tag
         inner = dict(fmt)
-        if tag in ("strong", "b"):
-            inner["bold"] = True
-        elif tag in ("em", "i"):
-            inner["italic"] = True
-        elif tag == "code":
-            inner["mono"] = True
-        elif tag == "del":
-            inner["strike"] = True
-        elif tag == "ins":
-            inner["underline"] = True
-        elif tag == "sup":
-            inner["superscript"] = True
-        elif tag == "sub":
-            inner["subscript"] = True
+        if tag in INLINE_FORMATS:
+            inner[INLINE_FORMATS[tag]] = True
         if tag == "br":
             p.add_run().add_break()
         elif tag == "img":

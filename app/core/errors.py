@@ -42,9 +42,20 @@ def translate(message) -> str:
 
 
 class DomainError(Exception):
+    """A refusal a service raises. A subclass states its HTTP status, contract code and default
+    message in its class line: `class Gone(DomainError, status=410, code="gone", default=...)`."""
     status = 400
     code = "invalid"
     default_message = lazy_gettext("The request could not be read.")
+
+    def __init_subclass__(cls, status: int | None = None, code: str | None = None, default=None, **kw):
+        super().__init_subclass__(**kw)
+        if status is not None:
+            cls.status = status
+        if code is not None:
+            cls.code = code
+        if default is not None:
+            cls.default_message = default
 
     def __init__(self, message="", **details):
         self._message = message or self.default_message
@@ -64,28 +75,24 @@ class DomainError(Exception):
         return {"error": body}
 
 
-class BadRequest(DomainError):
-    status = 400
-    code = "invalid"
-    default_message = lazy_gettext("The request could not be read.")
+class BadRequest(DomainError, status=400, code="invalid",
+                 default=lazy_gettext("The request could not be read.")):
+    """The payload could not be read at all (not JSON, not an object)."""
 
 
-class Unauthenticated(DomainError):
-    status = 401
-    code = "unauthenticated"
-    default_message = lazy_gettext("Sign in first.")
+class Unauthenticated(DomainError, status=401, code="unauthenticated",
+                      default=lazy_gettext("Sign in first.")):
+    """No valid session or token."""
 
 
-class Forbidden(DomainError):
-    status = 403
-    code = "forbidden"
-    default_message = lazy_gettext("You may not do that.")
+class Forbidden(DomainError, status=403, code="forbidden",
+                default=lazy_gettext("You may not do that.")):
+    """Signed in, but this person may not do this."""
 
 
-class NotFound(DomainError):
-    status = 404
-    code = "not_found"
-    default_message = lazy_gettext("Not found.")
+class NotFound(DomainError, status=404, code="not_found",
+               default=lazy_gettext("Not found.")):
+    """Missing, or hidden from this person: the two answer alike."""
 
 
 @contextmanager
@@ -99,22 +106,19 @@ def not_found_as(message: str):
         raise NotFound(message) from None
 
 
-class Conflict(DomainError):
-    status = 409
-    code = "conflict"
-    default_message = lazy_gettext("That cannot be done in the current state.")
+class Conflict(DomainError, status=409, code="conflict",
+               default=lazy_gettext("That cannot be done in the current state.")):
+    """Allowed in general, but not in the object's current state."""
 
 
-class TooLarge(DomainError):
-    status = 413
-    code = "too_large"
-    default_message = lazy_gettext("The request is too large.")
+class TooLarge(DomainError, status=413, code="too_large",
+               default=lazy_gettext("The request is too large.")):
+    """A body or file over its size limit."""
 
 
-class Invalid(DomainError):
-    status = 422
-    code = "invalid"
-    default_message = lazy_gettext("Some field values are not valid.")
+class Invalid(DomainError, status=422, code="invalid",
+              default=lazy_gettext("Some field values are not valid.")):
+    """Field values at fault; `fields` names each with its problem."""
 
     def __init__(self, message="", fields: dict | None = None):
         super().__init__(message)
@@ -122,18 +126,15 @@ class Invalid(DomainError):
             self.details["fields"] = fields
 
 
-class TooComplex(DomainError):
+class TooComplex(DomainError, status=422, code="too_complex",
+                 default=lazy_gettext("This text is too complex to display; simplify its formatting "
+                                      "(nesting, brackets, headings) and try again.")):
     """Markdown whose structure or rendering time is out of bounds (app.core.markdown)."""
-    status = 422
-    code = "too_complex"
-    default_message = lazy_gettext("This text is too complex to display; simplify its formatting "
-                                   "(nesting, brackets, headings) and try again.")
 
 
-class RateLimited(DomainError):
-    status = 429
-    code = "rate_limited"
-    default_message = lazy_gettext("Too many requests; slow down.")
+class RateLimited(DomainError, status=429, code="rate_limited",
+                  default=lazy_gettext("Too many requests; slow down.")):
+    """Too many requests from one person or address."""
 
 
 ERROR = Shape("Error", {"error": Shape("ErrorDetail", {"code": STR, "message": STR}, optional={

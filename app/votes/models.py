@@ -41,7 +41,7 @@ import secrets
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.core.db import utcnow
 from app.extensions import db
@@ -98,33 +98,36 @@ class Motion(db.Model):
         return self.status == "open" and self.effective_status(now) == "closed"
 
 
-class Ballot(db.Model):
-    """An open (roll_call or show_of_hands) ballot: the slot's current choice."""
+class _SlotMark:
+    """What a ballot and a secret voter record share: one row per motion and voting slot, with who
+    cast it for the slot and the slot's constituency."""
 
-    __tablename__ = "ballot"
-    __table_args__ = (UniqueConstraint("motion_id", "slot_id"),)
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (UniqueConstraint("motion_id", "slot_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id", ondelete="CASCADE"))
     slot_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
     cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     constituency: Mapped[str] = mapped_column(String(20))
+
+
+class Ballot(_SlotMark, db.Model):
+    """An open (roll_call or show_of_hands) ballot: the slot's current choice."""
+
+    __tablename__ = "ballot"
+
     choice: Mapped[str] = mapped_column(String(100))
     cast_at: Mapped[datetime] = mapped_column(default=utcnow)
     changes: Mapped[int] = mapped_column(default=0)
 
 
-class VoterRecord(db.Model):
+class VoterRecord(_SlotMark, db.Model):
     """Secret ballot: that a slot voted (never what)."""
 
     __tablename__ = "voter_record"
-    __table_args__ = (UniqueConstraint("motion_id", "slot_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    motion_id: Mapped[int] = mapped_column(ForeignKey("motion.id", ondelete="CASCADE"))
-    slot_id: Mapped[int] = mapped_column(ForeignKey("participant.id", ondelete="CASCADE"))
-    cast_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    constituency: Mapped[str] = mapped_column(String(20))
     voted_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -5,8 +5,6 @@ for every rule and for an employers' group of 1, 2, the secrecy minimum and abov
 test looks for any row that could pair a voter with what they chose."""
 import datetime
 import json
-import sqlite3
-from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect as sa_inspect
@@ -17,6 +15,7 @@ from app.consultations.decision import decide
 from app.consultations.procedure import expand_rule
 from app.consultations.words import reason
 from tests.votes.rulekit import ballots_of, register_of
+from tests.conftest import upgrade_with_old_rows
 from app.votes.results import MIN_SECRET_GROUP
 from tests.votes.conftest import api, motion, vote, voting  # noqa: F401  (fixtures)
 
@@ -143,16 +142,7 @@ def test_the_check_finds_a_per_ballot_store(factory, voting, api, motion):  # no
 def test_the_migration_seals_closed_secret_motions(tmp_path):
     """Rows written before the change: a closed secret motion is sealed (per group only where its
     frozen result published groups), an open one keeps its rows until it closes."""
-    from flask_migrate import upgrade
-
-    from app import create_app
-    from tests.conftest import _config
-    app = create_app(_config(f"sqlite:///{tmp_path / 'old.db'}", tmp_path))
-    migrations = str(Path(__file__).parents[2] / "migrations")
-    with app.app_context():
-        upgrade(directory=migrations, revision="92b806f53415")
-        db.engine.dispose()
-        conn = sqlite3.connect(tmp_path / "old.db")
+    def write_old(conn):
         conn.execute("INSERT INTO consultation (id, title, description, level, status, created_at, updated_at, "
                      "last_seq, voting_constituencies, is_public) VALUES (1, 't', '', 'continental', 'live', "
                      "'2026-01-01', '2026-01-01', 0, '[]', 0)")
@@ -167,13 +157,12 @@ def test_the_migration_seals_closed_secret_motions(tmp_path):
                                                   (2, "government", "yes"), (3, "workers", "no")]):
             conn.execute("INSERT INTO secret_choice (id, motion_id, constituency, choice) VALUES (?, ?, ?, ?)",
                          (f"{n:032x}", mid, group, choice))
-        conn.commit()
-        conn.close()
-        upgrade(directory=migrations)
-        with db.engine.connect() as conn:
-            tally = conn.execute(text("SELECT motion_id, constituency, choice, votes FROM secret_tally "
-                                      "ORDER BY motion_id, constituency, choice")).all()
-            left = conn.execute(text("SELECT motion_id, constituency, choice FROM secret_choice")).all()
-        db.engine.dispose()
+
+    def read_new(conn):
+        return (conn.execute(text("SELECT motion_id, constituency, choice, votes FROM secret_tally "
+                                  "ORDER BY motion_id, constituency, choice")).all(),
+                conn.execute(text("SELECT motion_id, constituency, choice FROM secret_choice")).all())
+
+    _app, (tally, left) = upgrade_with_old_rows(tmp_path, "92b806f53415", write_old, read_new)
     assert [tuple(r) for r in tally] == [(1, "", "no", 1), (1, "", "yes", 2), (2, "government", "yes", 2)]
     assert [tuple(r) for r in left] == [(3, "workers", "no")]

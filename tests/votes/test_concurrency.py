@@ -6,7 +6,6 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from app.accounts.models import Organisation, User
-from app.consultations.models import Participant
 from app.core.errors import DomainError
 from app.extensions import db
 from app.votes import services
@@ -18,19 +17,7 @@ CHOICES = ("yes", "no", "abstain")
 
 
 def _delegates(factory, c, n):
-    """n accepted delegates spread over the three groups, inserted directly (no password hashing)."""
-    orgs = {g: factory.org(g) for g in ("government", "employers", "workers")}
-    users = []
-    for i in range(n):
-        org = orgs[("government", "employers", "workers")[i % 3]]
-        u = User(email=f"bulk{i}@example.org", name=f"Bulk delegate {i}", role="delegate", organisation_id=org.id)
-        db.session.add(u)
-        users.append(u)
-    db.session.flush()
-    db.session.add_all(Participant(consultation_id=c.id, user_id=u.id, organisation_id=u.organisation_id,
-                                   role="delegate", credentials="accepted") for u in users)
-    db.session.commit()
-    return [u.id for u in users]
+    return [u.id for u in factory.bulk_delegates(c, n)]
 
 
 def _run_threads(app, jobs):

@@ -1,14 +1,11 @@
 """Results frozen before rules became objects keep their meaning through the migration: the
 reason, now a code, reads as the stored English sentence did; the rule and the arithmetic follow."""
 import json
-import sqlite3
-from pathlib import Path
 
-from flask_migrate import upgrade
 from sqlalchemy import text
 
 from app.consultations.words import reason
-from app.extensions import db
+from tests.conftest import upgrade_with_old_rows
 
 OLD = [  # (rule, weights, quorum, frozen result as the old code stored it)
     ("two_thirds", None, "half_of_eligible",
@@ -48,14 +45,7 @@ READS = [
 
 
 def test_old_results_keep_their_meaning(tmp_path):
-    from app import create_app
-    from tests.conftest import _config
-    app = create_app(_config(f"sqlite:///{tmp_path / 'old.db'}", tmp_path))
-    migrations = str(Path(__file__).parents[2] / "migrations")
-    with app.app_context():
-        upgrade(directory=migrations, revision="63ef862a781d")
-        db.engine.dispose()
-        conn = sqlite3.connect(tmp_path / "old.db")
+    def write_old(conn):
         conn.execute("INSERT INTO consultation (id, title, description, level, status, created_at, updated_at, "
                      "voting_constituencies, is_public) VALUES (1, 't', '', 'continental', 'live', "
                      "'2026-01-01', '2026-01-01', '[]', 0)")
@@ -64,18 +54,16 @@ def test_old_results_keep_their_meaning(tmp_path):
                          "status, result, created_at) VALUES (?, 1, 'q', '[\"yes\", \"no\", \"abstain\"]', "
                          "'show_of_hands', ?, ?, ?, 'closed', ?, '2026-01-01')",
                          (mid, rule, json.dumps(weights), json.dumps(quorum), json.dumps(result)))
-        conn.commit()
-        conn.close()
-        upgrade(directory=migrations)
-        with db.engine.connect() as conn:
-            rows = conn.execute(text("SELECT procedure, result, register FROM motion ORDER BY id")).all()
-        db.engine.dispose()
-        with app.test_request_context():
-            for (procedure, result, register), words, (_r, _w, _q, old) in zip(rows, READS, OLD, strict=True):
-                procedure, result, register = json.loads(procedure), json.loads(result), json.loads(register)
-                assert "reason" not in result and result["outcome"] == old["outcome"]
-                assert reason(result["outcome"], result["reason_code"], result["reason_params"]) == words
-                assert result["rule"] == procedure and register == {"entitled_count": old["eligible"]}
-                assert result["arithmetic"]["quorum_required"] == old["quorum_required"]
+
+    app, rows = upgrade_with_old_rows(
+        tmp_path, "63ef862a781d", write_old,
+        lambda conn: conn.execute(text("SELECT procedure, result, register FROM motion ORDER BY id")).all())
+    with app.test_request_context():
+        for (procedure, result, register), words, (_r, _w, _q, old) in zip(rows, READS, OLD, strict=True):
+            procedure, result, register = json.loads(procedure), json.loads(result), json.loads(register)
+            assert "reason" not in result and result["outcome"] == old["outcome"]
+            assert reason(result["outcome"], result["reason_code"], result["reason_params"]) == words
+            assert result["rule"] == procedure and register == {"entitled_count": old["eligible"]}
+            assert result["arithmetic"]["quorum_required"] == old["quorum_required"]
     assert json.loads(rows[0][0])["quorum"] == {"of": "entitled", "fraction": "1/2", "counted": "cast"}
     assert json.loads(rows[4][0])["threshold"] == "unanimity"
