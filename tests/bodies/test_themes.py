@@ -111,3 +111,56 @@ def test_a_consultation_moved_to_another_rec_moves_its_records(factory, api, wor
     recs = {r["rec"]: r for r in api(factory.secretariat, "GET", f"/api/v1/themes/{SLUG}").json["recs"]}
     assert recs["SADC"]["stances"]["support"] == 1 and recs["SADC"]["decisions"] == {"carried": 1}
     assert recs["ECOWAS"]["decisions"] == {} and recs["ECOWAS"]["stances"]["support"] == 0  # only the draft D is left
+
+
+def _backfill():
+    """Run the theme-record backfill migration against the test database."""
+    import importlib.util
+    from pathlib import Path
+
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    from app.extensions import db
+    path = next((Path(__file__).parents[2] / "migrations" / "versions").glob("*_theme_records_backfill.py"))
+    spec = importlib.util.spec_from_file_location("theme_backfill", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    db.session.remove()
+    with db.engine.begin() as conn, Operations.context(MigrationContext.configure(conn)):
+        module.upgrade()
+
+
+def _theme_rows():
+    from sqlalchemy import select
+
+    from app.bodies.models import ThemeRecord
+    from app.extensions import db
+    cols = [c for c in ThemeRecord.__table__.columns if c.name not in ("id", "at")]
+    return sorted(tuple(r) for r in db.session.execute(select(*cols)).all())
+
+
+def test_an_installation_from_before_the_read_model_gets_its_past_records(factory, api, world):
+    """The backfill migration writes exactly the rows the events wrote, an organisation's
+    replaced position included only as its current one, and the counts stay those of the events."""
+    from sqlalchemy import delete
+
+    from app.bodies.models import ThemeRecord
+    from app.core.realtime import record_event
+    from app.documents import contributions
+    from app.minutes.event_types import PublicationChanged
+    doc_id = api(world["p"], "GET", f"/api/v1/themes/{SLUG}").json["positions"][0]["document_id"]
+    contributions.file_position(world["p"], doc_id, "oppose", "We changed our mind.")
+    record_event(world["b"].id, PublicationChanged(kinds=["consultation", "document"]), factory.secretariat)
+    factory.db.session.commit()
+    readers = (factory.secretariat, world["p"], factory.user("delegate", "employers"))
+    before_rows, before_counts = _theme_rows(), [_counts(api, u) for u in readers]
+    assert len(before_rows) >= 7
+    factory.db.session.execute(delete(ThemeRecord))
+    factory.db.session.commit()
+    assert _counts(api, factory.secretariat)["documents"] == 0
+    _backfill()
+    assert _theme_rows() == before_rows
+    assert [_counts(api, u) for u in readers] == before_counts
+    _backfill()  # rows already there are left alone: nothing doubles
+    assert _theme_rows() == before_rows
