@@ -45,6 +45,21 @@ def test_pages_are_light_and_fit_a_small_screen(browser, live_server, shots, pat
     page.context.close()
 
 
+@pytest.mark.parametrize("path", ["/consultations/2", "/consultations/2/attendance", "/bodies/1", "/admin/users",
+                                  "/admin/organisations", "/admin/users/2"])
+def test_secretariat_pages_fit_a_small_screen(browser, live_server, shots, path):
+    """The secretariat's pages carry its forms (rule composer, roll call, new member) and wide
+    tables: tables scroll inside their own keyboard-reachable region, the page itself never sideways."""
+    page = sign_in(browser, live_server, "secretariat@baraza.example", viewport={"width": 360, "height": 740})
+    assert page.goto(live_server + path).status == 200, path
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{path}: horizontal scroll, {width}px"
+    shots(page, "360px-secretariat" + path.replace("/", "-"))
+    bad = axe_violations(page, live_server)
+    assert bad == [], [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad]
+    page.context.close()
+
+
 def test_keyboard_reaches_the_sign_in_form(browser, live_server):
     ctx = browser.new_context()
     page = ctx.new_page()
