@@ -13,6 +13,7 @@ def init_app(app) -> None:
     register_api(app, api.api)
     feats = features_of(app)
     feats.body_session = services.start_session
+    feats.body_choices = services.body_choices
     feats.followers.append(follows.followers)
     feats.sections.append(views.session_section)
     feats.nav.append(views.nav)

@@ -34,6 +34,11 @@ def list_bodies() -> list[StandingBody]:
     return list(db.session.scalars(select(StandingBody).order_by(StandingBody.name)))
 
 
+def body_choices() -> list[tuple[int, str]]:
+    """Every standing body, for the new-consultation page's picker: name (acronym)."""
+    return [(b.id, f"{b.name} ({b.acronym})" if b.acronym else b.name) for b in list_bodies()]
+
+
 def get_body(body_id) -> StandingBody:
     body = db.session.get(StandingBody, body_id) if isinstance(body_id, int) and not isinstance(body_id, bool) else None
     if body is None:

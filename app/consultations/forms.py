@@ -25,11 +25,16 @@ class ConsultationForm(FlaskForm):
     voting_constituencies = SelectMultipleField(_l("Who votes"), choices=[(k, labels.CONSTITUENCY_GROUP[k]) for k in VOTERS],
                                                 default=["government", "employers", "workers"])
     is_public = BooleanField(_l("Public (visible to every signed-in user once scheduled)"))
+    body_id = SelectField(_l("Session of a standing body"), choices=[], validators=[Optional()])
 
-    def __init__(self, *args, themes=(), **kwargs):
+    def __init__(self, *args, themes=(), bodies=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.country.choices = country_choices()
         self.themes.choices = [(t.slug, t.name) for t in themes]
+        if bodies:  # only when creating: a consultation does not change body afterwards
+            self.body_id.choices = [("", _l("None: a consultation of its own"))] + [(str(i), n) for i, n in bodies]
+        else:
+            del self.body_id
 
 
 class InviteForm(FlaskForm):

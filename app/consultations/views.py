@@ -10,7 +10,7 @@ from app.consultations import services
 from app.consultations.api import AGENDA_BODY
 from app.consultations.forms import AgendaForm, ConsultationForm, InviteForm, InviteUserForm, ThemeForm
 from app.consultations.models import LEVELS, STATUSES, TRANSITIONS
-from app.core.features import detail_actions, detail_sections
+from app.core.features import detail_actions, detail_sections, features_of
 from app.core.pages import form_action, form_page
 from app.core.validation import parse
 
@@ -66,8 +66,15 @@ def index():
 def new():
     if not services.can_manage(current_user):
         abort(403)
-    form = ConsultationForm(themes=services.list_themes())
-    return form_page(form, lambda: services.create_consultation(current_user, _form_data(form)),
+    hook = features_of().body_choices
+    form = ConsultationForm(themes=services.list_themes(), bodies=hook() if hook else None)
+
+    def create():
+        data = _form_data(form)
+        if getattr(form, "body_id", None) is not None and form.body_id.data:
+            data["body_id"] = int(form.body_id.data)
+        return services.create_consultation(current_user, data)
+    return form_page(form, create,
                      _("Consultation created as a draft."),
                      lambda c: url_for("consultations.detail", consultation_id=c.id),
                      lambda: render_template("consultations/form.html", form=form, consultation=None),

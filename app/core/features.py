@@ -11,7 +11,9 @@
 - followers: fn(consultation) -> users who follow it (its themes, its standing body), whom
   notifications tells of new consultations, decisions and positions (if they may see them);
 - body_session: fn(actor, consultation, body_id, data), set by the standing bodies feature:
-  makes a consultation being created a session of that body (POST /consultations body_id)."""
+  makes a consultation being created a session of that body (POST /consultations body_id);
+- body_choices: fn() -> [(id, label)], set by the same feature: the bodies a new consultation
+  may be a session of (the picker on the new-consultation page)."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -27,6 +29,7 @@ class Features:
     demo: list[Callable] = field(default_factory=list)
     followers: list[Callable] = field(default_factory=list)
     body_session: Callable | None = None
+    body_choices: Callable | None = None
 
 
 def features_of(app=None) -> Features:

@@ -219,3 +219,28 @@ def test_the_secretariat_convenes_a_session_from_the_body_page(factory, client, 
     assert [p["user_id"] for p in detail["participants"]] == [member.id] and detail["rule"] == "simple"
     bad = client.post(f"/bodies/{body['id']}/sessions", data={"title": "No REC", "level": "rec"}, follow_redirects=True)
     assert "A REC consultation needs one of" in bad.get_data(as_text=True)
+
+
+def test_the_new_consultation_page_picks_a_body(factory, client, login, api, make_body, add_member):
+    """The new-consultation form offers the standing bodies; choosing one makes the consultation
+    a session of it (members invited, the body's rule), choosing none makes one of its own."""
+    body = make_body(name="Tripartite council of Kenya", acronym="TCK", level="national", country="KE",
+                     rule="two_thirds")
+    member = factory.user("delegate", org=factory.org("workers", country="KE"))
+    add_member(body["id"], member.organisation)
+    login(factory.secretariat)
+    page = client.get("/consultations/new").get_data(as_text=True)
+    assert "Session of a standing body" in page and "Tripartite council of Kenya (TCK)" in page
+    form = {"title": "Council sitting", "level": "national", "country": "KE", "voting_constituencies": "government"}
+    resp = client.post("/consultations/new", data=dict(form, body_id=str(body["id"])))
+    assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+    cid = int(resp.headers["Location"].rstrip("/").split("/")[-1])
+    detail = api(factory.secretariat, "GET", f"/api/v1/consultations/{cid}").json
+    assert [p["user_id"] for p in detail["participants"]] == [member.id] and detail["rule"] == "two_thirds"
+    own = client.post("/consultations/new", data=dict(form, body_id="", title="One-off"))
+    own_id = int(own.headers["Location"].rstrip("/").split("/")[-1])
+    assert api(factory.secretariat, "GET", f"/api/v1/consultations/{own_id}").json["participants"] == []
+    unknown = client.post("/consultations/new", data=dict(form, body_id="999999"))
+    assert unknown.status_code == 422 and "Not a valid choice" in unknown.get_data(as_text=True)
+    # editing a consultation does not offer to move it to a body
+    assert "Session of a standing body" not in client.get(f"/consultations/{cid}/edit").get_data(as_text=True)
