@@ -61,11 +61,17 @@ def _votes(consultation_id: int, entitled: int) -> dict:
 
 
 def _next_speakers(state: dict) -> list[dict]:
-    """The speakers' list in speaking order, with names; the `kind` (speak, point_of_order)
-    when the room's state carries it."""
+    """The speakers' list in speaking order, with names, and the `kind` (speak, point_of_order)
+    when the room's state carries it. The order is the `speakers` list's when the state has one
+    (contract §5, the current item's list), else the `queue`'s; names missing there are read."""
     kinds = {s.get("user_id"): s.get("kind") for s in state.get("speakers") or []}
-    return [{"user_id": q["user_id"], "name": q.get("name") or "", "kind": kinds.get(q["user_id"], "speak")}
-            for q in (state.get("queue") or [])[:NEXT_SPEAKERS]]
+    names = {q["user_id"]: q.get("name") for q in state.get("queue") or []}
+    order = [s["user_id"] for s in state.get("speakers") or []] or list(names)
+    order = order[:NEXT_SPEAKERS]
+    missing = [uid for uid in order if not names.get(uid)]
+    if missing:
+        names.update(db.session.execute(select(User.id, User.name).where(User.id.in_(missing))).all())
+    return [{"user_id": uid, "name": names.get(uid) or "", "kind": kinds.get(uid) or "speak"} for uid in order]
 
 
 def projector_state(actor: User, consultation_id) -> dict:

@@ -171,3 +171,26 @@ def test_projector_join_refuses_outsiders_like_a_missing_room(socket, sitting):
     ack(chair, "room:join", {"consultation_id": cid})
     ack(chair, "floor:give", {"consultation_id": cid, "user_id": people["government"].id})
     assert room_events(outsider) == []
+
+
+def test_a_point_of_order_is_marked_and_leads_the_list(client, login, sitting, monkeypatch):
+    """With the per-item speakers' list in the room's state (contract §5: `speakers` in
+    speaking order, with `kind`), the screen follows its order, marks a point of order, and
+    reads the names the list does not carry."""
+    from app.rooms import floor, projector
+    c, people = sitting
+    gov, wrk = people["government"], people["workers"]
+    real = floor.room_state
+
+    def with_speakers(actor, cons):
+        state = real(actor, cons)
+        state["queue"] = [{"user_id": wrk.id, "name": wrk.name, "constituency": "workers"}]
+        state["speakers"] = [{"user_id": gov.id, "kind": "point_of_order", "raised_at": "2026-11-29T10:00:00Z"},
+                             {"user_id": wrk.id, "kind": "speak", "raised_at": "2026-11-29T09:59:00Z"}]
+        return state
+    monkeypatch.setattr(projector, "room_state", with_speakers)
+    login(people["observer"])
+    page = client.get(f"/consultations/{c.id}/projector").get_data(as_text=True)
+    queue = page.split('id="pj-queue"')[1].split("</ol>")[0]
+    assert queue.index(gov.name) < queue.index(wrk.name)
+    assert f'<li><bdi>{gov.name}</bdi> <span class="pj-tag">Point of order</span></li>' in queue
