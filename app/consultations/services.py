@@ -5,8 +5,8 @@ participant_of, can_moderate. A consultation the actor may not see is reported e
 missing one (NotFound), so its existence leaks nowhere.
 """
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
