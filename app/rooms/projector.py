@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.consultations import attendance
+from app.core.db import isoformat, utcnow
 from app.core.realtime import RoomEvent, current_seq, room_name
 from app.core.sockets import socket_handler
 from app.extensions import db
@@ -82,7 +83,7 @@ def projector_state(actor: User, consultation_id) -> dict:
     floor = state.get("floor")
     roll = attendance.summary(c)
     return {
-        "seq": seq, "consultation_id": c.id, "title": c.title, "status": state["status"],
+        "seq": seq, "now": isoformat(utcnow()), "consultation_id": c.id, "title": c.title, "status": state["status"],
         "agenda_item": state.get("agenda_item"),
         "floor": {k: floor.get(k) for k in ("user_id", "name", "constituency", "since", "limit_s", "ends_at")}
         if floor else None,

@@ -13,7 +13,7 @@
   var ds = root.dataset;
   var groups = parse(ds.groups), outcomes = parse(ds.outcomes), choices = parse(ds.choices), statuses = parse(ds.statuses);
   var floor = null;       // {user_id, name, since, limit_s, ends_at}
-  var skew = 0;           // server clock minus this screen's clock, in ms (from event times)
+  var skew = 0;           // server clock minus this screen's clock, in ms (from each state's `now`)
   var refused = false;
   var conn = document.getElementById("pj-conn");
 
@@ -60,7 +60,6 @@
     if (!ev || ev.consultation_id !== cid || ev.seq <= lastSeq) { return; }
     if (ev.seq > lastSeq + 1) { lastSeq = ev.seq; joinSoon(); return; }   // missed one: ask again
     lastSeq = ev.seq;
-    if (ev.at) { skew = Date.parse(ev.at) - Date.now(); }
     var d = ev.data || {};
     switch (ev.type) {
       case "agenda.changed": renderAgenda(d); joinSoon(); break;   // the item's own speakers' list follows
@@ -83,6 +82,7 @@
   function render(s) {
     if (!s) { return; }
     lastSeq = Math.max(lastSeq, s.seq);
+    if (s.now) { skew = Date.parse(s.now) - Date.now(); }   // the server's clock, for ends_at and since
     var badge = $("pj-status");
     badge.textContent = statuses[s.status] || s.status;
     badge.className = "pj-badge status-" + s.status;
