@@ -97,8 +97,14 @@ def test_projector_follows_a_chaired_sitting(browser, live_server, shots):
         cid, uids, ids = _prepare(api)
         pid = {k: ids["pids"][uid] for k, uid in uids.items()}
 
-        # the hall screen is linked from the consultation page, and opens live
+        # the consultation page gives a participant the bridge of the hybrid sitting (no overflow
+        # on a phone) and links the hall screen, which opens live
         screen.goto(f"{base}/consultations/{cid}")
+        expect(screen.get_by_role("link", name="https://meet.example.org/ecowas-hall")).to_be_visible()
+        screen.set_viewport_size({"width": 360, "height": 800})
+        assert screen.evaluate("() => document.querySelector('.meeting-link').getBoundingClientRect().right") <= 360
+        shots(screen, "projector-00-consultation-meeting-link-360-en")
+        screen.set_viewport_size({"width": 1920, "height": 1080})
         link = screen.get_by_role("link", name="Hall screen")
         expect(link).to_have_attribute("href", f"/consultations/{cid}/projector")
         screen.goto(base + link.get_attribute("href"))
