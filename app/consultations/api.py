@@ -14,6 +14,7 @@ from app.consultations.models import (
     CONSULTATION_DETAIL,
     CREDENTIALS,
     LEVELS,
+    MEETING_URL_MAX,
     PARTICIPANT,
     PARTICIPANT_ROLES,
     STATUSES,
@@ -38,6 +39,8 @@ CONSULTATION_BODY = {
     "themes": Field("str_list", nullable=True),
     "voting_constituencies": Field("str_list", choices=VOTING_CONSTITUENCIES, nullable=True),
     "is_public": Field(bool),
+    # the bridge of a hybrid sitting (http or https URL; "" or null clears it), checked by the service
+    "meeting_url": Field(str, max_len=MEETING_URL_MAX, nullable=True),
 }
 # rule: the default rule of procedure of the consultation's motions, a preset name or a rule object
 # (GET /rules); read as given and checked by the service
@@ -76,14 +79,15 @@ def create_consultation():
     data = parse(json_body(), CONSULTATION_NEW)
     c = services.create_consultation(user, data)
     db.session.commit()
-    return jsonify(services.serialize(c, detail=True)), 201
+    return jsonify(services.serialize(c, detail=True, viewer=user)), 201
 
 
 @api.operation("/consultations/<int:consultation_id>", summary="A consultation with agenda and participants",
                returns=CONSULTATION_DETAIL, tag="consultations")
 def get_consultation(consultation_id: int):
-    c = services.get_visible(actor(), consultation_id)
-    return jsonify(services.serialize(c, detail=True))
+    user = actor()
+    c = services.get_visible(user, consultation_id)
+    return jsonify(services.serialize(c, detail=True, viewer=user))
 
 
 @api.operation("/consultations/<int:consultation_id>", ("PATCH",), summary="Edit a consultation or move its status",
@@ -97,7 +101,7 @@ def update_consultation(consultation_id: int):
         data["rule"] = raw["rule"]
     services.update_consultation(user, c, data)
     db.session.commit()
-    return jsonify(services.serialize(c, detail=True))
+    return jsonify(services.serialize(c, detail=True, viewer=user))
 
 
 @api.operation("/consultations/<int:consultation_id>/participants", summary="Participants of a consultation",

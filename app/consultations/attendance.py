@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.consultations.event_types import AttendanceChanged
 from app.consultations.models import Consultation, Participant
 from app.consultations.services import get_participant, require_moderate
-from app.consultations.voters import entitled_rows
+from app.consultations.voters import entitled_rows, voting_groups
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict
 from app.core.realtime import RoomEvent, record_event
@@ -74,19 +74,33 @@ def present_slots(c: Consultation, slots: list[dict] | None = None) -> list[int]
 
 def counts(c: Consultation) -> tuple[int, int]:
     """(present, entitled) voting slots of the current sitting."""
+    n_present, n_entitled, _groups = group_counts(c)
+    return n_present, n_entitled
+
+
+def group_counts(c: Consultation) -> tuple[int, int, dict]:
+    """(present, entitled, per voting constituency {group: {present, entitled}}) of the current
+    sitting; every voting constituency appears, with zeros when it has no slot."""
     slots, present = _slot_ids(c, {a.participant_id for a in _rows(c, sitting_of(c))})
-    return len(present), len(slots)
+    groups = {g: {"present": 0, "entitled": 0} for g in voting_groups(c)}
+    for s in slots:
+        g = groups.setdefault(s["group"], {"present": 0, "entitled": 0})
+        g["entitled"] += 1
+        g["present"] += s["id"] in present
+    return len(present), len(slots), groups
 
 
 def summary(c: Consultation) -> dict:
     """Present and entitled voting slots now, and the attendance quorum of the consultation's
     default rule when it counts those present against those entitled (the room shows it live)."""
     from app.consultations.procedure import expand_rule
-    n_present, n_entitled = counts(c)
+    n_present, n_entitled, groups = group_counts(c)
     q = expand_rule(c.default_rule)["quorum"] if c.default_rule is not None else None
     fraction = q["fraction"] if isinstance(q, dict) and (q["of"], q["counted"]) == ("entitled", "present") else None
+    required = math.ceil(Fraction(fraction) * n_entitled) if fraction else None
     return {"present": n_present, "entitled": n_entitled, "quorum_fraction": fraction,
-            "quorum_required": math.ceil(Fraction(fraction) * n_entitled) if fraction else None}
+            "quorum_required": required, "quorum_met": None if required is None else n_present >= required,
+            "by_constituency": groups}
 
 
 def _mark(c: Consultation, p: Participant, present: bool, actor) -> bool:
@@ -102,9 +116,9 @@ def _mark(c: Consultation, p: Participant, present: bool, actor) -> bool:
         db.session.add(row)
     row.present, row.since, row.marked_by_id = present, utcnow(), getattr(actor, "id", None)
     db.session.flush()
-    n_present, n_entitled = counts(c)
+    n_present, n_entitled, groups = group_counts(c)
     record_event(c.id, AttendanceChanged(participant_id=p.id, present=present, present_count=n_present,
-                                         entitled_count=n_entitled), actor)
+                                         entitled_count=n_entitled, by_constituency=groups), actor)
     return True
 
 

@@ -33,3 +33,6 @@ class AttendanceChanged(Event):
     present: bool
     present_count: int
     entitled_count: int
+    # per voting constituency: {"government": {"present": 3, "entitled": 4}, ...} (the room and
+    # the projector show the roll call by group)
+    by_constituency: dict

@@ -1,11 +1,20 @@
 """Forms for creating and editing consultations, inviting and building the agenda."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateTimeLocalField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
 from wtforms.validators import DataRequired, Length, Optional
 
 from app.accounts.forms import country_choices
 from app.accounts.models import RECS
+from app.consultations.models import MEETING_URL_MAX
 from app.core import labels
 from app.core.validation import MultiLine, SingleLine
 
@@ -24,6 +33,8 @@ class ConsultationForm(FlaskForm):
     themes = SelectMultipleField(_l("Policy themes"), choices=[], validators=[Optional()])
     voting_constituencies = SelectMultipleField(_l("Who votes"), choices=[(k, labels.CONSTITUENCY_GROUP[k]) for k in VOTERS],
                                                 default=["government", "employers", "workers"])
+    meeting_url = URLField(_l("Meeting link (video or phone bridge of a hybrid sitting)"),
+                           validators=[Optional(), SingleLine(), Length(max=MEETING_URL_MAX)])
     is_public = BooleanField(_l("Public (visible to every signed-in user once scheduled)"))
     body_id = SelectField(_l("Session of a standing body"), choices=[], validators=[Optional()])
 

@@ -25,6 +25,7 @@ PARTICIPANT_ROLES = ("delegate", "adviser", "observer", "chair")
 CREDENTIALS = ("pending", "accepted", "rejected")
 DEFAULT_VOTERS = ["government", "employers", "workers"]
 VOTING_CONSTITUENCIES = ("government", "employers", "workers", "stakeholder")
+MEETING_URL_MAX = 500
 
 # The JSON shapes of to_dict() below and of services.serialize() (app/core/shapes.py)
 THEME = Shape("Theme", {"id": INT, "slug": STR, "name": STR, "description": STR})
@@ -42,7 +43,9 @@ CONSULTATION = Shape("Consultation", {
     "rule": nullable(any_of(STR, map_of(ANY)))})
 CONSULTATION_DETAIL = CONSULTATION.extend("ConsultationDetail", {
     "agenda": list_of(AGENDA_ITEM), "participants": list_of(PARTICIPANT), "current_agenda_item_id": nullable(INT),
-    "last_seq": INT})  # services.serialize(c, detail=True)
+    "last_seq": INT,
+    # the video or phone bridge of a hybrid sitting; null for a reader who does not take part
+    "meeting_url": nullable(STR)})  # services.serialize(c, detail=True)
 
 consultation_theme = Table(
     "consultation_theme",
@@ -81,6 +84,8 @@ class Consultation(db.Model):
     # The rule of procedure a motion takes when it names none (a preset name or a rule object);
     # a standing body's session takes the body's rule.
     default_rule: Mapped[str | dict | None] = mapped_column(JSON)
+    # The video or phone bridge of a hybrid sitting (http or https), for participants only.
+    meeting_url: Mapped[str | None] = mapped_column(String(MEETING_URL_MAX))
     current_agenda_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_item.id", use_alter=True, ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -6,6 +6,7 @@ missing one (NotFound), so its existence leaks nowhere.
 """
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import urlsplit
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
@@ -19,6 +20,7 @@ from app.consultations.models import (
     CONSULTATION_DETAIL,
     CREDENTIALS,
     LEVELS,
+    MEETING_URL_MAX,
     PARTICIPANT_ROLES,
     STATUSES,
     VOTING_CONSTITUENCIES,
@@ -249,6 +251,8 @@ def _apply(c: Consultation, data: dict) -> None:
         raise Invalid("The session cannot end before it starts.", {"ends_at": "before starts_at"})
     if "themes" in data and data["themes"] is not None:
         c.themes = _themes(data["themes"])
+    if "meeting_url" in data:
+        c.meeting_url = check_meeting_url(data["meeting_url"])
     if "rule" in data:
         c.default_rule = None if data["rule"] is None else stored_rule(data["rule"], voting_groups(c))
     if "voting_constituencies" in data and data["voting_constituencies"] is not None:
@@ -257,6 +261,31 @@ def _apply(c: Consultation, data: dict) -> None:
             raise Invalid("voting_constituencies must name government, employers, workers or stakeholder.",
                           {"voting_constituencies": "not an allowed value"})
         c.voting_constituencies = list(dict.fromkeys(voters))
+
+
+def check_meeting_url(value) -> str | None:
+    """A hybrid sitting's bridge: an absolute http(s) URL with a host, one line, at most
+    MEETING_URL_MAX characters; empty clears it. Invalid (field meeting_url) otherwise."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    value = value.strip() if isinstance(value, str) else ""
+    try:
+        parts = urlsplit(value)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        ok = False
+    if not ok or len(value) > MEETING_URL_MAX or any(ch.isspace() or ord(ch) < 32 for ch in value):
+        raise Invalid(_l("The meeting link must be a web address starting with http:// or https://."),
+                      {"meeting_url": "not an http(s) URL"})
+    return value
+
+
+def meeting_url_for(actor: User | None, c: Consultation) -> str | None:
+    """The bridge is for those who sit: the secretariat and the participants (not every reader
+    of a public consultation)."""
+    if c.meeting_url is None or actor is None:
+        return None
+    return c.meeting_url if actor.is_secretariat or participant_of(actor, c) is not None else None
 
 
 def create_consultation(actor: User, data: dict) -> Consultation:
@@ -447,8 +476,9 @@ def participants_by_constituency(c: Consultation) -> dict[str, list[Participant]
     return {k: v for k, v in out.items() if v}
 
 
-def serialize(c: Consultation, detail: bool = False) -> dict:
-    """The JSON of a consultation: CONSULTATION, or with detail CONSULTATION_DETAIL."""
+def serialize(c: Consultation, detail: bool = False, viewer: User | None = None) -> dict:
+    """The JSON of a consultation: CONSULTATION, or with detail CONSULTATION_DETAIL (its
+    meeting_url only when the viewer takes part, see meeting_url_for)."""
     data = {
         "id": c.id, "title": c.title, "description": c.description, "level": c.level,
         "country": c.country, "rec": c.rec, "status": c.status,
@@ -461,5 +491,6 @@ def serialize(c: Consultation, detail: bool = False) -> dict:
         data["participants"] = [p.to_dict() for p in c.participants]
         data["current_agenda_item_id"] = c.current_agenda_item_id
         data["last_seq"] = current_seq(c.id)
+        data["meeting_url"] = meeting_url_for(viewer, c)
         return CONSULTATION_DETAIL.dump(data)
     return CONSULTATION.dump(data)

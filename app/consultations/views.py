@@ -35,8 +35,16 @@ def _form_data(form: ConsultationForm) -> dict:
         "level": form.level.data, "country": form.country.data or None, "rec": form.rec.data or None,
         "starts_at": _utc(form.starts_at.data), "ends_at": _utc(form.ends_at.data),
         "themes": form.themes.data or [], "voting_constituencies": form.voting_constituencies.data or None,
-        "is_public": form.is_public.data,
+        "is_public": form.is_public.data, "meeting_url": (form.meeting_url.data or "").strip() or None,
     }
+
+
+def _on_field(form, err) -> bool:
+    """A refusal about the meeting link is shown on that field."""
+    if "meeting_url" in err.details.get("fields", {}):
+        form.meeting_url.errors.append(err.message)
+        return True
+    return False
 
 
 @bp.get("/")
@@ -78,7 +86,7 @@ def new():
                      _("Consultation created as a draft."),
                      lambda c: url_for("consultations.detail", consultation_id=c.id),
                      lambda: render_template("consultations/form.html", form=form, consultation=None),
-                     error_field=form.title)
+                     error_field=form.title, on_error=lambda err: _on_field(form, err))
 
 
 @bp.get("/<int:consultation_id>")
@@ -89,7 +97,7 @@ def detail(consultation_id: int):
            "me": services.participant_of(current_user, c),
            "can_manage": services.can_manage(current_user, c),
            "can_moderate": services.can_moderate(current_user, c),
-           "next_statuses": TRANSITIONS[c.status]}
+           "next_statuses": TRANSITIONS[c.status], "meeting_url": services.meeting_url_for(current_user, c)}
     if ctx["can_manage"]:
         ctx["invite_form"] = InviteForm()
         taken = {p.organisation_id for p in c.participants}
@@ -119,7 +127,7 @@ def edit(consultation_id: int):
     return form_page(form, lambda: services.update_consultation(current_user, c, _form_data(form)),
                      _("Consultation saved."), url_for("consultations.detail", consultation_id=c.id),
                      lambda: render_template("consultations/form.html", form=form, consultation=c),
-                     error_field=form.title)
+                     error_field=form.title, on_error=lambda err: _on_field(form, err))
 
 
 def _act(consultation_id: int, action, success: str):

@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from app.consultations.models import Consultation
+from app.consultations.services import meeting_url_for
 from app.core.db import utcnow
 from app.core.realtime import RoomEvent
 from app.extensions import db
@@ -38,9 +39,10 @@ def sequence(c: Consultation) -> int:
         RoomEvent.consultation_id == c.id, RoomEvent.type == "session.rescheduled")) or 0
 
 
-def _event(c: Consultation, locale: str) -> icalendar.Event:
+def _event(c: Consultation, locale: str, user=None) -> icalendar.Event:
     from app.notifications.delivery import absolute
     link = absolute(f"/consultations/{c.id}")
+    bridge = meeting_url_for(user, c)
     ev = icalendar.Event()
     ev.add("uid", uid(c))
     ev.add("sequence", sequence(c))
@@ -50,9 +52,11 @@ def _event(c: Consultation, locale: str) -> icalendar.Event:
     ev.add("summary", ics_text(c.title))
     with force_locale(locale):
         where = scope(c.level, c.country, c.rec, locale)
-    ev.add("description", ics_text("\n\n".join(p for p in (where, c.description, link) if p)))
-    ev.add("url", link)
-    ev.add("location", link)
+    ev.add("description", ics_text("\n\n".join(p for p in (where, c.description, bridge, link) if p)))
+    # A hybrid sitting's bridge is where the meeting is: the consultation has no physical venue
+    # field, so LOCATION carries the bridge too (else the consultation's page, as before).
+    ev.add("url", bridge or link)
+    ev.add("location", ics_text(bridge or link))
     ev.add("status", "CONFIRMED")
     if c.updated_at:
         ev.add("last-modified", c.updated_at)
@@ -71,16 +75,17 @@ def _calendar(name: str) -> icalendar.Calendar:
     return cal
 
 
-def consultation_ics(c: Consultation, locale: str = "en") -> str:
-    """One VEVENT for the consultation's session (the caller checks it has a start time)."""
+def consultation_ics(c: Consultation, locale: str = "en", user=None) -> str:
+    """One VEVENT for the consultation's session (the caller checks it has a start time);
+    the meeting link is written for a `user` who takes part (meeting_url_for)."""
     cal = _calendar(c.title)
-    cal.add_component(_event(c, locale))
+    cal.add_component(_event(c, locale, user))
     return cal.to_ical().decode()
 
 
-def feed_ics(consultations: list[Consultation], name: str, locale: str = "en") -> str:
+def feed_ics(consultations: list[Consultation], name: str, locale: str = "en", user=None) -> str:
     cal = _calendar(name)
     for c in consultations:
         if c.starts_at is not None:
-            cal.add_component(_event(c, locale))
+            cal.add_component(_event(c, locale, user))
     return cal.to_ical().decode()

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.accounts.models import User
 from app.consultations.models import Consultation
+from app.consultations.services import meeting_url_for
 from app.core.db import isoformat, utcnow
 from app.core.realtime import emit_on_commit, user_room
 from app.core.shapes import ANY, DATETIME, INT, STR, Shape, map_of, nullable
@@ -113,7 +114,7 @@ def queue_notification_mail(user: User, c: Consultation, n: Notification, *, cal
     text = text_of(n, user)
     with force_locale(user.language or "en"):
         subject = _("[Baraza] %(text)s", text=text)
-    ics = consultation_ics(c, user.language or "en") if calendar and c.starts_at else None
+    ics = consultation_ics(c, user.language or "en", user) if calendar and c.starts_at else None
     return queue(user, subject, "notification", kind=n.kind, ics=ics, text=text, link=absolute(n.link),
                  c=c, settings_url=absolute("/notifications/settings"), unsubscribe_url=unsubscribe_url(user))
 
@@ -140,9 +141,10 @@ def invite(user: User, c: Consultation, inv: Invitation, *, event_id: int | None
                "starts": when(c.starts_at, user.timezone, lang) if c.starts_at else "",
                "ends": when(c.ends_at, user.timezone, lang) if c.ends_at else "",
                "link": absolute(f"/consultations/{c.id}"), "signup": signup,
+               "meeting_url": meeting_url_for(user, c),
                "expires_days": max(1, int(timedelta(seconds=max_age).total_seconds() // 86400))}
     row = queue(user, subject, "invitation", kind="invitation",
-                ics=consultation_ics(c, lang) if c.starts_at else None, **ctx)
+                ics=consultation_ics(c, lang, user) if c.starts_at else None, **ctx)
     inv.mailed_at = utcnow()
     notify(user, c, "invited", {"title": c.title}, f"/consultations/{c.id}", event_id=event_id, mail=False)
     return row

@@ -133,7 +133,7 @@ def consultation_calendar(consultation_id: int):
     c = get_visible(current_user, consultation_id)
     if c.starts_at is None:
         return render_template("error.html", status=404, message=_("This session has no date yet.")), 404
-    return _ics(consultation_ics(c, current_user.language or "en"), f"consultation-{c.id}.ics")
+    return _ics(consultation_ics(c, current_user.language or "en", current_user), f"consultation-{c.id}.ics")
 
 
 @bp.get("/calendar/<token>.ics")
@@ -143,7 +143,7 @@ def feed(token: str):
     user, items = services.calendar_feed(token)
     with force_locale(user.language or "en"):
         name = _("Baraza: %(name)s", name=user.name)
-    return _ics(feed_ics(items, name, user.language or "en"), "baraza.ics")
+    return _ics(feed_ics(items, name, user.language or "en", user), "baraza.ics")
 
 
 # --- one-click unsubscribe (RFC 8058) ------------------------------------------------------

@@ -6,9 +6,11 @@ def init_app(app) -> None:
     from app.consultations.event_types import SessionStatus
     from app.core.events import bus
     from app.core.features import features_of
-    from app.rooms import api, events, presence, views
+    from app.rooms import api, events, presence, projector, views
     app.register_blueprint(views.bp)
     register_api(app, api.api)
     events.register(app)
+    projector.register(app)
     features_of(app).actions.append(views.room_action)
+    features_of(app).actions.append(projector.projector_action)
     bus(app).subscribe(SessionStatus, presence.check_in_the_room)

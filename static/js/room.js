@@ -207,6 +207,12 @@
     if (!box) { return; }
     document.getElementById("attendance-present").textContent = d.present_count;
     document.getElementById("attendance-entitled").textContent = d.entitled_count;
+    Object.keys(d.by_constituency || {}).forEach(function (g) {   // the roll call by constituency
+      var row = document.querySelector('#roll-call tr[data-group="' + g + '"]');
+      if (!row) { return; }
+      row.querySelector(".present").textContent = d.by_constituency[g].present;
+      row.querySelector(".entitled").textContent = d.by_constituency[g].entitled;
+    });
     var q = document.getElementById("attendance-quorum"), f = box.dataset.quorumFraction;
     if (q && f) {
       var parts = f.split("/");

@@ -48,7 +48,10 @@ def test_register_counts_entitled_and_present_and_announces_changes(client, toke
     events = [e.data for e in db.session.scalars(select(RoomEvent).where(
         RoomEvent.consultation_id == c.id, RoomEvent.type == "attendance.changed").order_by(RoomEvent.seq))]
     assert len(events) == 4 and events[-1] == {"participant_id": ids[people["government"].id], "present": False,
-                                               "present_count": 1, "entitled_count": 3}
+                                               "present_count": 1, "entitled_count": 3,
+                                               "by_constituency": {"government": {"present": 0, "entitled": 1},
+                                                                   "employers": {"present": 1, "entitled": 1},
+                                                                   "workers": {"present": 0, "entitled": 1}}}
 
 
 def test_refusals_lose_nothing(client, token, factory, sitting):
