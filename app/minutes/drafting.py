@@ -17,7 +17,7 @@ from app.documents.event_types import AmendmentDecided, DocumentVersion
 from app.extensions import db
 from app.minutes.statements import marker
 from app.rooms.event_types import AgendaChanged, FloorGiven, PresenceJoined
-from app.votes.event_types import MotionClosed
+from app.votes.event_types import MotionClosed, MotionOpened
 
 CONSTITUENCY_ORDER = ("government", "employers", "workers", "stakeholder", "observer", "secretariat")
 
@@ -102,6 +102,7 @@ class _Replay:
         self.items = {i.id: ItemRecord(i.id, i.title, i.position) for i in c.agenda}
         self.outside = ItemRecord(None, _("Outside the agenda"), 10**6)
         self.current: int | None = None
+        self.opened_under: dict[int, int | None] = {}
 
     def bucket(self, item_id, title=None) -> ItemRecord:
         if item_id is None:
@@ -154,10 +155,17 @@ class _Replay:
         if d.get("document_id") is not None:
             self._document(d)["amendments"].append(d)
 
+    def motion_opened(self, ev: RoomEvent, d: dict) -> None:
+        if isinstance(d.get("motion_id"), int):
+            self.opened_under[d["motion_id"]] = d.get("agenda_item_id") or self.current
+
     def motion_closed(self, ev: RoomEvent, d: dict) -> None:
-        motion = dict(d, item_id=self.current)
+        """A decision belongs to the item its motion names, else the item current when the vote
+        opened, else (events recorded before either) the item current when it closed."""
+        item_id = d.get("agenda_item_id") or self.opened_under.get(d.get("motion_id")) or self.current
+        motion = dict(d, item_id=item_id)
         self.rec.motions.append(motion)
-        self.bucket(self.current).motions.append(motion)
+        self.bucket(item_id).motions.append(motion)
 
     def session_status(self, ev: RoomEvent, d: dict) -> None:
         """Read for the record's time span only."""
@@ -174,7 +182,7 @@ class _Replay:
 
 SUBSCRIPTIONS = {PresenceJoined: "presence_joined", AgendaChanged: "agenda_changed", FloorGiven: "floor_given",
                  DocumentVersion: "document_version", AmendmentDecided: "amendment_decided",
-                 MotionClosed: "motion_closed", SessionStatus: "session_status"}
+                 MotionOpened: "motion_opened", MotionClosed: "motion_closed", SessionStatus: "session_status"}
 HANDLED = {cls.type: method for cls, method in SUBSCRIPTIONS.items()}
 
 
@@ -254,6 +262,22 @@ def motion_lines(m: dict) -> list[str]:
     return lines
 
 
+def decisions_by_item(rec: SessionRecord) -> list[str]:
+    """Section 5: each decision under the agenda item it was taken on (the heading says which
+    subsection of the proceedings reports it in full), items in agenda order."""
+    lines = []
+    for n, item in enumerate(rec.items, start=1):
+        if not item.motions:
+            continue
+        lines += [f"### 5.{n} {item.title}", ""]
+        for m in item.motions:
+            outcome = outcome_label((m.get("result") or {}).get("outcome"))
+            where = _("reported under %(section)s", section="3.%d" % n)
+            lines.append(f"- {m.get('question') or _('Motion')} — {outcome} ({where})")
+        lines.append("")
+    return lines
+
+
 def draft_body(c: Consultation, rec: SessionRecord) -> str:
     """The Markdown of draft minutes. Statement paragraphs carry markers (see statements.py)."""
     out = [f"# {_('Minutes')}: {c.title}", ""]
@@ -292,8 +316,7 @@ def draft_body(c: Consultation, rec: SessionRecord) -> str:
         if item.motions:
             out += [f"**{_('Decisions')}:**", ""]
             for m in item.motions:
-                outcome = outcome_label((m.get("result") or {}).get("outcome"))
-                out.append(f"- {m.get('question') or _('Motion')} — {outcome} ({_('see section 5')})")
+                out += motion_lines(m)
             out.append("")
     out += [f"## 4. {_('Documents discussed')}", ""]
     if rec.documents:
@@ -314,9 +337,7 @@ def draft_body(c: Consultation, rec: SessionRecord) -> str:
         out += [f"_{_('No document version was recorded.')}_", ""]
     out += [f"## 5. {_('Decisions')}", ""]
     if rec.motions:
-        for m in rec.motions:
-            out += motion_lines(m)
-        out.append("")
+        out += decisions_by_item(rec)
     else:
         out += [f"_{_('No motion was put to the vote.')}_", ""]
     out += [f"## 6. {_('Summary of the discussion')}", "",
