@@ -15,6 +15,7 @@ from app.core import labels
 from app.core.realtime import RoomEvent
 from app.documents.event_types import AmendmentDecided, DocumentVersion
 from app.extensions import db
+from app.minutes.sittings import span, sittings_of, utc_when
 from app.minutes.statements import marker
 from app.rooms.event_types import AgendaChanged, FloorGiven, PresenceJoined
 from app.votes.event_types import MotionClosed, MotionOpened
@@ -90,6 +91,7 @@ class SessionRecord:
     first_at: datetime | None = None
     last_at: datetime | None = None
     last_seq: int = 0
+    sittings: list = field(default_factory=list)  # sittings.Sitting, in order
 
 
 class _Replay:
@@ -198,13 +200,18 @@ def session_record(c: Consultation) -> SessionRecord:
         rec.items.append(outside)
     rec.absent = [Person(p.user_id, p.user.name, p.constituency, p.organisation.name, p.role)
                   for p in c.participants if p.user_id not in rec.attended and p.credentials != "rejected"]
+    rec.sittings = sittings_of(c, replay.person)
+    for sitting in rec.sittings:  # present at a sitting (the register) is present
+        for p in sitting.present:
+            rec.attended.setdefault(p.user_id, p)
+    rec.absent = [p for p in rec.absent if p.user_id not in rec.attended]
     return rec
 
 
 # --- writing the Markdown ------------------------------------------------------------------------
 
 def _when(dt: datetime | None) -> str:
-    return dt.strftime("%d %B %Y, %H:%M UTC") if dt else _("not recorded")
+    return utc_when(dt) if dt else _("not recorded")
 
 
 def _scope(c: Consultation) -> str:
@@ -262,6 +269,32 @@ def motion_lines(m: dict) -> list[str]:
     return lines
 
 
+def _session_lines(rec: SessionRecord, scheduled: str) -> list[str]:
+    """The sittings that took place, each with its real opening and closing time; the
+    scheduled dates only when no sitting was recorded."""
+    if not rec.sittings:
+        return [f"- **{_('Session')}:** {scheduled} ({_('scheduled; no sitting was recorded')})"]
+    lines = [f"- **{_('Sittings')}:** {len(rec.sittings)}"]
+    for s in rec.sittings:
+        still = "" if s.closed_at else f" ({_('not closed')})"
+        lines.append(f"    - {_('Sitting %(n)s', n=s.number)}: {span(s)}{still}")
+    return lines
+
+
+def _sitting_attendance(rec: SessionRecord) -> list[str]:
+    """Who was present at each sitting, from its attendance register."""
+    if not rec.sittings:
+        return []
+    lines = [f"### {_('Attendance by sitting')}", ""]
+    for s in rec.sittings:
+        lines += [f"#### {_('Sitting %(n)s', n=s.number)}: {span(s)}", ""]
+        source = (_("%(n)s present according to the attendance register", n=len(s.present)) if s.from_register
+                  else _("%(n)s present according to the room (no attendance register was kept)", n=len(s.present)))
+        lines += [f"_{source}_", ""]
+        lines += _people_by_group(s.present)
+    return lines
+
+
 def decisions_by_item(rec: SessionRecord) -> list[str]:
     """Section 5: each decision under the agenda item it was taken on (the heading says which
     subsection of the proceedings reports it in full), items in agenda order."""
@@ -285,11 +318,11 @@ def draft_body(c: Consultation, rec: SessionRecord) -> str:
     start, end = c.starts_at or rec.first_at, c.ends_at or rec.last_at
     until = ""
     if end and start and end.date() == start.date():
-        until = f" – {end.strftime('%H:%M UTC')}"
+        until = f" – {utc_when(end, time_only=True)}"
     elif end:
         until = f" – {_when(end)}"
     out += [f"- **{_('Level and scope')}:** {_scope(c)}",
-            f"- **{_('Session')}:** {_when(start)}{until}",
+            *_session_lines(rec, f"{_when(start)}{until}"),
             f"- **{_('Policy themes')}:** {themes}",
             f"- **{_('Record')}:** {_('drafted from %(n)s recorded events of the session', n=rec.last_seq)}", ""]
     out += [f"## 1. {_('Attendance')}", ""]
@@ -297,6 +330,7 @@ def draft_body(c: Consultation, rec: SessionRecord) -> str:
     if rec.absent:
         out += [f"### {_('Absent or excused')}", ""]
         out += _people_by_group(rec.absent)
+    out += _sitting_attendance(rec)
     out += [f"## 2. {_('Agenda')}", ""]
     agenda = [i for i in rec.items if i.item_id is not None]
     out += [f"{n}. {i.title}" for n, i in enumerate(agenda, start=1)] or [f"_{_('No agenda.')}_"]
