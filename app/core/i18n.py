@@ -8,6 +8,7 @@ from flask_babel import (Babel, format_date, format_datetime, format_decimal, fo
                          get_locale, get_timezone, gettext)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.core.languages import LANGUAGE_NAMES, LANGUAGES, language
 from app.core.signin import current_actor, resolvers
@@ -77,7 +78,7 @@ def init_app(app) -> None:
         g.pop("_flask_babel", None)
 
     for name, fn in (("when", when), ("when_time", when_time), ("when_date", when_date),
-                     ("number", number), ("iso", iso)):
+                     ("number", number), ("iso", iso), ("bdi", bdi)):
         app.add_template_filter(fn, name)
     app.add_template_global(zone_label)
 
@@ -130,6 +131,12 @@ def iso(dt) -> str:
     if dt.tzinfo is not None:
         dt = dt.astimezone(UTC)
     return dt.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+
+
+def bdi(value) -> Markup:
+    """User text (a name, a title) isolated inside a sentence: `{{ _("by %(name)s", name=u.name|bdi) }}`,
+    so an Arabic name in a French sentence (or the reverse) keeps its own direction."""
+    return Markup('<bdi dir="auto">{}</bdi>').format(value if value is not None else "")
 
 
 def number(value) -> str:
