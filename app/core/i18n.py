@@ -81,6 +81,7 @@ def init_app(app) -> None:
                      ("number", number), ("iso", iso), ("bdi", bdi)):
         app.add_template_filter(fn, name)
     app.add_template_global(zone_label)
+    app.add_template_filter(text_direction, "text_dir")
 
     @app.context_processor
     def _lang():
@@ -133,10 +134,24 @@ def iso(dt) -> str:
     return dt.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
+def text_direction(text: str | None) -> str:
+    """"rtl" or "ltr" from the first strongly directional letter (as dir="auto" decides), "auto" when none."""
+    import unicodedata
+    for ch in text or "":
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "auto"
+
+
 def bdi(value) -> Markup:
     """User text (a name, a title) isolated inside a sentence: `{{ _("by %(name)s", name=u.name|bdi) }}`,
-    so an Arabic name in a French sentence (or the reverse) keeps its own direction."""
-    return Markup('<bdi dir="auto">{}</bdi>').format(value if value is not None else "")
+    so an Arabic name in a French sentence (or the reverse) keeps its own direction. The direction
+    is decided here, not left to dir="auto", because WeasyPrint (the PDFs) does not resolve "auto"."""
+    text = "" if value is None else str(value)
+    return Markup('<bdi dir="{}">{}</bdi>').format(text_direction(text), text)
 
 
 def number(value) -> str:

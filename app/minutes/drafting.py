@@ -241,9 +241,11 @@ def _people_by_group(people) -> list[str]:
     return lines
 
 
-def _counts(mapping) -> str:
+def _counts(mapping, table: dict | None = None) -> str:
+    """"Yes: 5, No: 1": each key worded in the minutes' language (vote options, constituencies)."""
+    table = labels.VOTE_OPTION if table is None else table
     if isinstance(mapping, dict):
-        return ", ".join(f"{k}: {v}" for k, v in mapping.items()) or "–"
+        return ", ".join(f"{labels.label(table, k)}: {v}" for k, v in mapping.items()) or "–"
     return str(mapping) if mapping is not None else "–"
 
 
@@ -263,7 +265,7 @@ def motion_lines(m: dict) -> list[str]:
         if key in by_c:
             lines.append(f"    - {constituency_label(key)}: {_counts(by_c[key])}")
     if result.get("turnout") is not None:
-        lines.append(f"    - {_('Turnout')}: {_counts(result['turnout'])}")
+        lines.append(f"    - {_('Turnout')}: {_counts(result['turnout'], labels.CONSTITUENCY_GROUP)}")
     if result.get("quorum_met") is not None:
         lines.append(f"    - {_('Quorum met') if result['quorum_met'] else _('Quorum not met')}")
     return lines
@@ -306,7 +308,7 @@ def decisions_by_item(rec: SessionRecord) -> list[str]:
         for m in item.motions:
             outcome = outcome_label((m.get("result") or {}).get("outcome"))
             where = _("reported under %(section)s", section="3.%d" % n)
-            lines.append(f"- {m.get('question') or _('Motion')} — {outcome} ({where})")
+            lines.append(f"- **{m.get('question') or _('Motion')}** — {outcome} ({where})")
         lines.append("")
     return lines
 

@@ -5,15 +5,18 @@ The PDF and the .docx are built in a worker process (app.core.office.render). La
 are in the reader's language; an export of a language version (`lang`) is a document in that
 language, labels included, and says which text it holds (a translation, an outdated one, or the
 original as a fallback). The minutes' text keeps its own language and direction."""
+import re
 from contextlib import nullcontext
+from html import unescape
 
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from markupsafe import Markup
 
 from app.consultations.models import Consultation
 from app.core import labels, office
-from app.core.i18n import when, when_date
+from app.core.i18n import text_direction, when, when_date
 from app.core.languages import LANGUAGE_NAMES, language as language_of
 from app.core.markdown import render
 from app.extensions import db
@@ -52,6 +55,41 @@ def body_html(t: "languages.Text", viewer_id: int | None = None):
     return render(t.body)
 
 
+_BLOCK = re.compile(r"<(p|li|h[1-6]|td|th|dt|dd)(\s[^>]*)?>", re.IGNORECASE)
+_NEXT = re.compile(r"</?(?:p|li|h[1-6]|td|th|dt|dd|ul|ol|table|tr|div|blockquote)\b", re.IGNORECASE)
+_STRONG = re.compile(r"<strong>(.*?)</strong>", re.DOTALL)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def isolate_directions(html) -> Markup:
+    """For the PDF: each paragraph, list item, heading and cell written in one direction gets that
+    direction (what dir="auto" does in a browser; WeasyPrint does not resolve it), and each bold
+    run (names, motion questions) is isolated, so English in Arabic minutes keeps its punctuation
+    at its end ("Respect the framework?", "1. Purpose") and an Arabic name in French ones its own."""
+    html = str(html)
+    out, pos = [], 0
+    for m in _BLOCK.finditer(html):
+        attrs = m.group(2) or ""
+        end = _NEXT.search(html, m.end())
+        inner = html[m.end():end.start() if end else len(html)]
+        out.append(html[pos:m.start()])
+        text = unescape(_TAG.sub("", inner))
+        direction = text_direction(text)
+        # a block holding both directions keeps the page's; its bold runs are isolated below
+        mixed = direction != "auto" and text_direction("".join(reversed(text))) != direction
+        if "dir=" in attrs or direction == "auto" or mixed:
+            out.append(m.group(0))
+        else:
+            out.append(f'<{m.group(1)}{attrs} dir="{direction}">')
+        pos = m.end()
+    out.append(html[pos:])
+
+    def strong(m):
+        direction = text_direction(unescape(_TAG.sub("", m.group(1))))
+        return m.group(0) if direction == "auto" else f'<strong><span dir="{direction}">{m.group(1)}</span></strong>'
+    return Markup(_STRONG.sub(strong, "".join(out)))
+
+
 def _status(m: Minutes) -> str:
     texts = {"draft": _("Draft"), "circulated": _("Circulated for corrections"), "adopted": _("Adopted")}
     text = texts.get(m.status, m.status)
@@ -80,7 +118,7 @@ def to_pdf(m: Minutes, lang: str | None = None) -> bytes:
     t = languages.text_in(m, lang)
     with _locale(lang):
         c = _consultation(m)
-        html = render_template("minutes/pdf.html", m=m, c=c, body_html=body_html(t), text=t, note=version_note(t),
+        html = render_template("minutes/pdf.html", m=m, c=c, body_html=isolate_directions(body_html(t)), text=t, note=version_note(t),
                                text_lang=t.language, text_dir=language_of(t.language).direction)
         css = office.print_css()
     return office.render("pdf", html, css)
