@@ -1,10 +1,12 @@
 """Pages: minutes (read, edit with preview, circulate, correct, adopt, export), the archive,
 and the public transparency pages readable without signing in."""
+import re
 from datetime import UTC, datetime, time
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app.consultations import services as consultations
 from app.core.errors import DomainError, Invalid
@@ -76,9 +78,12 @@ def side_by_side(minutes_id: int):
     right = request.args.get("right") if request.args.get("right") in LANGUAGES else next(
         (lang for lang in LANGUAGES if lang != left), "fr")
     columns = []
-    for lang in (left, right):
+    for n, lang in enumerate((left, right)):
         t = languages.text_in(m, lang)
-        columns.append({"text": t, "html": exports.body_html(t, current_user.id), "note": exports.version_note(t),
+        html = exports.body_html(t, current_user.id)
+        if n:  # both columns may carry the same headings and statements: ids must stay unique on the page
+            html = Markup(re.sub(r'\b(id="|href="#)', r"\1r-", str(html)))
+        columns.append({"text": t, "html": html, "note": exports.version_note(t),
                         "dir": language_of(t.language).direction, "asked": lang})
     return render_template("minutes/languages.html", m=m, c=c, columns=columns, left=left, right=right,
                            versions=languages.statuses(m))
