@@ -5,6 +5,7 @@ from functools import wraps
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import SelectField
@@ -74,10 +75,14 @@ def login():
 
 @bp.post("/logout")
 def logout():
+    lang = getattr(current_user, "language", None)  # before the session is revoked (it signs the user out)
     services.revoke_session(session.get("sid"))
     db.session.commit()
     logout_user()
     session.clear()
+    if lang:  # the signed-out pages (and this message) stay in the language the person was reading
+        session["lang"] = lang
+        refresh()
     flash(_("You are signed out."), "info")
     return redirect(url_for("accounts.login"))
 

@@ -8,6 +8,7 @@ from flask_babel import (Babel, format_date, format_datetime, format_decimal, fo
                          get_locale, get_timezone, gettext)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 from app.core.languages import LANGUAGE_NAMES, LANGUAGES, language
 from app.core.signin import current_actor, resolvers
@@ -77,9 +78,10 @@ def init_app(app) -> None:
         g.pop("_flask_babel", None)
 
     for name, fn in (("when", when), ("when_time", when_time), ("when_date", when_date),
-                     ("number", number), ("iso", iso)):
+                     ("number", number), ("iso", iso), ("bdi", bdi)):
         app.add_template_filter(fn, name)
     app.add_template_global(zone_label)
+    app.add_template_filter(text_direction, "text_dir")
 
     @app.context_processor
     def _lang():
@@ -130,6 +132,26 @@ def iso(dt) -> str:
     if dt.tzinfo is not None:
         dt = dt.astimezone(UTC)
     return dt.replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
+
+
+def text_direction(text: str | None) -> str:
+    """"rtl" or "ltr" from the first strongly directional letter (as dir="auto" decides), "auto" when none."""
+    import unicodedata
+    for ch in text or "":
+        kind = unicodedata.bidirectional(ch)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return "auto"
+
+
+def bdi(value) -> Markup:
+    """User text (a name, a title) isolated inside a sentence: `{{ _("by %(name)s", name=u.name|bdi) }}`,
+    so an Arabic name in a French sentence (or the reverse) keeps its own direction. The direction
+    is decided here, not left to dir="auto", because WeasyPrint (the PDFs) does not resolve "auto"."""
+    text = "" if value is None else str(value)
+    return Markup('<bdi dir="{}">{}</bdi>').format(text_direction(text), text)
 
 
 def number(value) -> str:

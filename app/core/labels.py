@@ -33,7 +33,9 @@ SEARCH_KINDS = {"minutes": _l("Minutes"), "document": _l("Documents"), "position
                 "decision": _l("Decisions"), "consultation": _l("Consultations"), "comment": _l("Comments"),
                 "amendment": _l("Amendments")}
 
-TABLES = {"constituency": CONSTITUENCY, "constituency_group": CONSTITUENCY_GROUP, "role": ROLE, "level": LEVEL,
+# the default options of a motion (a motion's own options are shown as written)
+VOTE_OPTION = {"yes": _l("Yes"), "no": _l("No"), "abstain": _l("Abstain")}
+TABLES = {"vote_option": VOTE_OPTION, "constituency": CONSTITUENCY, "constituency_group": CONSTITUENCY_GROUP, "role": ROLE, "level": LEVEL,
           "consultation_status": CONSULTATION_STATUS, "credentials": CREDENTIALS, "stance": STANCE,
           "outcome": OUTCOME, "search_kind": SEARCH_KIND, "search_kinds": SEARCH_KINDS}
 

@@ -10,8 +10,9 @@ def minutes_section(c, user):
     items = services.minutes_of(user, c)
     if not items and not (manage and c.status in services.DRAFTABLE):
         return None
+    from flask_babel import gettext as _
     original = next((m for m in items if m.corrigendum_of_id is None), None)
-    return {"title": "Minutes", "template": "minutes/section.html",
+    return {"title": _("Minutes"), "template": "minutes/section.html",
             "context": {"items": items, "manage": manage, "original": original,
                         "can_draft": manage and original is None and c.status in services.DRAFTABLE,
                         "can_publish": manage and c.status in ("closed", "archived") and original is not None

@@ -10,7 +10,8 @@ from app.core.errors import Invalid
 from app.core.validation import Field, parse
 from app.extensions import db
 from app.core.shapes import BINARY, INT, OK, STR, Media, Shape, any_of, const, page_of
-from app.minutes import export, publication, services
+from app.core.languages import LANGUAGES
+from app.minutes import export, languages, publication, services
 from app.minutes.models import CORRECTION, PUBLICATION
 from app.minutes.services import MINUTES
 
@@ -23,7 +24,8 @@ CORRECTION_BODY = {"anchor": Field(str, required=True, max_len=1000, multiline=T
 ADOPT_BODY = {"confirm_placeholders": Field(bool)}
 DECIDE_BODY = {"reason": Field(str, max_len=2000, nullable=True, multiline=True)}
 CORRIGENDUM_BODY = {"body": Field(str, max_len=services.MAX_BODY, nullable=True, strip=False, multiline=True)}
-EXPORT_QUERY = {"format": Field(str, choices=export.FORMATS)}
+EXPORT_QUERY = {"format": Field(str, choices=export.FORMATS), "language": Field(str, choices=LANGUAGES)}
+LANGUAGE_BODY = {"body": Field(str, required=True, max_len=languages.MAX_BODY, strip=False, multiline=True)}
 NOT_PUBLISHED = Shape("NotPublished", {"consultation_id": INT, "published_at": const(None)})
 EXPORT = Media({"application/pdf": BINARY, "text/markdown": STR,
                 "application/vnd.openxmlformats-officedocument.wordprocessingml.document": BINARY},
@@ -146,16 +148,46 @@ def reject_correction(correction_id: int):
 def export_minutes(minutes_id: int):
     user = actor()
     m = services.get_minutes(user, minutes_id)
-    fmt = query_args(EXPORT_QUERY).get("format") or request.args.get("format") or "pdf"
-    return download(m, fmt)
+    args = query_args(EXPORT_QUERY)
+    fmt = args.get("format") or request.args.get("format") or "pdf"
+    return download(m, fmt, args.get("language"))
 
 
-def download(m, fmt: str) -> Response:
-    """The export as an attachment; shared by the API and the pages."""
+def download(m, fmt: str, lang: str | None = None) -> Response:
+    """The export as an attachment, in the original or a language version (the original,
+    labelled, when that language has none); shared by the API and the pages."""
     writers = {"md": export.to_markdown, "pdf": export.to_pdf, "docx": export.to_docx}
     if fmt not in writers:
         raise Invalid("format must be pdf, docx or md.", {"format": "not an allowed value"})
-    return office.download(writers[fmt](m), fmt, f"minutes-{m.id}")
+    if lang is not None and lang not in LANGUAGES:
+        raise Invalid("Unknown language.", {"language": "not an allowed value"})
+    return office.download(writers[fmt](m, lang), fmt, f"minutes-{m.id}" + (f"-{lang}" if lang else ""))
+
+
+@api.operation("/minutes/<int:minutes_id>/languages", returns=languages.LANGUAGE_STATUSES, tag="minutes",
+               summary="The minutes' working languages, each with its translation status")
+def list_languages(minutes_id: int):
+    m = services.get_minutes(actor(), minutes_id)
+    return jsonify(languages.LANGUAGE_STATUSES.dump({"minutes_id": m.id, "original_language": languages.original_language(m),
+                                                     "languages": languages.statuses(m)}))
+
+
+@api.operation("/minutes/<int:minutes_id>/languages/<language>", returns=languages.MINUTES_TEXT, tag="minutes",
+               summary="The minutes in one working language (the original, labelled as a fallback, when it has no version)")
+def get_language(minutes_id: int, language: str):
+    m = services.get_minutes(actor(), minutes_id)
+    return jsonify(languages.text_in(m, language).to_dict())
+
+
+@api.operation("/minutes/<int:minutes_id>/languages/<language>", ("PUT",), body=LANGUAGE_BODY, tag="minutes",
+               returns=languages.MINUTES_TEXT, summary="Write the minutes in another working language (secretariat)")
+def put_language(minutes_id: int, language: str):
+    user = actor()
+    m = services.get_minutes(user, minutes_id)
+    data = parse(json_body(), LANGUAGE_BODY)
+    languages.write_version(user, m, language, data["body"])
+    db.session.commit()
+    return jsonify(languages.text_in(m, language).to_dict())
 
 
 @api.operation("/consultations/<int:consultation_id>/publication", returns=any_of(PUBLICATION, NOT_PUBLISHED), summary="The consultation's public archive entry",

@@ -15,9 +15,10 @@ from app.core import labels
 from app.core.realtime import RoomEvent
 from app.documents.event_types import AmendmentDecided, DocumentVersion
 from app.extensions import db
+from app.minutes.sittings import span, sittings_of, utc_when
 from app.minutes.statements import marker
 from app.rooms.event_types import AgendaChanged, FloorGiven, PresenceJoined
-from app.votes.event_types import MotionClosed
+from app.votes.event_types import MotionClosed, MotionOpened
 
 CONSTITUENCY_ORDER = ("government", "employers", "workers", "stakeholder", "observer", "secretariat")
 
@@ -90,6 +91,7 @@ class SessionRecord:
     first_at: datetime | None = None
     last_at: datetime | None = None
     last_seq: int = 0
+    sittings: list = field(default_factory=list)  # sittings.Sitting, in order
 
 
 class _Replay:
@@ -102,6 +104,7 @@ class _Replay:
         self.items = {i.id: ItemRecord(i.id, i.title, i.position) for i in c.agenda}
         self.outside = ItemRecord(None, _("Outside the agenda"), 10**6)
         self.current: int | None = None
+        self.opened_under: dict[int, int | None] = {}
 
     def bucket(self, item_id, title=None) -> ItemRecord:
         if item_id is None:
@@ -154,10 +157,17 @@ class _Replay:
         if d.get("document_id") is not None:
             self._document(d)["amendments"].append(d)
 
+    def motion_opened(self, ev: RoomEvent, d: dict) -> None:
+        if isinstance(d.get("motion_id"), int):
+            self.opened_under[d["motion_id"]] = d.get("agenda_item_id") or self.current
+
     def motion_closed(self, ev: RoomEvent, d: dict) -> None:
-        motion = dict(d, item_id=self.current)
+        """A decision belongs to the item its motion names, else the item current when the vote
+        opened, else (events recorded before either) the item current when it closed."""
+        item_id = d.get("agenda_item_id") or self.opened_under.get(d.get("motion_id")) or self.current
+        motion = dict(d, item_id=item_id)
         self.rec.motions.append(motion)
-        self.bucket(self.current).motions.append(motion)
+        self.bucket(item_id).motions.append(motion)
 
     def session_status(self, ev: RoomEvent, d: dict) -> None:
         """Read for the record's time span only."""
@@ -174,7 +184,7 @@ class _Replay:
 
 SUBSCRIPTIONS = {PresenceJoined: "presence_joined", AgendaChanged: "agenda_changed", FloorGiven: "floor_given",
                  DocumentVersion: "document_version", AmendmentDecided: "amendment_decided",
-                 MotionClosed: "motion_closed", SessionStatus: "session_status"}
+                 MotionOpened: "motion_opened", MotionClosed: "motion_closed", SessionStatus: "session_status"}
 HANDLED = {cls.type: method for cls, method in SUBSCRIPTIONS.items()}
 
 
@@ -190,13 +200,18 @@ def session_record(c: Consultation) -> SessionRecord:
         rec.items.append(outside)
     rec.absent = [Person(p.user_id, p.user.name, p.constituency, p.organisation.name, p.role)
                   for p in c.participants if p.user_id not in rec.attended and p.credentials != "rejected"]
+    rec.sittings = sittings_of(c, replay.person)
+    for sitting in rec.sittings:  # present at a sitting (the register) is present
+        for p in sitting.present:
+            rec.attended.setdefault(p.user_id, p)
+    rec.absent = [p for p in rec.absent if p.user_id not in rec.attended]
     return rec
 
 
 # --- writing the Markdown ------------------------------------------------------------------------
 
 def _when(dt: datetime | None) -> str:
-    return dt.strftime("%d %B %Y, %H:%M UTC") if dt else _("not recorded")
+    return utc_when(dt) if dt else _("not recorded")
 
 
 def _scope(c: Consultation) -> str:
@@ -226,9 +241,11 @@ def _people_by_group(people) -> list[str]:
     return lines
 
 
-def _counts(mapping) -> str:
+def _counts(mapping, table: dict | None = None) -> str:
+    """"Yes: 5, No: 1": each key worded in the minutes' language (vote options, constituencies)."""
+    table = labels.VOTE_OPTION if table is None else table
     if isinstance(mapping, dict):
-        return ", ".join(f"{k}: {v}" for k, v in mapping.items()) or "–"
+        return ", ".join(f"{labels.label(table, k)}: {v}" for k, v in mapping.items()) or "–"
     return str(mapping) if mapping is not None else "–"
 
 
@@ -248,9 +265,51 @@ def motion_lines(m: dict) -> list[str]:
         if key in by_c:
             lines.append(f"    - {constituency_label(key)}: {_counts(by_c[key])}")
     if result.get("turnout") is not None:
-        lines.append(f"    - {_('Turnout')}: {_counts(result['turnout'])}")
+        lines.append(f"    - {_('Turnout')}: {_counts(result['turnout'], labels.CONSTITUENCY_GROUP)}")
     if result.get("quorum_met") is not None:
         lines.append(f"    - {_('Quorum met') if result['quorum_met'] else _('Quorum not met')}")
+    return lines
+
+
+def _session_lines(rec: SessionRecord, scheduled: str) -> list[str]:
+    """The sittings that took place, each with its real opening and closing time; the
+    scheduled dates only when no sitting was recorded."""
+    if not rec.sittings:
+        return [f"- **{_('Session')}:** {scheduled} ({_('scheduled; no sitting was recorded')})"]
+    lines = [f"- **{_('Sittings')}:** {len(rec.sittings)}"]
+    for s in rec.sittings:
+        still = "" if s.closed_at else f" ({_('not closed')})"
+        lines.append(f"    - {_('Sitting %(n)s', n=s.number)}: {span(s)}{still}")
+    return lines
+
+
+def _sitting_attendance(rec: SessionRecord) -> list[str]:
+    """Who was present at each sitting, from its attendance register."""
+    if not rec.sittings:
+        return []
+    lines = [f"### {_('Attendance by sitting')}", ""]
+    for s in rec.sittings:
+        lines += [f"#### {_('Sitting %(n)s', n=s.number)}: {span(s)}", ""]
+        source = (_("%(n)s present according to the attendance register", n=len(s.present)) if s.from_register
+                  else _("%(n)s present according to the room (no attendance register was kept)", n=len(s.present)))
+        lines += [f"_{source}_", ""]
+        lines += _people_by_group(s.present)
+    return lines
+
+
+def decisions_by_item(rec: SessionRecord) -> list[str]:
+    """Section 5: each decision under the agenda item it was taken on (the heading says which
+    subsection of the proceedings reports it in full), items in agenda order."""
+    lines = []
+    for n, item in enumerate(rec.items, start=1):
+        if not item.motions:
+            continue
+        lines += [f"### 5.{n} {item.title}", ""]
+        for m in item.motions:
+            outcome = outcome_label((m.get("result") or {}).get("outcome"))
+            where = _("reported under %(section)s", section="3.%d" % n)
+            lines.append(f"- **{m.get('question') or _('Motion')}** — {outcome} ({where})")
+        lines.append("")
     return lines
 
 
@@ -261,11 +320,11 @@ def draft_body(c: Consultation, rec: SessionRecord) -> str:
     start, end = c.starts_at or rec.first_at, c.ends_at or rec.last_at
     until = ""
     if end and start and end.date() == start.date():
-        until = f" – {end.strftime('%H:%M UTC')}"
+        until = f" – {utc_when(end, time_only=True)}"
     elif end:
         until = f" – {_when(end)}"
     out += [f"- **{_('Level and scope')}:** {_scope(c)}",
-            f"- **{_('Session')}:** {_when(start)}{until}",
+            *_session_lines(rec, f"{_when(start)}{until}"),
             f"- **{_('Policy themes')}:** {themes}",
             f"- **{_('Record')}:** {_('drafted from %(n)s recorded events of the session', n=rec.last_seq)}", ""]
     out += [f"## 1. {_('Attendance')}", ""]
@@ -273,6 +332,7 @@ def draft_body(c: Consultation, rec: SessionRecord) -> str:
     if rec.absent:
         out += [f"### {_('Absent or excused')}", ""]
         out += _people_by_group(rec.absent)
+    out += _sitting_attendance(rec)
     out += [f"## 2. {_('Agenda')}", ""]
     agenda = [i for i in rec.items if i.item_id is not None]
     out += [f"{n}. {i.title}" for n, i in enumerate(agenda, start=1)] or [f"_{_('No agenda.')}_"]
@@ -292,8 +352,7 @@ def draft_body(c: Consultation, rec: SessionRecord) -> str:
         if item.motions:
             out += [f"**{_('Decisions')}:**", ""]
             for m in item.motions:
-                outcome = outcome_label((m.get("result") or {}).get("outcome"))
-                out.append(f"- {m.get('question') or _('Motion')} — {outcome} ({_('see section 5')})")
+                out += motion_lines(m)
             out.append("")
     out += [f"## 4. {_('Documents discussed')}", ""]
     if rec.documents:
@@ -314,9 +373,7 @@ def draft_body(c: Consultation, rec: SessionRecord) -> str:
         out += [f"_{_('No document version was recorded.')}_", ""]
     out += [f"## 5. {_('Decisions')}", ""]
     if rec.motions:
-        for m in rec.motions:
-            out += motion_lines(m)
-        out.append("")
+        out += decisions_by_item(rec)
     else:
         out += [f"_{_('No motion was put to the vote.')}_", ""]
     out += [f"## 6. {_('Summary of the discussion')}", "",

@@ -23,6 +23,7 @@ from app.extensions import db
 from app.minutes import statements
 from app.minutes.drafting import _, draft_body, placeholders_in, session_record
 from app.minutes.event_types import CorrectionDecided, MinutesStatus
+from app.minutes.sittings import utc_date
 from app.accounts.models import PERSON_REF
 from app.minutes.models import STATUSES, Correction, Minutes
 
@@ -177,10 +178,10 @@ def create_corrigendum(actor, m: Minutes, body: str | None = None) -> Minutes:
     m.require_status("adopted", action="receive a corrigendum before adoption")
     original = m.corrigendum_of or m
     n = len(original.corrigenda) + 1
-    adopted = original.adopted_at.strftime("%d %B %Y") if original.adopted_at else ""
+    adopted = utc_date(original.adopted_at) if original.adopted_at else ""
     default = "\n".join([f"# {_('Corrigendum')} {n}: {original.title}", "",
                          _("The minutes adopted on %(date)s are corrected as follows.", date=adopted), "",
-                         f"- {_('Section')} …: {_('for')} “…” {_('read')} “…”", ""])
+                         "- " + _("Section …: for “…” read “…”"), ""])
     if body is not None and len(body) > MAX_BODY:
         raise Invalid(_l("The minutes are longer than %(n)s characters.", n=MAX_BODY), {"body": "too long"})
     if body is not None:

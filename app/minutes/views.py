@@ -1,10 +1,12 @@
 """Pages: minutes (read, edit with preview, circulate, correct, adopt, export), the archive,
 and the public transparency pages readable without signing in."""
+import re
 from datetime import UTC, datetime, time
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from app.consultations import services as consultations
 from app.core.errors import DomainError, Invalid
@@ -13,7 +15,10 @@ from app.minutes.drafting import placeholders_in
 from app.core.pages import filters_from_args, form_action
 from app.extensions import db
 from app.minutes import archive as archive_service
-from app.minutes import publication, services, statements
+from app.core.i18n import current_language
+from app.core.languages import LANGUAGES, language as language_of
+from app.minutes import export as exports
+from app.minutes import languages, publication, services, statements
 from app.minutes.api import download
 
 bp = Blueprint("minutes", __name__)
@@ -43,11 +48,72 @@ def show(minutes_id: int):
     own = [(s.anchor, statements.passage_label(m.body, s)) for s in services.statements_of(m)
            if s.user_id == current_user.id]
     can_correct = me is not None and m.status == "circulated" and not m.deadline_passed()
+    text = languages.text_in(m, _reading_language(m))
     return render_template("minutes/show.html", m=m, c=c, manage=manage, own=own, can_correct=can_correct,
-                           body_html=services.html_of(m, current_user.id),
+                           body_html=exports.body_html(text, current_user.id), text=text,
+                           note=exports.version_note(text), versions=languages.statuses(m),
+                           body_dir=language_of(text.language).direction,
                            corrections=services.list_corrections(current_user, m),
                            publication=publication.publication_of(c.id),
                            placeholders=placeholders_in(m.body) if manage and m.status == "circulated" else [])
+
+
+def _reading_language(m) -> str | None:
+    """?lang= when given; else the reader's language when a version exists in it; else the original."""
+    asked = request.args.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    mine = current_language()
+    return mine if mine in languages.newest(m) else None
+
+
+@bp.get("/minutes/<int:minutes_id>/languages")
+@login_required
+def side_by_side(minutes_id: int):
+    """Two language versions of the minutes read side by side (?left=en&right=ar)."""
+    m = services.get_minutes(current_user, minutes_id)
+    c = consultations.get_visible(current_user, m.consultation_id)
+    orig = languages.original_language(m)
+    left = request.args.get("left") if request.args.get("left") in LANGUAGES else orig
+    right = request.args.get("right") if request.args.get("right") in LANGUAGES else next(
+        (lang for lang in LANGUAGES if lang != left), "fr")
+    columns = []
+    for n, lang in enumerate((left, right)):
+        t = languages.text_in(m, lang)
+        html = exports.body_html(t, current_user.id)
+        if n:  # both columns may carry the same headings and statements: ids must stay unique on the page
+            html = Markup(re.sub(r'\b(id="|href="#)', r"\1r-", str(html)))
+        columns.append({"text": t, "html": html, "note": exports.version_note(t),
+                        "dir": language_of(t.language).direction, "asked": lang})
+    return render_template("minutes/languages.html", m=m, c=c, columns=columns, left=left, right=right,
+                           versions=languages.statuses(m))
+
+
+@bp.route("/minutes/<int:minutes_id>/languages/<language>/edit", methods=["GET", "POST"])
+@login_required
+def edit_language(minutes_id: int, language: str):
+    """The secretariat writes the minutes in another working language."""
+    m = services.get_minutes(current_user, minutes_id)
+    c = consultations.get_visible(current_user, m.consultation_id)
+    consultations.require_manage(current_user, c)
+    if language not in LANGUAGES or language == languages.original_language(m):
+        raise Invalid(_("Choose another working language."), {"language": "not an allowed value"})
+    body, error = languages.starting_text(m, language), None
+    if request.method == "POST":
+        body = (request.form.get("body") or "").replace("\r\n", "\n")
+        try:
+            languages.write_version(current_user, m, language, body)
+            db.session.commit()
+            flash(_("Language version saved."), "success")
+            return redirect(url_for("minutes.show", minutes_id=m.id, lang=language))
+        except DomainError as err:
+            db.session.rollback()
+            if err.status in (403, 404):
+                raise
+            error = err.message
+    return render_template("minutes/edit_language.html", m=m, c=c, language=language, body=body, error=error,
+                           body_dir=language_of(language).direction,
+                           original_html=services.html_of(m)), 422 if error else 200
 
 
 @bp.route("/minutes/<int:minutes_id>/edit", methods=["GET", "POST"])
@@ -165,7 +231,12 @@ def decide_correction(correction_id: int):
 @bp.get("/minutes/<int:minutes_id>/export.<fmt>")
 @login_required
 def export(minutes_id: int, fmt: str):
-    return download(services.get_minutes(current_user, minutes_id), fmt)
+    return download(services.get_minutes(current_user, minutes_id), fmt, _export_language())
+
+
+def _export_language() -> str | None:
+    lang = request.args.get("lang")
+    return lang if lang in LANGUAGES else None
 
 
 # --- archive and publication ---------------------------------------------------------------------
@@ -206,4 +277,4 @@ def public_detail(consultation_id: int):
 
 @bp.get("/public/minutes/<int:minutes_id>.<fmt>")
 def public_export(minutes_id: int, fmt: str):
-    return download(publication.get_public_minutes(minutes_id), fmt)
+    return download(publication.get_public_minutes(minutes_id), fmt, _export_language())

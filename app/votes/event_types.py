@@ -10,6 +10,8 @@ class MotionOpened(Event):
     ballot: str
     rule: str
     closes_at: str | None
+    # the agenda item the motion belongs to (None: the item current when it opened)
+    agenda_item_id: int | None = None
 
 
 @declare("motion.progress")
@@ -25,4 +27,5 @@ class MotionClosed(Event):
     motion_id: int
     question: str
     result: dict
+    agenda_item_id: int | None = None
     searchable: Searchable | None = local()

@@ -186,7 +186,8 @@ def _start(m: Motion, actor) -> None:
     audit(m, "opened", actor, closes_at=m.closes_at.isoformat() if m.closes_at else None)
     record_event(c.id, MotionOpened(
         motion_id=m.id, question=m.question, options=list(m.options), ballot=m.ballot,
-        rule=m.rule, closes_at=m.closes_at.isoformat().replace("+00:00", "Z") if m.closes_at else None), actor)
+        rule=m.rule, closes_at=m.closes_at.isoformat().replace("+00:00", "Z") if m.closes_at else None,
+        agenda_item_id=m.agenda_item_id), actor)
     db.session.flush()
 
 
@@ -260,7 +261,7 @@ def _freeze(m: Motion, actor=None) -> None:
     with force_locale("en"):
         text = words.reason(result["outcome"], result["reason_code"], result["reason_params"])
     record_event(m.consultation_id, MotionClosed(
-        motion_id=m.id, question=m.question,
+        motion_id=m.id, question=m.question, agenda_item_id=m.agenda_item_id,
         result={k: result[k] for k in ("outcome", "reason_code", "reason_params", "tallies", "by_constituency",
                                        "turnout", "quorum_met", "voted", "eligible", "votes_cast", "arithmetic",
                                        "next_motion_id")}

@@ -44,7 +44,8 @@ def test_agenda_and_speakers_grouped_by_item(session, drafted):
     # floor.given without agenda_item_id falls under the item current at the time
     assert [s.user_id for s in statements.statements(framework)] == [emp.id, adviser.id, gov.id]
     assert statements.statements(conclusions) == []
-    assert "Adopt the regional framework? — Carried" in conclusions
+    assert "**Adopt the regional framework?** — Carried" in conclusions
+    assert "Votes: Yes: 5, No: 1, Abstain: 0" in conclusions
     assert "Summary of the discussion" in opening
 
 
@@ -63,10 +64,11 @@ def test_documents_amendments_and_results(session, drafted):
     assert "**Regional framework** — version 2 (After the first reading)" in docs
     assert "Amendment 3: accepted, giving version 3 — Clearer scope" in docs
     assert "Amendment 4: rejected — Outside the mandate" in docs
-    decisions = section(body, "## 5. Decisions")
+    decisions = section(body, "### 3.3 Conclusions")
+    assert "**Adopt the regional framework?** — Carried (reported under 3.3)" in section(body, "### 5.3 Conclusions")
     assert "**Adopt the regional framework?** — Carried. two-thirds reached" in decisions
-    assert "Votes: yes: 5, no: 1, abstain: 0" in decisions
-    assert "Workers: yes: 1, no: 1" in decisions
+    assert "Votes: Yes: 5, No: 1, Abstain: 0" in decisions
+    assert "Workers: Yes: 1, No: 1" in decisions
     assert "Quorum met" in decisions
     assert "Regional Economic Community (ECOWAS)" in body
 

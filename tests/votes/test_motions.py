@@ -206,7 +206,7 @@ def test_events_are_stored_and_progress_carries_turnout_only(voting, api, factor
     types = [e.type for e in events]
     assert "motion.opened" in types and types[-1] == "motion.closed" and types[-2] == "motion.progress"
     opened = events[types.index("motion.opened")].data
-    assert set(opened) == {"motion_id", "question", "options", "ballot", "rule", "closes_at"}
+    assert set(opened) == {"motion_id", "question", "options", "ballot", "rule", "closes_at", "agenda_item_id"}
     for e in events:
         if e.type == "motion.progress":
             assert set(e.data) == {"motion_id", "turnout", "voted", "eligible"}
