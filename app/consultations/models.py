@@ -42,7 +42,7 @@ CONSULTATION = Shape("Consultation", {
     "rule": nullable(any_of(STR, map_of(ANY)))})
 CONSULTATION_DETAIL = CONSULTATION.extend("ConsultationDetail", {
     "agenda": list_of(AGENDA_ITEM), "participants": list_of(PARTICIPANT), "current_agenda_item_id": nullable(INT),
-    "last_seq": INT})  # services.serialize(c, detail=True)
+    "last_seq": INT, "speaking_time_s": nullable(INT)})  # services.serialize(c, detail=True)
 
 consultation_theme = Table(
     "consultation_theme",
@@ -81,6 +81,8 @@ class Consultation(db.Model):
     # The rule of procedure a motion takes when it names none (a preset name or a rule object);
     # a standing body's session takes the body's rule.
     default_rule: Mapped[str | dict | None] = mapped_column(JSON)
+    # The default time limit of a turn on the floor, in seconds (None: no limit).
+    speaking_time_s: Mapped[int | None]
     current_agenda_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_item.id", use_alter=True, ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
