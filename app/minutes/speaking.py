@@ -58,19 +58,22 @@ def clock(seconds: int) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def _n(singular: str, plural: str, n: int) -> str:
+def _turns(n: int) -> str:
     if has_request_context():
-        return ngettext(singular, plural, n)
-    return (singular if n == 1 else plural) % {"num": n}
+        return ngettext("%(num)d turn", "%(num)d turns", n)
+    return f"{n} turn" if n == 1 else f"{n} turns"
+
+
+def _over(n: int) -> str:
+    if has_request_context():
+        return ngettext("%(num)d over the time limit", "%(num)d over the time limit", n)
+    return f"{n} over the time limit"
 
 
 def _summary(ts: list[Turn]) -> str:
-    total = sum(t.seconds for t in ts)
-    text = _n("%(num)d turn", "%(num)d turns", len(ts)) + f", {clock(total)}"
+    text = _turns(len(ts)) + f", {clock(sum(t.seconds for t in ts))}"
     over = sum(1 for t in ts if t.over)
-    if over:
-        text += " (" + _n("%(num)d over the time limit", "%(num)d over the time limit", over) + ")"
-    return text
+    return text + (f" ({_over(over)})" if over else "")
 
 
 def _by_speaker(ts: list[Turn], label) -> list[str]:
@@ -92,13 +95,14 @@ def speaking_times_lines(c, items, people, _) -> list[str]:
         name = (p.name if p else "") or group[0].name
         return f"**{name}**" + (f" ({p.organisation})" if p and p.organisation else "")
 
-    out = [f"## {_('Speaking times')}", ""]
+    heading, total, by_speaker, outside = _("Speaking times"), _("Total"), _("By speaker"), _("Outside the agenda")
+    out = [f"## {heading}", ""]
     titles = {i.item_id: (i.position, i.title) for i in items}
     order = sorted({t.item_id for t in ts}, key=lambda i: titles.get(i, (10**6, ""))[0] if i is not None else 10**7)
     for item_id in order:
         group = [t for t in ts if t.item_id == item_id]
-        title = titles[item_id][1] if item_id in titles else _("Outside the agenda")
+        title = titles[item_id][1] if item_id in titles else outside
         out += [f"### {title}", "", *_by_speaker(group, label),
-                f"- _{_('Total')}: {clock(sum(t.seconds for t in group))}_", ""]
-    out += [f"### {_('By speaker')}", "", *_by_speaker(ts, label), ""]
+                f"- _{total}: {clock(sum(t.seconds for t in group))}_", ""]
+    out += [f"### {by_speaker}", "", *_by_speaker(ts, label), ""]
     return out
