@@ -377,7 +377,7 @@
     var left = Math.ceil((Date.parse(f.ends_at) - now) / 1000);
     clock.hidden = false;
     var alert = document.getElementById("floor-alert");
-    if (left > 0) {
+    if (left >= 0) {
       clock.textContent = t("TimeLeft").replace("{time}", clockText(left));
       clock.className = "clock" + (left <= 30 ? " warn" : "");
       if (left <= 30 && warned !== f.since + "w" && alert) { warned = f.since + "w"; alert.textContent = t("Warn"); }
