@@ -48,11 +48,10 @@ from app.rooms.presence import _drop_members
 
 # --- hands and floor --------------------------------------------------------------------
 
-def queue_ids(consultation_id: int, sitting: int | None = None, item_id: int | None | object = ...) -> list[int]:
+def queue_ids(consultation_id: int, sitting: int | None = None) -> list[int]:
     """The current agenda item's speakers' list as user ids, in speaking order."""
     sitting = sitting_seq(consultation_id) if sitting is None else sitting
-    if item_id is ...:
-        item_id = db.session.scalar(select(Consultation.current_agenda_item_id).where(Consultation.id == consultation_id))
+    item_id = db.session.scalar(select(Consultation.current_agenda_item_id).where(Consultation.id == consultation_id))
     return [h.user_id for h in speakers.hands(consultation_id, item_id, sitting)]
 
 
