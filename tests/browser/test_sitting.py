@@ -198,3 +198,7 @@ def test_chaired_sitting(browser, live_server, shots):
     finally:
         for ctx in contexts:
             ctx.close()
+        # the language is the person's setting: give the employers' delegate English back for
+        # the other browser tests sharing this server
+        tok = requests.post(base + "/api/v1/auth/token", json={"email": EMP, "password": DEMO_PASSWORD}).json()["token"]
+        requests.patch(base + "/api/v1/me", json={"language": "en"}, headers={"Authorization": "Bearer " + tok})
