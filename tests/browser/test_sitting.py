@@ -30,6 +30,9 @@ def _api(base):
     for email in (CHAIR, GOV, EMP, WRK, OBS):
         r = requests.post(base + "/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD})
         ids[email] = r.json()["user"]["id"]
+        # the page language is the person's setting, and other browser tests change it
+        assert requests.patch(base + "/api/v1/me", json={"language": "en"},
+                              headers={"Authorization": "Bearer " + r.json()["token"]}).status_code == 200
     return s, ids
 
 
