@@ -44,7 +44,8 @@ CONSULTATION_BODY = {
 }
 # rule: the default rule of procedure of the consultation's motions, a preset name or a rule object
 # (GET /rules); read as given and checked by the service
-CONSULTATION_PATCH = dict(CONSULTATION_BODY, status=Field(str, choices=STATUSES), rule=Field(dict, nullable=True))
+CONSULTATION_PATCH = dict(CONSULTATION_BODY, status=Field(str, choices=STATUSES), rule=Field(dict, nullable=True),
+                          speaking_time_s=Field(int, nullable=True))
 ATTENDANCE_BODY = {"present": Field(bool, required=True)}
 # Only at creation: the consultation is a session of this standing body.
 CONSULTATION_NEW = dict(CONSULTATION_BODY, body_id=Field(int, nullable=True))

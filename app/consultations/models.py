@@ -45,7 +45,7 @@ CONSULTATION_DETAIL = CONSULTATION.extend("ConsultationDetail", {
     "agenda": list_of(AGENDA_ITEM), "participants": list_of(PARTICIPANT), "current_agenda_item_id": nullable(INT),
     "last_seq": INT,
     # the video or phone bridge of a hybrid sitting; null for a reader who does not take part
-    "meeting_url": nullable(STR)})  # services.serialize(c, detail=True)
+    "meeting_url": nullable(STR), "speaking_time_s": nullable(INT)})  # services.serialize(c, detail=True)
 
 consultation_theme = Table(
     "consultation_theme",
@@ -86,6 +86,8 @@ class Consultation(db.Model):
     default_rule: Mapped[str | dict | None] = mapped_column(JSON)
     # The video or phone bridge of a hybrid sitting (http or https), for participants only.
     meeting_url: Mapped[str | None] = mapped_column(String(MEETING_URL_MAX))
+    # The default time limit of a turn on the floor, in seconds (None: no limit).
+    speaking_time_s: Mapped[int | None]
     current_agenda_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("agenda_item.id", use_alter=True, ondelete="SET NULL"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

@@ -229,6 +229,19 @@ def _check_scope(level: str, country: str | None, rec: str | None) -> None:
         raise Invalid(_l("A REC consultation needs one of %(recs)s.", recs=", ".join(RECS)), {"rec": "required"})
 
 
+SPEAKING_TIME_MAX = 7200
+
+
+def check_speaking_time(name: str, value) -> int | None:
+    """A time limit of a turn on the floor: None (no limit) or 1 to SPEAKING_TIME_MAX seconds."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= SPEAKING_TIME_MAX:
+        raise Invalid(_l("%(name)s must be a number of seconds from 1 to %(max)s.", name=name, max=SPEAKING_TIME_MAX),
+                      {name: "out of range"})
+    return value
+
+
 def _apply(c: Consultation, data: dict) -> None:
     for key in ("title", "description", "is_public"):
         if data.get(key) is not None:
@@ -253,6 +266,8 @@ def _apply(c: Consultation, data: dict) -> None:
         c.themes = _themes(data["themes"])
     if "meeting_url" in data:
         c.meeting_url = check_meeting_url(data["meeting_url"])
+    if "speaking_time_s" in data:
+        c.speaking_time_s = check_speaking_time("speaking_time_s", data["speaking_time_s"])
     if "rule" in data:
         c.default_rule = None if data["rule"] is None else stored_rule(data["rule"], voting_groups(c))
     if "voting_constituencies" in data and data["voting_constituencies"] is not None:
@@ -492,5 +507,6 @@ def serialize(c: Consultation, detail: bool = False, viewer: User | None = None)
         data["current_agenda_item_id"] = c.current_agenda_item_id
         data["last_seq"] = current_seq(c.id)
         data["meeting_url"] = meeting_url_for(viewer, c)
+        data["speaking_time_s"] = c.speaking_time_s
         return CONSULTATION_DETAIL.dump(data)
     return CONSULTATION.dump(data)

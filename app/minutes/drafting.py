@@ -16,6 +16,7 @@ from app.core.realtime import RoomEvent
 from app.documents.event_types import AmendmentDecided, DocumentVersion
 from app.extensions import db
 from app.minutes.sittings import span, sittings_of, utc_when
+from app.minutes.speaking import speaking_times_lines
 from app.minutes.statements import marker
 from app.rooms.event_types import AgendaChanged, FloorGiven, PresenceJoined
 from app.votes.event_types import MotionClosed, MotionOpened
@@ -378,6 +379,7 @@ def draft_body(c: Consultation, rec: SessionRecord) -> str:
         out += [f"_{_('No motion was put to the vote.')}_", ""]
     out += [f"## 6. {_('Summary of the discussion')}", "",
             f"_{_('To be completed by the secretariat.')}_", ""]
+    out += speaking_times_lines(c, rec.items, rec.attended, _)
     # Each entry is one line; a line break in a name or title (user text) would let that text
     # start a line, and so a statement marker: fold them into spaces.
     return "\n".join(" ".join(line.splitlines()) for line in out)

@@ -7,9 +7,18 @@ from app.core.realtime import ROOM_EVENT
 from app.core.shapes import BOOL, INT, Shape, list_of, nullable, page_of
 from app.core.validation import Field, parse
 from app.extensions import db
-from app.rooms import access, floor, services
+from app.rooms import access, floor, services, speakers
 from app.rooms.floor import ROOM_STATE
-from app.rooms.payloads import AGENDA_BODY, CHAT_BODY, HAND_BODY, SESSION_BODY, USER_BODY
+from app.rooms.payloads import (
+    AGENDA_BODY,
+    CHAT_BODY,
+    FLOOR_BODY,
+    HAND_BODY,
+    REORDER_BODY,
+    SESSION_BODY,
+    SPEAKER_BODY,
+    USER_BODY,
+)
 from app.rooms.presence import PRESENT
 
 api = ApiBlueprint("rooms", __name__)
@@ -69,17 +78,40 @@ def hand(consultation_id: int):
     user = actor()
     data = parse(json_body(optional=True), HAND_BODY)
     if data.get("raised", True) and data.get("user_id") is None:
-        ev = floor.raise_hand(user, consultation_id)
+        ev = floor.raise_hand(user, consultation_id, data.get("kind"))
     else:
         ev = floor.lower_hand(user, consultation_id, data.get("user_id"))
     db.session.commit()
     return jsonify(_seq(ev))
 
 
-@api.operation("/consultations/<int:consultation_id>/floor", ("POST",), returns=SEQ, summary="Give the floor (secretariat or chair)",
-               body=USER_BODY, tag=TAG)
+@api.operation("/consultations/<int:consultation_id>/floor", ("POST",), returns=SEQ,
+               summary="Give the floor (secretariat or chair), for limit_s seconds or the consultation's speaking_time_s",
+               body=FLOOR_BODY, tag=TAG)
 def give_floor(consultation_id: int):
-    return _act(consultation_id, floor.give_floor, USER_BODY, "user_id")
+    user = actor()
+    data = parse(json_body(), FLOOR_BODY)
+    ev = floor.give_floor(user, consultation_id, data["user_id"], data.get("limit_s"))
+    db.session.commit()
+    return jsonify(_seq(ev))
+
+
+@api.operation("/consultations/<int:consultation_id>/speakers", ("POST",), returns=SEQ,
+               summary="Add a participant to the current agenda item's speakers' list (secretariat or chair)",
+               body=SPEAKER_BODY, tag=TAG)
+def add_speaker(consultation_id: int):
+    user = actor()
+    data = parse(json_body(), SPEAKER_BODY)
+    ev = speakers.add_speaker(user, consultation_id, data["user_id"], data.get("kind"))
+    db.session.commit()
+    return jsonify(_seq(ev))
+
+
+@api.operation("/consultations/<int:consultation_id>/speakers", ("PUT",), returns=SEQ,
+               summary="Reorder the current agenda item's speakers' list: user_ids first, in that order (secretariat or chair)",
+               body=REORDER_BODY, tag=TAG)
+def reorder_speakers(consultation_id: int):
+    return _act(consultation_id, speakers.reorder_speakers, REORDER_BODY, "user_ids")
 
 
 @api.operation("/consultations/<int:consultation_id>/floor", ("DELETE",), returns=SEQ, summary="Release the floor (holder, secretariat or chair)",

@@ -5,8 +5,18 @@ from flask_socketio import join_room, leave_room
 
 from app.core.realtime import room_name
 from app.core.sockets import socket_handler, socket_hooks
-from app.rooms import floor, presence, services
-from app.rooms.payloads import AGENDA_BODY, CHAT_BODY, HAND_BODY, SESSION_BODY, USER_BODY
+from app.rooms import floor, presence, services, speakers
+from app.rooms.payloads import (
+    AGENDA_BODY,
+    CHAT_BODY,
+    FLOOR_BODY,
+    HAND_BODY,
+    HAND_RAISE,
+    REORDER_BODY,
+    SESSION_BODY,
+    SPEAKER_BODY,
+    USER_BODY,
+)
 
 
 def _cid(payload: dict):
@@ -40,27 +50,29 @@ def _seq(ev) -> dict:
     return {"seq": ev.seq if ev is not None else None}
 
 
-def _acting(service, field: str | None):
+def _acting(service, fields: tuple[str, ...]):
     """The handler of an event whose whole work is one floor service on the consultation (and
-    the payload's `field`, when it names one): its ack carries the new event's seq."""
+    the payload's `fields`, in order): its ack carries the new event's seq."""
     def handle(actor, payload):
-        args = (payload.get(field),) if field else ()
-        return _seq(service(actor, _cid(payload), *args))
+        return _seq(service(actor, _cid(payload), *(payload.get(f) for f in fields)))
     handle.__name__ = service.__name__
     return handle
 
 
-# event -> (floor service, the payload field it takes beyond the consultation)
+# event -> (floor service, the payload field(s) it takes beyond the consultation)
 FLOOR_ACTIONS = {
-    "hand:raise": (floor.raise_hand, None), "hand:lower": (floor.lower_hand, "user_id"),
-    "floor:give": (floor.give_floor, "user_id"), "floor:release": (floor.release_floor, None),
+    "hand:raise": (floor.raise_hand, "kind"), "hand:lower": (floor.lower_hand, "user_id"),
+    "floor:give": (floor.give_floor, ("user_id", "limit_s")), "floor:release": (floor.release_floor, None),
+    "speakers:add": (speakers.add_speaker, ("user_id", "kind")),
+    "speakers:reorder": (speakers.reorder_speakers, "user_ids"),
     "agenda:set": (floor.set_agenda_item, "agenda_item_id"), "chat:mute": (floor.mute, "user_id"),
     "chat:unmute": (floor.unmute, "user_id"), "participant:remove": (floor.remove_from_room, "user_id"),
     "session:set": (floor.set_session_status, "status"),
 }
 
 HANDLERS = {"room:join": room_join, "room:leave": room_leave, "chat:send": chat_send,
-            **{name: _acting(service, field) for name, (service, field) in FLOOR_ACTIONS.items()}}
+            **{name: _acting(service, (field,) if isinstance(field, str) else field or ())
+               for name, (service, field) in FLOOR_ACTIONS.items()}}
 
 
 def _drop_socket(sid, _login_session_id):
@@ -68,7 +80,8 @@ def _drop_socket(sid, _login_session_id):
 
 
 # each event reads its payload with the spec its HTTP door reads the body with
-PAYLOADS = {"chat:send": CHAT_BODY, "hand:lower": HAND_BODY, "floor:give": USER_BODY, "agenda:set": AGENDA_BODY,
+PAYLOADS = {"chat:send": CHAT_BODY, "hand:raise": HAND_RAISE, "hand:lower": HAND_BODY, "floor:give": FLOOR_BODY,
+            "speakers:add": SPEAKER_BODY, "speakers:reorder": REORDER_BODY, "agenda:set": AGENDA_BODY,
             "chat:mute": USER_BODY, "chat:unmute": USER_BODY, "participant:remove": USER_BODY,
             "session:set": SESSION_BODY}
 

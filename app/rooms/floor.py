@@ -1,20 +1,23 @@
 """Running the sitting: raised hands and the speaking queue, the floor, the current agenda item,
 muting and removing people, opening and closing the live session, and the room's state."""
 
-from sqlalchemy import select
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
 
 from app.accounts.models import User
 from app.consultations.models import PARTICIPANT_ROLES, STATUSES, Consultation
 from app.consultations.services import (
     can_moderate,
     change_status,
+    check_speaking_time,
     get_agenda_item,
     participant_of,
     require_moderate,
 )
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Invalid
-from app.core.realtime import RoomEvent, lock_room, record_event, room_name
+from app.core.realtime import RoomEvent, lock_room, next_seq, record_event, room_name
 from app.core.shapes import BOOL, DATETIME, INT, STR, Shape, enum, list_of, nullable
 from app.core.sockets import leave_room_on_commit
 from app.extensions import db
@@ -39,44 +42,38 @@ from app.rooms.event_types import (
     HandRaised,
     ParticipantRemoved,
 )
+from app.rooms import speakers
 from app.rooms.models import HandRaise, RoomFloor, RoomRestriction
 from app.rooms.presence import _drop_members
 
 # --- hands and floor --------------------------------------------------------------------
 
 def queue_ids(consultation_id: int, sitting: int | None = None) -> list[int]:
+    """The current agenda item's speakers' list as user ids, in speaking order."""
     sitting = sitting_seq(consultation_id) if sitting is None else sitting
-    return list(db.session.scalars(select(HandRaise.user_id).where(
-        HandRaise.consultation_id == consultation_id, HandRaise.seq > sitting)
-        .order_by(HandRaise.seq)))
+    item_id = db.session.scalar(select(Consultation.current_agenda_item_id).where(Consultation.id == consultation_id))
+    return [h.user_id for h in speakers.hands(consultation_id, item_id, sitting)]
 
 
-def _hand(consultation_id: int, user_id: int) -> HandRaise | None:
-    return db.session.scalar(select(HandRaise).where(
-        HandRaise.consultation_id == consultation_id, HandRaise.user_id == user_id))
-
-
-def raise_hand(actor: User, consultation_id) -> RoomEvent:
-    """Ask for the floor: joins the end of the queue. Conflict when already in it."""
+def raise_hand(actor: User, consultation_id, kind=None) -> RoomEvent:
+    """Ask for the floor on the current agenda item's list: at its end, or with a point of
+    order at its top. Conflict when already on it."""
+    kind = speakers.check_kind(kind)
     c, p = get_room(actor, consultation_id)
     _require_voice(actor, c, p, "hand")
     lock_room(c.id)
     sitting = sitting_seq(c.id)
-    hand = _hand(c.id, actor.id)
+    hand = speakers.hand_of(c.id, c.current_agenda_item_id, actor.id)
     if hand is not None and hand.seq > sitting:
         raise Conflict("Your hand is already raised.")
-    if hand is not None:
-        db.session.delete(hand)
-        db.session.flush()
-    queue = queue_ids(c.id, sitting) + [actor.id]
-    ev = record_event(c.id, HandRaised(user_id=actor.id, queue=queue), actor)
-    db.session.add(HandRaise(consultation_id=c.id, user_id=actor.id, seq=ev.seq))
-    db.session.flush()
-    return ev
+    seq = next_seq(c.id)
+    speakers.insert_hand(c, actor.id, kind, sitting, seq)
+    return record_event(c.id, HandRaised(user_id=actor.id, kind=kind,
+                                         **speakers.listing(c.id, c.current_agenda_item_id, sitting)), actor, seq=seq)
 
 
 def _lower(c: Consultation, user_id: int, actor: User | None, sitting: int) -> RoomEvent | None:
-    hand = _hand(c.id, user_id)
+    hand = speakers.hand_of(c.id, c.current_agenda_item_id, user_id)
     if hand is None:
         return None
     stale = hand.seq <= sitting
@@ -84,12 +81,13 @@ def _lower(c: Consultation, user_id: int, actor: User | None, sitting: int) -> R
     db.session.flush()
     if stale:
         return None
-    return record_event(c.id, HandLowered(user_id=user_id, queue=queue_ids(c.id, sitting)), actor)
+    return record_event(c.id, HandLowered(user_id=user_id, **speakers.listing(c.id, c.current_agenda_item_id, sitting)),
+                        actor)
 
 
 def lower_hand(actor: User, consultation_id, user_id=None) -> RoomEvent:
-    """Leave the queue; the secretariat or chair may lower anyone's hand (user_id).
-    Conflict when that hand is not raised."""
+    """Leave the current item's list; the secretariat or chair may take anyone off it
+    (user_id). Conflict when that hand is not raised."""
     c, _p = get_room(actor, consultation_id)
     target = actor.id if user_id is None else _int(user_id, "user_id")
     if target != actor.id:
@@ -106,13 +104,20 @@ def _floor(consultation_id: int, sitting: int) -> RoomFloor | None:
     return f if f is not None and f.user_id is not None and f.seq > sitting else None
 
 
-def give_floor(actor: User, consultation_id, user_id) -> RoomEvent:
+def ends_at(floor: RoomFloor) -> datetime | None:
+    return floor.since + timedelta(seconds=floor.limit_s) if floor.limit_s else None
+
+
+def give_floor(actor: User, consultation_id, user_id, limit_s=None) -> RoomEvent:
     """Secretariat or chair: give the floor to a participant who may speak (usually the next
-    in the queue); they leave the queue. Forbidden for others; Conflict unless live."""
+    on the current item's list, which they leave) for limit_s seconds, or the consultation's
+    speaking_time_s when none is given (no limit when neither is). Forbidden for others;
+    Conflict unless live; Invalid for observers, outsiders and a limit out of range."""
     c, _p = get_room(actor, consultation_id)
     require_moderate(actor, c)
     if c.status != "live":
         raise Conflict("The live session is not open.")
+    limit = check_speaking_time("limit_s", limit_s) if limit_s is not None else c.speaking_time_s
     user, tp = _target(c, user_id)
     if tp is not None and (tp.role not in SPEAKING_ROLES or user.role == "observer"):
         raise Invalid("Observers cannot be given the floor.", {"user_id": "observer"})
@@ -120,25 +125,27 @@ def give_floor(actor: User, consultation_id, user_id) -> RoomEvent:
     sitting = sitting_seq(c.id)
     if _restriction(c.id, user.id, "removed", sitting):
         raise Conflict("That person was removed from this sitting.")
-    hand = _hand(c.id, user.id)
+    hand = speakers.hand_of(c.id, c.current_agenda_item_id, user.id)
     if hand is not None:
         db.session.delete(hand)
         db.session.flush()
     floor = db.session.get(RoomFloor, c.id) or RoomFloor(consultation_id=c.id)
     floor.user_id, floor.since, floor.agenda_item_id = user.id, utcnow(), c.current_agenda_item_id
+    floor.limit_s = limit
     db.session.add(floor)
     db.session.flush()
     org = user.organisation
     ev = record_event(c.id, FloorGiven(
         user_id=user.id, name=user.name, constituency=org.constituency if org else None,
-        agenda_item_id=c.current_agenda_item_id, queue=queue_ids(c.id, sitting)), actor)
+        since=isoformat(floor.since), limit_s=limit, ends_at=isoformat(ends_at(floor)),
+        **speakers.listing(c.id, c.current_agenda_item_id, sitting)), actor)
     floor.seq = ev.seq
     return ev
 
 
 def release_floor(actor: User, consultation_id) -> RoomEvent:
-    """The holder yields, or the secretariat or chair takes the floor back. Conflict when
-    nobody has it."""
+    """The holder ends their turn, or the secretariat or chair takes the floor back. Conflict
+    when nobody has it; Forbidden for anyone else."""
     c, _p = get_room(actor, consultation_id)
     lock_room(c.id)
     sitting = sitting_seq(c.id)
@@ -153,7 +160,8 @@ def release_floor(actor: User, consultation_id) -> RoomEvent:
 def _release(c: Consultation, floor: RoomFloor, actor: User | None, sitting: int) -> RoomEvent:
     previous = floor.user_id
     floor.user_id = None
-    ev = record_event(c.id, FloorReleased(user_id=previous, queue=queue_ids(c.id, sitting)), actor)
+    ev = record_event(c.id, FloorReleased(user_id=previous, **speakers.listing(c.id, c.current_agenda_item_id, sitting)),
+                      actor)
     floor.seq, floor.since = ev.seq, utcnow()
     return ev
 
@@ -167,9 +175,11 @@ def set_agenda_item(actor: User, consultation_id, agenda_item_id) -> RoomEvent:
     if c.status == "archived":
         raise Conflict("An archived consultation cannot change.")
     item = get_agenda_item(c, _int(agenda_item_id, "agenda_item_id"))
-    c.current_agenda_item_id = item.id
+    c.current_agenda_item_id, c.current_agenda_item = item.id, item  # both: the relationship may be loaded
     db.session.flush()
-    return record_event(c.id, AgendaChanged(agenda_item_id=item.id, title=item.title, position=item.position), actor)
+    ev = record_event(c.id, AgendaChanged(agenda_item_id=item.id, title=item.title, position=item.position), actor)
+    speakers.list_shown(c, actor)  # the room now shows this item's speakers' list
+    return ev
 
 
 def _moderated_target(actor: User, consultation_id, user_id) -> tuple[Consultation, User, int]:
@@ -226,6 +236,7 @@ def _clear_person(c: Consultation, user_id: int, actor: User | None, sitting: in
     """Take someone out of the room's state: queue, floor, presence and socket room."""
     from app.core.sockets import user_sids
     _lower(c, user_id, actor, sitting)
+    db.session.execute(delete(HandRaise).where(HandRaise.consultation_id == c.id, HandRaise.user_id == user_id))
     floor = _floor(c.id, sitting)
     if floor is not None and floor.user_id == user_id:
         _release(c, floor, actor, sitting)
@@ -258,21 +269,27 @@ def set_session_status(actor: User, consultation_id, status) -> RoomEvent | None
 
 ROOM_ROLE = enum(*PARTICIPANT_ROLES, "secretariat")
 SPEAKER = Shape("Speaker", {"user_id": INT, "name": STR, "constituency": nullable(STR)})
+LISTED = SPEAKER.extend("ListedSpeaker", {"kind": enum(*speakers.KINDS), "raised_at": DATETIME})
 ROOM_STATE = Shape("RoomState", {
     "status": enum(*STATUSES),
+    "now": DATETIME,  # the server's clock when the state was read: clients correct countdowns by it
+    "agenda_item_id": nullable(INT),
     "agenda_item": nullable(Shape("CurrentAgendaItem", {"agenda_item_id": INT, "title": STR, "position": INT})),
-    "floor": nullable(SPEAKER.extend("Floor", {"since": DATETIME, "agenda_item_id": nullable(INT)})),
-    "queue": list_of(SPEAKER), "muted": list_of(INT),
+    "floor": nullable(SPEAKER.extend("Floor", {"since": DATETIME, "agenda_item_id": nullable(INT),
+                                               "limit_s": nullable(INT), "ends_at": nullable(DATETIME)})),
+    "queue": list_of(SPEAKER), "speakers": list_of(LISTED), "muted": list_of(INT),
     "me": Shape("RoomMe", {"user_id": INT, "role": ROOM_ROLE, "can_moderate": BOOL, "can_chat": BOOL,
-                           "can_raise_hand": BOOL, "muted": BOOL, "hand_raised": BOOL})})
+                           "can_raise_hand": BOOL, "muted": BOOL, "hand_raised": BOOL,
+                           "hand_refusal": nullable(STR)})})
 
 
 def room_state(actor: User, c: Consultation) -> dict:
-    """What the page shows besides chat: status, agenda item, floor, queue, mutes, and what
-    the actor may do."""
+    """What the page shows besides chat: status, agenda item, floor (with its time limit),
+    the current item's speakers' list, mutes, and what the actor may do (and why not)."""
     sitting = sitting_seq(c.id)
     p = participant_of(actor, c)
-    qids = queue_ids(c.id, sitting)
+    listed = speakers.hands(c.id, c.current_agenda_item_id, sitting)
+    qids = [h.user_id for h in listed]
     floor = _floor(c.id, sitting)
     needed = set(qids) | ({floor.user_id} if floor else set())
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(needed)))} if needed else {}
@@ -284,15 +301,19 @@ def room_state(actor: User, c: Consultation) -> dict:
     item = c.current_agenda_item
     muted = list(db.session.scalars(select(RoomRestriction.user_id).where(
         RoomRestriction.consultation_id == c.id, RoomRestriction.kind == "mute", RoomRestriction.seq > sitting)))
+    refusal = voice_refusal(actor, c, p, "hand", sitting)
     return ROOM_STATE.dump({
-        "status": c.status,
+        "status": c.status, "now": isoformat(utcnow()),
+        "agenda_item_id": item.id if item else None,
         "agenda_item": {"agenda_item_id": item.id, "title": item.title, "position": item.position} if item else None,
-        "floor": dict(brief(floor.user_id), since=isoformat(floor.since), agenda_item_id=floor.agenda_item_id)
+        "floor": dict(brief(floor.user_id), since=isoformat(floor.since), agenda_item_id=floor.agenda_item_id,
+                      limit_s=floor.limit_s, ends_at=isoformat(ends_at(floor)))
         if floor else None,
         "queue": [brief(uid) for uid in qids],
+        "speakers": [dict(brief(h.user_id), **speakers.entry(h)) for h in listed],
         "muted": muted,
         "me": {"user_id": actor.id, "role": room_role(actor, p), "can_moderate": can_moderate(actor, c),
                "can_chat": voice_refusal(actor, c, p, "chat", sitting) is None,
-               "can_raise_hand": voice_refusal(actor, c, p, "hand", sitting) is None,
+               "can_raise_hand": refusal is None, "hand_refusal": refusal.message if refusal else None,
                "muted": actor.id in muted, "hand_raised": actor.id in qids},
     })

@@ -28,20 +28,27 @@ class RoomMember(db.Model):
 
 
 class HandRaise(db.Model):
-    """A raised hand: the queue is the raised hands of the sitting, oldest first."""
+    """A raised hand on the speakers' list of one agenda item (None: no item set). A list is the
+    item's raised hands of the sitting in `position` order (points of order first; the chair
+    may reorder). One hand per person per item: the room lock serialises writers, and the
+    unique constraint holds wherever an item is set."""
 
     __tablename__ = "hand_raise"
-    __table_args__ = (UniqueConstraint("consultation_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("consultation_id", "agenda_item_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
+    agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20), default="speak")
+    position: Mapped[int] = mapped_column(default=0)
     seq: Mapped[int]
     raised_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class RoomFloor(db.Model):
-    """Who has the floor in a room, since when (user_id None: nobody)."""
+    """Who has the floor in a room, since when, for how long at most (user_id None: nobody;
+    limit_s None: no limit)."""
 
     __tablename__ = "room_floor"
 
@@ -51,6 +58,7 @@ class RoomFloor(db.Model):
     agenda_item_id: Mapped[int | None] = mapped_column(ForeignKey("agenda_item.id", ondelete="SET NULL"))
     seq: Mapped[int] = mapped_column(default=0)
     since: Mapped[datetime] = mapped_column(default=utcnow)
+    limit_s: Mapped[int | None]
 
 
 class ChatMessage(db.Model):

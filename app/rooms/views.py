@@ -7,7 +7,7 @@ from app.consultations import attendance
 from app.consultations.services import meeting_url_for, participant_of
 from app.core import labels
 from app.core.pages import form_action
-from app.rooms import access, floor, services
+from app.rooms import access, floor, services, speakers
 
 bp = Blueprint("rooms", __name__, url_prefix="/consultations")
 
@@ -43,9 +43,11 @@ def room(consultation_id: int):
 
 ACTIONS = {
     "chat": lambda u, cid, f: services.send_chat(u, cid, f.get("text", ""), f.get("client_id") or None),
-    "raise": lambda u, cid, f: floor.raise_hand(u, cid),
+    "raise": lambda u, cid, f: floor.raise_hand(u, cid, f.get("kind") or None),
     "lower": lambda u, cid, f: floor.lower_hand(u, cid, _int_or_none(f.get("user_id"))),
-    "give": lambda u, cid, f: floor.give_floor(u, cid, _int_or_none(f.get("user_id"))),
+    "give": lambda u, cid, f: floor.give_floor(u, cid, _int_or_none(f.get("user_id")), _int_or_none(f.get("limit_s"))),
+    "speaker": lambda u, cid, f: speakers.add_speaker(u, cid, _int_or_none(f.get("user_id")), f.get("kind") or None),
+    "first": lambda u, cid, f: speakers.reorder_speakers(u, cid, [_int_or_none(f.get("user_id"))]),
     "release": lambda u, cid, f: floor.release_floor(u, cid),
     "agenda": lambda u, cid, f: floor.set_agenda_item(u, cid, _int_or_none(f.get("agenda_item_id"))),
     "mute": lambda u, cid, f: floor.mute(u, cid, _int_or_none(f.get("user_id"))),

@@ -13,7 +13,8 @@
   var outbox = [];           // chat not yet acknowledged: {client_id, text, li}
   var presence = {};         // user_id -> presence entry
   var names = {};            // user_id -> name, from everything seen
-  var state = { queue: [], floor: null, agenda_item: null, status: "", me: {} };
+  var state = { queue: [], speakers: [], floor: null, agenda_item: null, status: "", me: {} };
+  var skew = 0;              // server clock minus this device's, from the join answer's `now`
   var conn = document.getElementById("conn");
   var chatLog = document.getElementById("chat-log");
   var chatForm = document.getElementById("chat-form");
@@ -21,7 +22,10 @@
   var chairError = document.getElementById("chair-error");
   var handForm = document.getElementById("hand-form");
   var handButton = document.getElementById("hand-button");
+  var handError = document.getElementById("hand-error");
   var refused = false;
+  var clock = document.getElementById("floor-clock");
+  if (clock && clock.dataset.now) { skew = Date.parse(clock.dataset.now) - Date.now(); }
 
   function t(key) { return root.dataset["t" + key] || ""; }
   function label(prefix, key) {   // "c", "government" -> data-t-c-government
@@ -30,6 +34,10 @@
   var el = window.Baraza.el;
   function setConn(s, message) {
     conn.dataset.state = s;
+    if (s === "live" && !message && state.status && state.status !== "live") {
+      conn.dataset.state = "idle";     // connected, but no sitting is running: say so
+      message = t(state.status === "closed" ? "Closed" : "NotOpen");
+    }
     conn.textContent = message || t({ live: "Live", connecting: "Connecting", offline: "Offline", refused: "Refused" }[s]);
   }
   function newId() {
@@ -59,6 +67,7 @@
         lastSeq = Math.max(lastSeq, res.seq);
         presence = {};
         res.presence.forEach(function (p) { presence[p.user_id] = p; names[p.user_id] = p.name; });
+        if (res.state && res.state.now) { skew = Date.parse(res.state.now) - Date.now(); }
         applyState(res.state);
       }
       setConn("live");
@@ -119,13 +128,14 @@
       case "presence.left": delete presence[d.user_id]; renderPresence(); break;
       case "attendance.changed": renderAttendance(d); break;
       case "chat.message": addChat(ev); break;
-      case "hand.raised": case "hand.lowered": setQueue(d.queue); break;
+      case "hand.raised": case "hand.lowered": case "speakers.changed": setSpeakers(d); break;
       case "floor.given":
         names[d.user_id] = d.name;
-        state.floor = { user_id: d.user_id, name: d.name, since: ev.at };
-        setQueue(d.queue); renderFloor(); break;
-      case "floor.released": state.floor = null; setQueue(d.queue); renderFloor(); break;
-      case "agenda.changed": state.agenda_item = d; renderAgenda(); break;
+        state.floor = { user_id: d.user_id, name: d.name, since: d.since || ev.at, limit_s: d.limit_s, ends_at: d.ends_at };
+        warned = null;
+        setSpeakers(d); renderFloor(); break;
+      case "floor.released": state.floor = null; setSpeakers(d); renderFloor(); break;
+      case "agenda.changed": state.agenda_item = d; state.agenda_item_id = d.agenda_item_id; renderAgenda(); break;
       case "participant.removed":
         if (d.user_id === me) { refused = true; setConn("refused", t("Refused")); socket.disconnect(); }
         break;
@@ -184,6 +194,7 @@
   function applyState(s) {
     if (!s) { return; }
     state = s;
+    state.speakers = s.speakers || [];
     (s.queue || []).forEach(function (q) { names[q.user_id] = q.name; });
     if (s.floor) { names[s.floor.user_id] = s.floor.name; }
     renderPresence(); renderQueue(); renderFloor(); renderAgenda(); renderMe();
@@ -192,11 +203,18 @@
     document.querySelectorAll("form[data-action=session] button").forEach(function (b) {
       b.disabled = (b.value === "live") === (s.status === "live");
     });
+    if (socket.connected && !refused) { setConn("live"); }
   }
 
-  function setQueue(ids) {
-    state.queue = (ids || []).map(function (uid) { return { user_id: uid, name: nameOf(uid) }; });
-    if (state.me) { state.me.hand_raised = (ids || []).indexOf(me) >= 0; }
+  /* a list-changing event: the list of the item it names (the current one), in speaking order */
+  function setSpeakers(d) {
+    if (d.agenda_item_id !== undefined && state.agenda_item_id !== undefined &&
+        d.agenda_item_id !== state.agenda_item_id) { return; }
+    var ids = d.queue || [];
+    state.speakers = d.speakers || ids.map(function (uid) { return { user_id: uid, kind: "speak" }; });
+    state.speakers.forEach(function (x) { if (x.name) { names[x.user_id] = x.name; } });
+    state.queue = ids.map(function (uid) { return { user_id: uid, name: nameOf(uid) }; });
+    if (state.me) { state.me.hand_raised = ids.indexOf(me) >= 0; }
     renderQueue(); renderMe();
   }
 
@@ -246,24 +264,51 @@
     document.getElementById("presence-count").textContent = String(total);
   }
 
+  function button(text, cls, onClick) {
+    var b = el("button", "btn small " + (cls || ""), text);
+    b.type = "button";
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  function moveSpeaker(uid, by) {
+    var ids = state.speakers.map(function (x) { return x.user_id; });
+    var i = ids.indexOf(uid), j = i + by;
+    if (i < 0 || j < 0 || j >= ids.length) { return; }
+    ids.splice(i, 1);
+    ids.splice(j, 0, uid);
+    act("speakers:reorder", { user_ids: ids.slice(0, Math.max(i, j) + 1) }, chairError);
+  }
+
   function renderQueue() {
     var ol = document.getElementById("queue");
     ol.textContent = "";
-    if (!state.queue.length) { ol.appendChild(el("li", "empty", t("QueueEmpty"))); return; }
-    state.queue.forEach(function (q) {
-      var li = el("li", "", q.name || nameOf(q.user_id));
+    var item = document.getElementById("queue-item");
+    if (item) { item.textContent = state.agenda_item ? state.agenda_item.position + ". " + state.agenda_item.title : ""; }
+    var list = state.speakers || [];
+    if (!list.length) { ol.appendChild(el("li", "empty", t("QueueEmpty"))); return; }
+    list.forEach(function (q, i) {
+      var li = el("li", q.kind === "point_of_order" ? "poo" : "", nameOf(q.user_id));
       li.dataset.userId = q.user_id;
+      if (q.kind === "point_of_order") {
+        li.appendChild(document.createTextNode(" "));
+        li.appendChild(el("span", "badge poo", t("Poo")));
+      }
       if (state.me && state.me.can_moderate) {
-        var give = el("button", "btn small", t("Give"));
-        give.type = "button";
-        give.addEventListener("click", function () { act("floor:give", { user_id: q.user_id }, chairError); });
-        var lower = el("button", "btn small ghost", t("LowerOther"));
-        lower.type = "button";
-        lower.addEventListener("click", function () { act("hand:lower", { user_id: q.user_id }, chairError); });
-        li.appendChild(document.createTextNode(" "));
-        li.appendChild(give);
-        li.appendChild(document.createTextNode(" "));
-        li.appendChild(lower);
+        var tools = el("span", "tools");
+        tools.appendChild(button(t("Give"), "", function () { act("floor:give", { user_id: q.user_id }, chairError); }));
+        var up = button("↑", "ghost", function () { moveSpeaker(q.user_id, -1); });
+        up.setAttribute("aria-label", t("Up") + ": " + nameOf(q.user_id));
+        up.disabled = i === 0;
+        var down = button("↓", "ghost", function () { moveSpeaker(q.user_id, 1); });
+        down.setAttribute("aria-label", t("Down") + ": " + nameOf(q.user_id));
+        down.disabled = i === list.length - 1;
+        tools.appendChild(up);
+        tools.appendChild(down);
+        tools.appendChild(button(t("RemoveSpeaker"), "ghost", function () {
+          act("hand:lower", { user_id: q.user_id }, chairError);
+        }));
+        li.appendChild(tools);
       }
       ol.appendChild(li);
     });
@@ -293,20 +338,60 @@
     if (chatForm) {
       chatForm.querySelectorAll("textarea, button").forEach(function (x) { x.disabled = !m.can_chat; });
     }
+    var speaking = !!(state.floor && state.floor.user_id === me);
+    var you = document.getElementById("you-speak");
+    if (you) { you.hidden = !speaking; }
     if (handForm) {
       handForm.hidden = !m.can_raise_hand && !m.hand_raised;
       handButton.textContent = m.hand_raised ? t("Lower") : t("Raise");
       handButton.setAttribute("aria-pressed", m.hand_raised ? "true" : "false");
+      var poo = document.getElementById("poo-button");
+      if (poo) { poo.hidden = !!m.hand_raised; }
+    }
+    var note = document.getElementById("hand-note");
+    if (note) {
+      note.textContent = m.hand_refusal || "";
+      note.hidden = !!m.can_raise_hand || !m.hand_refusal;
+    }
+    var place = document.getElementById("my-place");
+    if (place) {
+      var n = (state.speakers || []).map(function (x) { return x.user_id; }).indexOf(me);
+      place.textContent = n >= 0 ? t("Position").replace("{n}", n + 1) : "";
     }
   }
 
   function pad(n) { return n < 10 ? "0" + n : String(n); }
+  function clockText(secs) {
+    var h = Math.floor(secs / 3600), m = Math.floor(secs % 3600 / 60), r = secs % 60;
+    return (h ? h + ":" + pad(m) : String(m)) + ":" + pad(r);
+  }
+  var warned = null;   // the turn (since) already announced: "30 s left", then "time is up"
   function tick() {
     var out = document.getElementById("floor-time");
-    if (!state.floor || !state.floor.since) { out.textContent = "–"; out.setAttribute("datetime", "PT0S"); return; }
-    var secs = Math.max(0, Math.floor((Date.now() - Date.parse(state.floor.since)) / 1000));
-    out.textContent = Math.floor(secs / 60) + ":" + pad(secs % 60);
+    var f = state.floor;
+    if (!f || !f.since) {
+      out.textContent = "–"; out.setAttribute("datetime", "PT0S");
+      if (clock) { clock.hidden = true; clock.className = "clock"; }
+      return;
+    }
+    var now = Date.now() + skew;   // the server's clock, as near as the join answer tells it
+    var secs = Math.max(0, Math.floor((now - Date.parse(f.since)) / 1000));
+    out.textContent = clockText(secs);
     out.setAttribute("datetime", "PT" + secs + "S");
+    if (!clock) { return; }
+    if (!f.ends_at) { clock.hidden = true; return; }
+    var left = Math.ceil((Date.parse(f.ends_at) - now) / 1000);
+    clock.hidden = false;
+    var alert = document.getElementById("floor-alert");
+    if (left >= 0) {
+      clock.textContent = t("TimeLeft").replace("{time}", clockText(left));
+      clock.className = "clock" + (left <= 30 ? " warn" : "");
+      if (left <= 30 && warned !== f.since + "w" && alert) { warned = f.since + "w"; alert.textContent = t("Warn"); }
+    } else {
+      clock.textContent = t("Over").replace("{time}", clockText(-left));
+      clock.className = "clock over";
+      if (warned !== f.since + "o" && alert) { warned = f.since + "o"; alert.textContent = t("TimeUp"); }
+    }
   }
   setInterval(tick, 1000);
 
@@ -389,19 +474,26 @@
     if (errorBox) { errorBox.textContent = ""; }
     socket.timeout(10000).emit(event, payload, function (err, res) {
       if (!errorBox) { return; }
-      if (err) { errorBox.textContent = t("Offline"); return; }
-      if (!res.ok) { errorBox.textContent = res.error.message; }
+      if (err || !socket.connected) { errorBox.textContent = t("Offline"); return; }
+      if (!res.ok) { errorBox.textContent = (res.error && res.error.message) || ""; }   // translated by the server
     });
   }
 
   if (handForm) {
     handForm.addEventListener("submit", function (e) {
       e.preventDefault();
-      act(state.me && state.me.hand_raised ? "hand:lower" : "hand:raise", {}, chatError);
+      var by = e.submitter || {};
+      if (state.me && state.me.hand_raised) { act("hand:lower", {}, handError); return; }
+      act("hand:raise", by.value === "point_of_order" ? { kind: "point_of_order" } : {}, handError);
     });
+  }
+  var releaseForm = document.getElementById("release-form");
+  if (releaseForm) {
+    releaseForm.addEventListener("submit", function (e) { e.preventDefault(); act("floor:release", {}, handError); });
   }
 
   var CHAIR_EVENTS = { session: "session:set", give: "floor:give", release: "floor:release", agenda: "agenda:set",
+                       speaker: "speakers:add",
                        mute: "chat:mute", unmute: "chat:unmute", remove: "participant:remove" };
   document.querySelectorAll("form.chair-form").forEach(function (form) {
     form.addEventListener("submit", function (e) {
@@ -411,8 +503,12 @@
       var payload = {};
       var user = form.querySelector("select[name=user_id]");
       var item = form.querySelector("select[name=agenda_item_id]");
+      var limit = form.querySelector("input[name=limit_s]");
+      var kind = form.querySelector("select[name=kind]");
       if (user) { payload.user_id = Number(user.value); }
       if (item) { payload.agenda_item_id = Number(item.value); }
+      if (limit && limit.value && action === "give") { payload.limit_s = Number(limit.value); }
+      if (kind) { payload.kind = kind.value; }
       if (action === "session") { payload.status = by.value; }
       act(CHAIR_EVENTS[action], payload, chairError);
     });

@@ -107,12 +107,14 @@ def test_a_payload_of_the_wrong_shape_is_refused(factory):
     from app.rooms.event_types import HandRaised
     c = factory.consultation(status="live")
     with pytest.raises(TypeError, match="queue"):
-        record_event(c.id, HandRaised(user_id=1, queue=["not an id"]), factory.secretariat)
+        record_event(c.id, HandRaised(user_id=1, queue=["not an id"], kind="speak", agenda_item_id=None, speakers=[]),
+                     factory.secretariat)
     db.session.rollback()
-    assert mismatches("hand.raised", {"user_id": 1, "queue": [2, 3]}) == []
-    assert mismatches("hand.raised", {"user_id": "1", "queue": []}) == ["hand.raised.user_id: '1' is not <class 'int'>"]
-    assert mismatches("hand.raised", {"user_id": 1}) == ["hand.raised.queue: missing"]
-    assert mismatches("hand.raised", {"user_id": 1, "queue": [], "x": 1}) == ["hand.raised.x: not declared"]
+    rest = {"kind": "speak", "agenda_item_id": None, "speakers": []}
+    assert mismatches("hand.raised", {"user_id": 1, "queue": [2, 3], **rest}) == []
+    assert mismatches("hand.raised", {"user_id": "1", "queue": [], **rest}) == ["hand.raised.user_id: '1' is not <class 'int'>"]
+    assert mismatches("hand.raised", {"user_id": 1, **rest}) == ["hand.raised.queue: missing"]
+    assert mismatches("hand.raised", {"user_id": 1, "queue": [], "x": 1, **rest}) == ["hand.raised.x: not declared"]
 
 
 def test_a_type_cannot_be_declared_twice():

@@ -150,9 +150,9 @@ def test_hands_floor_and_agenda_over_sockets(socket, live):
     assert g["ok"]
     assert ack(chair, "floor:give", {"consultation_id": c.id})["error"]["code"] == "invalid"
     evs = room_events(gov)
-    assert [e["type"] for e in evs] == ["hand.raised", "agenda.changed", "floor.given"]
+    assert [e["type"] for e in evs] == ["hand.raised", "agenda.changed", "speakers.changed", "floor.given"]
     assert evs[-1]["data"]["agenda_item_id"] == item.id and evs[-1]["data"]["queue"] == []
-    assert [e["seq"] for e in evs] == list(range(evs[0]["seq"], evs[0]["seq"] + 3))
+    assert [e["seq"] for e in evs] == list(range(evs[0]["seq"], evs[0]["seq"] + 4))
     assert ack(gov, "hand:lower", {"consultation_id": c.id})["error"]["code"] == "conflict"
 
 
