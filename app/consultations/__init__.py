@@ -3,7 +3,7 @@
 
 def init_app(app) -> None:
     from app.api import register_api
-    from app.consultations import api, attendance_views, views  # noqa: F401 (attendance_views: its pages)
+    from app.consultations import api, attendance_views, moderation_api, moderation_views, views  # noqa: F401 (routes)
     app.register_blueprint(views.bp)
     app.register_blueprint(views.home)
     register_api(app, api.api)

@@ -33,3 +33,10 @@ class AttendanceChanged(Event):
     present: bool
     present_count: int
     entitled_count: int
+
+
+@declare("content.hidden")
+class ContentHidden(Event):
+    """The secretariat hid a comment, chat message or amendment (the reason is kept, not sent)."""
+    kind: str
+    ref_id: int

@@ -149,3 +149,42 @@ class Participant(db.Model):
             "constituency": self.constituency, "role": self.role, "credentials": self.credentials,
             "deputy_of_id": self.deputy_of_id,
         })
+
+
+MODERATED_KINDS = ("comment", "amendment", "chat")
+REPORT_STATUSES = ("open", "hidden", "dismissed")
+
+
+class HiddenContent(db.Model):
+    """Written content the secretariat hid (app.consultations.moderation): the record itself is
+    kept, readers see a placeholder; the reason stays here for the record and the audit."""
+
+    __tablename__ = "hidden_content"
+    __table_args__ = (UniqueConstraint("kind", "ref_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    ref_id: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    hidden_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContentReport(db.Model):
+    """A participant's request that the secretariat review a comment, chat message or amendment."""
+
+    __tablename__ = "content_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    ref_id: Mapped[int]
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])

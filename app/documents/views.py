@@ -14,7 +14,7 @@ from app.core.i18n import local_to_utc
 from app.core.languages import LANGUAGE_NAMES
 from app.core.pages import form_action
 from app.core.validation import check_line
-from app.documents import contributions, reading, services
+from app.documents import contributions, moderated, reading, serialize, services
 from app.documents.models import STANCES, TRANSITIONS
 from app.extensions import db
 
@@ -72,7 +72,11 @@ def _reader_url(document_id: int, anchor: str | None = None, fragment: str | Non
 def reader(document_id: int):
     ctx = reading.reader(current_user, document_id, _int("version"), request.args.get("anchor") or None,
                          _choice("constituency", CONSTITUENCIES))
-    return render_template("documents/reader.html", **ctx, constituencies=CONSTITUENCIES,
+    comments = [c for root, replies in ctx["threads"] for c in (root, *replies)]
+    ctx["hidden_comments"] = moderated.hidden_states(current_user, "comment", comments, lambda c: c.author_id)
+    ctx["hidden_amendments"] = moderated.hidden_states(current_user, "amendment", ctx["amendments"],
+                                                       lambda am: am.proposer_id)
+    return render_template("documents/reader.html", **ctx, vote_reason=serialize.vote_reason, constituencies=CONSTITUENCIES,
                            consultation=ctx["access"].consultation, clabels=constituency_labels(), tz=_tz())
 
 

@@ -6,9 +6,10 @@ def init_app(app) -> None:
     from app.consultations.event_types import SessionStatus
     from app.core.events import bus
     from app.core.features import features_of
-    from app.rooms import api, events, presence, views
+    from app.rooms import api, events, presence, services, views
     app.register_blueprint(views.bp)
     register_api(app, api.api)
     events.register(app)
     features_of(app).actions.append(views.room_action)
     bus(app).subscribe(SessionStatus, presence.check_in_the_room)
+    features_of(app).moderated["chat"] = services.chat_record

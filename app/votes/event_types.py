@@ -25,4 +25,6 @@ class MotionClosed(Event):
     motion_id: int
     question: str
     result: dict
+    # the record the motion decides ({"kind", "id"}, e.g. an amendment put to the vote), or None
+    origin: dict | None = None
     searchable: Searchable | None = local()

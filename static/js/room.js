@@ -119,6 +119,7 @@
       case "presence.left": delete presence[d.user_id]; renderPresence(); break;
       case "attendance.changed": renderAttendance(d); break;
       case "chat.message": addChat(ev); break;
+      case "content.hidden": if (d.kind === "chat") { hideChat(d.ref_id); } break;
       case "hand.raised": case "hand.lowered": setQueue(d.queue); break;
       case "floor.given":
         names[d.user_id] = d.name;
@@ -323,11 +324,22 @@
     return li;
   }
 
+  // A message the secretariat hid: its text is gone from the room (kept for the record).
+  function hideChat(id, li) {
+    li = li || chatLog.querySelector('li[data-message-id="' + id + '"]');
+    var msg = li && li.querySelector(".msg");
+    if (!msg) { return; }
+    msg.textContent = "";
+    msg.appendChild(el("p", "meta hidden-note", chatLog.dataset.hidden || "hidden"));
+  }
+
   function addChat(ev) {
     if (chatLog.querySelector('li[data-seq="' + ev.seq + '"]')) { return; }
     var a = ev.actor || {};
     var li = chatItem(a.name || "", a.constituency, ev.at, ev.data.html);
     li.dataset.seq = ev.seq;
+    li.dataset.messageId = ev.data.message_id;
+    if (!ev.data.html) { hideChat(ev.data.message_id, li); }
     var cidKey = ev.data.client_id;
     if (a.id === me && cidKey) {
       outbox = outbox.filter(function (m) {
