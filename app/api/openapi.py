@@ -105,6 +105,8 @@ def field_schema(spec) -> dict:
         if spec.choices:
             item["enum"] = list(spec.choices)
         s = {"type": "array", "items": item}
+    elif kind == "int_list":
+        s = {"type": "array", "items": {"type": "integer"}, "maxItems": spec.item_max}
     else:
         s = {"type": "object"}
     if spec.nullable:  # JSON Schema 2020-12, as OpenAPI 3.1 uses it

@@ -3,7 +3,14 @@
 
 def init_app(app) -> None:
     from app.api import register_api
-    from app.consultations import api, attendance_views, moderation_api, moderation_views, views  # noqa: F401 (routes)
+    from app.consultations import (  # noqa: F401 (the other modules add their routes to these blueprints)
+        api,
+        attendance_views,
+        moderation_api,
+        moderation_views,
+        secretariat_views,
+        views,
+    )
     app.register_blueprint(views.bp)
     app.register_blueprint(views.home)
     register_api(app, api.api)

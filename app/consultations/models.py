@@ -6,7 +6,7 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import CONSTITUENCIES, ORG_REF, RECS, Organisation, User
-from app.core.db import utcnow
+from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict
 from app.core.shapes import ANY, BOOL, DATETIME, INT, STR, Shape, any_of, enum, list_of, map_of, nullable
 from app.extensions import db
@@ -28,7 +28,7 @@ VOTING_CONSTITUENCIES = ("government", "employers", "workers", "stakeholder")
 
 # The JSON shapes of to_dict() below and of services.serialize() (app/core/shapes.py)
 THEME = Shape("Theme", {"id": INT, "slug": STR, "name": STR, "description": STR})
-AGENDA_ITEM = Shape("AgendaItem", {"id": INT, "position": INT, "title": STR})
+AGENDA_ITEM = Shape("AgendaItem", {"id": INT, "position": INT, "title": STR, "starts_at": nullable(DATETIME)})
 PARTICIPANT = Shape("Participant", {
     "id": INT, "consultation_id": INT, "user_id": INT, "name": STR, "organisation": ORG_REF,
     "constituency": enum(*CONSTITUENCIES), "role": enum(*PARTICIPANT_ROLES), "credentials": enum(*CREDENTIALS),
@@ -111,12 +111,14 @@ class AgendaItem(db.Model):
         ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(300))
+    starts_at: Mapped[datetime | None]  # when the item is taken up (the secretariat's timetable)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     consultation: Mapped[Consultation] = relationship(back_populates="agenda", foreign_keys=[consultation_id])
 
     def to_dict(self) -> dict:
-        return AGENDA_ITEM.dump({"id": self.id, "position": self.position, "title": self.title})
+        return AGENDA_ITEM.dump({"id": self.id, "position": self.position, "title": self.title,
+                                 "starts_at": isoformat(self.starts_at)})
 
 
 class Participant(db.Model):

@@ -144,6 +144,11 @@ def _one(name: str, spec: Field, value: Any) -> Any:
                               {name: "not an allowed value"})
             out.append(item)
         return out
+    if kind == "int_list":
+        if not isinstance(value, list) or len(value) > spec.item_max or any(
+                isinstance(v, bool) or not isinstance(v, int) or not -(2**31) < v < 2**31 for v in value):
+            raise Invalid(_l("%(name)s must be a list of integers.", name=name), {name: "must be a list of integers"})
+        return value
     if kind is dict:
         if not isinstance(value, dict):
             raise Invalid(_l("%(name)s must be an object.", name=name), {name: "must be an object"})

@@ -170,6 +170,8 @@ def settings(document_id: int):
             data["comments_close_at"] = _deadline(request.form.get("comments_close_at", "").strip())
         if request.form.get("title"):
             data["title"] = check_line("title", request.form["title"][:300].strip())
+        if "agenda_item_id" in request.form:  # attach to an agenda item ("" detaches)
+            data["agenda_item_id"] = request.form.get("agenda_item_id", type=int)
         services.update_document(current_user, document_id, data)
     return _act(url_for("documents.edit", document_id=document_id), change, _("Document updated."))
 

@@ -1,8 +1,8 @@
-"""secretariat: amendments on the floor, moderation
+"""secretariat: amendments on the floor, moderation, agenda times
 
 Revision ID: 5ec7e7a1a0b1
 Revises: 91f7a6a5de26
-Create Date: 2026-11-29 23:03:56.180940
+Create Date: 2026-11-29 23:16:48.448175
 
 """
 from alembic import op
@@ -53,6 +53,9 @@ def upgrade():
     with op.batch_alter_table('hidden_content', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_hidden_content_consultation_id'), ['consultation_id'], unique=False)
 
+    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('starts_at', sa.DateTime(), nullable=True))
+
     with op.batch_alter_table('amendment', schema=None) as batch_op:
         batch_op.add_column(sa.Column('motion_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('reason_code', sa.String(length=40), nullable=True))
@@ -75,6 +78,9 @@ def downgrade():
         batch_op.drop_column('reason_params')
         batch_op.drop_column('reason_code')
         batch_op.drop_column('motion_id')
+
+    with op.batch_alter_table('agenda_item', schema=None) as batch_op:
+        batch_op.drop_column('starts_at')
 
     with op.batch_alter_table('hidden_content', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_hidden_content_consultation_id'))
