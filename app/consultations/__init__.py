@@ -6,6 +6,7 @@ def init_app(app) -> None:
     from app.consultations import (  # noqa: F401 (the other modules add their routes to these blueprints)
         api,
         attendance_views,
+        live,
         moderation_api,
         moderation_views,
         secretariat_views,
@@ -14,3 +15,4 @@ def init_app(app) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(views.home)
     register_api(app, api.api)
+    live.init_app(app)
