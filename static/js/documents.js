@@ -11,6 +11,12 @@
     input.value = newId();
   });
 
+  // A document's table wider than the screen scrolls sideways (documents.css): keyboard users
+  // reach it too (focusable; it keeps its table role for screen readers).
+  document.querySelectorAll(".md table").forEach(function (table) {
+    if (table.scrollWidth > table.clientWidth + 1) table.tabIndex = 0;
+  });
+
   var body = document.getElementById("doc-body");
   if (!body || typeof window.io !== "function") return;
   var documentId = Number(body.dataset.documentId);
