@@ -106,3 +106,15 @@ def test_page_tools_work_and_the_audit_page_lists_them(client, login, sitting):
     audit = client.get(f"/consultations/{c.id}/audit").get_data(as_text=True)
     for text in ("Welcome", "Participant removed", "Agenda changed", "Credentials or role decided", sitting["government"].name):
         assert text in audit, text
+
+
+def test_the_minutes_draft_lists_the_secretariats_decisions(client, token, sitting):
+    from app.minutes.drafting import draft_body, session_record
+    sec, c = sitting["secretariat"], sitting["c"]
+    for m, p, b in _api_calls(sitting)[:6]:
+        assert call(client, token, m, p, sec, b).status_code == 200
+    db.session.expire_all()
+    body = draft_body(c, session_record(c))
+    assert "### Credentials and procedural decisions" in body
+    assert f"{sitting['government'].name}: removed from the consultation" in body
+    assert "Agenda item 1, Welcome: renamed" in body and ": credentials Accepted, role" in body
