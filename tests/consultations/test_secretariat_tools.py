@@ -118,3 +118,12 @@ def test_the_minutes_draft_lists_the_secretariats_decisions(client, token, sitti
     assert "### Credentials and procedural decisions" in body
     assert f"{sitting['government'].name}: removed from the consultation" in body
     assert "Agenda item 1, Welcome: renamed" in body and ": credentials Accepted, role" in body
+
+
+def test_naming_a_deputy_is_audited(client, token, sitting):
+    c, gov = sitting["c"], sitting["government"]
+    adviser = sitting["adviser"]
+    r = call(client, token, "POST", f"/consultations/{c.id}/substitutes", gov, {"user_id": adviser.id})
+    assert r.status_code == 201, r.json
+    audit = call(client, token, "GET", f"/consultations/{c.id}/audit", sitting["secretariat"]).json["items"]
+    assert audit[0]["type"] == "deputy.changed" and audit[0]["data"]["deputy_name"] == adviser.name
