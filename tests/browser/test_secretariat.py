@@ -30,3 +30,31 @@ def test_secretariat_pages_fit_360px_and_are_accessible(browser, live_server, sh
         bad = axe_violations(page, live_server)
         assert bad == [], (path, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad])
     page.context.close()
+
+
+def test_reader_shows_a_new_version_in_place(browser, live_server, shots):
+    """A version published while a delegate reads: the note offers it, and a click shows it
+    without reloading the page."""
+    import requests
+
+    from tests.browser.fixtures import DEMO_PASSWORD
+    page = sign_in(browser, live_server, "gov.gh@baraza.example", viewport={"width": 360, "height": 740})
+    page.goto(live_server + "/documents/2")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => document.querySelector('#doc-body') !== null")
+    page.evaluate("window.__sameLoad = true")
+    tok = requests.post(live_server + "/api/v1/auth/token", timeout=10,
+                        json={"email": "secretariat@baraza.example", "password": DEMO_PASSWORD}).json()["token"]
+    h = {"Authorization": f"Bearer {tok}"}
+    doc = requests.get(live_server + "/api/v1/documents/2", headers=h, timeout=10).json()
+    body = doc["current_version"]["body"] + "\n\nA paragraph added while the delegates read.\n"
+    r = requests.post(live_server + "/api/v1/documents/2/versions", headers=h, timeout=10,
+                      json={"body": body, "note": "Live test"})
+    assert r.status_code == 201, r.text
+    button = page.locator("#doc-live button")
+    button.wait_for(timeout=15000)
+    button.click()
+    page.locator("#doc-body", has_text="A paragraph added while the delegates read.").wait_for(timeout=15000)
+    assert page.evaluate("window.__sameLoad") is True  # no reload
+    shots(page, "secretariat-reader-new-version")
+    page.context.close()
