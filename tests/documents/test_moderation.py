@@ -102,3 +102,13 @@ def test_secretariat_reviews_reports_hides_or_dismisses(mod, docs, client, login
     client.post("/logout")
     login(mod["chair"])
     assert client.get(f"/consultations/{mod['c'].id}/moderation").status_code == 403
+
+
+def test_the_compilation_withholds_hidden_text_from_participants(mod, docs):
+    assert hide(docs, mod, "secretariat").status_code == 201
+    path = f"/documents/{mod['id']}/comments/export?format=csv"
+    theirs = docs.post(path, mod["government"], method="get")
+    assert theirs.status_code == 200
+    text = theirs.get_data(as_text=True)
+    assert "Rude" not in text and "Hidden by the secretariat" in text
+    assert "Rude" in docs.post(path, mod["secretariat"], method="get").get_data(as_text=True)
