@@ -112,3 +112,11 @@ def test_the_compilation_withholds_hidden_text_from_participants(mod, docs):
     text = theirs.get_data(as_text=True)
     assert "Rude" not in text and "Hidden by the secretariat" in text
     assert "Rude" in docs.post(path, mod["secretariat"], method="get").get_data(as_text=True)
+
+
+def test_hidden_content_is_no_longer_found(mod, docs):
+    def found(who):
+        return [h["kind"] for h in docs.post("/search?q=rude", mod[who], method="get").json["items"]]
+    assert "comment" in found("government")
+    assert hide(docs, mod, "secretariat").status_code == 201
+    assert "comment" not in found("government")
