@@ -54,10 +54,10 @@ class AgendaEdited(Event):
 
 @declare("participant.updated", rendered=False)
 class ParticipantUpdated(Event):
-    """The secretariat decided a participant's credentials or changed their role."""
+    """The secretariat decided a participant's credentials or changed their role (no name: a
+    room's stored events name nobody who might have voted; readers look the user up)."""
     participant_id: int
     user_id: int
-    name: str
     credentials: str
     role: str
     previous_credentials: str
@@ -69,4 +69,3 @@ class ParticipantWithdrawn(Event):
     """The secretariat removed a participant from the consultation."""
     participant_id: int
     user_id: int
-    name: str

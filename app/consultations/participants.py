@@ -76,7 +76,7 @@ def update_participant(actor: User, c: Consultation, participant_id: int,
         p.role = role
     db.session.flush()
     if (p.credentials, p.role) != before:
-        record_event(c.id, ParticipantUpdated(participant_id=p.id, user_id=p.user_id, name=p.user.name,
+        record_event(c.id, ParticipantUpdated(participant_id=p.id, user_id=p.user_id,
                                               credentials=p.credentials, role=p.role, previous_credentials=before[0],
                                               previous_role=before[1]), actor)
     return p
@@ -97,7 +97,7 @@ def remove_participant(actor: User, c: Consultation, participant_id: int) -> Non
     require_manage(actor, c)
     p = get_participant(c, participant_id)
     user_id = p.user_id
-    record_event(c.id, ParticipantWithdrawn(participant_id=p.id, user_id=user_id, name=p.user.name), actor)
+    record_event(c.id, ParticipantWithdrawn(participant_id=p.id, user_id=user_id), actor)
     db.session.delete(p)
     db.session.flush()
     from app.core.sockets import consultation_access_lost  # e.g. the live room drops them at once

@@ -57,6 +57,8 @@ def accept_credentials(consultation_id: int):
 @login_required
 def audit_page(consultation_id: int):
     c, events, nxt = audit.audit_trail(current_user, consultation_id, request.args.get("before", type=int))
-    ids = {uid for e in events for uid in (e.data or {}).get("user_ids", [])}
+    ids = {uid for e in events for uid in [*(e.data or {}).get("user_ids", []), (e.data or {}).get("user_id"),
+                                               (e.data or {}).get("deputy_user_id")]
+           if isinstance(uid, int)}
     names = {u.id: u.name for u in db.session.query(User).filter(User.id.in_(ids))} if ids else {}
     return render_template("consultations/audit.html", c=c, events=events, next_before=nxt, names=names)

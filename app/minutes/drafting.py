@@ -8,6 +8,7 @@ from flask import has_request_context
 from flask_babel import gettext
 from sqlalchemy import select
 
+from app.accounts.models import User
 from app.consultations.event_types import AgendaEdited, ParticipantUpdated, ParticipantWithdrawn, SessionStatus
 from app.consultations import words
 from app.consultations.models import Consultation
@@ -185,19 +186,23 @@ PROCEDURE = {cls.type for cls in (ParticipantUpdated, ParticipantWithdrawn, Depu
 
 
 def procedure_lines(rec: SessionRecord) -> list[str]:
-    """The secretariat's recorded decisions on credentials, roles, deputies and the agenda."""
+    """The secretariat's recorded decisions on credentials, roles, deputies and the agenda (the
+    events carry user ids, not names)."""
+    ids = {d.get(k) for _t, d in rec.procedure for k in ("user_id", "deputy_user_id") if isinstance(d.get(k), int)}
+    names = {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
     actions = {"added": _("added"), "renamed": _("renamed"), "moved": _("moved"), "timed": _("time set"),
                "removed": _("removed")}
     out = []
     for type_, d in rec.procedure:
         if type_ == ParticipantUpdated.type:
-            out.append("- " + _("%(name)s: credentials %(credentials)s, role %(role)s", name=d.get("name"),
+            out.append("- " + _("%(name)s: credentials %(credentials)s, role %(role)s", name=names.get(d.get("user_id"), ""),
                                 credentials=labels.label(labels.CREDENTIALS, d.get("credentials"), d.get("credentials")),
                                 role=labels.label(labels.ROLE, d.get("role"), d.get("role"))))
         elif type_ == ParticipantWithdrawn.type:
-            out.append("- " + _("%(name)s: removed from the consultation", name=d.get("name")))
+            out.append("- " + _("%(name)s: removed from the consultation", name=names.get(d.get("user_id"), "")))
         elif type_ == DeputyChanged.type:
-            out.append("- " + (_("%(name)s named deputy", name=d["deputy_name"]) if d.get("deputy_name")
+            out.append("- " + (_("%(name)s named deputy", name=names.get(d["deputy_user_id"], ""))
+                               if d.get("deputy_user_id")
                                else _("A deputy was withdrawn")))
         elif type_ == AgendaEdited.type:
             out.append("- " + _("Agenda item %(position)s, %(title)s: %(action)s", position=d.get("position"),

@@ -90,7 +90,7 @@ def name_deputy(actor, c: Consultation, user_id) -> Participant:
     target.deputy_of_id = me.id
     db.session.flush()
     record_event(c.id, DeputyChanged(delegate_participant_id=me.id, deputy_participant_id=target.id,
-                                     deputy_name=target.user.name), actor)
+                                     deputy_user_id=target.user_id), actor)
     return target
 
 
@@ -102,5 +102,5 @@ def remove_deputy(actor, c: Consultation) -> None:
     db.session.execute(update(Participant).where(Participant.deputy_of_id == me.id).values(deputy_of_id=None),
                        execution_options={"synchronize_session": "fetch"})
     db.session.flush()
-    record_event(c.id, DeputyChanged(delegate_participant_id=me.id, deputy_participant_id=None, deputy_name=None),
+    record_event(c.id, DeputyChanged(delegate_participant_id=me.id, deputy_participant_id=None, deputy_user_id=None),
                  actor)

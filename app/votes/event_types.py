@@ -35,4 +35,4 @@ class DeputyChanged(Event):
     """A delegate named a deputy (an adviser of their delegation) or withdrew one (deputy None)."""
     delegate_participant_id: int
     deputy_participant_id: int | None
-    deputy_name: str | None
+    deputy_user_id: int | None

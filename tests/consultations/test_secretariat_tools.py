@@ -126,4 +126,4 @@ def test_naming_a_deputy_is_audited(client, token, sitting):
     r = call(client, token, "POST", f"/consultations/{c.id}/substitutes", gov, {"user_id": adviser.id})
     assert r.status_code == 201, r.json
     audit = call(client, token, "GET", f"/consultations/{c.id}/audit", sitting["secretariat"]).json["items"]
-    assert audit[0]["type"] == "deputy.changed" and audit[0]["data"]["deputy_name"] == adviser.name
+    assert audit[0]["type"] == "deputy.changed" and audit[0]["data"]["deputy_user_id"] == adviser.id
