@@ -106,7 +106,7 @@ def field_schema(spec) -> dict:
             item["enum"] = list(spec.choices)
         s = {"type": "array", "items": item}
     elif kind == "int_list":
-        s = {"type": "array", "items": {"type": "integer", "minimum": 0}}
+        s = {"type": "array", "items": {"type": "integer", "minimum": 0}, "maxItems": spec.item_max}
     else:
         s = {"type": "object"}
     if spec.nullable:  # JSON Schema 2020-12, as OpenAPI 3.1 uses it

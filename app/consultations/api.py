@@ -5,7 +5,7 @@ from flask import jsonify
 
 from app.accounts.models import RECS
 from app.api import ApiBlueprint, actor, json_body, page, query_args
-from app.consultations import attendance, services
+from app.consultations import agenda, attendance, audit, participants, services
 from app.consultations import export as participants_export
 from app.consultations.attendance import ATTENDANCE
 from app.consultations.models import (
@@ -22,6 +22,7 @@ from app.consultations.models import (
     VOTING_CONSTITUENCIES,
 )
 from app.core import office
+from app.core.realtime import ROOM_EVENT
 from app.core.shapes import OK, page_of
 from app.core.validation import Field, parse
 from app.extensions import db
@@ -202,3 +203,55 @@ def create_theme():
     t = services.create_theme(user, data["slug"], data["name"], data.get("description") or "")
     db.session.commit()
     return jsonify(t.to_dict()), 201
+
+
+AGENDA_PATCH = {"title": Field(str, max_len=300), "starts_at": Field(datetime, nullable=True)}
+CREDENTIALS_BODY = {"participant_ids": Field("int_list", required=True, item_max=1000)}
+AUDIT_QUERY = {"before": Field(int)}
+
+
+@api.operation("/consultations/<int:consultation_id>/agenda/<int:item_id>", ("PATCH",), body=AGENDA_PATCH,
+               returns=AGENDA_ITEM, tag="consultations",
+               summary="Rename an agenda item or set its time (starts_at; null clears it) (secretariat)")
+def update_agenda_item(consultation_id: int, item_id: int):
+    user = actor()
+    c = services.get_visible(user, consultation_id)
+    data = parse(json_body(), AGENDA_PATCH, partial=True)
+    item = agenda.get_agenda_item(c, item_id)
+    if data.get("title") is not None:
+        item = agenda.rename_agenda_item(user, c, item_id, data["title"])
+    if "starts_at" in data:
+        item = agenda.time_agenda_item(user, c, item_id, data["starts_at"])
+    db.session.commit()
+    return jsonify(item.to_dict())
+
+
+@api.operation("/consultations/<int:consultation_id>/agenda/<int:item_id>", ("DELETE",), returns=OK,
+               tag="consultations", summary="Remove an agenda item; the items after it move up (secretariat)")
+def remove_agenda_item(consultation_id: int, item_id: int):
+    user = actor()
+    c = services.get_visible(user, consultation_id)
+    agenda.remove_agenda_item(user, c, item_id)
+    db.session.commit()
+    return jsonify({"ok": True})
+
+
+@api.operation("/consultations/<int:consultation_id>/credentials", ("POST",), body=CREDENTIALS_BODY,
+               returns=page_of(PARTICIPANT), tag="consultations",
+               summary="Accept the credentials of several participants at once (secretariat); answers those changed")
+def accept_credentials(consultation_id: int):
+    user = actor()
+    c = services.get_visible(user, consultation_id)
+    data = parse(json_body(), CREDENTIALS_BODY)
+    changed = participants.accept_credentials(user, c, data["participant_ids"])
+    db.session.commit()
+    return jsonify({"items": [p.to_dict() for p in changed], "next": None})
+
+
+@api.operation("/consultations/<int:consultation_id>/audit", query=AUDIT_QUERY, returns=page_of(ROOM_EVENT),
+               tag="consultations", summary="The audit of a consultation (secretariat): credentials, roles, deputies, "
+                                            "agenda, lifecycle, publication and decisions, newest first")
+def audit_trail(consultation_id: int):
+    q = query_args(AUDIT_QUERY)
+    _c, events, nxt = audit.audit_trail(actor(), consultation_id, q.get("before"))
+    return jsonify({"items": [e.to_dict() for e in events], "next": str(nxt) if nxt else None})

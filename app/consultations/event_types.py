@@ -36,3 +36,39 @@ class AttendanceChanged(Event):
     # per voting constituency: {"government": {"present": 3, "entitled": 4}, ...} (the room and
     # the projector show the roll call by group)
     by_constituency: dict
+
+
+@declare("content.hidden")
+class ContentHidden(Event):
+    """The secretariat hid a comment, chat message or amendment (the reason is kept, not sent)."""
+    kind: str
+    ref_id: int
+
+
+@declare("agenda.edited", rendered=False)
+class AgendaEdited(Event):
+    """The secretariat added, renamed, moved, timed or removed an agenda item."""
+    agenda_item_id: int
+    action: str  # added | renamed | moved | timed | removed
+    title: str
+    position: int
+    starts_at: str | None
+
+
+@declare("participant.updated", rendered=False)
+class ParticipantUpdated(Event):
+    """The secretariat decided a participant's credentials or changed their role (no name: a
+    room's stored events name nobody who might have voted; readers look the user up)."""
+    participant_id: int
+    user_id: int
+    credentials: str
+    role: str
+    previous_credentials: str
+    previous_role: str
+
+
+@declare("participant.withdrawn", rendered=False)
+class ParticipantWithdrawn(Event):
+    """The secretariat removed a participant from the consultation."""
+    participant_id: int
+    user_id: int

@@ -6,7 +6,7 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import CONSTITUENCIES, ORG_REF, RECS, Organisation, User
-from app.core.db import utcnow
+from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict
 from app.core.shapes import ANY, BOOL, DATETIME, INT, STR, Shape, any_of, enum, list_of, map_of, nullable
 from app.extensions import db
@@ -29,7 +29,7 @@ MEETING_URL_MAX = 500
 
 # The JSON shapes of to_dict() below and of services.serialize() (app/core/shapes.py)
 THEME = Shape("Theme", {"id": INT, "slug": STR, "name": STR, "description": STR})
-AGENDA_ITEM = Shape("AgendaItem", {"id": INT, "position": INT, "title": STR})
+AGENDA_ITEM = Shape("AgendaItem", {"id": INT, "position": INT, "title": STR, "starts_at": nullable(DATETIME)})
 PARTICIPANT = Shape("Participant", {
     "id": INT, "consultation_id": INT, "user_id": INT, "name": STR, "organisation": ORG_REF,
     "constituency": enum(*CONSTITUENCIES), "role": enum(*PARTICIPANT_ROLES), "credentials": enum(*CREDENTIALS),
@@ -118,12 +118,14 @@ class AgendaItem(db.Model):
         ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(300))
+    starts_at: Mapped[datetime | None]  # when the item is taken up (the secretariat's timetable)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     consultation: Mapped[Consultation] = relationship(back_populates="agenda", foreign_keys=[consultation_id])
 
     def to_dict(self) -> dict:
-        return AGENDA_ITEM.dump({"id": self.id, "position": self.position, "title": self.title})
+        return AGENDA_ITEM.dump({"id": self.id, "position": self.position, "title": self.title,
+                                 "starts_at": isoformat(self.starts_at)})
 
 
 class Participant(db.Model):
@@ -156,3 +158,42 @@ class Participant(db.Model):
             "constituency": self.constituency, "role": self.role, "credentials": self.credentials,
             "deputy_of_id": self.deputy_of_id,
         })
+
+
+MODERATED_KINDS = ("comment", "amendment", "chat")
+REPORT_STATUSES = ("open", "hidden", "dismissed")
+
+
+class HiddenContent(db.Model):
+    """Written content the secretariat hid (app.consultations.moderation): the record itself is
+    kept, readers see a placeholder; the reason stays here for the record and the audit."""
+
+    __tablename__ = "hidden_content"
+    __table_args__ = (UniqueConstraint("kind", "ref_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    ref_id: Mapped[int]
+    reason: Mapped[str] = mapped_column(Text)
+    hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    hidden_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ContentReport(db.Model):
+    """A participant's request that the secretariat review a comment, chat message or amendment."""
+
+    __tablename__ = "content_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    ref_id: Mapped[int]
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])

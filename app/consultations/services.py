@@ -12,19 +12,20 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
-from app.accounts.models import RECS, Organisation, User
+from app.accounts.models import RECS, User
 from app.accounts.services import require_secretariat
-from app.consultations.event_types import ParticipantInvited, ScopeChanged, SessionRescheduled, SessionStatus
+from app.consultations.event_types import (
+    ScopeChanged,
+    SessionRescheduled,
+    SessionStatus,
+)
 from app.consultations.models import (
     CONSULTATION,
     CONSULTATION_DETAIL,
-    CREDENTIALS,
     LEVELS,
     MEETING_URL_MAX,
-    PARTICIPANT_ROLES,
     STATUSES,
     VOTING_CONSTITUENCIES,
-    AgendaItem,
     Consultation,
     Participant,
     Theme,
@@ -360,114 +361,6 @@ def change_status(actor: User, c: Consultation, status: str) -> Consultation:
     return c
 
 
-def _default_role(user: User) -> str:
-    return {"secretariat": "chair", "delegate": "delegate", "adviser": "adviser"}.get(user.role, "observer")
-
-
-def invite(actor: User, c: Consultation, organisation_id: int | None = None,
-           user_id: int | None = None, role: str | None = None) -> list[Participant]:
-    """Secretariat only: add one user, or every active user of an organisation, as participants.
-    Users who already take part are left as they are; the new records are returned."""
-    require_manage(actor, c)
-    if c.status == "archived":
-        raise Conflict("An archived consultation takes no new participants.")
-    if (organisation_id is None) == (user_id is None):
-        raise Invalid("Give organisation_id or user_id.", {"organisation_id": "one of organisation_id, user_id"})
-    if role is not None and role not in PARTICIPANT_ROLES:
-        raise Invalid("Unknown participant role.", {"role": "not an allowed value"})
-    if user_id is not None:
-        user = db.session.get(User, user_id)
-        if user is None:
-            raise Invalid("No such user.", {"user_id": "unknown user"})
-        users = [user]
-    else:
-        org = db.session.get(Organisation, organisation_id)
-        if org is None:
-            raise Invalid("No such organisation.", {"organisation_id": "unknown organisation"})
-        users = [u for u in org.users if u.is_active]
-    existing = set(db.session.scalars(select(Participant.user_id).where(Participant.consultation_id == c.id)))
-    made = []
-    for user in users:
-        if user.id in existing:
-            continue
-        p = Participant(consultation_id=c.id, user_id=user.id, organisation_id=user.organisation_id,
-                        role=role or _default_role(user), credentials="pending", invited_by_id=actor.id)
-        p.user, p.organisation = user, user.organisation
-        db.session.add(p)
-        made.append(p)
-    db.session.flush()
-    if made:
-        record_event(c.id, ParticipantInvited(user_ids=[p.user_id for p in made]), actor)
-    return made
-
-
-def get_participant(c: Consultation, participant_id) -> Participant:
-    p = db.session.get(Participant, participant_id) if isinstance(participant_id, int) else None
-    if p is None or p.consultation_id != c.id:
-        raise NotFound("No such participant.")
-    return p
-
-
-def update_participant(actor: User, c: Consultation, participant_id: int,
-                       credentials: str | None = None, role: str | None = None) -> Participant:
-    """Secretariat only: decide credentials (pending / accepted / rejected) and the role."""
-    require_manage(actor, c)
-    p = get_participant(c, participant_id)
-    if credentials is not None:
-        if credentials not in CREDENTIALS:
-            raise Invalid("Unknown credentials state.", {"credentials": "not an allowed value"})
-        p.credentials = credentials
-    if role is not None:
-        if role not in PARTICIPANT_ROLES:
-            raise Invalid("Unknown participant role.", {"role": "not an allowed value"})
-        p.role = role
-    db.session.flush()
-    return p
-
-
-def remove_participant(actor: User, c: Consultation, participant_id: int) -> None:
-    """Secretariat only: the person no longer takes part (and loses access at once)."""
-    require_manage(actor, c)
-    p = get_participant(c, participant_id)
-    user_id = p.user_id
-    db.session.delete(p)
-    db.session.flush()
-    from app.core.sockets import consultation_access_lost  # e.g. the live room drops them at once
-    consultation_access_lost(c.id, user_id)
-
-
-def add_agenda_item(actor: User, c: Consultation, title: str) -> AgendaItem:
-    """Secretariat only: append an item at the end of the ordered agenda."""
-    require_manage(actor, c)
-    if c.status in ("closed", "archived"):
-        raise Conflict("The agenda of a closed consultation cannot change.")
-    position = max((i.position for i in c.agenda), default=0) + 1
-    item = AgendaItem(consultation_id=c.id, position=position, title=title)
-    c.agenda.append(item)
-    db.session.flush()
-    return item
-
-
-def move_agenda_item(actor: User, c: Consultation, item_id: int, offset: int) -> None:
-    """Secretariat only: move an item up (-1) or down (+1) in the agenda."""
-    require_manage(actor, c)
-    items = list(c.agenda)
-    idx = next((i for i, it in enumerate(items) if it.id == item_id), None)
-    if idx is None:
-        raise NotFound("No such agenda item.")
-    new = idx + offset
-    if 0 <= new < len(items):
-        items[idx].position, items[new].position = items[new].position, items[idx].position
-    db.session.flush()
-
-
-def get_agenda_item(c: Consultation, item_id) -> AgendaItem:
-    item = db.session.get(AgendaItem, item_id) if isinstance(item_id, int) and not isinstance(item_id, bool) else None
-    if item is None or item.consultation_id != c.id:
-        raise NotFound("No such agenda item.")
-    return item
-
-
 def list_themes() -> list[Theme]:
     return list(db.session.scalars(select(Theme).order_by(Theme.id)))
 
@@ -510,3 +403,19 @@ def serialize(c: Consultation, detail: bool = False, viewer: User | None = None)
         data["speaking_time_s"] = c.speaking_time_s
         return CONSULTATION_DETAIL.dump(data)
     return CONSULTATION.dump(data)
+
+
+MOVED = {"agenda": ("add_agenda_item", "move_agenda_item", "get_agenda_item", "rename_agenda_item",
+                    "remove_agenda_item", "time_agenda_item"),
+         "participants": ("invite", "get_participant", "update_participant", "accept_credentials",
+                          "remove_participant")}
+
+
+def __getattr__(name: str):
+    """The agenda's and the participants' services live in app.consultations.agenda and
+    .participants; their old import path (this module) still works."""
+    import importlib
+    for module, names in MOVED.items():
+        if name in names:
+            return getattr(importlib.import_module(f"app.consultations.{module}"), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -13,7 +13,15 @@
 - body_session: fn(actor, consultation, body_id, data), set by the standing bodies feature:
   makes a consultation being created a session of that body (POST /consultations body_id);
 - body_choices: fn() -> [(id, label)], set by the same feature: the bodies a new consultation
-  may be a session of (the picker on the new-consultation page)."""
+  may be a session of (the picker on the new-consultation page);
+- motion_origins: kind -> fn(actor, ref_id) -> {"consultation_id", "question", "agenda_item_id"?,
+  "document_version_id"?}, set by the feature owning such records (documents: "amendment"):
+  what a motion about that record puts to the vote, after checking it may be; the owner learns
+  the result from the motion.closed event, whose `origin` names the record;
+- moderated: kind -> fn(ref_id) -> {"consultation_id", "author_id", "author", "text", "url",
+  "title"} or None, set by
+  the features owning written content (documents: "comment", "amendment"; rooms: "chat"): what
+  the secretariat may hide and a participant may report (app.consultations.moderation)."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -30,6 +38,8 @@ class Features:
     followers: list[Callable] = field(default_factory=list)
     body_session: Callable | None = None
     body_choices: Callable | None = None
+    motion_origins: dict[str, Callable] = field(default_factory=dict)
+    moderated: dict[str, Callable] = field(default_factory=dict)
 
 
 def features_of(app=None) -> Features:

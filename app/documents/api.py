@@ -9,7 +9,7 @@ from app.accounts.models import CONSTITUENCIES
 from app.core import office
 from app.core.security import allows_upload
 from app.core.shapes import page_of
-from app.documents import compilation, contributions, export, reading, serialize, services, upload
+from app.documents import compilation, contributions, export, moderated, reading, serialize, services, upload
 from app.documents.languages import LANGUAGE_VERSION, TEXT_IN
 from app.documents.models import STANCES, STATUSES
 from app.extensions import db
@@ -167,7 +167,8 @@ def list_comments(document_id: int):
     q = query_args(COMMENT_QUERY)
     _a, items, anchors, nxt = reading.list_comments(user, document_id, q.get("anchor"), q.get("constituency"),
                                                     q.get("cursor"), q.get("limit") or 200)
-    return jsonify(page([serialize.comment(c, anchors) for c in items], nxt))
+    hidden = moderated.hidden_states(user, "comment", items, lambda c: c.author_id)
+    return jsonify(page([serialize.comment(c, anchors, hidden.get(c.id)) for c in items], nxt))
 
 
 @api.operation("/documents/<int:document_id>/comments", ("POST",), body=COMMENT_BODY, status=201, tag=TAG,
@@ -190,8 +191,11 @@ def resolve_comment(comment_id: int):
 
 @api.operation("/documents/<int:document_id>/amendments", tag=TAG, returns=page_of(serialize.AMENDMENT), summary="Amendments proposed to a document")
 def list_amendments(document_id: int):
-    a = services.access(actor(), document_id)
-    return jsonify(page([serialize.amendment(x) for x in reading.list_amendments(a.document)], None))
+    user = actor()
+    a = services.access(user, document_id)
+    items = reading.list_amendments(a.document)
+    hidden = moderated.hidden_states(user, "amendment", items, lambda x: x.proposer_id)
+    return jsonify(page([serialize.amendment(x, hidden.get(x.id)) for x in items], None))
 
 
 @api.operation("/documents/<int:document_id>/amendments", ("POST",), body=AMENDMENT_BODY, status=201, tag=TAG,

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from app.accounts.models import Organisation, User
+from app.consultations.moderation import hidden_map
 from app.core import labels, offload, office
 from app.core.i18n import current_language, when_date, when_time
 from app.core.languages import language
@@ -53,9 +54,23 @@ def _contributions(doc) -> tuple[list[dict], list[dict]]:
     return comments, amendments
 
 
-def _sections(doc, version, constituency: str | None) -> list[dict]:
+def _withhold_hidden(actor, comments: list[dict], amendments: list[dict]) -> None:
+    """What the secretariat hid is withheld from everyone's compilation but the secretariat's."""
+    if actor.is_secretariat:
+        return
+    placeholder = _("Hidden by the secretariat")
+    for kind, rows in (("comment", comments), ("amendment", amendments)):
+        hidden = hidden_map(kind, [r["id"] for r in rows])
+        for r in rows:
+            if r["id"] in hidden:
+                r.update(body=placeholder, html=f"<p>{placeholder}</p>", **({"rationale": ""} if kind == "amendment" else {}))
+
+
+def _sections(doc, version, constituency: str | None, actor=None) -> list[dict]:
     """[{number, anchor, text, amendments, threads}] in reading order, then the two extra groups."""
     comments, amendments = _contributions(doc)
+    if actor is not None:
+        _withhold_hidden(actor, comments, amendments)
     threads: dict[int, list[dict]] = {}
     for c in comments:
         threads.setdefault(c["root"], []).append(c)
@@ -111,7 +126,7 @@ def compile_comments(actor, document_id: int, fmt: str, constituency: str | None
         "columns": [_("Paragraph"), _("Anchor"), _("Paragraph text"), _("Kind"), _("Number"), _("Organisation"),
                     _("Constituency"), _("Author"), _("Date"), _("Status"), _("Text"), _("Thread"), _("Rationale"),
                     _("Decision")],
-        "words": _words(), "sections": _sections(doc, version, constituency),
+        "words": _words(), "sections": _sections(doc, version, constituency, actor),
     }
     body = offload.run(compilation_files.build, fmt, payload, budget=120.0)
     return body, office.filename(doc.title, _("compilation"), constituency)

@@ -182,11 +182,19 @@ def accept_amendment(actor: User, amendment_id: int, reason: str = "") -> Amendm
     """Secretariat only: a new version with the paragraph replaced, crediting the proposer.
     409 when already decided, the document is final, or the paragraph is gone."""
     a, am = _decidable(actor, amendment_id)
-    doc = a.document
+    current = current_version(a.document)
+    if _paragraph(current, am.anchor) is None:
+        raise Conflict("The paragraph this amendment changes is no longer in the document.")
+    am.reason = (reason or "").strip()
+    return apply_amendment(actor, a.document, am)
+
+
+def apply_amendment(actor: User | None, doc: Document, am: Amendment) -> Amendment:
+    """Accept a proposed amendment whose paragraph is in the current version: a new version with
+    the paragraph replaced, crediting the proposer (the secretariat's decision, or a vote's with
+    actor None when the motion closed at its time). The caller checked who may decide."""
     current = current_version(doc)
     paragraph = _paragraph(current, am.anchor)
-    if paragraph is None:
-        raise Conflict("The paragraph this amendment changes is no longer in the document.")
     blocks = anchoring.split_blocks(current.body)
     first = paragraph["blocks"][0]
     for i in paragraph["blocks"]:
@@ -198,8 +206,8 @@ def accept_amendment(actor: User, amendment_id: int, reason: str = "") -> Amendm
     forced = {i: am.anchor for i, p in enumerate(new_paragraphs) if start in p.blocks}
     forced = dict(list(forced.items())[:1])
     note = f"Amendment {am.id} by {am.organisation.name} ({am.proposer.name}) accepted"
-    am.status, am.reason = "accepted", (reason or "").strip()
-    am.decided_by_id, am.decided_at = actor.id, utcnow()
+    am.status = "accepted"
+    am.decided_by_id, am.decided_at = actor.id if actor else None, utcnow()
     db.session.flush()
     v = _write_version(actor, doc, body, note, current, amendment=am, forced=forced)
     am.resulting_version_number = v.number
@@ -218,10 +226,11 @@ def reject_amendment(actor: User, amendment_id: int, reason) -> Amendment:
     return am
 
 
-def _decided_event(actor: User, doc: Document, am: Amendment) -> None:
+def _decided_event(actor: User | None, doc: Document, am: Amendment) -> None:
     record_event(doc.consultation_id, AmendmentDecided(
         document_id=doc.id, amendment_id=am.id, decision=am.status, reason=am.reason,
-        version_number=am.resulting_version_number, title=doc.title), actor)
+        version_number=am.resulting_version_number, title=doc.title, reason_code=am.reason_code,
+        reason_params=am.reason_params), actor)
 
 
 # --- positions --------------------------------------------------------------------------

@@ -61,6 +61,10 @@ class AmendmentDecided(Event):
     reason: str | None
     version_number: int | None
     title: str
+    # decided by a vote on the floor: the motion's result ("motion_result", {motion_id, outcome,
+    # reason_code, reason_params}); None when the secretariat decided by hand
+    reason_code: str | None = None
+    reason_params: dict | None = None
 
 
 @declare("position.updated")

@@ -122,6 +122,11 @@ class Amendment(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
     resulting_version_number: Mapped[int | None]
+    # decided by a vote on the floor: the motion, and its result as the reason (a code and its
+    # parameters, read in each reader's language by app.consultations.words.reason)
+    motion_id: Mapped[int | None]
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    reason_params: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     proposer: Mapped[User] = relationship(foreign_keys=[proposer_id], lazy="joined", innerjoin=True)

@@ -171,7 +171,8 @@ def _write_version(actor: User, doc: Document, body: str, note: str, previous: D
     number = doc.current_version_number + 1
     v = DocumentVersion(document_id=doc.id, number=number, body=body, html=rendered.html,
                         paragraphs=[p.to_json() for p in rendered.paragraphs], toc=rendered.toc,
-                        note=note, author_id=actor.id, amendment_id=amendment.id if amendment else None,
+                        note=note, author_id=actor.id if actor else None,
+                        amendment_id=amendment.id if amendment else None,
                         created_at=utcnow())
     db.session.add(v)
     doc.current_version_number = number

@@ -14,7 +14,7 @@ from app.core.i18n import local_to_utc
 from app.core.languages import LANGUAGE_NAMES
 from app.core.pages import form_action
 from app.core.validation import check_line
-from app.documents import contributions, reading, services
+from app.documents import contributions, moderated, reading, serialize, services
 from app.documents.models import STANCES, TRANSITIONS
 from app.extensions import db
 
@@ -72,7 +72,11 @@ def _reader_url(document_id: int, anchor: str | None = None, fragment: str | Non
 def reader(document_id: int):
     ctx = reading.reader(current_user, document_id, _int("version"), request.args.get("anchor") or None,
                          _choice("constituency", CONSTITUENCIES))
-    return render_template("documents/reader.html", **ctx, constituencies=CONSTITUENCIES,
+    comments = [c for root, replies in ctx["threads"] for c in (root, *replies)]
+    ctx["hidden_comments"] = moderated.hidden_states(current_user, "comment", comments, lambda c: c.author_id)
+    ctx["hidden_amendments"] = moderated.hidden_states(current_user, "amendment", ctx["amendments"],
+                                                       lambda am: am.proposer_id)
+    return render_template("documents/reader.html", **ctx, vote_reason=serialize.vote_reason, constituencies=CONSTITUENCIES,
                            consultation=ctx["access"].consultation, clabels=constituency_labels(), tz=_tz())
 
 
@@ -166,6 +170,8 @@ def settings(document_id: int):
             data["comments_close_at"] = _deadline(request.form.get("comments_close_at", "").strip())
         if request.form.get("title"):
             data["title"] = check_line("title", request.form["title"][:300].strip())
+        if "agenda_item_id" in request.form:  # attach to an agenda item ("" detaches)
+            data["agenda_item_id"] = request.form.get("agenda_item_id", type=int)
         services.update_document(current_user, document_id, data)
     return _act(url_for("documents.edit", document_id=document_id), change, _("Document updated."))
 

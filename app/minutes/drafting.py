@@ -8,7 +8,8 @@ from flask import has_request_context
 from flask_babel import gettext
 from sqlalchemy import select
 
-from app.consultations.event_types import SessionStatus
+from app.accounts.models import User
+from app.consultations.event_types import AgendaEdited, ParticipantUpdated, ParticipantWithdrawn, SessionStatus
 from app.consultations import words
 from app.consultations.models import Consultation
 from app.core import labels
@@ -19,7 +20,7 @@ from app.minutes.sittings import span, sittings_of, utc_when
 from app.minutes.speaking import speaking_times_lines
 from app.minutes.statements import marker
 from app.rooms.event_types import AgendaChanged, FloorGiven, PresenceJoined
-from app.votes.event_types import MotionClosed, MotionOpened
+from app.votes.event_types import DeputyChanged, MotionClosed, MotionOpened
 
 CONSTITUENCY_ORDER = ("government", "employers", "workers", "stakeholder", "observer", "secretariat")
 
@@ -89,6 +90,8 @@ class SessionRecord:
     items: list[ItemRecord] = field(default_factory=list)
     documents: dict[int, dict] = field(default_factory=dict)
     motions: list[dict] = field(default_factory=list)
+    # the secretariat's decisions on credentials, roles, deputies and the agenda: (type, data)
+    procedure: list[tuple[str, dict]] = field(default_factory=list)
     first_at: datetime | None = None
     last_at: datetime | None = None
     last_seq: int = 0
@@ -175,8 +178,11 @@ class _Replay:
 
     def run(self, consultation_id: int) -> None:
         stmt = (select(RoomEvent).where(RoomEvent.consultation_id == consultation_id,
-                                        RoomEvent.type.in_(HANDLED)).order_by(RoomEvent.seq))
+                                        RoomEvent.type.in_([*HANDLED, *PROCEDURE])).order_by(RoomEvent.seq))
         for ev in db.session.scalars(stmt):
+            if ev.type in PROCEDURE:  # recorded, but not part of the session's time span
+                self.rec.procedure.append((ev.type, ev.data or {}))
+                continue
             self.rec.first_at = self.rec.first_at or ev.at
             self.rec.last_at = ev.at
             self.rec.last_seq = ev.seq
@@ -187,6 +193,32 @@ SUBSCRIPTIONS = {PresenceJoined: "presence_joined", AgendaChanged: "agenda_chang
                  DocumentVersion: "document_version", AmendmentDecided: "amendment_decided",
                  MotionOpened: "motion_opened", MotionClosed: "motion_closed", SessionStatus: "session_status"}
 HANDLED = {cls.type: method for cls, method in SUBSCRIPTIONS.items()}
+PROCEDURE = {cls.type for cls in (ParticipantUpdated, ParticipantWithdrawn, DeputyChanged, AgendaEdited)}
+
+
+def procedure_lines(rec: SessionRecord) -> list[str]:
+    """The secretariat's recorded decisions on credentials, roles, deputies and the agenda (the
+    events carry user ids, not names)."""
+    ids = {d.get(k) for _t, d in rec.procedure for k in ("user_id", "deputy_user_id") if isinstance(d.get(k), int)}
+    names = {u.id: u.name for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+    actions = {"added": _("added"), "renamed": _("renamed"), "moved": _("moved"), "timed": _("time set"),
+               "removed": _("removed")}
+    out = []
+    for type_, d in rec.procedure:
+        if type_ == ParticipantUpdated.type:
+            out.append("- " + _("%(name)s: credentials %(credentials)s, role %(role)s", name=names.get(d.get("user_id"), ""),
+                                credentials=labels.label(labels.CREDENTIALS, d.get("credentials"), d.get("credentials")),
+                                role=labels.label(labels.ROLE, d.get("role"), d.get("role"))))
+        elif type_ == ParticipantWithdrawn.type:
+            out.append("- " + _("%(name)s: removed from the consultation", name=names.get(d.get("user_id"), "")))
+        elif type_ == DeputyChanged.type:
+            out.append("- " + (_("%(name)s named deputy", name=names.get(d["deputy_user_id"], ""))
+                               if d.get("deputy_user_id")
+                               else _("A deputy was withdrawn")))
+        elif type_ == AgendaEdited.type:
+            out.append("- " + _("Agenda item %(position)s, %(title)s: %(action)s", position=d.get("position"),
+                                title=d.get("title"), action=actions.get(d.get("action"), d.get("action"))))
+    return out
 
 
 def session_record(c: Consultation) -> SessionRecord:
@@ -334,6 +366,8 @@ def draft_body(c: Consultation, rec: SessionRecord) -> str:
         out += [f"### {_('Absent or excused')}", ""]
         out += _people_by_group(rec.absent)
     out += _sitting_attendance(rec)
+    if rec.procedure:
+        out += ["### " + _("Credentials and procedural decisions"), ""] + procedure_lines(rec) + [""]
     out += [f"## 2. {_('Agenda')}", ""]
     agenda = [i for i in rec.items if i.item_id is not None]
     out += [f"{n}. {i.title}" for n, i in enumerate(agenda, start=1)] or [f"_{_('No agenda.')}_"]
@@ -366,7 +400,10 @@ def draft_body(c: Consultation, rec: SessionRecord) -> str:
                 line = f"    - {_('Amendment')} {a.get('amendment_id')}: {decision}"
                 if a.get("version_number"):
                     line += f", {_('giving version')} {a['version_number']}"
-                if a.get("reason"):
+                if a.get("reason_code") == "motion_result":
+                    line += " — " + _("decided by the vote on motion %(id)s",
+                                      id=(a.get("reason_params") or {}).get("motion_id"))
+                elif a.get("reason"):
                     line += f" — {a['reason']}"
                 out.append(line)
         out.append("")

@@ -6,11 +6,12 @@ transaction, so the Socket.IO handlers and the HTTP endpoints emit exactly the s
 Room state lives in app.rooms.models and is scoped to the sitting (see there)."""
 import re
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import select
 
 from app.accounts.models import User
 from app.consultations.models import Consultation
+from app.consultations.moderation import hidden_map
 from app.core.errors import Invalid, RateLimited, TooLarge
 from app.core.markdown import render
 from app.core.realtime import RoomEvent, current_seq, events_since, lock_room, next_seq, record_event
@@ -86,11 +87,32 @@ def send_chat(actor: User, consultation_id, text, client_id=None) -> tuple[ChatM
     return msg, True
 
 
+def redacted(events: list[dict]) -> list[dict]:
+    """Stored events as the room shows them: a chat message the secretariat hid has no text
+    (the room shows "hidden by the secretariat"; the message row keeps it for the record)."""
+    ids = [e["data"]["message_id"] for e in events if e["type"] == "chat.message"]
+    hidden = hidden_map("chat", ids)
+    if not hidden:
+        return events
+    return [{**e, "data": {**e["data"], "text": "", "html": ""}}
+            if e["type"] == "chat.message" and e["data"]["message_id"] in hidden else e for e in events]
+
+
 def recent_chat(c: Consultation, limit: int = 100) -> list[dict]:
     rows = list(db.session.scalars(select(RoomEvent).where(
         RoomEvent.consultation_id == c.id, RoomEvent.type == "chat.message")
         .order_by(RoomEvent.seq.desc()).limit(limit)))
-    return [e.to_dict() for e in reversed(rows)]
+    return redacted([e.to_dict() for e in reversed(rows)])
+
+
+def chat_record(ref_id: int) -> dict | None:
+    """A chat message as app.consultations.moderation sees it (app.core.features: moderated)."""
+    msg = db.session.get(ChatMessage, ref_id)
+    if msg is None:
+        return None
+    author = db.session.get(User, msg.user_id) if msg.user_id else None
+    return {"consultation_id": msg.consultation_id, "author_id": msg.user_id, "author": author.name if author else "",
+            "text": msg.text, "url": url_for("rooms.room", consultation_id=msg.consultation_id), "title": ""}
 
 
 def snapshot(actor: User, c: Consultation, since) -> dict:
@@ -100,7 +122,7 @@ def snapshot(actor: User, c: Consultation, since) -> dict:
     seq, events, more = current_seq(c.id), [], False
     if since is not None:
         rows = events_since(c.id, since, limit=REPLAY_LIMIT)
-        events = [e.to_dict() for e in rows]
+        events = redacted([e.to_dict() for e in rows])
         more = len(rows) == REPLAY_LIMIT
         if rows:
             seq = rows[-1].seq if more else max(seq, rows[-1].seq)
@@ -114,4 +136,4 @@ def events_page(actor: User, consultation_id, since: int, limit: int = 500) -> t
     limit = max(1, min(limit, REPLAY_LIMIT))
     rows = events_since(c.id, _int(since, "since"), limit=limit + 1)
     nxt = rows[limit - 1].seq if len(rows) > limit else None
-    return [e.to_dict() for e in rows[:limit]], nxt
+    return redacted([e.to_dict() for e in rows[:limit]]), nxt

@@ -3,6 +3,7 @@ record's indexable text, not stored with the event) refreshes that record's entr
 producer's transaction. No feature calls search, and search reads no other feature's tables."""
 import dataclasses
 
+from app.consultations.event_types import ContentHidden
 from app.core.events import DECLARED, Event, EventBus
 from app.minutes.event_types import PublicationChanged
 from app.search.services import index_entry, refresh_published, remove_entry
@@ -17,6 +18,11 @@ def index(consultation_id: int, event: Event, _actor) -> None:
     index_entry(s.kind, s.ref_id, consultation_id, s.title, s.body, s.language, publishable=s.publishable)
 
 
+def hidden(_consultation_id: int, event: ContentHidden, _actor) -> None:
+    """What the secretariat hid is no longer found (its text stays with its feature)."""
+    remove_entry(event.kind, event.ref_id)
+
+
 def publication(consultation_id: int, event: PublicationChanged, _actor) -> None:
     refresh_published(consultation_id, event.kinds)
 
@@ -26,3 +32,4 @@ def subscribe(bus: EventBus) -> None:
         if any(f.name == "searchable" for f in dataclasses.fields(cls)):
             bus.subscribe(cls, index)
     bus.subscribe(PublicationChanged, publication)
+    bus.subscribe(ContentHidden, hidden)

@@ -59,6 +59,17 @@ def create_motion(consultation_id: int):
     return jsonify(_motion_json(m, user)), 201
 
 
+@api.operation("/amendments/<int:amendment_id>/motion", ("POST",), returns=MOTION, status=201, tag="votes",
+               summary="Put an amendment to the vote (secretariat): a draft motion under the consultation's rule "
+                       "(or its body's); carried, the amendment is accepted into a new version crediting its "
+                       "proposer; otherwise it is rejected with the result as the reason")
+def amendment_motion(amendment_id: int):
+    user = actor()
+    m = services.put_to_vote(user, "amendment", amendment_id)
+    db.session.commit()
+    return jsonify(_motion_json(m, user)), 201
+
+
 @api.operation("/consultations/<int:consultation_id>/motions", returns=page_of(MOTION), summary="Motions of a consultation (drafts: secretariat)",
                tag="votes")
 def list_motions(consultation_id: int):

@@ -6,6 +6,8 @@ from app.consultations.models import Consultation, Participant
 from app.consultations.services import participant_of
 from app.consultations.voters import delegate_of, eligible_slots, entitled_rows, voting_groups
 from app.core.errors import Conflict, Forbidden, Invalid
+from app.core.realtime import record_event
+from app.votes.event_types import DeputyChanged
 from app.extensions import db
 
 __all__ = ["delegate_of", "eligible_slots", "voting_groups", "eligible_by_group", "slot_for", "can_vote",
@@ -87,6 +89,8 @@ def name_deputy(actor, c: Consultation, user_id) -> Participant:
                        .values(deputy_of_id=None), execution_options={"synchronize_session": "fetch"})
     target.deputy_of_id = me.id
     db.session.flush()
+    record_event(c.id, DeputyChanged(delegate_participant_id=me.id, deputy_participant_id=target.id,
+                                     deputy_user_id=target.user_id), actor)
     return target
 
 
@@ -98,3 +102,5 @@ def remove_deputy(actor, c: Consultation) -> None:
     db.session.execute(update(Participant).where(Participant.deputy_of_id == me.id).values(deputy_of_id=None),
                        execution_options={"synchronize_session": "fetch"})
     db.session.flush()
+    record_event(c.id, DeputyChanged(delegate_participant_id=me.id, deputy_participant_id=None, deputy_user_id=None),
+                 actor)

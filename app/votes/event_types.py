@@ -28,4 +28,14 @@ class MotionClosed(Event):
     question: str
     result: dict
     agenda_item_id: int | None = None
+    # the record the motion decides ({"kind", "id"}, e.g. an amendment put to the vote), or None
+    origin: dict | None = None
     searchable: Searchable | None = local()
+
+
+@declare("deputy.changed", rendered=False)
+class DeputyChanged(Event):
+    """A delegate named a deputy (an adviser of their delegation) or withdrew one (deputy None)."""
+    delegate_participant_id: int
+    deputy_participant_id: int | None
+    deputy_user_id: int | None

@@ -83,6 +83,10 @@ class Motion(db.Model):
     # consensus_first: the follow-on vote opened when consensus failed, and the motion it follows
     next_motion_id: Mapped[int | None] = mapped_column(ForeignKey("motion.id", ondelete="SET NULL"))
     previous_motion_id: Mapped[int | None] = mapped_column(ForeignKey("motion.id", ondelete="SET NULL"))
+    # what the motion decides, when another feature's record (an amendment: kind "amendment");
+    # plain ids, so votes does not depend on that feature (app.core.features: motion_origins)
+    origin_kind: Mapped[str | None] = mapped_column(String(20))
+    origin_id: Mapped[int | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

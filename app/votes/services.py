@@ -17,6 +17,7 @@ from app.consultations.services import Access, can_manage, get_access, require_m
 from app.core.db import utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, not_found_as
 from app.core.events import Searchable
+from app.core.features import features_of
 from app.core.realtime import record_event
 from app.extensions import db
 from app.consultations import attendance, procedure, words
@@ -151,6 +152,30 @@ def create_motion(actor, c: Consultation, data: dict) -> Motion:
     return m
 
 
+def put_to_vote(actor, kind: str, ref_id) -> Motion:
+    """Secretariat drafts a motion deciding another feature's record (an amendment on the floor):
+    the owner (app.core.features: motion_origins) checks the record may be put and words the
+    question; the rule is the consultation's (or its standing body's; a simple majority when it has
+    none), the ballot a show of hands.
+    The owner decides the record when the motion closes (motion.closed carries the origin).
+    Raises NotFound, Forbidden, Conflict (a motion on it is drafted or open), Invalid (no rule)."""
+    spec = features_of().motion_origins[kind](actor, ref_id)
+    c = db.session.get(Consultation, spec["consultation_id"])
+    require_manage(actor, c)
+    pending = db.session.scalar(select(Motion.id).where(
+        Motion.origin_kind == kind, Motion.origin_id == ref_id, Motion.status != "closed"))
+    if pending is not None:
+        raise Conflict("A motion on this is drafted or open already.")
+    m = create_motion(actor, c, {"question": spec["question"], "ballot": "show_of_hands",
+                                 # no rule set for the consultation or its body: a simple majority
+                                 "rule": None if c.default_rule is not None else "simple",
+                                 "agenda_item_id": spec.get("agenda_item_id"),
+                                 "document_version_id": spec.get("document_version_id")})
+    m.origin_kind, m.origin_id = kind, ref_id
+    db.session.flush()
+    return m
+
+
 def open_motion(actor, m: Motion, closes_at=None) -> Motion:
     """Secretariat opens a draft motion during the live session, or at any time before the
     session ends when it has a closing time (an asynchronous vote). Raises Conflict."""
@@ -219,7 +244,8 @@ def _follow_on(m: Motion, actor) -> Motion:
     nxt = Motion(consultation_id=m.consultation_id, question=m.question, options=list(m.options), ballot=m.ballot,
                  rule=procedure.preset_of(rule) or "custom", procedure=rule, weights=m.weights, quorum=rule["quorum"],
                  status="draft", agenda_item_id=m.agenda_item_id, document_version_id=m.document_version_id,
-                 created_by_id=actor.id if actor else m.created_by_id, previous_motion_id=m.id)
+                 created_by_id=actor.id if actor else m.created_by_id, previous_motion_id=m.id,
+                 origin_kind=m.origin_kind, origin_id=m.origin_id)
     db.session.add(nxt)
     db.session.flush()
     m.next_motion_id = nxt.id
@@ -266,6 +292,7 @@ def _freeze(m: Motion, actor=None) -> None:
                                        "turnout", "quorum_met", "voted", "eligible", "votes_cast", "arithmetic",
                                        "next_motion_id")}
         | ({"votes": result["votes"]} if "votes" in result else {}),
+        origin={"kind": m.origin_kind, "id": m.origin_id} if m.origin_kind else None,
         # a decision is searchable (and publishable) once its result is frozen; the index is in English
         searchable=Searchable("decision", m.id, m.question, text, "en", publishable=True)), actor)
     if nxt is not None and m.consultation.status == "live":

@@ -130,6 +130,18 @@ def create_motion(consultation_id: int):
     return _back(m.id)
 
 
+@bp.post("/amendments/<int:amendment_id>/motion")
+@login_required
+def amendment_motion(amendment_id: int):
+    """The reader's "Put to the vote" button (secretariat): the draft motion's page, to open it."""
+    back = request.form.get("back", "")
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        back = url_for("consultations.index")
+    return form_action(lambda: services.put_to_vote(current_user, "amendment", amendment_id),
+                       _("Motion drafted on the amendment. Open it for voting; its result decides the amendment."),
+                       back, then=lambda m: url_for("votes.motion_page", motion_id=m.id))
+
+
 @bp.post("/consultations/<int:consultation_id>/rule")
 @login_required
 def default_rule(consultation_id: int):

@@ -11,6 +11,12 @@
     input.value = newId();
   });
 
+  // A document's table wider than the screen scrolls sideways (documents.css): keyboard users
+  // reach it too (focusable; it keeps its table role for screen readers).
+  document.querySelectorAll(".md table").forEach(function (table) {
+    if (table.scrollWidth > table.clientWidth + 1) table.tabIndex = 0;
+  });
+
   var body = document.getElementById("doc-body");
   if (!body || typeof window.io !== "function") return;
   var documentId = Number(body.dataset.documentId);
@@ -31,6 +37,57 @@
     link.textContent = t("reload", "Reload the page");
     note.appendChild(link);
     note.hidden = false;
+  }
+
+  // A new version: a button that shows it in place (its paragraphs fetched from the API, HTML
+  // sanitised by the server), or a link to it without JavaScript's help.
+  function offerVersion(text, number) {
+    if (!note) return;
+    note.textContent = text + " ";
+    if (body.dataset.current !== "1") { say(text); return; }
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "btn small";
+    button.textContent = t("show", "Show version {n}").replace("{n}", number);
+    button.addEventListener("click", function () { showVersion(number, button); });
+    note.appendChild(button);
+    note.hidden = false;
+  }
+
+  function showVersion(number, button) {
+    button.disabled = true;
+    fetch("/api/v1/documents/" + documentId + "/versions/" + number,
+          { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (v) {
+        var previous = null, seen = {};
+        v.paragraphs.forEach(function (p) {
+          seen[p.anchor] = true;
+          var el = document.getElementById("para-" + p.anchor);
+          if (!el) {
+            el = document.createElement("div");
+            el.className = "para";
+            el.id = "para-" + p.anchor;
+            var text = document.createElement("div");
+            text.className = "para-text md";
+            el.appendChild(text);
+            body.insertBefore(el, previous ? previous.nextSibling : body.firstChild);
+          }
+          el.querySelector(".para-text").innerHTML = p.html;  // sanitised by the server
+          previous = el;
+        });
+        body.querySelectorAll(".para").forEach(function (el) {
+          if (!seen[el.id.slice(5)]) el.parentNode.removeChild(el);
+        });
+        note.textContent = t("shown", "Version {n} is shown.").replace("{n}", number);
+      })
+      .catch(function () {
+        var link = document.createElement("a");
+        link.href = window.location.pathname + "?version=" + number;
+        link.textContent = t("reload", "Reload the page");
+        note.appendChild(document.createTextNode(" "));
+        note.appendChild(link);
+      });
   }
 
   function bumpCount(anchor) {
@@ -123,13 +180,17 @@
     if (ev.seq) lastSeq = ev.seq;
     if (ev.type === "comment.created") onComment(ev);
     else if (ev.type === "document.version")
-      say(t("version", "Version {n} was published.").replace("{n}", ev.data.number));
+      offerVersion(t("version", "Version {n} was published.").replace("{n}", ev.data.number), ev.data.number);
     else if (ev.type === "amendment.created")
       say(t("amendment", "A new amendment was proposed by {o}.").replace("{o}", ev.data.organisation.name));
-    else if (ev.type === "amendment.decided")
-      say(ev.data.decision === "accepted" && ev.data.version_number
-        ? t("accepted", "An amendment was accepted: version {n} was published.").replace("{n}", ev.data.version_number)
-        : t("rejected", "An amendment was rejected."));
+    else if (ev.type === "amendment.decided") {
+      var gone = document.getElementById("amendment-" + ev.data.amendment_id);
+      if (gone) gone.parentNode.removeChild(gone);  // decided: no longer a suggestion
+      if (ev.data.decision === "accepted" && ev.data.version_number)
+        offerVersion(t("accepted", "An amendment was accepted: version {n} was published.")
+          .replace("{n}", ev.data.version_number), ev.data.version_number);
+      else say(t("rejected", "An amendment was rejected."));
+    }
   }
 
   var socket = window.io({ transports: ["websocket", "polling"] });

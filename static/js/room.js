@@ -129,6 +129,7 @@
       case "attendance.changed": renderAttendance(d); break;
       case "chat.message": addChat(ev); break;
       case "hand.raised": case "hand.lowered": case "speakers.changed": setSpeakers(d); break;
+      case "content.hidden": if (d.kind === "chat") { hideChat(d.ref_id); } break;
       case "floor.given":
         names[d.user_id] = d.name;
         state.floor = { user_id: d.user_id, name: d.name, since: d.since || ev.at, limit_s: d.limit_s, ends_at: d.ends_at };
@@ -414,11 +415,22 @@
     return li;
   }
 
+  // A message the secretariat hid: its text is gone from the room (kept for the record).
+  function hideChat(id, li) {
+    li = li || chatLog.querySelector('li[data-message-id="' + id + '"]');
+    var msg = li && li.querySelector(".msg");
+    if (!msg) { return; }
+    msg.textContent = "";
+    msg.appendChild(el("p", "meta hidden-note", chatLog.dataset.hidden || "hidden"));
+  }
+
   function addChat(ev) {
     if (chatLog.querySelector('li[data-seq="' + ev.seq + '"]')) { return; }
     var a = ev.actor || {};
     var li = chatItem(a.name || "", a.constituency, ev.at, ev.data.html);
     li.dataset.seq = ev.seq;
+    li.dataset.messageId = ev.data.message_id;
+    if (!ev.data.html) { hideChat(ev.data.message_id, li); }
     var cidKey = ev.data.client_id;
     if (a.id === me && cidKey) {
       outbox = outbox.filter(function (m) {

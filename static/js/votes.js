@@ -92,7 +92,11 @@
       groups.forEach(function (g) { tr.appendChild(el("td", {}, r.by_constituency[g][option] || 0)); });
       body.appendChild(tr);
     });
-    box.appendChild(table);
+    // a labelled scrollable region: the table may be wider than a phone (360 px)
+    var wrap = el("div", { "class": "table-scroll", role: "region", tabindex: "0",
+                           "aria-label": msg(labelRoot(), "msgTallies", "Tallies per option") });
+    wrap.appendChild(table);
+    box.appendChild(wrap);
     if (r.votes && r.votes.length) {
       var list = el("ul", { "class": "rows" });
       r.votes.forEach(function (v) {

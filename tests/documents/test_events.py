@@ -37,7 +37,7 @@ def test_every_change_is_an_event_with_the_contract_shape(setting, docs, monkeyp
                            "truncated": False}
     assert new[2].data["number"] == 2 and new[2].data["document_id"] == did and "note" in new[2].data
     assert new[3].data == {"document_id": did, "amendment_id": am["id"], "decision": "accepted", "reason": "",
-                           "version_number": 2, "title": "Draft policy"}
+                           "version_number": 2, "title": "Draft policy", "reason_code": None, "reason_params": None}
     assert new[4].data == {"document_id": did, "position_id": new[4].data["position_id"],
                            "organisation": {"id": emp_org.id, "name": emp_org.name},
                            "constituency": "employers", "stance": "abstain"}

@@ -1,0 +1,60 @@
+"""The secretariat's pages on a 360 px phone, in English and Arabic: the positions table and a
+motion's result fit (scrollable regions with a label), the moderation review and the audit page
+are accessible (axe-core: no serious or critical violation)."""
+import pytest
+
+from tests.browser.fixtures import axe_violations, sign_in
+
+pytestmark = pytest.mark.browser
+
+# demo data: document 4 has three positions, motion 1 a closed roll-call result (consultation 2)
+PAGES = [("positions", "/documents/4/positions"), ("motion-result", "/motions/1"),
+         ("moderation", "/consultations/2/moderation"), ("audit", "/consultations/2/audit"),
+         ("consultation", "/consultations/2"), ("reader", "/documents/2")]
+
+
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_secretariat_pages_fit_360px_and_are_accessible(browser, live_server, shots, lang):
+    page = sign_in(browser, live_server, "secretariat@baraza.example", viewport={"width": 360, "height": 740})
+    page.select_option("#lang-select", lang)
+    page.locator("form.lang button").click()
+    page.wait_for_load_state()
+    for name, path in PAGES:
+        resp = page.goto(live_server + path)
+        assert resp.status == 200, path
+        page.wait_for_load_state("networkidle")
+        assert page.locator("html").get_attribute("lang") == lang
+        width = page.evaluate("document.documentElement.scrollWidth")
+        shots(page, f"secretariat-{name}-{lang}")
+        assert width <= 360, f"{path} ({lang}): horizontal scroll, {width}px"
+        bad = axe_violations(page, live_server)
+        assert bad == [], (path, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad])
+    page.context.close()
+
+
+def test_reader_shows_a_new_version_in_place(browser, live_server, shots):
+    """A version published while a delegate reads: the note offers it, and a click shows it
+    without reloading the page."""
+    import requests
+
+    from tests.browser.fixtures import DEMO_PASSWORD
+    page = sign_in(browser, live_server, "gov.gh@baraza.example", viewport={"width": 360, "height": 740})
+    page.goto(live_server + "/documents/2")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function("() => document.querySelector('#doc-body') !== null")
+    page.evaluate("window.__sameLoad = true")
+    tok = requests.post(live_server + "/api/v1/auth/token", timeout=10,
+                        json={"email": "secretariat@baraza.example", "password": DEMO_PASSWORD}).json()["token"]
+    h = {"Authorization": f"Bearer {tok}"}
+    doc = requests.get(live_server + "/api/v1/documents/2", headers=h, timeout=10).json()
+    body = doc["current_version"]["body"] + "\n\nA paragraph added while the delegates read.\n"
+    r = requests.post(live_server + "/api/v1/documents/2/versions", headers=h, timeout=10,
+                      json={"body": body, "note": "Live test"})
+    assert r.status_code == 201, r.text
+    button = page.locator("#doc-live button")
+    button.wait_for(timeout=15000)
+    button.click()
+    page.locator("#doc-body", has_text="A paragraph added while the delegates read.").wait_for(timeout=15000)
+    assert page.evaluate("window.__sameLoad") is True  # no reload
+    shots(page, "secretariat-reader-new-version")
+    page.context.close()
