@@ -44,6 +44,7 @@ def test_each_sitting_is_listed_with_its_attendance(factory, client, token):
     assert "**Sittings:** 2" in head and "Sitting 1: " in head and "Sitting 2: " in head
     assert "1 March 2031" not in head  # the scheduled date is not what happened
     by_sitting = body[body.index("### Attendance by sitting"):body.index("## 2. Agenda")]
+    by_sitting = by_sitting.split("\n### ")[0]  # up to the next subsection (credentials and procedural decisions)
     first = by_sitting[by_sitting.index("#### Sitting 1"):by_sitting.index("#### Sitting 2")]
     second = by_sitting[by_sitting.index("#### Sitting 2"):]
     assert "2 present according to the attendance register" in first
