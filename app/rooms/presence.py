@@ -84,11 +84,25 @@ def _people(consultation_id: int, ids: list[int]) -> dict[int, dict]:
     return out
 
 
-def presence(c: Consultation) -> list[dict]:
-    """Everyone with at least one socket in the room, by name (the same dicts as person())."""
-    ids = list(db.session.scalars(select(RoomMember.user_id).where(RoomMember.consultation_id == c.id).distinct()))
-    people = _people(c.id, ids)
-    return sorted(people.values(), key=lambda d: (d["name"], d["user_id"]))
+def presence(c: Consultation, seq: int | None = None, me: int | None = None) -> list[dict]:
+    """Everyone the room was told is present (RoomPresence), by name (the same dicts as
+    person()), and `me` if they have a socket in the room (the joiner, not announced yet).
+    While presence is coalesced the list is kept per room for as long as the room's seq read
+    by the caller stays `seq`: it changes only with a presence event, which takes a seq."""
+    hit = _lists.get(c.id) if seq is not None and _tick() else None
+    if hit is not None and hit[0] == seq:
+        people = hit[1]
+    else:
+        ids = list(db.session.scalars(select(RoomPresence.user_id).where(RoomPresence.consultation_id == c.id)))
+        people = sorted(_people(c.id, ids).values(), key=lambda d: (d["name"], d["user_id"]))
+        if seq is not None and _tick():
+            if len(_lists) > 1000:
+                _lists.clear()
+            _lists[c.id] = (seq, people)
+    if me is not None and not any(d["user_id"] == me for d in people) and db.session.scalar(
+            select(RoomMember.id).where(RoomMember.consultation_id == c.id, RoomMember.user_id == me).limit(1)):
+        people = sorted([*people, *_people(c.id, [me]).values()], key=lambda d: (d["name"], d["user_id"]))
+    return people
 
 
 # --- coalescing: one presence announcement per room per tick --------------------------------
@@ -96,14 +110,19 @@ def presence(c: Consultation) -> list[dict]:
 PERSON_TTL = 10.0
 _PENDING_KEY = "baraza_presence_dirty"
 _person_cache: dict[tuple[int, int], tuple[float, dict]] = {}
+_lists: dict[int, tuple[int, list[dict]]] = {}
 # consultation_id -> user ids whose sockets changed in this process since the last tick
 _dirty: dict[int, set[int]] = {}
 _dirty_lock = threading.Lock()
 _ticker_started = False
 
 
-def _tick() -> float:
+def presence_tick() -> float:
+    """Seconds between presence announcements (0: each join and leave announces at once)."""
     return float(current_app.config.get("ROOMS_PRESENCE_TICK", 0.25))
+
+
+_tick = presence_tick
 
 
 def _changed(consultation_id: int, user_id: int) -> None:
@@ -222,6 +241,8 @@ def join(actor: User, consultation_id, sid: str) -> Consultation:
         return c
     db.session.add(RoomMember(sid=sid, consultation_id=c.id, user_id=actor.id))
     db.session.flush()
+    if _tick():  # the join answer lists the joiner: no query for them
+        _person_cache[(c.id, actor.id)] = (time.monotonic() + PERSON_TTL, person(actor, p))
     _changed(c.id, actor.id)
     return c
 

@@ -21,7 +21,7 @@ from app.rooms.access import _int, _require_voice, get_room
 from app.rooms.event_types import ChatMessage as ChatMessageEvent
 from app.rooms.floor import room_state
 from app.rooms.models import ChatMessage
-from app.rooms.presence import presence
+from app.rooms.presence import presence, presence_tick
 
 CHAT_MAX = 2000
 CLIENT_ID_MAX = 64
@@ -93,18 +93,39 @@ def recent_chat(c: Consultation, limit: int = 100) -> list[dict]:
     return [e.to_dict() for e in reversed(rows)]
 
 
+def _replay(consultation_id: int, since: int, seq: int) -> tuple[list[dict], bool, int]:
+    """(events after `since`, more, the seq they reach), for a join that read `seq` as the
+    room's last. Kept per (room, since, seq) while presence is coalesced: at a reconnect storm
+    most pages rejoin from the same seq, and the answer for a given last seq cannot change
+    (anything committed later is broadcast to the joiner, who entered the room first)."""
+    key = (consultation_id, since, seq)
+    cached = _replays.get(key) if presence_tick() else None
+    if cached is not None:
+        return cached
+    rows = events_since(consultation_id, since, limit=REPLAY_LIMIT)
+    events = [e.to_dict() for e in rows]
+    more = len(rows) == REPLAY_LIMIT
+    if rows:
+        seq = rows[-1].seq if more else max(seq, rows[-1].seq)
+    if presence_tick():
+        if len(_replays) > 64:
+            _replays.clear()
+        _replays[key] = (events, more, seq)
+    return events, more, seq
+
+
+_replays: dict[tuple[int, int, int], tuple[list[dict], bool, int]] = {}
+
+
 def snapshot(actor: User, c: Consultation, since) -> dict:
     """The join acknowledgement: events after `since` (none when omitted), presence, state.
     seq is read before the events, so it never claims an event the answer does not hold."""
     since = None if since is None else _int(since, "since")
     seq, events, more = current_seq(c.id), [], False
+    read = seq
     if since is not None:
-        rows = events_since(c.id, since, limit=REPLAY_LIMIT)
-        events = [e.to_dict() for e in rows]
-        more = len(rows) == REPLAY_LIMIT
-        if rows:
-            seq = rows[-1].seq if more else max(seq, rows[-1].seq)
-    return {"seq": seq, "presence": presence(c), "events": events, "more": more,
+        events, more, seq = _replay(c.id, since, seq)
+    return {"seq": seq, "presence": presence(c, read, actor.id), "events": events, "more": more,
             "state": room_state(actor, c)}
 
 
