@@ -98,7 +98,10 @@ def storm_over_at(event, start) -> float:
 
 
 async def _storm_main(kind, urls, tokens, cid, since, go, out):
+    import logging
+
     import socketio
+    logging.disable(logging.WARNING)  # the client logs every socket it closes at the end
     await asyncio.sleep(0)
     while not go.is_set():
         await asyncio.sleep(0.005)

@@ -84,25 +84,11 @@ def _people(consultation_id: int, ids: list[int]) -> dict[int, dict]:
     return out
 
 
-def presence(c: Consultation, seq: int | None = None, me: int | None = None) -> list[dict]:
-    """Everyone the room was told is present (RoomPresence), by name (the same dicts as
-    person()), and `me` if they have a socket in the room (the joiner, not announced yet).
-    While presence is coalesced the list is kept per room for as long as the room's seq read
-    by the caller stays `seq`: it changes only with a presence event, which takes a seq."""
-    hit = _lists.get(c.id) if seq is not None and _tick() else None
-    if hit is not None and hit[0] == seq:
-        people = hit[1]
-    else:
-        ids = list(db.session.scalars(select(RoomPresence.user_id).where(RoomPresence.consultation_id == c.id)))
-        people = sorted(_people(c.id, ids).values(), key=lambda d: (d["name"], d["user_id"]))
-        if seq is not None and _tick():
-            if len(_lists) > 1000:
-                _lists.clear()
-            _lists[c.id] = (seq, people)
-    if me is not None and not any(d["user_id"] == me for d in people) and db.session.scalar(
-            select(RoomMember.id).where(RoomMember.consultation_id == c.id, RoomMember.user_id == me).limit(1)):
-        people = sorted([*people, *_people(c.id, [me]).values()], key=lambda d: (d["name"], d["user_id"]))
-    return people
+def presence(c: Consultation) -> list[dict]:
+    """Everyone with at least one socket in the room now, by name (the same dicts as person()):
+    the join answer, which the announcements after its seq then keep up to date."""
+    ids = list(db.session.scalars(select(RoomMember.user_id).where(RoomMember.consultation_id == c.id).distinct()))
+    return sorted(_people(c.id, ids).values(), key=lambda d: (d["name"], d["user_id"]))
 
 
 # --- coalescing: one presence announcement per room per tick --------------------------------
@@ -110,9 +96,9 @@ def presence(c: Consultation, seq: int | None = None, me: int | None = None) -> 
 PERSON_TTL = 10.0
 _PENDING_KEY = "baraza_presence_dirty"
 _person_cache: dict[tuple[int, int], tuple[float, dict]] = {}
-_lists: dict[int, tuple[int, list[dict]]] = {}
-# consultation_id -> user ids whose sockets changed in this process since the last tick
-_dirty: dict[int, set[int]] = {}
+# consultation_id -> {user id whose sockets changed in this process since the last tick:
+# whether their presence flipped (first socket in, or last socket out) meanwhile}
+_dirty: dict[int, dict[int, bool]] = {}
 _dirty_lock = threading.Lock()
 _ticker_started = False
 
@@ -125,13 +111,13 @@ def presence_tick() -> float:
 _tick = presence_tick
 
 
-def _changed(consultation_id: int, user_id: int) -> None:
-    """A person's sockets in a room changed. Without a tick, announce now (in this transaction);
-    with one, the person is announced by the next tick after this transaction commits."""
+def _changed(consultation_id: int, user_id: int, flipped: bool) -> None:
+    """A person's sockets in a room changed (`flipped`: they came in or went out). Without a
+    tick, announce now (in this transaction); with one, at the next tick after this commits."""
     if not _tick():
         announce(consultation_id, {user_id})
         return
-    db.session.info.setdefault(_PENDING_KEY, []).append((consultation_id, user_id))
+    db.session.info.setdefault(_PENDING_KEY, []).append((consultation_id, user_id, flipped))
     _ensure_ticker(current_app._get_current_object())
 
 
@@ -140,8 +126,9 @@ def _mark_dirty(sess: Session) -> None:
     pending = sess.info.pop(_PENDING_KEY, None)
     if pending:
         with _dirty_lock:
-            for cid, uid in pending:
-                _dirty.setdefault(cid, set()).add(uid)
+            for cid, uid, flipped in pending:
+                room = _dirty.setdefault(cid, {})
+                room[uid] = room.get(uid, False) or flipped
 
 
 @event.listens_for(Session, "after_rollback")
@@ -177,21 +164,25 @@ def flush_presence() -> int:
     announced = 0
     for cid, uids in batch.items():
         try:
-            announced += len(announce(cid, uids))
+            announced += len(announce(cid, set(uids), {u for u, flipped in uids.items() if flipped}))
             db.session.commit()
         except Exception:
             db.session.rollback()
             log.exception("presence tick of room %s failed", cid)
             with _dirty_lock:
-                _dirty.setdefault(cid, set()).update(uids)
+                room = _dirty.setdefault(cid, {})
+                for uid, flipped in uids.items():
+                    room[uid] = room.get(uid, False) or flipped
         finally:
             db.session.remove()
     return announced
 
 
-def announce(consultation_id: int, user_ids: set[int]) -> list[int]:
+def announce(consultation_id: int, user_ids: set[int], flipped: frozenset[int] | set[int] = frozenset()) -> list[int]:
     """Compare these people's sockets in the room with what the room was last told, under the
-    room's lock (so two processes never announce the same change), and record the difference:
+    room's lock (so two processes never announce the same change), and record the difference,
+    plus the state now of those in `flipped` (who came and went, or went and came back, within
+    the tick: a join answer read meanwhile listed them otherwise, so they are announced again):
     presence.joined or presence.left when one person changed (as before coalescing),
     presence.changed when several did. Newly present participants of a live sitting are checked
     in. Returns the user ids announced."""
@@ -201,13 +192,15 @@ def announce(consultation_id: int, user_ids: set[int]) -> list[int]:
         RoomMember.consultation_id == consultation_id, RoomMember.user_id.in_(ids)).distinct()))
     told = set(db.session.scalars(select(RoomPresence.user_id).where(
         RoomPresence.consultation_id == consultation_id, RoomPresence.user_id.in_(ids))))
-    joined, left = sorted(truth - told), sorted(told - truth)
+    joined = sorted((truth - told) | (truth & set(flipped)))
+    left = sorted((told - truth) | (set(flipped) - truth))
     if not joined and not left:
         return []
     if left:
         db.session.execute(delete(RoomPresence).where(RoomPresence.consultation_id == consultation_id,
                                                       RoomPresence.user_id.in_(left)))
-    db.session.add_all([RoomPresence(consultation_id=consultation_id, user_id=uid) for uid in joined])
+    db.session.add_all([RoomPresence(consultation_id=consultation_id, user_id=uid) for uid in joined
+                        if uid not in told])
     db.session.flush()
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(joined)))} if joined else {}
     people = {uid: person(u, None) for uid, u in users.items()}
@@ -231,6 +224,11 @@ def announce(consultation_id: int, user_ids: set[int]) -> list[int]:
     return joined + left
 
 
+def _has_socket(consultation_id: int, user_id: int) -> bool:
+    return db.session.scalar(select(RoomMember.id).where(
+        RoomMember.consultation_id == consultation_id, RoomMember.user_id == user_id).limit(1)) is not None
+
+
 def join(actor: User, consultation_id, sid: str) -> Consultation:
     """Enter the room on socket `sid`; a person's first socket is announced (announce()).
     NotFound for non-participants; Forbidden for someone the chair removed this sitting."""
@@ -239,11 +237,12 @@ def join(actor: User, consultation_id, sid: str) -> Consultation:
         raise Forbidden("The chair has removed you from this sitting.")
     if db.session.scalar(select(RoomMember.id).where(RoomMember.sid == sid, RoomMember.consultation_id == c.id)):
         return c
+    flipped = _tick() and not _has_socket(c.id, actor.id)
     db.session.add(RoomMember(sid=sid, consultation_id=c.id, user_id=actor.id))
     db.session.flush()
     if _tick():  # the join answer lists the joiner: no query for them
         _person_cache[(c.id, actor.id)] = (time.monotonic() + PERSON_TTL, person(actor, p))
-    _changed(c.id, actor.id)
+    _changed(c.id, actor.id, flipped)
     return c
 
 
@@ -255,7 +254,7 @@ def _drop_members(consultation_id: int, user_id: int, sid: str | None = None) ->
         crit.append(RoomMember.sid == sid)
     removed = db.session.execute(delete(RoomMember).where(*crit)).rowcount
     if removed:
-        _changed(consultation_id, user_id)
+        _changed(consultation_id, user_id, bool(_tick()) and not _has_socket(consultation_id, user_id))
     return bool(removed)
 
 

@@ -95,26 +95,28 @@ def recent_chat(c: Consultation, limit: int = 100) -> list[dict]:
 
 def _replay(consultation_id: int, since: int, seq: int) -> tuple[list[dict], bool, int]:
     """(events after `since`, more, the seq they reach), for a join that read `seq` as the
-    room's last. Kept per (room, since, seq) while presence is coalesced: at a reconnect storm
-    most pages rejoin from the same seq, and the answer for a given last seq cannot change
-    (anything committed later is broadcast to the joiner, who entered the room first)."""
-    key = (consultation_id, since, seq)
-    cached = _replays.get(key) if presence_tick() else None
-    if cached is not None:
-        return cached
-    rows = events_since(consultation_id, since, limit=REPLAY_LIMIT)
-    events = [e.to_dict() for e in rows]
-    more = len(rows) == REPLAY_LIMIT
-    if rows:
-        seq = rows[-1].seq if more else max(seq, rows[-1].seq)
+    room's last. While presence is coalesced the events after a given `since` are kept per
+    room and only the newer ones are read: at a reconnect storm most pages rejoin from the same
+    seq while chat goes on. Stored events never change, and an event committed after `seq` was
+    read is broadcast to the joiner too (it entered the room first), so the answer is exact."""
+    cached = _replays.get((consultation_id, since)) if presence_tick() else None
+    if cached is not None and len(cached) < REPLAY_LIMIT:
+        last = cached[-1]["seq"] if cached else since
+        if last < seq:
+            cached = cached + [e.to_dict() for e in events_since(consultation_id, last, limit=REPLAY_LIMIT - len(cached))]
+    else:
+        cached = [e.to_dict() for e in events_since(consultation_id, since, limit=REPLAY_LIMIT)]
     if presence_tick():
         if len(_replays) > 64:
             _replays.clear()
-        _replays[key] = (events, more, seq)
-    return events, more, seq
+        _replays[(consultation_id, since)] = cached
+    more = len(cached) == REPLAY_LIMIT
+    if cached:
+        seq = cached[-1]["seq"] if more else max(seq, cached[-1]["seq"])
+    return cached, more, seq
 
 
-_replays: dict[tuple[int, int, int], tuple[list[dict], bool, int]] = {}
+_replays: dict[tuple[int, int], list[dict]] = {}
 
 
 def snapshot(actor: User, c: Consultation, since) -> dict:
@@ -122,10 +124,9 @@ def snapshot(actor: User, c: Consultation, since) -> dict:
     seq is read before the events, so it never claims an event the answer does not hold."""
     since = None if since is None else _int(since, "since")
     seq, events, more = current_seq(c.id), [], False
-    read = seq
     if since is not None:
         events, more, seq = _replay(c.id, since, seq)
-    return {"seq": seq, "presence": presence(c, read, actor.id), "events": events, "more": more,
+    return {"seq": seq, "presence": presence(c), "events": events, "more": more,
             "state": room_state(actor, c)}
 
 
