@@ -18,9 +18,8 @@ from app.consultations import attendance
 from app.consultations.event_types import SessionStatus
 from app.consultations.models import Consultation, Participant
 from app.core.errors import Forbidden
-from app.core.realtime import record_event
+from app.core.realtime import lock_room, record_event
 from app.core.shapes import INT, STR, Shape, nullable
-from app.core.realtime import lock_room
 from app.extensions import db, socketio
 from app.rooms.access import _int, _restriction, get_room, room_role
 from app.rooms.event_types import (
@@ -65,7 +64,7 @@ def _people(consultation_id: int, ids: list[int]) -> dict[int, dict]:
     """user_id -> person dict. While presence is coalesced (a tick > 0) the dicts are kept for
     PERSON_TTL seconds: every join answers with the whole list, so a storm of N joins read N
     people N times; a renamed person shows the new name within that time."""
-    if not _tick():
+    if not presence_tick():
         return {row[0]: _person(*row) for row in _rows(consultation_id, ids)}
     now = time.monotonic()
     out, missing = {}, []
@@ -108,13 +107,11 @@ def presence_tick() -> float:
     return float(current_app.config.get("ROOMS_PRESENCE_TICK", 0.25))
 
 
-_tick = presence_tick
-
 
 def _changed(consultation_id: int, user_id: int, flipped: bool) -> None:
     """A person's sockets in a room changed (`flipped`: they came in or went out). Without a
     tick, announce now (in this transaction); with one, at the next tick after this commits."""
-    if not _tick():
+    if not presence_tick():
         announce(consultation_id, {user_id})
         return
     db.session.info.setdefault(_PENDING_KEY, []).append((consultation_id, user_id, flipped))
@@ -145,7 +142,7 @@ def _ensure_ticker(app) -> None:
         if _ticker_started:
             return
         _ticker_started = True
-    socketio.start_background_task(_ticker_loop, app, _tick())
+    socketio.start_background_task(_ticker_loop, app, presence_tick())
 
 
 def _ticker_loop(app, interval: float) -> None:
@@ -237,10 +234,10 @@ def join(actor: User, consultation_id, sid: str) -> Consultation:
         raise Forbidden("The chair has removed you from this sitting.")
     if db.session.scalar(select(RoomMember.id).where(RoomMember.sid == sid, RoomMember.consultation_id == c.id)):
         return c
-    flipped = _tick() and not _has_socket(c.id, actor.id)
+    flipped = presence_tick() and not _has_socket(c.id, actor.id)
     db.session.add(RoomMember(sid=sid, consultation_id=c.id, user_id=actor.id))
     db.session.flush()
-    if _tick():  # the join answer lists the joiner: no query for them
+    if presence_tick():  # the join answer lists the joiner: no query for them
         _person_cache[(c.id, actor.id)] = (time.monotonic() + PERSON_TTL, person(actor, p))
     _changed(c.id, actor.id, flipped)
     return c
@@ -254,7 +251,7 @@ def _drop_members(consultation_id: int, user_id: int, sid: str | None = None) ->
         crit.append(RoomMember.sid == sid)
     removed = db.session.execute(delete(RoomMember).where(*crit)).rowcount
     if removed:
-        _changed(consultation_id, user_id, bool(_tick()) and not _has_socket(consultation_id, user_id))
+        _changed(consultation_id, user_id, bool(presence_tick()) and not _has_socket(consultation_id, user_id))
     return bool(removed)
 
 
