@@ -5,6 +5,7 @@ Every change writes its room event (app.core.realtime.record_event) in the calle
 transaction, so the Socket.IO handlers and the HTTP endpoints emit exactly the same events.
 Room state lives in app.rooms.models and is scoped to the sitting (see there)."""
 import re
+import time
 
 from flask import current_app
 from sqlalchemy import select
@@ -99,7 +100,8 @@ def _replay(consultation_id: int, since: int, seq: int) -> tuple[list[dict], boo
     room and only the newer ones are read: at a reconnect storm most pages rejoin from the same
     seq while chat goes on. Stored events never change, and an event committed after `seq` was
     read is broadcast to the joiner too (it entered the room first), so the answer is exact."""
-    cached = _replays.get((consultation_id, since)) if presence_tick() else None
+    kept = _replays.get((consultation_id, since)) if presence_tick() else None
+    cached = kept[1] if kept is not None and kept[0] > time.monotonic() else None
     if cached is not None and len(cached) < REPLAY_LIMIT:
         last = cached[-1]["seq"] if cached else since
         if last < seq:
@@ -109,14 +111,16 @@ def _replay(consultation_id: int, since: int, seq: int) -> tuple[list[dict], boo
     if presence_tick():
         if len(_replays) > 64:
             _replays.clear()
-        _replays[(consultation_id, since)] = cached
+        expires = kept[0] if kept is not None and kept[0] > time.monotonic() else time.monotonic() + REPLAY_KEEP
+        _replays[(consultation_id, since)] = (expires, cached)
     more = len(cached) == REPLAY_LIMIT
     if cached:
         seq = cached[-1]["seq"] if more else max(seq, cached[-1]["seq"])
     return cached, more, seq
 
 
-_replays: dict[tuple[int, int], list[dict]] = {}
+REPLAY_KEEP = 10.0  # seconds: a storm's rejoins, not a deleted room's id used again
+_replays: dict[tuple[int, int], tuple[float, list[dict]]] = {}
 
 
 def snapshot(actor: User, c: Consultation, since) -> dict:
