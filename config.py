@@ -77,6 +77,9 @@ class Config:
     TOKEN_MAX_AGE = int(os.environ.get("BARAZA_TOKEN_MAX_AGE", str(60 * 60 * 24)))
     SOCKETIO_MAX_BUFFER = int(os.environ.get("BARAZA_SOCKET_MAX_BUFFER", str(64 * 1024)))
     SOCKETIO_ASYNC_MODE = os.environ.get("BARAZA_ASYNC_MODE") or None
+    # Seconds over which presence changes are gathered into one announcement per room
+    # (app/rooms/presence.py); 0 announces every join and leave in its own transaction.
+    ROOMS_PRESENCE_TICK = float(os.environ.get("BARAZA_PRESENCE_TICK", "0.25"))
     TESTING = False
 
     @classmethod
@@ -106,6 +109,7 @@ class TestConfig(Config):
     CHECK_EVENT_PAYLOADS = True  # every recorded event is checked against its declaration
     CHECK_API_RESPONSES = True  # every /api/v1 answer is checked against the OpenAPI document
     RATELIMIT_ENABLED = True
+    ROOMS_PRESENCE_TICK = 0.0  # tests that coalesce set it and call presence.flush_presence()
 
 
 def config_dict(cfg: object) -> dict:

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.minutes.sittings import span, sittings_of, utc_when
 from app.minutes.speaking import speaking_times_lines
 from app.minutes.statements import marker
-from app.rooms.event_types import AgendaChanged, FloorGiven, PresenceJoined
+from app.rooms.event_types import AgendaChanged, FloorGiven, PresenceChanged, PresenceJoined
 from app.votes.event_types import DeputyChanged, MotionClosed, MotionOpened
 
 CONSTITUENCY_ORDER = ("government", "employers", "workers", "stakeholder", "observer", "secretariat")
@@ -129,6 +129,11 @@ class _Replay:
         if isinstance(d.get("user_id"), int):
             self.rec.attended.setdefault(d["user_id"], self.person(d["user_id"], d))
 
+    def presence_changed(self, ev: RoomEvent, d: dict) -> None:
+        for person in d.get("joined") or ():
+            if isinstance(person, dict):
+                self.presence_joined(ev, person)
+
     def agenda_changed(self, ev: RoomEvent, d: dict) -> None:
         self.current = d.get("agenda_item_id")
         if self.current is not None:
@@ -189,7 +194,7 @@ class _Replay:
             getattr(self, HANDLED[ev.type])(ev, ev.data or {})
 
 
-SUBSCRIPTIONS = {PresenceJoined: "presence_joined", AgendaChanged: "agenda_changed", FloorGiven: "floor_given",
+SUBSCRIPTIONS = {PresenceJoined: "presence_joined", PresenceChanged: "presence_changed", AgendaChanged: "agenda_changed", FloorGiven: "floor_given",
                  DocumentVersion: "document_version", AmendmentDecided: "amendment_decided",
                  MotionOpened: "motion_opened", MotionClosed: "motion_closed", SessionStatus: "session_status"}
 HANDLED = {cls.type: method for cls, method in SUBSCRIPTIONS.items()}

@@ -68,7 +68,7 @@ def sittings_of(c: Consultation, person) -> list[Sitting]:
     """The consultation's sittings in order, each with who was present (`person(user_id, data)`
     builds the minutes' Person from a user id and whatever an event said of them)."""
     events = list(db.session.scalars(select(RoomEvent).where(
-        RoomEvent.consultation_id == c.id, RoomEvent.type.in_(("session.status", "presence.joined")))
+        RoomEvent.consultation_id == c.id, RoomEvent.type.in_(("session.status", "presence.joined", "presence.changed")))
         .order_by(RoomEvent.seq)))
     out: list[Sitting] = []
     joined: dict[int, list] = {}
@@ -80,6 +80,9 @@ def sittings_of(c: Consultation, person) -> list[Sitting]:
                 out.append(Sitting(len(out) + 1, ev.seq, ev.at))
             elif d.get("status") != "live" and current is not None:
                 current.closed_at, current.closed_seq = ev.at, ev.seq
+        elif current is not None and ev.type == "presence.changed":  # several joins in one tick
+            joined.setdefault(current.opened_seq, []).extend(
+                (p["user_id"], p) for p in d.get("joined") or () if isinstance(p.get("user_id"), int))
         elif current is not None and isinstance(d.get("user_id"), int):
             joined.setdefault(current.opened_seq, []).append((d["user_id"], d))
     if not out:

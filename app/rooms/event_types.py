@@ -18,6 +18,14 @@ class PresenceLeft(Event):
     user_id: int
 
 
+@declare("presence.changed")
+class PresenceChanged(Event):
+    """Several people arrived or went within one presence tick: one event for the room instead
+    of one per person (`joined`: the same objects as presence.joined; `left`: user ids)."""
+    joined: list[dict]
+    left: list[int]
+
+
 @declare("chat.message")
 class ChatMessage(Event):
     message_id: int

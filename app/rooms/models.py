@@ -27,6 +27,16 @@ class RoomMember(db.Model):
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class RoomPresence(db.Model):
+    """A person the room was last told is present (presence.joined / presence.changed): the
+    presence tick compares these rows with the sockets (RoomMember) and announces the difference."""
+
+    __tablename__ = "room_presence"
+
+    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), primary_key=True)
+
+
 class HandRaise(db.Model):
     """A raised hand on the speakers' list of one agenda item (None: no item set). A list is the
     item's raised hands of the sitting in `position` order (points of order first; the chair

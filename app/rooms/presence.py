@@ -1,21 +1,35 @@
-"""Presence: who is in the room, on which sockets; joining, leaving and a socket going away."""
+"""Presence: who is in the room, on which sockets; joining, leaving and a socket going away.
 
-from sqlalchemy import delete, select
+Sockets are rows (RoomMember), written by each join and leave. What the room was told is
+RoomPresence; announce() records the difference as room events. With ROOMS_PRESENCE_TICK > 0
+(the default, 0.25 s) a process collects the people whose sockets changed and announces them
+once per tick per room, so a storm of N joins costs a few broadcasts instead of N (each to up to
+N people); with 0 every join and leave announces in its own transaction (tests)."""
+import logging
+import threading
+import time
+
+from flask import current_app
+from sqlalchemy import delete, event, select
+from sqlalchemy.orm import Session
 
 from app.accounts.models import ORG_REF, Organisation, User
 from app.consultations import attendance
 from app.consultations.event_types import SessionStatus
 from app.consultations.models import Consultation, Participant
 from app.core.errors import Forbidden
-from app.core.realtime import record_event
+from app.core.realtime import lock_room, record_event
 from app.core.shapes import INT, STR, Shape, nullable
-from app.extensions import db
+from app.extensions import db, socketio
 from app.rooms.access import _int, _restriction, get_room, room_role
 from app.rooms.event_types import (
+    PresenceChanged,
     PresenceJoined,
     PresenceLeft,
 )
-from app.rooms.models import RoomMember
+from app.rooms.models import RoomMember, RoomPresence
+
+log = logging.getLogger(__name__)
 
 # --- presence ---------------------------------------------------------------------------
 
@@ -37,51 +51,207 @@ def person(user: User, p: Participant | None) -> dict:
                    org.constituency if org else None, room_role(user, p))
 
 
-def presence(c: Consultation) -> list[dict]:
-    """Everyone with at least one socket in the room, by name (the same dicts as person()).
-    One query of plain columns: every join answers with the whole list, so at a join storm of
-    N delegates this runs N times over up to N people."""
-    ids = select(RoomMember.user_id).where(RoomMember.consultation_id == c.id).distinct()
-    rows = db.session.execute(
+def _rows(consultation_id: int, user_ids):
+    return db.session.execute(
         select(User.id, User.name, Organisation.id, Organisation.name, Organisation.constituency,
                Participant.role)
         .outerjoin(Organisation, Organisation.id == User.organisation_id)
-        .outerjoin(Participant, (Participant.consultation_id == c.id) & (Participant.user_id == User.id))
-        .where(User.id.in_(ids)).order_by(User.name, User.id))
-    return [_person(*row) for row in rows]
+        .outerjoin(Participant, (Participant.consultation_id == consultation_id) & (Participant.user_id == User.id))
+        .where(User.id.in_(user_ids)))
 
 
-def _is_present(consultation_id: int, user_id: int) -> bool:
+def _people(consultation_id: int, ids: list[int]) -> dict[int, dict]:
+    """user_id -> person dict. While presence is coalesced (a tick > 0) the dicts are kept for
+    PERSON_TTL seconds: every join answers with the whole list, so a storm of N joins read N
+    people N times; a renamed person shows the new name within that time."""
+    if not presence_tick():
+        return {row[0]: _person(*row) for row in _rows(consultation_id, ids)}
+    now = time.monotonic()
+    out, missing = {}, []
+    for uid in ids:
+        hit = _person_cache.get((consultation_id, uid))
+        if hit is not None and hit[0] > now:
+            out[uid] = hit[1]
+        else:
+            missing.append(uid)
+    if missing:
+        if len(_person_cache) > 50_000:
+            _person_cache.clear()
+        for row in _rows(consultation_id, missing):
+            out[row[0]] = d = _person(*row)
+            _person_cache[(consultation_id, row[0])] = (now + PERSON_TTL, d)
+    return out
+
+
+def presence(c: Consultation) -> list[dict]:
+    """Everyone with at least one socket in the room now, by name (the same dicts as person()):
+    the join answer, which the announcements after its seq then keep up to date."""
+    ids = list(db.session.scalars(select(RoomMember.user_id).where(RoomMember.consultation_id == c.id).distinct()))
+    return sorted(_people(c.id, ids).values(), key=lambda d: (d["name"], d["user_id"]))
+
+
+# --- coalescing: one presence announcement per room per tick --------------------------------
+
+PERSON_TTL = 10.0
+_PENDING_KEY = "baraza_presence_dirty"
+_person_cache: dict[tuple[int, int], tuple[float, dict]] = {}
+# consultation_id -> {user id whose sockets changed in this process since the last tick:
+# whether their presence flipped (first socket in, or last socket out) meanwhile}
+_dirty: dict[int, dict[int, bool]] = {}
+_dirty_lock = threading.Lock()
+_ticker_started = False
+
+
+def presence_tick() -> float:
+    """Seconds between presence announcements (0: each join and leave announces at once)."""
+    return float(current_app.config.get("ROOMS_PRESENCE_TICK", 0.25))
+
+
+
+def _changed(consultation_id: int, user_id: int, flipped: bool) -> None:
+    """A person's sockets in a room changed (`flipped`: they came in or went out). Without a
+    tick, announce now (in this transaction); with one, at the next tick after this commits."""
+    if not presence_tick():
+        announce(consultation_id, {user_id})
+        return
+    db.session.info.setdefault(_PENDING_KEY, []).append((consultation_id, user_id, flipped))
+    _ensure_ticker(current_app._get_current_object())
+
+
+@event.listens_for(Session, "after_commit")
+def _mark_dirty(sess: Session) -> None:
+    pending = sess.info.pop(_PENDING_KEY, None)
+    if pending:
+        with _dirty_lock:
+            for cid, uid, flipped in pending:
+                room = _dirty.setdefault(cid, {})
+                room[uid] = room.get(uid, False) or flipped
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_dirty(sess: Session) -> None:
+    sess.info.pop(_PENDING_KEY, None)
+
+
+def _ensure_ticker(app) -> None:
+    """The background loop of this process (not under tests: they call flush_presence())."""
+    global _ticker_started
+    if _ticker_started or app.testing:
+        return
+    with _dirty_lock:
+        if _ticker_started:
+            return
+        _ticker_started = True
+    socketio.start_background_task(_ticker_loop, app, presence_tick())
+
+
+def _ticker_loop(app, interval: float) -> None:
+    while True:
+        socketio.sleep(interval)
+        with app.app_context():
+            flush_presence()
+
+
+def flush_presence() -> int:
+    """Announce the presence changes this process saw since the last tick: one transaction and
+    at most one event per room. A room that fails is retried at the next tick."""
+    with _dirty_lock:
+        batch = dict(_dirty)
+        _dirty.clear()
+    announced = 0
+    for cid, uids in batch.items():
+        try:
+            announced += len(announce(cid, set(uids), {u for u, flipped in uids.items() if flipped}))
+            db.session.commit()
+        except Exception:
+            db.session.rollback()
+            log.exception("presence tick of room %s failed", cid)
+            with _dirty_lock:
+                room = _dirty.setdefault(cid, {})
+                for uid, flipped in uids.items():
+                    room[uid] = room.get(uid, False) or flipped
+        finally:
+            db.session.remove()
+    return announced
+
+
+def announce(consultation_id: int, user_ids: set[int], flipped: frozenset[int] | set[int] = frozenset()) -> list[int]:
+    """Compare these people's sockets in the room with what the room was last told, under the
+    room's lock (so two processes never announce the same change), and record the difference,
+    plus the state now of those in `flipped` (who came and went, or went and came back, within
+    the tick: a join answer read meanwhile listed them otherwise, so they are announced again):
+    presence.joined or presence.left when one person changed (as before coalescing),
+    presence.changed when several did. Newly present participants of a live sitting are checked
+    in. Returns the user ids announced."""
+    ids = sorted(user_ids)
+    lock_room(consultation_id)
+    truth = set(db.session.scalars(select(RoomMember.user_id).where(
+        RoomMember.consultation_id == consultation_id, RoomMember.user_id.in_(ids)).distinct()))
+    told = set(db.session.scalars(select(RoomPresence.user_id).where(
+        RoomPresence.consultation_id == consultation_id, RoomPresence.user_id.in_(ids))))
+    joined = sorted((truth - told) | (truth & set(flipped)))
+    left = sorted((told - truth) | (set(flipped) - truth))
+    if not joined and not left:
+        return []
+    if left:
+        db.session.execute(delete(RoomPresence).where(RoomPresence.consultation_id == consultation_id,
+                                                      RoomPresence.user_id.in_(left)))
+    db.session.add_all([RoomPresence(consultation_id=consultation_id, user_id=uid) for uid in joined
+                        if uid not in told])
+    db.session.flush()
+    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(joined)))} if joined else {}
+    people = {uid: person(u, None) for uid, u in users.items()}
+    parts = {p.user_id: p for p in db.session.scalars(select(Participant).where(
+        Participant.consultation_id == consultation_id, Participant.user_id.in_(joined)))} if joined else {}
+    for uid, p in parts.items():
+        people[uid] = person(users[uid], p)
+    joined = [uid for uid in joined if uid in people]
+    if len(joined) + len(left) == 1:
+        if joined:
+            record_event(consultation_id, PresenceJoined(**people[joined[0]]), users[joined[0]])
+        else:
+            record_event(consultation_id, PresenceLeft(user_id=left[0]))
+    elif joined or left:
+        record_event(consultation_id, PresenceChanged(joined=[people[uid] for uid in joined], left=left))
+    if parts:
+        c = db.session.get(Consultation, consultation_id)
+        for uid in joined:
+            if uid in parts:
+                attendance.check_in(c, parts[uid], users[uid])  # joining a live sitting checks in
+    return joined + left
+
+
+def _has_socket(consultation_id: int, user_id: int) -> bool:
     return db.session.scalar(select(RoomMember.id).where(
         RoomMember.consultation_id == consultation_id, RoomMember.user_id == user_id).limit(1)) is not None
 
 
 def join(actor: User, consultation_id, sid: str) -> Consultation:
-    """Enter the room on socket `sid`; the first socket of a person announces presence.joined.
+    """Enter the room on socket `sid`; a person's first socket is announced (announce()).
     NotFound for non-participants; Forbidden for someone the chair removed this sitting."""
     c, p = get_room(actor, consultation_id)
     if _restriction(c.id, actor.id, "removed", None):
         raise Forbidden("The chair has removed you from this sitting.")
     if db.session.scalar(select(RoomMember.id).where(RoomMember.sid == sid, RoomMember.consultation_id == c.id)):
         return c
-    present = _is_present(c.id, actor.id)
+    flipped = presence_tick() and not _has_socket(c.id, actor.id)
     db.session.add(RoomMember(sid=sid, consultation_id=c.id, user_id=actor.id))
     db.session.flush()
-    if not present:
-        record_event(c.id, PresenceJoined(**person(actor, p)), actor)
-        attendance.check_in(c, p, actor)  # joining the live room of a live sitting checks in
+    if presence_tick():  # the join answer lists the joiner: no query for them
+        _person_cache[(c.id, actor.id)] = (time.monotonic() + PERSON_TTL, person(actor, p))
+    _changed(c.id, actor.id, flipped)
     return c
 
 
 def _drop_members(consultation_id: int, user_id: int, sid: str | None = None) -> bool:
-    """Delete membership rows (one socket's, or all of the user's); announce presence.left
-    when the person has no socket left in the room. Returns whether anything was removed."""
+    """Delete membership rows (one socket's, or all of the user's); the person's presence is
+    re-announced (presence.left once no socket is left). Returns whether anything was removed."""
     crit = [RoomMember.consultation_id == consultation_id, RoomMember.user_id == user_id]
     if sid is not None:
         crit.append(RoomMember.sid == sid)
     removed = db.session.execute(delete(RoomMember).where(*crit)).rowcount
-    if removed and not _is_present(consultation_id, user_id):
-        record_event(consultation_id, PresenceLeft(user_id=user_id))
+    if removed:
+        _changed(consultation_id, user_id, bool(presence_tick()) and not _has_socket(consultation_id, user_id))
     return bool(removed)
 
 

@@ -5,6 +5,7 @@ Every change writes its room event (app.core.realtime.record_event) in the calle
 transaction, so the Socket.IO handlers and the HTTP endpoints emit exactly the same events.
 Room state lives in app.rooms.models and is scoped to the sitting (see there)."""
 import re
+import time
 
 from flask import current_app, url_for
 from sqlalchemy import select
@@ -22,7 +23,7 @@ from app.rooms.access import _int, _require_voice, get_room
 from app.rooms.event_types import ChatMessage as ChatMessageEvent
 from app.rooms.floor import room_state
 from app.rooms.models import ChatMessage
-from app.rooms.presence import presence
+from app.rooms.presence import presence, presence_tick
 
 CHAT_MAX = 2000
 CLIENT_ID_MAX = 64
@@ -115,17 +116,43 @@ def chat_record(ref_id: int) -> dict | None:
             "text": msg.text, "url": url_for("rooms.room", consultation_id=msg.consultation_id), "title": ""}
 
 
+def _replay(consultation_id: int, since: int, seq: int) -> tuple[list[dict], bool, int]:
+    """(events after `since`, more, the seq they reach), for a join that read `seq` as the
+    room's last. While presence is coalesced the events after a given `since` are kept per
+    room and only the newer ones are read: at a reconnect storm most pages rejoin from the same
+    seq while chat goes on. Stored events never change, and an event committed after `seq` was
+    read is broadcast to the joiner too (it entered the room first), so the answer is exact."""
+    kept = _replays.get((consultation_id, since)) if presence_tick() else None
+    cached = kept[1] if kept is not None and kept[0] > time.monotonic() else None
+    if cached is not None and len(cached) < REPLAY_LIMIT:
+        last = cached[-1]["seq"] if cached else since
+        if last < seq:
+            cached = cached + [e.to_dict() for e in events_since(consultation_id, last, limit=REPLAY_LIMIT - len(cached))]
+    else:
+        cached = [e.to_dict() for e in events_since(consultation_id, since, limit=REPLAY_LIMIT)]
+    if presence_tick():
+        if len(_replays) > 64:
+            _replays.clear()
+        expires = kept[0] if kept is not None and kept[0] > time.monotonic() else time.monotonic() + REPLAY_KEEP
+        _replays[(consultation_id, since)] = (expires, cached)
+    more = len(cached) == REPLAY_LIMIT
+    if cached:
+        seq = cached[-1]["seq"] if more else max(seq, cached[-1]["seq"])
+    return cached, more, seq
+
+
+REPLAY_KEEP = 10.0  # seconds: a storm's rejoins, not a deleted room's id used again
+_replays: dict[tuple[int, int], tuple[float, list[dict]]] = {}
+
+
 def snapshot(actor: User, c: Consultation, since) -> dict:
     """The join acknowledgement: events after `since` (none when omitted), presence, state.
     seq is read before the events, so it never claims an event the answer does not hold."""
     since = None if since is None else _int(since, "since")
     seq, events, more = current_seq(c.id), [], False
     if since is not None:
-        rows = events_since(c.id, since, limit=REPLAY_LIMIT)
-        events = redacted([e.to_dict() for e in rows])
-        more = len(rows) == REPLAY_LIMIT
-        if rows:
-            seq = rows[-1].seq if more else max(seq, rows[-1].seq)
+        events, more, seq = _replay(c.id, since, seq)
+        events = redacted(events)  # a message hidden since is shown hidden
     return {"seq": seq, "presence": presence(c), "events": events, "more": more,
             "state": room_state(actor, c)}
 

@@ -126,6 +126,10 @@
     switch (ev.type) {
       case "presence.joined": presence[d.user_id] = d; names[d.user_id] = d.name; renderPresence(); break;
       case "presence.left": delete presence[d.user_id]; renderPresence(); break;
+      case "presence.changed":
+        (d.joined || []).forEach(function (x) { presence[x.user_id] = x; names[x.user_id] = x.name; });
+        (d.left || []).forEach(function (uid) { delete presence[uid]; });
+        renderPresence(); break;
       case "attendance.changed": renderAttendance(d); break;
       case "chat.message": addChat(ev); break;
       case "hand.raised": case "hand.lowered": case "speakers.changed": setSpeakers(d); break;
