@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages Baraza's tests and PDF export need, ICU to build PyICU (UTS #39
 # skeletons), and LibreOffice (Writer and Calc, headless) with which the office-file tests build
-# real .docx fixtures and read Baraza's own .docx/.xlsx exports back; installs only what is missing.
+# real .docx fixtures and read Baraza's own .docx/.xlsx exports back, and nginx, which the cluster
+# test (tests/cluster) runs with deploy/nginx-baraza.conf; installs only what is missing.
 set -euo pipefail
 need=()
-for pkg in chromium fonts-noto-core poppler-utils libicu-dev pkg-config g++ libreoffice-writer libreoffice-calc; do
+for pkg in chromium fonts-noto-core poppler-utils libicu-dev pkg-config g++ libreoffice-writer libreoffice-calc nginx; do
   dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
 done
 if [ ${#need[@]} -gt 0 ]; then
@@ -14,4 +15,4 @@ if [ ${#need[@]} -gt 0 ]; then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
-echo "system packages present: chromium fonts-noto-core poppler-utils libicu-dev pkg-config g++ libreoffice-writer libreoffice-calc"
+echo "system packages present: chromium fonts-noto-core poppler-utils libicu-dev pkg-config g++ libreoffice-writer libreoffice-calc nginx"
