@@ -4,7 +4,7 @@ shared Redis) and ROOMS_HEARTBEAT (seconds; 0 turns the dead-process sweep off).
 import os
 
 from app import create_app
-from app.core import gc_tuning, jobs
+from app.core import gc_tuning
 from config import Config
 
 cfg = Config.load()
@@ -12,5 +12,4 @@ cfg.SOCKETIO_CHANNEL = os.environ.get("BARAZA_SOCKETIO_CHANNEL", "baraza-socketi
 cfg.SOCKETIO_HEARTBEAT = float(os.environ.get("ROOMS_HEARTBEAT", "15"))
 app = create_app(cfg)
 gc_tuning.tune()
-jobs.warm_up()   # as wsgi.py under gunicorn: the embedded job consumer starts with the server
 
