@@ -26,7 +26,8 @@ import time
 import uuid
 from pathlib import Path
 
-import requests
+from timing import wait_until_up
+
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -108,14 +109,7 @@ class Server:
         self.log = open(log, "ab")
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT), **env),
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.url + "/api/v1/openapi.json", timeout=1).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.2)
-        raise RuntimeError(f"{module} did not start; see {log}")
+        wait_until_up(self.url, module, log)
 
     def pids(self) -> list[int]:
         out = [self.proc.pid]
@@ -158,11 +152,17 @@ async def drain_then_disconnect(received: list, expected: int, deadline: float, 
     while len(received) < expected and time.time() < deadline:
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.2)
+    await disconnect_all(clients)
+
+
+async def disconnect_all(clients: list) -> None:
+    """Disconnect every client, ignoring those already gone."""
     for c in clients:
         try:
             await c.disconnect()
         except Exception:
             pass
+
 
 async def settle_then_wait(last_event: list, ready, go) -> None:
     """Let the presence storm of the joins settle (no event for a second, at most 60 s), say

@@ -29,7 +29,9 @@ import time
 import uuid
 from pathlib import Path
 
-from fanout import Server, median_row, prepare_baraza, room_arguments
+from timing import report
+
+from fanout import Server, disconnect_all, median_row, prepare_baraza, room_arguments
 
 
 def _pct(values, q):
@@ -81,8 +83,7 @@ async def _members_main(kind, urls, tokens, cid, rate, ready, go, storm_over, ou
     while len(seen) < expected and time.time() < deadline:
         await asyncio.sleep(0.05)
     await asyncio.sleep(0.3)
-    for c in clients:
-        await c.disconnect()
+    await disconnect_all(clients)
     out.put({"sent": k, "lat": lat, "lost": expected - len(seen),
              "duplicated": sum(n - 1 for n in seen.values())})
 
@@ -130,11 +131,7 @@ async def _storm_main(kind, urls, tokens, cid, since, go, out):
     done = time.time()
     out.put({"start": t0, "done": done, "times": times, "errors": errors})
     await asyncio.sleep(3)
-    for c in clients:
-        try:
-            await c.disconnect()
-        except Exception:
-            pass
+    await disconnect_all(clients)
 
 
 def _members_proc(*args):
@@ -243,10 +240,7 @@ def main():
     result["ratio_all_acked"] = round(b["all_acked_s"] / r["all_acked_s"], 2)
     result["ratios_per_run"] = [round(x["all_acked_s"] / y["all_acked_s"], 2)
                                 for x, y in zip(result["runs"]["baraza"], result["runs"]["bare"], strict=True)]
-    print(json.dumps({k: v for k, v in result.items() if k != "runs"}, indent=1))
-    if args.json:
-        with open(args.json, "a") as fh:
-            fh.write(json.dumps(result) + "\n")
+    report(result, args.json)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ import time
 import uuid
 from pathlib import Path
 
+from timing import report
+
 import requests
 from fanout import Server, drain_then_disconnect, prepare_baraza, room_arguments, settle_then_wait
 
@@ -202,10 +204,7 @@ def main(doc=__doc__, document=add_document, posts_of=None):
     worst_chat = [(f'{p["door"]}:{p["bomb"]}', p["chat_max_ms"], p["seconds"], p["code"] or p["status"]) for p in hot[:10]]
     result = {"args": vars(args), "median": median, "worst_chat_during": worst_chat, "slowest_posts": dict(sorted(slowest.items(), key=lambda kv: -kv[1][0])[:12]),
               "runs": rows}
-    print(json.dumps({k: v for k, v in result.items() if k != "runs"}, indent=1))
-    if args.json:
-        with open(args.json, "a") as fh:
-            fh.write(json.dumps(result) + "\n")
+    report(result, args.json)
 
 
 if __name__ == "__main__":

@@ -24,11 +24,11 @@ import shutil
 import signal
 import subprocess
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
-import requests
+from timing import report, wait_until_up
+
 from fanout import ROOT, Server, bench_once, free_port, median_row, room_arguments, run_clients
 
 NODE = shutil.which("node") or "/usr/bin/node"
@@ -44,14 +44,7 @@ class NodeServer(Server):
         self.proc = subprocess.Popen([NODE, "server.js"], cwd=ROOT / "bench" / "node_reference",
                                      env=dict(os.environ, PORT=str(self.port)), stdout=self.log,
                                      stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.url + "/api/v1/openapi.json", timeout=1).ok:
-                    return
-            except requests.RequestException:
-                time.sleep(0.2)
-        raise RuntimeError(f"node did not start; see {log} (run `npm ci` in bench/node_reference)")
+        wait_until_up(self.url, "node", f"{log} (run `npm ci` in bench/node_reference)")
 
     def stop(self):
         if self.proc.poll() is None:
@@ -96,10 +89,7 @@ def main():
     result["ratio_rss_baraza_bare"] = round(b["server_rss_mib"] / r["server_rss_mib"], 2)
     result["ratios_p99_per_run"] = [round(x["p99_ms"] / y["p99_ms"], 2)
                                     for x, y in zip(result["runs"]["baraza"], result["runs"]["node"], strict=True)]
-    print(json.dumps({k: v for k, v in result.items() if k != "runs"}, indent=1))
-    if args.json:
-        with open(args.json, "a") as fh:
-            fh.write(json.dumps(result) + "\n")
+    report(result, args.json)
 
 
 if __name__ == "__main__":

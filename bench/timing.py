@@ -10,3 +10,25 @@ def timed(fn, repeat: int) -> list[float]:
         fn()
         out.append((time.perf_counter() - t) * 1000)
     return out
+
+
+def wait_until_up(url: str, what: str, log, timeout: float = 30.0) -> None:
+    """Poll a server's OpenAPI document until it answers; RuntimeError naming its log otherwise."""
+    import requests
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + "/api/v1/openapi.json", timeout=1).ok:
+                return
+        except requests.RequestException:
+            time.sleep(0.2)
+    raise RuntimeError(f"{what} did not start; see {log}")
+
+
+def report(result: dict, json_path: str | None) -> None:
+    """Print a bench's summary (without its raw runs) and append the whole result to json_path."""
+    import json
+    print(json.dumps({k: v for k, v in result.items() if k != "runs"}, indent=1))
+    if json_path:
+        with open(json_path, "a") as fh:
+            fh.write(json.dumps(result) + "\n")
