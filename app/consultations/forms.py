@@ -4,6 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -35,6 +36,7 @@ class ConsultationForm(FlaskForm):
                                                 default=["government", "employers", "workers"])
     meeting_url = URLField(_l("Meeting link (video or phone bridge of a hybrid sitting)"),
                            validators=[Optional(), SingleLine(), Length(max=MEETING_URL_MAX)])
+    speaking_time_s = IntegerField(_l("Default speaking time (seconds)"), validators=[Optional()])
     is_public = BooleanField(_l("Public (visible to every signed-in user once scheduled)"))
     body_id = SelectField(_l("Session of a standing body"), choices=[], validators=[Optional()])
 

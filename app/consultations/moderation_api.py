@@ -36,22 +36,23 @@ def report_dict(r) -> dict:
                tag="consultations", summary=f"Hide a comment, chat message or amendment with a reason (secretariat); "
                                             f"kind: {KINDS}")
 def hide_content(kind: str, ref_id: int):
+    return _with_reason(moderation.hide_content, hidden_dict, kind, ref_id)
+
+
+def _with_reason(act, serialise, kind: str, ref_id: int):
+    """A moderation door: the reason read, the service called, commit, the record made (201)."""
     user = actor()
-    data = parse(json_body(), REASON_BODY)
-    h = moderation.hide_content(user, kind, ref_id, data["reason"])
+    reason = parse(json_body(), REASON_BODY)["reason"]
+    made = act(user, kind, ref_id, reason)
     db.session.commit()
-    return jsonify(hidden_dict(h)), 201
+    return jsonify(serialise(made)), 201
 
 
 @api.operation("/content/<kind>/<int:ref_id>/report", ("POST",), body=REASON_BODY, status=201, returns=REPORT,
                tag="consultations", summary=f"Report a comment, chat message or amendment to the secretariat "
                                             f"(participants); kind: {KINDS}")
 def report_content(kind: str, ref_id: int):
-    user = actor()
-    data = parse(json_body(), REASON_BODY)
-    r = moderation.report_content(user, kind, ref_id, data["reason"])
-    db.session.commit()
-    return jsonify(report_dict(r)), 201
+    return _with_reason(moderation.report_content, report_dict, kind, ref_id)
 
 
 @api.operation("/consultations/<int:consultation_id>/reports", returns=page_of(REPORT), tag="consultations",

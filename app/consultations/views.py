@@ -36,14 +36,16 @@ def _form_data(form: ConsultationForm) -> dict:
         "starts_at": _utc(form.starts_at.data), "ends_at": _utc(form.ends_at.data),
         "themes": form.themes.data or [], "voting_constituencies": form.voting_constituencies.data or None,
         "is_public": form.is_public.data, "meeting_url": (form.meeting_url.data or "").strip() or None,
+        "speaking_time_s": form.speaking_time_s.data,
     }
 
 
 def _on_field(form, err) -> bool:
-    """A refusal about the meeting link is shown on that field."""
-    if "meeting_url" in err.details.get("fields", {}):
-        form.meeting_url.errors.append(err.message)
-        return True
+    """A refusal about the meeting link or the speaking time is shown on that field."""
+    for name in ("meeting_url", "speaking_time_s"):
+        if name in err.details.get("fields", {}):
+            getattr(form, name).errors.append(err.message)
+            return True
     return False
 
 

@@ -35,11 +35,13 @@ def _seq(ev) -> dict:
     return SEQ.dump({"seq": ev.seq if ev is not None else None})
 
 
-def _act(consultation_id: int, act, body: dict | None = None, field: str | None = None):
+def _act(consultation_id: int, act, body: dict | None = None, *fields: str):
     """The door of a floor action: the body read against its spec, one floor service given the
-    body's `field` (or nothing more), commit, and the seq of the room event it wrote."""
+    body's `fields` in order (absent optional ones as None), commit, and the seq of the room
+    event it wrote."""
     user = actor()
-    args = (parse(json_body(), body)[field],) if body is not None else ()
+    data = parse(json_body(), body) if body is not None else {}
+    args = tuple(data.get(f) for f in fields)
     ev = act(user, consultation_id, *args)
     db.session.commit()
     return jsonify(_seq(ev))
@@ -89,22 +91,14 @@ def hand(consultation_id: int):
                summary="Give the floor (secretariat or chair), for limit_s seconds or the consultation's speaking_time_s",
                body=FLOOR_BODY, tag=TAG)
 def give_floor(consultation_id: int):
-    user = actor()
-    data = parse(json_body(), FLOOR_BODY)
-    ev = floor.give_floor(user, consultation_id, data["user_id"], data.get("limit_s"))
-    db.session.commit()
-    return jsonify(_seq(ev))
+    return _act(consultation_id, floor.give_floor, FLOOR_BODY, "user_id", "limit_s")
 
 
 @api.operation("/consultations/<int:consultation_id>/speakers", ("POST",), returns=SEQ,
                summary="Add a participant to the current agenda item's speakers' list (secretariat or chair)",
                body=SPEAKER_BODY, tag=TAG)
 def add_speaker(consultation_id: int):
-    user = actor()
-    data = parse(json_body(), SPEAKER_BODY)
-    ev = speakers.add_speaker(user, consultation_id, data["user_id"], data.get("kind"))
-    db.session.commit()
-    return jsonify(_seq(ev))
+    return _act(consultation_id, speakers.add_speaker, SPEAKER_BODY, "user_id", "kind")
 
 
 @api.operation("/consultations/<int:consultation_id>/speakers", ("PUT",), returns=SEQ,

@@ -45,7 +45,7 @@ def test_pages_are_light_and_fit_a_small_screen(browser, live_server, shots, pat
     page.context.close()
 
 
-@pytest.mark.parametrize("path", ["/consultations/2", "/consultations/2/attendance", "/bodies/1", "/admin/users",
+@pytest.mark.parametrize("path", ["/consultations/2", "/consultations/2/attendance", "/consultations/2/room", "/bodies/1", "/admin/users",
                                   "/admin/organisations", "/admin/users/2"])
 def test_secretariat_pages_fit_a_small_screen(browser, live_server, shots, path):
     """The secretariat's pages carry its forms (rule composer, roll call, new member) and wide

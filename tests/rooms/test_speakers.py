@@ -326,3 +326,23 @@ def test_after_the_session_closes_no_hand_can_be_raised(client, login, room):
     html = client.get(f"/consultations/{c.id}/room").get_data(as_text=True)
     form = html.split('id="hand-form"', 1)[1].split(">", 1)[0]
     assert "hidden" in form and "The live session is not open." in html
+
+
+def test_the_edit_page_sets_the_default_speaking_time(client, login, factory):
+    """The secretariat sets speaking_time_s on the consultation's edit page; out of range is
+    shown on the field and changes nothing; empty means no limit."""
+    c = factory.consultation(status="scheduled", title="Timed sitting")
+    login(factory.secretariat)
+    page = client.get(f"/consultations/{c.id}/edit").get_data(as_text=True)
+    assert '<label for="speaking_time_s">Default speaking time (seconds)</label>' in page
+    form = {"title": "Timed sitting", "level": "rec", "rec": "ECOWAS", "voting_constituencies": ["government"]}
+    bad = client.post(f"/consultations/{c.id}/edit", data=dict(form, speaking_time_s="0"))
+    assert bad.status_code == 422 and 'id="speaking_time_s-err"' in bad.get_data(as_text=True)
+    factory.db.session.refresh(c)
+    assert c.speaking_time_s is None
+    assert client.post(f"/consultations/{c.id}/edit", data=dict(form, speaking_time_s="180")).status_code == 302
+    factory.db.session.refresh(c)
+    assert c.speaking_time_s == 180
+    assert client.post(f"/consultations/{c.id}/edit", data=dict(form, speaking_time_s="")).status_code == 302
+    factory.db.session.refresh(c)
+    assert c.speaking_time_s is None
