@@ -155,6 +155,14 @@ async def drain_then_disconnect(received: list, expected: int, deadline: float, 
     await disconnect_all(clients)
 
 
+async def send_chat(senders: list, kind: str, cid, k: int, tag: str) -> None:
+    """Message k, stamped with its send time, from the k-th sender (round robin); Baraza's
+    chat:send or the bare servers' chat."""
+    text = f"{tag}|{k}|{time.time():.6f}"
+    payload = {"consultation_id": cid, "text": text} if kind == "baraza" else {"text": text}
+    await senders[k % len(senders)].emit("chat:send" if kind == "baraza" else "chat", payload)
+
+
 async def disconnect_all(clients: list) -> None:
     """Disconnect every client, ignoring those already gone."""
     for c in clients:
@@ -232,9 +240,7 @@ async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out)
                 delay = start + k / rate - time.time()
                 if delay > 0:
                     await asyncio.sleep(delay)
-            text = f"b|{k}|{time.time():.6f}"
-            payload = {"consultation_id": cid, "text": text} if kind == "baraza" else {"text": text}
-            await senders[k % len(senders)].emit("chat:send" if kind == "baraza" else "chat", payload)
+            await send_chat(senders, kind, cid, k, "b")
             sent_at.append(time.time())
     expected = plan["messages"] * len(clients)
     deadline = time.time() + plan["messages"] / (plan["rate"] or 1000) + 20

@@ -29,9 +29,9 @@ import time
 import uuid
 from pathlib import Path
 
-from timing import report
+from timing import compare, report
 
-from fanout import Server, disconnect_all, median_row, prepare_baraza, room_arguments
+from fanout import Server, disconnect_all, median_row, prepare_baraza, room_arguments, send_chat
 
 
 def _pct(values, q):
@@ -74,9 +74,7 @@ async def _members_main(kind, urls, tokens, cid, rate, ready, go, storm_over, ou
         delay = start + k / rate - time.time()
         if delay > 0:
             await asyncio.sleep(delay)
-        text = f"s|{k}|{time.time():.6f}"
-        payload = {"consultation_id": cid, "text": text} if kind == "baraza" else {"text": text}
-        await senders[k % len(senders)].emit("chat:send" if kind == "baraza" else "chat", payload)
+        await send_chat(senders, kind, cid, k, "s")
         k += 1
     expected = k * len(clients)
     deadline = time.time() + 20
@@ -236,10 +234,7 @@ def main():
                 result["runs"][kind].append(row)
     for kind in ("baraza", "bare"):
         result[kind] = median_row(result["runs"][kind])
-    b, r = result["baraza"], result["bare"]
-    result["ratio_all_acked"] = round(b["all_acked_s"] / r["all_acked_s"], 2)
-    result["ratios_per_run"] = [round(x["all_acked_s"] / y["all_acked_s"], 2)
-                                for x, y in zip(result["runs"]["baraza"], result["runs"]["bare"], strict=True)]
+    compare(result, "baraza", "bare", "all_acked_s", "ratio_all_acked", "ratios_per_run")
     report(result, args.json)
 
 

@@ -27,7 +27,7 @@ import tempfile
 import uuid
 from pathlib import Path
 
-from timing import report, wait_until_up
+from timing import compare, report, wait_until_up
 
 from fanout import ROOT, Server, bench_once, free_port, median_row, room_arguments, run_clients
 
@@ -84,11 +84,8 @@ def main():
                 result["runs"][kind].append(row)
     for kind in kinds:
         result[kind] = median_row(result["runs"][kind])
-    b, n, r = result["baraza"], result["node"], result["bare"]
-    result["ratio_p99_baraza_node"] = round(b["p99_ms"] / n["p99_ms"], 2)
-    result["ratio_rss_baraza_bare"] = round(b["server_rss_mib"] / r["server_rss_mib"], 2)
-    result["ratios_p99_per_run"] = [round(x["p99_ms"] / y["p99_ms"], 2)
-                                    for x, y in zip(result["runs"]["baraza"], result["runs"]["node"], strict=True)]
+    compare(result, "baraza", "node", "p99_ms", "ratio_p99_baraza_node", "ratios_p99_per_run")
+    compare(result, "baraza", "bare", "server_rss_mib", "ratio_rss_baraza_bare")
     report(result, args.json)
 
 

@@ -25,6 +25,14 @@ def wait_until_up(url: str, what: str, log, timeout: float = 30.0) -> None:
     raise RuntimeError(f"{what} did not start; see {log}")
 
 
+def compare(result: dict, num: str, den: str, key: str, ratio_key: str, per_run_key: str | None = None) -> None:
+    """result[ratio_key] = median num / median den of `key`; per_run_key: the same run by run."""
+    result[ratio_key] = round(result[num][key] / result[den][key], 2)
+    if per_run_key:
+        result[per_run_key] = [round(x[key] / y[key], 2)
+                               for x, y in zip(result["runs"][num], result["runs"][den], strict=True)]
+
+
 def report(result: dict, json_path: str | None) -> None:
     """Print a bench's summary (without its raw runs) and append the whole result to json_path."""
     import json

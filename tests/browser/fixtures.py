@@ -1,5 +1,6 @@
 """A real server (gunicorn, gevent worker, as `make serve`) and headless Chromium driven by
 Playwright. Skipped, with the reason printed, only when Debian's chromium is not installed."""
+import contextlib
 import os
 import shutil
 import socket
@@ -106,3 +107,26 @@ def axe_violations(page, base) -> list[dict]:
     page.add_script_tag(url=base + "/static/vendor/axe.min.js")
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+
+
+def choose_language(page, lang: str) -> None:
+    """Switch the signed-in person's language with the header's picker (it is their setting)."""
+    page.select_option("#lang-select", lang)
+    page.locator("form.lang button").click()
+    page.wait_for_load_state()
+
+
+@contextlib.contextmanager
+def screenshots_on_failure(contexts: list, shots, name: str):
+    """Close every browser context at the end; if the block fails, first save what each page
+    showed (`<name>-failure-<context>-<page>`)."""
+    try:
+        yield
+    except Exception:
+        for i, ctx in enumerate(contexts):
+            for j, page in enumerate(ctx.pages):
+                shots(page, f"{name}-failure-{i}-{j}")
+        raise
+    finally:
+        for ctx in contexts:
+            ctx.close()

@@ -5,7 +5,7 @@ import gzip
 import pytest
 import requests
 
-from tests.browser.fixtures import axe_violations, sign_in
+from tests.browser.fixtures import axe_violations, choose_language, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,9 +19,7 @@ def _weight(page, urls) -> int:
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_body_and_theme_pages(browser, live_server, shots, lang):
     page = sign_in(browser, live_server, "stakeholder@baraza.example", viewport={"width": 360, "height": 740})
-    page.select_option("#lang-select", lang)
-    page.locator("form.lang button").click()
-    page.wait_for_load_state()
+    choose_language(page, lang)
     page.goto(live_server + "/bodies/")
     page.locator("main a.row-title", has_text="Labour Migration Advisory Committee").click()
     page.wait_for_load_state()

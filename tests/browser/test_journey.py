@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.browser.fixtures import axe_violations, sign_in
+from tests.browser.fixtures import axe_violations, screenshots_on_failure, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -44,7 +44,7 @@ def _flash(page, text):
 def test_consultation_journey(browser, live_server, shots):
     base = live_server
     contexts = []
-    try:
+    with screenshots_on_failure(contexts, shots, "journey"):
         sec = sign_in(browser, base, "secretariat@baraza.example")
         contexts.append(sec.context)
         cid = _prepare(sec, base, shots)
@@ -58,14 +58,6 @@ def test_consultation_journey(browser, live_server, shots):
         _vote(sec, rooms, base, cid, shots)
         _offline(sec, rooms, shots)
         _minutes(sec, rooms, base, cid, shots)
-    except Exception:
-        for i, ctx in enumerate(contexts):      # what everyone saw when it went wrong
-            for j, page in enumerate(ctx.pages):
-                shots(page, f"journey-failure-{i}-{j}")
-        raise
-    finally:
-        for ctx in contexts:
-            ctx.close()
 
 
 # --- 1. the secretariat prepares the consultation ----------------------------------------------

@@ -3,7 +3,7 @@ motion's result fit (scrollable regions with a label), the moderation review and
 are accessible (axe-core: no serious or critical violation)."""
 import pytest
 
-from tests.browser.fixtures import axe_violations, sign_in
+from tests.browser.fixtures import axe_violations, choose_language, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -16,9 +16,7 @@ PAGES = [("positions", "/documents/4/positions"), ("motion-result", "/motions/1"
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_secretariat_pages_fit_360px_and_are_accessible(browser, live_server, shots, lang):
     page = sign_in(browser, live_server, "secretariat@baraza.example", viewport={"width": 360, "height": 740})
-    page.select_option("#lang-select", lang)
-    page.locator("form.lang button").click()
-    page.wait_for_load_state()
+    choose_language(page, lang)
     for name, path in PAGES:
         resp = page.goto(live_server + path)
         assert resp.status == 200, path
