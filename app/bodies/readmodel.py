@@ -3,7 +3,6 @@
 the producer's transaction; publication.changed recomputes what is public. No feature calls this
 code and it reads no other feature's tables (the stance and constituency of a position, the
 outcome of a decision come in the events themselves)."""
-import dataclasses
 
 from sqlalchemy import and_, delete, select, update
 
@@ -11,7 +10,7 @@ from app.bodies.models import ThemeRecord
 from app.consultations.event_types import ScopeChanged, SessionRescheduled
 from app.consultations.models import Consultation
 from app.core.db import utcnow
-from app.core.events import DECLARED, Event, EventBus
+from app.core.events import Event, EventBus, searchable_events
 from app.core.realtime import RoomEvent
 from app.documents.event_types import PositionUpdated
 from app.extensions import db
@@ -88,9 +87,8 @@ def rescope(consultation_id: int, _event: Event, _actor) -> None:
 
 
 def subscribe(bus: EventBus) -> None:
-    for cls in DECLARED.values():
-        if any(f.name == "searchable" for f in dataclasses.fields(cls)):
-            bus.subscribe(cls, keep)
+    for cls in searchable_events():
+        bus.subscribe(cls, keep)
     bus.subscribe(PublicationChanged, publication)
     bus.subscribe(SessionRescheduled, rescope)
     bus.subscribe(ScopeChanged, rescope)

@@ -100,6 +100,11 @@ def mismatches(type_: str, data: dict) -> list[str]:
     return problems
 
 
+def searchable_events() -> list[type[Event]]:
+    """The declared event types that carry a `searchable` (what search and the theme pages keep)."""
+    return [cls for cls in DECLARED.values() if any(f.name == "searchable" for f in dataclasses.fields(cls))]
+
+
 class EventBus:
     """In-transaction consumers, per app (app.extensions["baraza.events"]): a handler runs inside
     record_event, in the producer's transaction, so what it writes commits or rolls back with

@@ -1,10 +1,9 @@
 """Search is a consumer of the spine: every declared event that carries a `searchable` (the
 record's indexable text, not stored with the event) refreshes that record's entry, in the
 producer's transaction. No feature calls search, and search reads no other feature's tables."""
-import dataclasses
 
 from app.consultations.event_types import ContentHidden
-from app.core.events import DECLARED, Event, EventBus
+from app.core.events import Event, EventBus, searchable_events
 from app.minutes.event_types import PublicationChanged
 from app.search.services import index_entry, refresh_published, remove_entry
 
@@ -28,8 +27,7 @@ def publication(consultation_id: int, event: PublicationChanged, _actor) -> None
 
 
 def subscribe(bus: EventBus) -> None:
-    for cls in DECLARED.values():
-        if any(f.name == "searchable" for f in dataclasses.fields(cls)):
-            bus.subscribe(cls, index)
+    for cls in searchable_events():
+        bus.subscribe(cls, index)
     bus.subscribe(PublicationChanged, publication)
     bus.subscribe(ContentHidden, hidden)
