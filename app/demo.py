@@ -10,8 +10,10 @@ from sqlalchemy import select
 
 from app.accounts.models import Organisation, User
 from app.accounts.services import hash_password
+from app.consultations.event_types import SessionStatus
 from app.consultations.models import AgendaItem, Consultation, Participant, Theme
 from app.core.features import features_of
+from app.core.realtime import RoomEvent, record_event
 from app.extensions import db
 
 THEMES = [
@@ -141,6 +143,12 @@ def seed_demo(password: str | None) -> list[tuple[str, str, str]]:
             db.session.add(Participant(consultation_id=c.id, user_id=user.id, organisation_id=user.organisation_id,
                                        role=role, credentials="accepted", invited_by_id=users["secretariat"].id))
         consultations[key] = c
+        if spec["status"] == "live" and not db.session.scalar(select(RoomEvent.id).where(
+                RoomEvent.consultation_id == c.id, RoomEvent.type == SessionStatus.type)):
+            # the live demo consultation sits now: its sitting opens, so the attendance register,
+            # the roll call and the hall screen's quorum have a sitting to count
+            db.session.flush()
+            record_event(c.id, SessionStatus(status="live", previous="scheduled"), users["secretariat"])
     db.session.flush()
     for hook in features_of().demo:
         hook(consultations, users)

@@ -426,6 +426,49 @@
     if (!msg) { return; }
     msg.textContent = "";
     msg.appendChild(el("p", "meta hidden-note", chatLog.dataset.hidden || "hidden"));
+    li.querySelectorAll(".chat-tool, form.moderate").forEach(function (x) { x.parentNode.removeChild(x); });
+  }
+
+  // Hide (secretariat, chair) or report (anyone else) a message: a small form under it that
+  // posts to the moderation API; the rule is the server's, its refusal is shown as it says.
+  function moderateForm(li, messageId, verb) {
+    if (li.querySelector("form.moderate")) { return; }
+    var form = el("form", "moderate inline-form");
+    var id = verb + "-chat-" + messageId;
+    var lab = el("label", "", t(verb === "hide" ? "HideReason" : "ReportReason"));
+    lab.setAttribute("for", id);
+    var input = el("input");
+    input.id = id; input.name = "reason"; input.required = true; input.maxLength = 2000;
+    var go = el("button", "btn small" + (verb === "hide" ? " danger" : ""), t(verb === "hide" ? "Hide" : "Report"));
+    go.type = "submit";
+    var note = el("p", "form-error");
+    note.setAttribute("role", "status");
+    form.appendChild(lab); form.appendChild(input); form.appendChild(go); form.appendChild(note);
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var meta = document.querySelector("meta[name=csrf-token]");
+      fetch("/api/v1/content/chat/" + messageId + "/" + verb, {
+        method: "POST", credentials: "same-origin",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": meta ? meta.content : "" },
+        body: JSON.stringify({ reason: input.value })
+      }).then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+        .then(function (res) {
+          if (!res.ok) { note.textContent = (res.body.error && res.body.error.message) || ""; return; }
+          if (verb === "hide") { form.parentNode.removeChild(form); hideChat(messageId, li); }
+          else { form.textContent = ""; form.appendChild(el("p", "meta", t("Reported"))); }
+        }, function () { note.textContent = t("Offline"); });
+    });
+    li.appendChild(form);
+    input.focus();
+  }
+
+  function moderationButton(li, ev) {
+    var a = ev.actor || {};
+    var verb = root.dataset.canModerate === "true" ? "hide" : (a.id !== me ? "report" : null);
+    if (!verb || !ev.data.html) { return; }
+    var b = button(t(verb === "hide" ? "Hide" : "Report"), "ghost", function () { moderateForm(li, ev.data.message_id, verb); });
+    b.classList.add("chat-tool");
+    li.appendChild(b);
   }
 
   function addChat(ev) {
@@ -434,7 +477,7 @@
     var li = chatItem(a.name || "", a.constituency, ev.at, ev.data.html);
     li.dataset.seq = ev.seq;
     li.dataset.messageId = ev.data.message_id;
-    if (!ev.data.html) { hideChat(ev.data.message_id, li); }
+    if (!ev.data.html) { hideChat(ev.data.message_id, li); } else { moderationButton(li, ev); }
     var cidKey = ev.data.client_id;
     if (a.id === me && cidKey) {
       outbox = outbox.filter(function (m) {

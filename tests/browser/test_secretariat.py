@@ -56,3 +56,51 @@ def test_reader_shows_a_new_version_in_place(browser, live_server, shots):
     assert page.evaluate("window.__sameLoad") is True  # no reload
     shots(page, "secretariat-reader-new-version")
     page.context.close()
+
+
+def test_chat_is_hidden_and_reported_from_the_room(browser, live_server, shots):
+    """In the live room the secretariat hides a delegate's message with a reason: every screen
+    shows "Hidden by the secretariat"; a delegate reports another's message and is told so; a
+    delegate gets no Hide button and none on their own message."""
+    import uuid
+
+    from playwright.sync_api import expect
+    tag = uuid.uuid4().hex[:8]
+    base = live_server + "/consultations/2/room"
+    pages = {who: sign_in(browser, live_server, who) for who in
+             ("secretariat@baraza.example", "gov.gh@baraza.example", "wrk.gh@baraza.example")}
+    sec, gov, wrk = pages.values()
+    for page in pages.values():
+        choose_language(page, "en")   # the language is each person's setting; other tests change it
+        page.goto(base)
+        expect(page.locator("#conn")).to_have_attribute("data-state", "live", timeout=15000)
+
+    def say(page, text):
+        page.fill("#chat-form textarea", text)
+        page.locator("#chat-form button[type=submit]").click()
+
+    say(gov, f"Off-topic remark {tag}")
+    msg = sec.locator("#chat-log li", has_text=f"Off-topic remark {tag}")
+    expect(msg).to_be_visible(timeout=10000)
+    expect(gov.locator("#chat-log li", has_text=f"Off-topic remark {tag}").locator(".chat-tool")).to_have_count(0)
+    msg.locator(".chat-tool").click()
+    msg.locator("form.moderate input").fill("Not on the agenda")
+    msg.locator("form.moderate button[type=submit]").click()
+    for page in (sec, gov, wrk):
+        expect(page.locator("#chat-log .hidden-note").last).to_have_text("Hidden by the secretariat", timeout=10000)
+        assert f"Off-topic remark {tag}" not in page.locator("#chat-log").inner_text()
+
+    say(wrk, f"Provocation {tag}")
+    theirs = gov.locator("#chat-log li", has_text=f"Provocation {tag}")
+    expect(theirs).to_be_visible(timeout=10000)
+    tool = theirs.locator(".chat-tool")
+    expect(tool).to_have_text("Report to the secretariat")
+    tool.click()
+    theirs.locator("form.moderate input").fill("Insulting")
+    theirs.locator("form.moderate button[type=submit]").click()
+    expect(theirs).to_contain_text("Reported. The secretariat will review it.", timeout=10000)
+    shots(gov, "room-chat-reported")
+    sec.goto(live_server + "/consultations/2/moderation")
+    assert f"Provocation {tag}" in sec.locator("main").inner_text()
+    for page in pages.values():
+        page.context.close()
