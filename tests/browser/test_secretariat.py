@@ -27,6 +27,7 @@ def test_secretariat_pages_fit_360px_and_are_accessible(browser, live_server, sh
         assert width <= 360, f"{path} ({lang}): horizontal scroll, {width}px"
         bad = axe_violations(page, live_server)
         assert bad == [], (path, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad])
+    choose_language(page, "en")   # the other browser tests share this server and its secretariat
     page.context.close()
 
 
