@@ -3,6 +3,8 @@ every JSON body is also tried with each string field (and object key) replaced b
 value (lone surrogates, control characters, line/paragraph separators, bidi and zero-width
 characters) and with a field nested deeper than the server accepts; every query string with
 control characters. No such request may answer 500."""
+import json
+
 from hypothesis import strategies as st
 
 import schemathesis
@@ -41,11 +43,30 @@ def _variants(body):
     return out
 
 
+def _sendable(value) -> bool:
+    """Whether a body can be encoded at all: a multipart form cannot carry a lone surrogate (the
+    client fails before sending), a JSON body can (escaped as \\ud800)."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
+def _has_form_body(context) -> bool:
+    try:
+        return any("multipart/form-data" in b.media_type for b in context.operation.body)
+    except (AttributeError, TypeError):
+        return False
+
+
 @schemathesis.hook
 def flatmap_body(context, body):
     if not isinstance(body, dict | list):  # bytes, text or scalars of other media types
         return st.just(body)
     variants = _variants(body)
+    if _has_form_body(context):
+        variants = [v for v in variants if _sendable(v)]
     if not variants:
         return st.just(body)
     return st.one_of(st.just(body), st.sampled_from(variants))
