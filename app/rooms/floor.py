@@ -48,13 +48,6 @@ from app.rooms.presence import _drop_members
 
 # --- hands and floor --------------------------------------------------------------------
 
-def queue_ids(consultation_id: int, sitting: int | None = None) -> list[int]:
-    """The current agenda item's speakers' list as user ids, in speaking order."""
-    sitting = sitting_seq(consultation_id) if sitting is None else sitting
-    item_id = db.session.scalar(select(Consultation.current_agenda_item_id).where(Consultation.id == consultation_id))
-    return [h.user_id for h in speakers.hands(consultation_id, item_id, sitting)]
-
-
 def raise_hand(actor: User, consultation_id, kind=None) -> RoomEvent:
     """Ask for the floor on the current agenda item's list: at its end, or with a point of
     order at its top. Conflict when already on it."""
