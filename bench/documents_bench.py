@@ -90,6 +90,7 @@ def seed(app):
     from app.accounts.models import Organisation, User
     from app.accounts.services import create_organisation, create_user, hash_password
     from app.consultations import services as consultations
+    from app.consultations import participants as consultation_participants
     from app.extensions import db
     db.create_all()
     sec_org = Organisation(name="Secretariat (bench)", constituency="secretariat")
@@ -105,8 +106,8 @@ def seed(app):
     for k, constituency in enumerate(("government", "employers", "workers") * 4):
         org = create_organisation(sec, f"{constituency} org {k}", constituency, "KE")
         u = create_user(sec, f"d{k}@bench.example", f"Delegate {k}", "delegate", org.id, "quiet-harbour-lantern-7319")
-        (p,) = consultations.invite(sec, c, user_id=u.id)
-        consultations.update_participant(sec, c, p.id, credentials="accepted")
+        (p,) = consultation_participants.invite(sec, c, user_id=u.id)
+        consultation_participants.update_participant(sec, c, p.id, credentials="accepted")
         people.append(u)
     db.session.commit()
     return sec, c, people

@@ -208,11 +208,11 @@ class Factory:
         return c
 
     def participant(self, consultation, user=None, role=None, credentials="accepted", constituency="government"):
-        from app.consultations import services
+        from app.consultations import participants as consultation_participants
         user = user or self.user("delegate", constituency)
-        (p,) = services.invite(self.secretariat, consultation, user_id=user.id, role=role)
+        (p,) = consultation_participants.invite(self.secretariat, consultation, user_id=user.id, role=role)
         if credentials != "pending":
-            services.update_participant(self.secretariat, consultation, p.id, credentials=credentials)
+            consultation_participants.update_participant(self.secretariat, consultation, p.id, credentials=credentials)
         self.db.session.commit()
         return p
 

@@ -12,6 +12,8 @@ from app.accounts.services import create_organisation
 from app.bodies import services
 from app.bodies.models import StandingBody
 from app.consultations import services as consultations
+from app.consultations import participants as consultation_participants
+from app.consultations import agenda as consultation_agenda
 from app.consultations.models import Consultation
 from app.extensions import db
 
@@ -55,11 +57,11 @@ def _session(sec, body, title: str, when: datetime, level: str, rec: str | None,
         "description": "Engagement visit: the committee meets the REC, its member states and social partners."
         if level == "rec" else "Ordinary session of the committee."})
     for title in AGENDA[level]:
-        consultations.add_agenda_item(sec, c, title)
+        consultation_agenda.add_agenda_item(sec, c, title)
     for u in guests:
-        consultations.invite(sec, c, user_id=u.id)
+        consultation_participants.invite(sec, c, user_id=u.id)
     for p in c.participants:
-        consultations.update_participant(sec, c, p.id, credentials="accepted")
+        consultation_participants.update_participant(sec, c, p.id, credentials="accepted")
     return c
 
 

@@ -19,7 +19,8 @@ from app.bodies.models import KINDS, BodyMember, BodySession, StandingBody
 from app.bodies.rules import check_rule
 from app.bodies.scope import may_sit
 from app.consultations.models import LEVELS, VOTING_CONSTITUENCIES, Consultation
-from app.consultations.services import invite, visible_filter
+from app.consultations.services import visible_filter
+from app.consultations.participants import invite
 from app.core.countries import COUNTRIES
 from app.core.db import utcnow
 from app.core.errors import Conflict, Invalid, NotFound

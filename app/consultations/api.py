@@ -132,7 +132,7 @@ def invite(consultation_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
     data = parse(json_body(), INVITE_BODY)
-    made = services.invite(user, c, data.get("organisation_id"), data.get("user_id"), data.get("role"))
+    made = participants.invite(user, c, data.get("organisation_id"), data.get("user_id"), data.get("role"))
     db.session.commit()
     return jsonify({"items": [p.to_dict() for p in made], "next": None}), 201
 
@@ -144,7 +144,7 @@ def update_participant(consultation_id: int, participant_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
     data = parse(json_body(), PARTICIPANT_PATCH, partial=True)
-    p = services.update_participant(user, c, participant_id, data.get("credentials"), data.get("role"))
+    p = participants.update_participant(user, c, participant_id, data.get("credentials"), data.get("role"))
     db.session.commit()
     return jsonify(p.to_dict())
 
@@ -154,7 +154,7 @@ def update_participant(consultation_id: int, participant_id: int):
 def remove_participant(consultation_id: int, participant_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
-    services.remove_participant(user, c, participant_id)
+    participants.remove_participant(user, c, participant_id)
     db.session.commit()
     return jsonify({"ok": True})
 
@@ -165,7 +165,7 @@ def add_agenda_item(consultation_id: int):
     user = actor()
     c = services.get_visible(user, consultation_id)
     data = parse(json_body(), AGENDA_BODY)
-    item = services.add_agenda_item(user, c, data["title"])
+    item = agenda.add_agenda_item(user, c, data["title"])
     db.session.commit()
     return jsonify(item.to_dict()), 201
 

@@ -17,7 +17,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.consultations.event_types import AttendanceChanged
 from app.consultations.models import Consultation, Participant
-from app.consultations.services import get_participant, require_moderate
+from app.consultations.services import require_moderate
+from app.consultations.participants import get_participant
 from app.consultations.voters import entitled_rows, voting_groups
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict

@@ -403,19 +403,3 @@ def serialize(c: Consultation, detail: bool = False, viewer: User | None = None)
         data["speaking_time_s"] = c.speaking_time_s
         return CONSULTATION_DETAIL.dump(data)
     return CONSULTATION.dump(data)
-
-
-MOVED = {"agenda": ("add_agenda_item", "move_agenda_item", "get_agenda_item", "rename_agenda_item",
-                    "remove_agenda_item", "time_agenda_item"),
-         "participants": ("invite", "get_participant", "update_participant", "accept_credentials",
-                          "remove_participant")}
-
-
-def __getattr__(name: str):
-    """The agenda's and the participants' services live in app.consultations.agenda and
-    .participants; their old import path (this module) still works."""
-    import importlib
-    for module, names in MOVED.items():
-        if name in names:
-            return getattr(importlib.import_module(f"app.consultations.{module}"), name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.services import list_organisations, list_users
-from app.consultations import services
+from app.consultations import agenda, participants, services
 from app.consultations.api import AGENDA_BODY
 from app.consultations.forms import AgendaForm, ConsultationForm, InviteForm, InviteUserForm, ThemeForm
 from app.consultations.models import LEVELS, STATUSES, TRANSITIONS
@@ -153,9 +153,9 @@ def invite(consultation_id: int):
     user_id = request.form.get("user_id", type=int)
     role = request.form.get("role") or None
     if user_id:
-        return _act(consultation_id, lambda c: services.invite(current_user, c, user_id=user_id, role=role),
+        return _act(consultation_id, lambda c: participants.invite(current_user, c, user_id=user_id, role=role),
                     _("Participant invited."))
-    return _act(consultation_id, lambda c: services.invite(current_user, c, organisation_id=org_id),
+    return _act(consultation_id, lambda c: participants.invite(current_user, c, organisation_id=org_id),
                 _("Organisation invited."))
 
 
@@ -176,10 +176,10 @@ def update_participant(consultation_id: int, participant_id: int):
     credentials = request.form.get("credentials") or None
     role = request.form.get("role") or None
     if request.form.get("remove"):
-        return _act(consultation_id, lambda c: services.remove_participant(current_user, c, participant_id),
+        return _act(consultation_id, lambda c: participants.remove_participant(current_user, c, participant_id),
                     _("Participant removed."))
     return _act(consultation_id,
-                lambda c: services.update_participant(current_user, c, participant_id, credentials, role),
+                lambda c: participants.update_participant(current_user, c, participant_id, credentials, role),
                 _("Participant updated."))
 
 
@@ -191,7 +191,7 @@ def add_agenda_item(consultation_id: int):
     if not title or len(title) > 300:
         flash(_("An agenda item needs a title of at most 300 characters."), "error")
         return redirect(url_for("consultations.detail", consultation_id=consultation_id))
-    return _act(consultation_id, lambda c: services.add_agenda_item(current_user, c, parse(
+    return _act(consultation_id, lambda c: agenda.add_agenda_item(current_user, c, parse(
         {"title": title}, AGENDA_BODY)["title"]), _("Agenda item added."))
 
 
@@ -199,7 +199,7 @@ def add_agenda_item(consultation_id: int):
 @login_required
 def move_agenda_item(consultation_id: int, item_id: int):
     offset = -1 if request.form.get("direction") == "up" else 1
-    return _act(consultation_id, lambda c: services.move_agenda_item(current_user, c, item_id, offset),
+    return _act(consultation_id, lambda c: agenda.move_agenda_item(current_user, c, item_id, offset),
                 _("Agenda reordered."))
 
 

@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from app.accounts.models import User
 from app.consultations import services as consultations
+from app.consultations import agenda as consultation_agenda
 from app.consultations.models import Consultation, Participant
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
@@ -218,7 +219,7 @@ def create_document(actor: User, consultation_id: int, data: dict) -> Document:
 
 def _agenda_item(c: Consultation, item_id) -> int:
     try:
-        return consultations.get_agenda_item(c, item_id).id
+        return consultation_agenda.get_agenda_item(c, item_id).id
     except NotFound:
         raise Invalid("No such agenda item in this consultation.", {"agenda_item_id": "unknown agenda item"}) from None
 

@@ -6,12 +6,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 
 from app.accounts.models import User
+from app.consultations.agenda import get_agenda_item
 from app.consultations.models import PARTICIPANT_ROLES, STATUSES, Consultation
 from app.consultations.services import (
     can_moderate,
     change_status,
     check_speaking_time,
-    get_agenda_item,
     participant_of,
     require_moderate,
 )

@@ -76,14 +76,15 @@ def test_following_a_body_tells_of_decisions_and_positions(factory, api, make_bo
     created = api(factory.secretariat, "POST", "/api/v1/consultations",
                   json={"title": "Session", "level": "continental", "body_id": body["id"]}).json
     from app.consultations import services as consultations
+    from app.consultations import participants as consultation_participants
     c = consultations.get_consultation(created["id"])
     (p,) = c.participants
-    consultations.update_participant(factory.secretariat, c, p.id, credentials="accepted")
+    consultation_participants.update_participant(factory.secretariat, c, p.id, credentials="accepted")
     for status in ("scheduled", "live"):
         consultations.change_status(factory.secretariat, c, status)
     factory.db.session.commit()
     watcher, outsider = factory.user("observer", "observer"), factory.user()
-    consultations.invite(factory.secretariat, c, user_id=watcher.id)
+    consultation_participants.invite(factory.secretariat, c, user_id=watcher.id)
     factory.db.session.commit()
     for u in (watcher, outsider):
         assert api(u, "PUT", f"/api/v1/bodies/{body['id']}/follow", json={"following": True}).status_code == 200

@@ -94,13 +94,13 @@ def test_bad_document_bodies(setting, docs, body, status):
 
 def test_document_needs_agenda_item_of_its_consultation(setting, docs, factory):
     other = factory.consultation()
-    from app.consultations import services
-    item = services.add_agenda_item(factory.secretariat, other, "Elsewhere")
+    from app.consultations import agenda as consultation_agenda
+    item = consultation_agenda.add_agenda_item(factory.secretariat, other, "Elsewhere")
     db.session.commit()
     r = docs.post(f"/consultations/{setting['c'].id}/documents", setting["secretariat"],
                   {"title": "T", "body": "B", "agenda_item_id": item.id})
     assert r.status_code == 422 and r.json["error"]["fields"] == {"agenda_item_id": "unknown agenda item"}
-    mine = services.add_agenda_item(factory.secretariat, setting["c"], "Here")
+    mine = consultation_agenda.add_agenda_item(factory.secretariat, setting["c"], "Here")
     db.session.commit()
     r = docs.post(f"/consultations/{setting['c'].id}/documents", setting["secretariat"],
                   {"title": "T", "body": "B", "agenda_item_id": mine.id})

@@ -15,6 +15,7 @@ def build(factory):
     """Returns (people, urls_live, finish) where finish() closes, adopts, publishes and returns
     the URLs that exist only afterwards (the public archive)."""
     from app.consultations import services as consultations
+    from app.consultations import agenda as consultation_agenda
     from app.documents import contributions
     from app.documents import services as documents
     from app.minutes import publication
@@ -22,7 +23,7 @@ def build(factory):
     from app.votes import services as votes
     sec = factory.secretariat
     c = factory.consultation(status="live", title=TITLE)
-    consultations.add_agenda_item(sec, c, "Ufunguzi")
+    consultation_agenda.add_agenda_item(sec, c, "Ufunguzi")
     people = factory.tripartite(c)
     people["workers"].name = ARABIC_NAME
     doc = documents.create_document(sec, c.id, {"title": "Mkataba wa mfano", "status": "open",

@@ -21,10 +21,10 @@ def session(factory):
     """A live ECOWAS consultation with three agenda items, a tripartite delegation, a speaker
     list, a document with versions and an amendment decision, and one closed motion. The
     workers' delegate never came."""
-    from app.consultations import services
+    from app.consultations import agenda as consultation_agenda
     sec = factory.secretariat
     c = factory.consultation(status="live", title="Portability of social security benefits")
-    items = [services.add_agenda_item(sec, c, t) for t in ("Opening", "Draft framework", "Conclusions")]
+    items = [consultation_agenda.add_agenda_item(sec, c, t) for t in ("Opening", "Draft framework", "Conclusions")]
     db.session.commit()
     people = factory.tripartite(c)
     gov, emp, wrk = people["government"], people["employers"], people["workers"]

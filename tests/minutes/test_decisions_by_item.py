@@ -23,10 +23,10 @@ def _item(body: str, heading: str) -> str:
 
 
 def _agenda(factory, n=5):
-    from app.consultations import services
+    from app.consultations import agenda as consultation_agenda
     sec = factory.secretariat
     c = factory.consultation(status="live", title="Five items")
-    items = [services.add_agenda_item(sec, c, f"Item {k}") for k in range(1, n + 1)]
+    items = [consultation_agenda.add_agenda_item(sec, c, f"Item {k}") for k in range(1, n + 1)]
     db.session.commit()
     return c, items, sec
 

@@ -70,11 +70,11 @@ def test_nothing_about_a_draft_consultation(factory, smtp, run_worker, api):
 
 
 def test_removed_participant_is_no_longer_told(room, factory, smtp, run_worker, api):
-    from app.consultations import services
+    from app.consultations import participants as consultation_participants
     from app.consultations.models import Participant
     c, people = room
     p = db.session.query(Participant).filter_by(consultation_id=c.id, user_id=people["workers"].id).one()
-    services.remove_participant(factory.secretariat, c, p.id)
+    consultation_participants.remove_participant(factory.secretariat, c, p.id)
     record_event(c.id, SessionStatus(status="live", previous="scheduled"), factory.secretariat)
     db.session.commit()
     run_worker()

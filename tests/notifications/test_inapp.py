@@ -124,7 +124,7 @@ def test_daily_digest_collects_and_sends_once_a_day(scene, factory, smtp, run_wo
 
 
 def test_digest_leaves_out_what_the_reader_can_no_longer_see(scene, factory, smtp, run_worker, api):
-    from app.consultations import services
+    from app.consultations import participants as consultation_participants
     from app.consultations.models import Participant
     from app.notifications.jobs import send_digests
     c, people = scene
@@ -133,7 +133,7 @@ def test_digest_leaves_out_what_the_reader_can_no_longer_see(scene, factory, smt
     _event(factory, c)
     run_worker()
     p = db.session.query(Participant).filter_by(consultation_id=c.id, user_id=user.id).one()
-    services.remove_participant(factory.secretariat, c, p.id)
+    consultation_participants.remove_participant(factory.secretariat, c, p.id)
     db.session.commit()
     assert send_digests(datetime(2030, 1, 1, 12, tzinfo=UTC)) == 0
 

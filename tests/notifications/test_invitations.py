@@ -16,8 +16,8 @@ def _links(text: str) -> list[str]:
 
 
 def _invite(factory, c, user):
-    from app.consultations import services
-    services.invite(factory.secretariat, c, user_id=user.id)
+    from app.consultations import participants as consultation_participants
+    consultation_participants.invite(factory.secretariat, c, user_id=user.id)
     db.session.commit()
 
 
@@ -172,14 +172,14 @@ def test_outsider_cannot_accept(factory, client, login):
 
 
 def test_invited_again_after_removal_gets_a_new_invitation(factory, smtp, run_worker, client, login):
-    from app.consultations import services
     c = factory.consultation(status="scheduled")
     p = factory.participant(c)
     user = p.user
     run_worker()
     login(user)
     client.post(f"/consultations/{c.id}/invitation/accept")
-    services.remove_participant(factory.secretariat, c, p.id)
+    from app.consultations import participants as consultation_participants
+    consultation_participants.remove_participant(factory.secretariat, c, p.id)
     db.session.commit()
     _invite(factory, c, user)
     run_worker()

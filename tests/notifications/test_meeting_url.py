@@ -12,10 +12,10 @@ URL = "https://meet.example.org/rec-labour-2026"
 
 
 def test_invitation_mail_and_its_ics_carry_the_bridge(factory, smtp, run_worker):
-    from app.consultations import services
+    from app.consultations import participants as consultation_participants
     c = factory.consultation(status="scheduled", title="Hybrid sitting", starts_at=START, meeting_url=URL)
     user = factory.user("delegate", "workers")
-    services.invite(factory.secretariat, c, user_id=user.id)
+    consultation_participants.invite(factory.secretariat, c, user_id=user.id)
     db.session.commit()
     run_worker()
     (msg,) = smtp.to(user.email)

@@ -17,11 +17,11 @@ def ack(sc, event, payload):
 def sitting(factory):
     """A live consultation with an attendance quorum (half the entitled present), two agenda
     items, the tripartite delegates, an adviser, an observer, a chair and an outsider."""
-    from app.consultations import services
+    from app.consultations import agenda as consultation_agenda
     c = factory.consultation(status="live", title="Labour migration sitting", rule=QUORUM_RULE)
     people = factory.tripartite(c)
     for title in ("Opening", "Draft recommendation on labour migration"):
-        services.add_agenda_item(factory.secretariat, c, title)
+        consultation_agenda.add_agenda_item(factory.secretariat, c, title)
     people["adviser"] = factory.user("adviser", org=people["government"].organisation)
     factory.participant(c, people["adviser"], role="adviser")
     people["observer"] = factory.user("observer", "observer")

@@ -192,7 +192,7 @@ def test_queue_and_floor(room):
 
 def test_agenda_set_by_chair_only(room, factory):
     c, p = room
-    from app.consultations.services import add_agenda_item
+    from app.consultations.agenda import add_agenda_item
     item = add_agenda_item(factory.secretariat, c, "Labour migration data")
     db.session.commit()
     with pytest.raises(Forbidden):
@@ -275,7 +275,7 @@ def test_session_open_close_by_chair_and_state_resets(room):
 def test_removing_a_participant_clears_them_from_the_room(room, factory):
     c, p = room
     from app.consultations.models import Participant
-    from app.consultations.services import remove_participant
+    from app.consultations.participants import remove_participant
     wrk = p["workers"]
     presence.join(wrk, c.id, _sock(wrk, "w1"))
     floor.raise_hand(wrk, c.id)

@@ -131,7 +131,7 @@ def test_hands_floor_and_agenda_over_sockets(socket, live):
     c, p = live
     from app.accounts.models import User
     from app.consultations.models import Consultation
-    from app.consultations.services import add_agenda_item
+    from app.consultations.agenda import add_agenda_item
     from app.extensions import db
     item = add_agenda_item(db.session.get(User, p["secretariat"].id), db.session.get(Consultation, c.id), "Skills recognition")
     db.session.commit()
@@ -275,7 +275,7 @@ def test_removal_from_consultation_stops_room_broadcasts(socket, live):
     from sqlalchemy import select
 
     from app.consultations.models import Participant
-    from app.consultations.services import remove_participant
+    from app.consultations.participants import remove_participant
     from app.extensions import db
     gone, stay = socket(p["workers"]), socket(p["government"])
     joined(gone, c)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from app.consultations.services import add_agenda_item
+from app.consultations.agenda import add_agenda_item
 from app.core.errors import Conflict, Forbidden, Invalid
 from app.core.realtime import RoomEvent
 from app.extensions import db

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.consultations import services as consultations
+from app.consultations import agenda as consultation_agenda
 from app.core.realtime import record_event
 from app.extensions import db, socketio
 from app.minutes.models import Correction
@@ -42,7 +43,7 @@ def world(factory, client, token):
     hidden = factory.consultation(status="live", title="Hidden consultation")
     people = factory.tripartite(hidden)
     gov = people["government"]
-    item = consultations.add_agenda_item(sec, hidden, "Hidden item")
+    item = consultation_agenda.add_agenda_item(sec, hidden, "Hidden item")
     db.session.commit()
     part = consultations.participant_of(gov, hidden)
     motion = client.post(f"/api/v1/consultations/{hidden.id}/motions", headers=h,
