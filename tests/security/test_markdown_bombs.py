@@ -25,7 +25,8 @@ from app.rooms.services import CHAT_MAX
 from tests.security.markdown_corpus import BOMBS, realistic_document
 
 CORRECTION_MAX = 5000
-SLACK = 2.0        # seconds on top of a body's budget: a busy 2-core machine, HTTP, the database
+SLACK = 5.0        # seconds on top of the server's deadline: a loaded 2-core machine, HTTP, the database
+LOOP_CPU = 0.5     # seconds of CPU one hostile request may take in the serving process (measured: < 0.1)
 # The bombs that stay slow after the pre-scan (they take the render budget), for the doors
 # whose largest body is 200 KB; the smaller doors get the whole corpus.
 SLOW = ("reference_open", "emphasis_alternating", "table_long", "headings_duplicate",
@@ -43,10 +44,24 @@ def count(model, **where) -> int:
     return db.session.scalar(select(func.count()).select_from(model).filter_by(**where))
 
 
+def clock() -> tuple[float, float]:
+    """(wall clock, this thread's CPU time): the Flask test client serves the request in this
+    thread, so the CPU delta is what the request held the server's loop for."""
+    return time.monotonic(), time.thread_time()
+
+
 def judge(resp, body, started, renders=1):
-    """Rendered (2xx) or refused (422 too_complex), within the body's budget (per render)."""
-    took = time.monotonic() - started
-    assert took < renders * markdown.budget_for(body) + SLACK, f"answered after {took:.1f} s"
+    """Rendered (2xx) or refused (422 too_complex), within the body's budget (per render).
+
+    Two bounds, both meaningful on a loaded machine: the request's own CPU in this process (what
+    a gevent server's loop would be held for: the pre-scan, the database, the JSON) stays under
+    LOOP_CPU, since the render itself runs in a worker; and the answer comes before the
+    server's own wall-clock deadline for the renders (WALL_FACTOR x budget, past which the worker
+    is killed) plus SLACK."""
+    wall, cpu = time.monotonic() - started[0], time.thread_time() - started[1]
+    assert cpu < LOOP_CPU, f"the request held its process for {cpu:.2f} s of CPU"
+    deadline = renders * markdown.WALL_FACTOR * markdown.budget_for(body)
+    assert wall < deadline + SLACK, f"answered after {wall:.1f} s (deadline {deadline:.1f} s)"
     if resp.status_code == 422:
         assert resp.json["error"]["code"] == "too_complex", resp.json
         return False
@@ -91,9 +106,11 @@ def test_in_process_renders_are_small_in_the_worst_case():
 
 
 def _timed(fn, *args) -> float:
-    t = time.perf_counter()
+    """CPU seconds of fn in this thread: the loop time it would take in a server, whatever else
+    the machine is doing."""
+    t = time.thread_time()
     fn(*args)
-    return time.perf_counter() - t
+    return time.thread_time() - t
 
 
 def test_pre_scan_is_linear_and_fast_on_the_largest_bodies():
@@ -118,10 +135,8 @@ def test_real_documents_render_and_obvious_bombs_are_refused_at_once():
         html = markdown.render(realistic_document(size))
         assert "<table>" in html and 'class="footnote"' in html and "<h2" in html
     for name in ("reference_open", "brackets_open", "link_open", "blockquote_nested", "headings_one_block"):
-        t = time.monotonic()
-        with pytest.raises(markdown.TooComplex):
-            markdown.render(BOMBS[name](MAX_COMMENT_BYTES))
-        assert time.monotonic() - t < 0.5, name
+        body = BOMBS[name](MAX_COMMENT_BYTES)
+        assert _timed(lambda b: pytest.raises(markdown.TooComplex, markdown.render, b), body) < 0.5, name
 
 
 def test_a_render_that_recursed_too_deep_leaves_no_broken_converter():
@@ -138,10 +153,11 @@ def test_a_render_that_recursed_too_deep_leaves_no_broken_converter():
 def test_a_render_over_its_cpu_budget_is_refused_and_the_next_one_works(monkeypatch):
     monkeypatch.setattr(markdown, "BUDGET", 0.2)
     body = BOMBS["emphasis_alternating"](MAX_POSITION_BYTES)   # about 1 s of rendering
-    t = time.monotonic()
-    with pytest.raises(markdown.TooComplex):
+    t = clock()
+    with pytest.raises(markdown.TooComplex):   # rendered whole, it would take about 1 s of CPU
         markdown.render(body)
-    assert time.monotonic() - t < 1.0
+    assert time.monotonic() - t[0] < markdown.WALL_FACTOR * 0.2 + SLACK
+    assert time.thread_time() - t[1] < 0.1, "the render ran in this process"
     assert "<strong>ok</strong>" in markdown.render("**ok** " + "word " * 1000)
 
 
@@ -202,7 +218,7 @@ def test_comments_get_the_whole_corpus_at_every_size(doors, client):
         for n in sizes(MAX_COMMENT_BYTES):
             body = bomb(n)
             before = count(Comment, document_id=doc)
-            t = time.monotonic()
+            t = clock()
             r = client.post(f"/api/v1/documents/{doc}/comments", json={"body": body}, headers=h)
             if judge(r, body, t):
                 rendered += 1
@@ -220,14 +236,14 @@ def test_amendments_and_positions_at_their_largest(doors, client):
     for name, bomb in BOMBS.items():
         body = bomb(MAX_AMENDMENT_BYTES)
         before = count(Amendment, document_id=doc)
-        t = time.monotonic()
+        t = clock()
         r = client.post(f"/api/v1/documents/{doc}/amendments", headers=h,
                         json={"anchor": "p1", "text": body, "rationale": "Clearer."})
         if not judge(r, body, t):
             assert count(Amendment, document_id=doc) == before, name
         rationale = bomb(MAX_COMMENT_BYTES)
         before = count(Amendment, document_id=doc)
-        t = time.monotonic()
+        t = clock()
         r = client.post(f"/api/v1/documents/{doc}/amendments", headers=h,
                         json={"anchor": "p1", "text": "New wording.", "rationale": rationale})
         if not judge(r, rationale, t):
@@ -235,7 +251,7 @@ def test_amendments_and_positions_at_their_largest(doors, client):
     for name in SLOW + ("reference_open", "blockquote_nested"):
         body = BOMBS[name](MAX_POSITION_BYTES)
         before = count(Position, document_id=doc)
-        t = time.monotonic()
+        t = clock()
         r = client.put(f"/api/v1/documents/{doc}/positions/mine", json={"stance": "oppose", "body": body}, headers=h)
         if not judge(r, body, t, renders=2):  # the position, and the text for search
             assert count(Position, document_id=doc) == before, name
@@ -249,7 +265,7 @@ def test_document_versions_up_to_200_kb(doors, client):
     for name in SLOW + ("brackets_nested", "headings_one_block", "rules_one_block"):
         body = BOMBS[name](MAX_DOCUMENT_BYTES)
         before = count(DocumentVersion, document_id=doc)
-        t = time.monotonic()
+        t = clock()
         r = client.post(f"/api/v1/documents/{doc}/versions", json={"body": body}, headers=h)
         if r.status_code == 422 and r.json["error"]["code"] == "invalid":
             continue  # a body with no paragraph at all is refused as such
@@ -271,7 +287,7 @@ def test_minutes_and_corrections(doors, client):
     mid, original = r.json["id"], r.json["body"]
     for name in SLOW + ("reference_open", "brackets_nested"):
         body = original + "\n\n" + BOMBS[name](MAX_MINUTES - len(original) - 2)
-        t = time.monotonic()
+        t = clock()
         r = client.patch(f"/api/v1/minutes/{mid}", json={"body": body}, headers=h["sec"])
         if not judge(r, body, t):
             db.session.expire_all()
@@ -285,7 +301,7 @@ def test_minutes_and_corrections(doors, client):
         for n in (200, CORRECTION_MAX):
             text = bomb(n)
             before = count(Correction, minutes_id=mid)
-            t = time.monotonic()
+            t = clock()
             r = client.post(f"/api/v1/minutes/{mid}/corrections", json={"anchor": anchor, "text": text},
                             headers=h["government"])
             if r.status_code == 422 and r.json["error"]["code"] == "invalid":
@@ -307,10 +323,11 @@ def test_chat_gets_the_corpus_over_socketio(doors, app):
                 text = bomb(n).strip() or "x"
                 before = count(ChatMessage, consultation_id=cid)
                 events = count(RoomEvent, consultation_id=cid)
-                t = time.monotonic()
+                t = clock()
                 res = sc.emit("chat:send", {"consultation_id": cid, "text": text}, callback=True)
-                took = time.monotonic() - t
-                assert took < markdown.BUDGET + SLACK, (name, n, took)
+                wall, cpu = time.monotonic() - t[0], time.thread_time() - t[1]
+                assert cpu < LOOP_CPU and wall < markdown.WALL_FACTOR * markdown.budget_for(text) + SLACK, \
+                    (name, n, wall, cpu)
                 if not res["ok"]:
                     assert res["error"]["code"] == "too_complex", (name, res)
                     refused += 1
@@ -353,7 +370,7 @@ def test_a_live_room_keeps_answering_during_hostile_posts(config, factory, clien
             while not stop.is_set():
                 t = time.monotonic()
                 res = chatter.call("chat:send", {"consultation_id": cid, "text": f"still here {i}"}, timeout=30)
-                acks.append((time.monotonic() - t, res["ok"]))
+                acks.append((t, time.monotonic(), res["ok"]))
                 i += 1
                 time.sleep(0.05)
         th = threading.Thread(target=chat, daemon=True)
@@ -370,16 +387,26 @@ def test_a_live_room_keeps_answering_during_hostile_posts(config, factory, clien
             t = time.monotonic()
             resp = method(f"{srv.url}/api/v1/documents/{doc}/{path}", json=payload, timeout=60,
                           headers={"Authorization": f"Bearer {bearer['workers']}"})
-            answers.append((time.monotonic() - t, resp.status_code, resp.json().get("error", {}).get("code")))
+            renders = 2 if path.endswith("mine") else 1   # a position, and its text for search
+            deadline = renders * markdown.WALL_FACTOR * markdown.budget_for(payload["body"])
+            answers.append((t, time.monotonic(), deadline, resp.status_code, resp.json().get("error", {}).get("code")))
         time.sleep(0.5)
         stop.set()
         th.join(35)
     finally:
         chatter.disconnect()
         srv.stop()
-    for took, status, code in answers:
+    for start, end, deadline, status, code in answers:
         assert status in (200, 201) or (status == 422 and code == "too_complex"), answers
-        assert took < 1.0 + SLACK, answers
-    assert len(acks) >= 20 and all(ok for _, ok in acks), acks
-    worst = max(t for t, _ in acks)
-    assert worst < 0.5, f"a chat ack waited {worst:.2f} s while hostile Markdown rendered"
+        assert end - start < deadline + SLACK, answers
+    assert len(acks) >= 20 and all(ok for _, _, ok in acks), acks
+    # The room kept answering *while* each slow post was being rendered: a chat sent after the
+    # post began was acknowledged before the post was answered. Had the render held the server's
+    # loop, no acknowledgement could fall inside it. (Ordering, not a time bar: it holds on a
+    # loaded machine, where everything is slower alike.)
+    for start, end, *_ in answers:
+        if end - start > 0.5:
+            assert any(start <= a_start and a_end <= end for a_start, a_end, _ in acks), \
+                f"no chat was acknowledged during a {end - start:.2f} s hostile post"
+    worst = max(end - start for start, end, _ in acks)
+    assert worst < SLACK, f"a chat ack waited {worst:.2f} s while hostile Markdown rendered"
