@@ -22,8 +22,10 @@ def test_slow_query_does_not_block_other_greenlets():
     out = subprocess.run([sys.executable, str(Path(__file__).with_name("gevent_pg_probe.py")), URL],
                          capture_output=True, text=True, timeout=30, check=True)
     res = json.loads(out.stdout)
-    assert len(res["finished"]) == 5 and max(res["finished"]) < 1.8, res   # overlapped, not 5 s
-    assert res["max_gap_ms"] < 200, res                                   # the hub was never blocked
+    # Bounds that tell the two behaviours apart on a loaded machine too: run one after the other,
+    # the five 1-second queries would end after 5 s, and a blocked hub would show a 1 s gap.
+    assert len(res["finished"]) == 5 and max(res["finished"]) < 3.0, res   # overlapped, not 5 s
+    assert res["max_gap_ms"] < 500, res                                   # the hub was never blocked
 
 
 @pytest.mark.live
@@ -45,4 +47,4 @@ def test_a_held_chat_transaction_waits_for_a_busy_room_without_freezing_the_proc
     assert res["seqs"] == {"holder": 1, "chat": 2}, res
     # it waited for the holder's commit (the two finish together: the lock goes at COMMIT)
     assert res["finished"]["chat"] >= 0.5 and res["finished"]["holder"] >= 0.5, res
-    assert res["max_gap_ms"] < 200, res                                    # and the process ran on
+    assert res["max_gap_ms"] < 500, res                # and the process ran on (a blocked one: 500+)

@@ -369,13 +369,13 @@ def test_long_passwords_are_accepted_and_their_check_is_bounded(factory, client,
     for alphabet in (L33T, L33T_WORST, string.ascii_letters + string.digits + string.punctuation):
         for _ in range(3):
             pw = _random(alphabet, 128)
-            start = time.perf_counter()
+            start = time.thread_time()   # CPU time: the same on a loaded machine
             try:
                 check_new_password(pw, name=NAME, email=EMAIL)
             except Invalid:
                 pass  # five characters repeated may read as a pattern: refused, and that is fine
-            worst = max(worst, time.perf_counter() - start)
-    assert worst < 1.0  # about 0.1 s on a loaded machine
+            worst = max(worst, time.thread_time() - start)
+    assert worst < 1.0  # about 0.1 s of CPU
     user = factory.user()
     long_one = _random(string.ascii_letters + string.digits + string.punctuation, 128)
     resp = client.put(ME_PASSWORD, json={"current_password": PASSWORD, "new_password": long_one},
