@@ -29,6 +29,18 @@ from app.extensions import db
 
 api = ApiBlueprint("consultations", __name__)
 
+
+def _write(consultation_id: int, act, spec: dict | None = None, partial: bool = False):
+    """A write door on one consultation: the caller, the consultation as they may see it (404
+    otherwise), the body parsed by `spec`, the service call act(user, consultation, data), the
+    commit; answers what act returned."""
+    user = actor()
+    c = services.get_visible(user, consultation_id)
+    data = parse(json_body(), spec, partial=partial) if spec else {}
+    answer = act(user, c, data)
+    db.session.commit()
+    return answer
+
 CONSULTATION_BODY = {
     "title": Field(str, required=True, max_len=300),
     "level": Field(str, required=True, choices=LEVELS),
@@ -129,11 +141,8 @@ def export_participants(consultation_id: int):
                summary="Invite an organisation (all its users) or one user (secretariat)", body=INVITE_BODY,
                status=201, returns=page_of(PARTICIPANT), tag="consultations")
 def invite(consultation_id: int):
-    user = actor()
-    c = services.get_visible(user, consultation_id)
-    data = parse(json_body(), INVITE_BODY)
-    made = participants.invite(user, c, data.get("organisation_id"), data.get("user_id"), data.get("role"))
-    db.session.commit()
+    made = _write(consultation_id, lambda user, c, data: participants.invite(
+        user, c, data.get("organisation_id"), data.get("user_id"), data.get("role")), INVITE_BODY)
     return jsonify({"items": [p.to_dict() for p in made], "next": None}), 201
 
 
@@ -141,32 +150,22 @@ def invite(consultation_id: int):
                summary="Decide credentials or change a participant's role (secretariat)", body=PARTICIPANT_PATCH,
                returns=PARTICIPANT, tag="consultations")
 def update_participant(consultation_id: int, participant_id: int):
-    user = actor()
-    c = services.get_visible(user, consultation_id)
-    data = parse(json_body(), PARTICIPANT_PATCH, partial=True)
-    p = participants.update_participant(user, c, participant_id, data.get("credentials"), data.get("role"))
-    db.session.commit()
+    p = _write(consultation_id, lambda user, c, data: participants.update_participant(
+        user, c, participant_id, data.get("credentials"), data.get("role")), PARTICIPANT_PATCH, partial=True)
     return jsonify(p.to_dict())
 
 
 @api.operation("/consultations/<int:consultation_id>/participants/<int:participant_id>", ("DELETE",),
                summary="Remove a participant (secretariat)", returns=OK, tag="consultations")
 def remove_participant(consultation_id: int, participant_id: int):
-    user = actor()
-    c = services.get_visible(user, consultation_id)
-    participants.remove_participant(user, c, participant_id)
-    db.session.commit()
+    _write(consultation_id, lambda user, c, _: participants.remove_participant(user, c, participant_id))
     return jsonify({"ok": True})
 
 
 @api.operation("/consultations/<int:consultation_id>/agenda", ("POST",), summary="Append an agenda item (secretariat)",
                body=AGENDA_BODY, status=201, returns=AGENDA_ITEM, tag="consultations")
 def add_agenda_item(consultation_id: int):
-    user = actor()
-    c = services.get_visible(user, consultation_id)
-    data = parse(json_body(), AGENDA_BODY)
-    item = agenda.add_agenda_item(user, c, data["title"])
-    db.session.commit()
+    item = _write(consultation_id, lambda user, c, data: agenda.add_agenda_item(user, c, data["title"]), AGENDA_BODY)
     return jsonify(item.to_dict()), 201
 
 
@@ -181,12 +180,10 @@ def get_attendance(consultation_id: int):
                summary="Roll call: mark a participant present or absent (secretariat or chair, live sitting)",
                body=ATTENDANCE_BODY, returns=ATTENDANCE, tag="consultations")
 def set_attendance(consultation_id: int, participant_id: int):
-    user = actor()
-    c = services.get_visible(user, consultation_id)
-    data = parse(json_body(), ATTENDANCE_BODY)
-    attendance.set_presence(user, c, participant_id, data["present"])
-    db.session.commit()
-    return jsonify(attendance.register(c))
+    def act(user, c, data):
+        attendance.set_presence(user, c, participant_id, data["present"])
+        return c
+    return jsonify(attendance.register(_write(consultation_id, act, ATTENDANCE_BODY)))
 
 
 @api.operation("/themes", summary="The managed list of policy themes", returns=page_of(THEME), tag="consultations")
@@ -214,25 +211,20 @@ AUDIT_QUERY = {"before": Field(int)}
                returns=AGENDA_ITEM, tag="consultations",
                summary="Rename an agenda item or set its time (starts_at; null clears it) (secretariat)")
 def update_agenda_item(consultation_id: int, item_id: int):
-    user = actor()
-    c = services.get_visible(user, consultation_id)
-    data = parse(json_body(), AGENDA_PATCH, partial=True)
-    item = agenda.get_agenda_item(c, item_id)
-    if data.get("title") is not None:
-        item = agenda.rename_agenda_item(user, c, item_id, data["title"])
-    if "starts_at" in data:
-        item = agenda.time_agenda_item(user, c, item_id, data["starts_at"])
-    db.session.commit()
-    return jsonify(item.to_dict())
+    def act(user, c, data):
+        item = agenda.get_agenda_item(c, item_id)
+        if data.get("title") is not None:
+            item = agenda.rename_agenda_item(user, c, item_id, data["title"])
+        if "starts_at" in data:
+            item = agenda.time_agenda_item(user, c, item_id, data["starts_at"])
+        return item
+    return jsonify(_write(consultation_id, act, AGENDA_PATCH, partial=True).to_dict())
 
 
 @api.operation("/consultations/<int:consultation_id>/agenda/<int:item_id>", ("DELETE",), returns=OK,
                tag="consultations", summary="Remove an agenda item; the items after it move up (secretariat)")
 def remove_agenda_item(consultation_id: int, item_id: int):
-    user = actor()
-    c = services.get_visible(user, consultation_id)
-    agenda.remove_agenda_item(user, c, item_id)
-    db.session.commit()
+    _write(consultation_id, lambda user, c, _: agenda.remove_agenda_item(user, c, item_id))
     return jsonify({"ok": True})
 
 
@@ -240,11 +232,8 @@ def remove_agenda_item(consultation_id: int, item_id: int):
                returns=page_of(PARTICIPANT), tag="consultations",
                summary="Accept the credentials of several participants at once (secretariat); answers those changed")
 def accept_credentials(consultation_id: int):
-    user = actor()
-    c = services.get_visible(user, consultation_id)
-    data = parse(json_body(), CREDENTIALS_BODY)
-    changed = participants.accept_credentials(user, c, data["participant_ids"])
-    db.session.commit()
+    changed = _write(consultation_id, lambda user, c, data: participants.accept_credentials(
+        user, c, data["participant_ids"]), CREDENTIALS_BODY)
     return jsonify({"items": [p.to_dict() for p in changed], "next": None})
 
 
