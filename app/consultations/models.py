@@ -3,7 +3,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.accounts.models import CONSTITUENCIES, ORG_REF, RECS, Organisation, User
 from app.core.db import isoformat, utcnow
@@ -128,13 +128,22 @@ class AgendaItem(db.Model):
                                  "starts_at": isoformat(self.starts_at)})
 
 
-class Participant(db.Model):
-    __tablename__ = "participant"
-    __table_args__ = (UniqueConstraint("consultation_id", "user_id"),)
+class OnePerConsultationAndUser:
+    """Columns of a record kept once per consultation and user (a participant, an invitation):
+    removed with either."""
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple:
+        return (UniqueConstraint("consultation_id", "user_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+
+
+class Participant(OnePerConsultationAndUser, db.Model):
+    __tablename__ = "participant"
+
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     role: Mapped[str] = mapped_column(String(20), default="delegate")
     credentials: Mapped[str] = mapped_column(String(20), default="pending")
@@ -144,7 +153,7 @@ class Participant(db.Model):
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     consultation: Mapped[Consultation] = relationship(back_populates="participants")
-    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    user: Mapped[User] = relationship(foreign_keys="Participant.user_id", lazy="joined")
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 
     @property

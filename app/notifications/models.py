@@ -5,6 +5,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
+from app.consultations.models import OnePerConsultationAndUser
 from app.core.db import utcnow
 from app.extensions import db
 
@@ -108,15 +109,11 @@ class DispatchFailure(db.Model):
     failed_at: Mapped[datetime | None]
 
 
-class Invitation(db.Model):
+class Invitation(OnePerConsultationAndUser, db.Model):
     """The invitation of one user to one consultation: when it was mailed, when it was accepted."""
 
     __tablename__ = "invitation"
-    __table_args__ = (UniqueConstraint("consultation_id", "user_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     invited_at: Mapped[datetime] = mapped_column(default=utcnow)
     mailed_at: Mapped[datetime | None]
     accepted_at: Mapped[datetime | None]
