@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.consultations import attendance
-from app.consultations.services import meeting_url_for, participant_of
+from app.consultations.services import can_manage, meeting_url_for, participant_of
 from app.core import labels
 from app.core.pages import form_action
 from app.rooms import access, floor, services, speakers
@@ -39,7 +39,8 @@ def room(consultation_id: int):
     people = sorted({p.user_id: p for p in c.participants}.values(), key=lambda p: p.user.name)
     return render_template("rooms/room.html", c=c, seq=snap["seq"], state=snap["state"], groups=groups,
                            group_labels=labels.translated("constituency_group"), chat=services.recent_chat(c), people=people,
-                           attendance=attendance.summary(c), meeting_url=meeting_url_for(current_user, c), moves=moves)
+                           attendance=attendance.summary(c), meeting_url=meeting_url_for(current_user, c), moves=moves,
+                           can_manage=can_manage(current_user, c))
 
 
 def speaker_moves(speakers_: list[dict]) -> list[dict]:

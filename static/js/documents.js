@@ -79,7 +79,8 @@
         body.querySelectorAll(".para").forEach(function (el) {
           if (!seen[el.id.slice(5)]) el.parentNode.removeChild(el);
         });
-        note.textContent = t("shown", "Version {n} is shown.").replace("{n}", number);
+        // the version's note says whose amendment made it (the proposer is credited there)
+        note.textContent = t("shown", "Version {n} is shown.").replace("{n}", number) + (v.note ? " " + v.note : "");
       })
       .catch(function () {
         var link = document.createElement("a");
