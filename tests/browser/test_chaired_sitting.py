@@ -259,6 +259,8 @@ def test_a_chaired_sitting_with_the_hall_screen(browser, live_server, shots):
             show.click()
             expect(gov_reader.locator("#para-p2")).to_contain_text("three months", timeout=T)
             expect(gov_reader.locator("#doc-live")).to_contain_text(f"by Ministry of Employment, Ghana (demo) ({NAMES[GOV]})")
+            expect(gov_reader.locator("#version-meta")).to_contain_text(f"Version 2 · Secretariat officer · Amendment {ids['amendment']}")
+            expect(gov_reader.locator("#version-select")).to_have_value("2")
             shots(gov_reader, "chaired-14-reader-new-version-en")
             reader.goto(f"{base}/documents/{ids['doc']}")   # "Put to the vote" led to the motion's page
             expect(reader.locator(".version-bar")).to_contain_text(f"({NAMES[GOV]}) accepted")
