@@ -307,3 +307,31 @@ def test_a_chaired_sitting_with_the_hall_screen(browser, live_server, shots):
             shots(emp, "chaired-25-reader-ar")
     finally:
         _languages(base)
+
+
+def test_the_chair_runs_the_speakers_list_without_javascript(browser, live_server, shots):
+    """With JavaScript off, the room's server-rendered forms add a point of order for a delegate,
+    move a speaker up and say why a name cannot be added twice."""
+    base = live_server
+    _languages(base)
+    cid = _prepare(base)["cid"]
+    for email in (GOV, EMP):
+        r = _as(base, email).post(f"{base}/api/v1/consultations/{cid}/hand", json={}, timeout=10)
+        assert r.status_code == 200, r.text
+    chair = sign_in(browser, base, SEC, java_script_enabled=False)
+    contexts = [chair.context]
+    with screenshots_on_failure(contexts, shots, "chaired-nojs"):
+        chair.goto(f"{base}/consultations/{cid}/room")
+        _expect_list(chair, [NAMES[GOV], NAMES[EMP]])
+        chair.locator("#add-speaker").select_option(_option(chair, "#add-speaker", NAMES[WRK]))
+        chair.locator("#add-kind").select_option("point_of_order")
+        chair.locator("form[data-action=speaker]").get_by_role("button", name="Add").click()
+        _expect_list(chair, [NAMES[WRK], NAMES[GOV], NAMES[EMP]])
+        expect(chair.locator("#queue li").first).to_contain_text("Point of order")
+        chair.get_by_role("button", name=f"Move up: {NAMES[EMP]}").click()
+        _expect_list(chair, [NAMES[WRK], NAMES[EMP], NAMES[GOV]])
+        chair.locator("#add-speaker").select_option(_option(chair, "#add-speaker", NAMES[GOV]))
+        chair.locator("form[data-action=speaker]").get_by_role("button", name="Add").click()
+        expect(chair.locator(".flash").first).to_contain_text("That hand is already raised.")
+        _expect_list(chair, [NAMES[WRK], NAMES[EMP], NAMES[GOV]])
+        shots(chair, "chaired-30-room-no-javascript-en")
