@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.consultations import attendance
-from app.consultations.services import meeting_url_for, participant_of
+from app.consultations.services import can_manage, meeting_url_for, participant_of
 from app.core import labels
 from app.core.pages import form_action
 from app.rooms import access, floor, services, speakers
@@ -35,10 +35,26 @@ def room(consultation_id: int):
     groups = {key: [] for key in labels.CONSTITUENCY_GROUP}
     for entry in snap["presence"]:
         groups.setdefault(group_of(entry), []).append(entry)
+    moves = speaker_moves(snap["state"]["speakers"]) if snap["state"]["me"]["can_moderate"] else []
     people = sorted({p.user_id: p for p in c.participants}.values(), key=lambda p: p.user.name)
     return render_template("rooms/room.html", c=c, seq=snap["seq"], state=snap["state"], groups=groups,
                            group_labels=labels.translated("constituency_group"), chat=services.recent_chat(c), people=people,
-                           attendance=attendance.summary(c), meeting_url=meeting_url_for(current_user, c))
+                           attendance=attendance.summary(c), meeting_url=meeting_url_for(current_user, c), moves=moves,
+                           can_manage=can_manage(current_user, c))
+
+
+def speaker_moves(speakers_: list[dict]) -> list[dict]:
+    """For each place on the list, the `user_ids` a "Move up" / "Move down" form posts: the list's
+    new order up to the moved places, as the room script sends `speakers:reorder` (None at an end)."""
+    ids = [s["user_id"] for s in speakers_]
+
+    def moved(i, j):
+        if j < 0 or j >= len(ids):
+            return None
+        new = ids[:]
+        new[i], new[j] = new[j], new[i]
+        return new[:max(i, j) + 1]
+    return [{"up": moved(i, i - 1), "down": moved(i, i + 1)} for i in range(len(ids))]
 
 
 ACTIONS = {
@@ -48,6 +64,7 @@ ACTIONS = {
     "give": lambda u, cid, f: floor.give_floor(u, cid, _int_or_none(f.get("user_id")), _int_or_none(f.get("limit_s"))),
     "speaker": lambda u, cid, f: speakers.add_speaker(u, cid, _int_or_none(f.get("user_id")), f.get("kind") or None),
     "first": lambda u, cid, f: speakers.reorder_speakers(u, cid, [_int_or_none(f.get("user_id"))]),
+    "reorder": lambda u, cid, f: speakers.reorder_speakers(u, cid, [_int_or_none(v) for v in f.getlist("user_ids")]),
     "release": lambda u, cid, f: floor.release_floor(u, cid),
     "agenda": lambda u, cid, f: floor.set_agenda_item(u, cid, _int_or_none(f.get("agenda_item_id"))),
     "mute": lambda u, cid, f: floor.mute(u, cid, _int_or_none(f.get("user_id"))),

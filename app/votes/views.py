@@ -64,6 +64,20 @@ def _back(m_or_c_id, motion: bool = True):
     return redirect(url_for("consultations.detail", consultation_id=m_or_c_id, _anchor="motions"))
 
 
+def _local_back() -> str | None:
+    """The page a form asks to come back to (`back`): a path of this site only, else None."""
+    back = request.form.get("back", "")
+    if not back.startswith("/") or back.startswith("//") or "\\" in back:
+        return None
+    return back
+
+
+def _back_or_motion(motion_id: int):
+    """After opening or closing from another page (the live room), back to it; else the motion."""
+    back = _local_back()
+    return lambda: redirect(back) if back else _back(motion_id)
+
+
 def _act(fn, success: str, target):
     """A vote's refusals (not eligible, closed) are read on the motion's page."""
     return form_action(fn, success, target, refusals_on_page=True)
@@ -134,9 +148,7 @@ def create_motion(consultation_id: int):
 @login_required
 def amendment_motion(amendment_id: int):
     """The reader's "Put to the vote" button (secretariat): the draft motion's page, to open it."""
-    back = request.form.get("back", "")
-    if not back.startswith("/") or back.startswith("//") or "\\" in back:
-        back = url_for("consultations.index")
+    back = _local_back() or url_for("consultations.index")
     return form_action(lambda: services.put_to_vote(current_user, "amendment", amendment_id),
                        _("Motion drafted on the amendment. Open it for voting; its result decides the amendment."),
                        back, then=lambda m: url_for("votes.motion_page", motion_id=m.id))
@@ -157,7 +169,7 @@ def default_rule(consultation_id: int):
 def open_motion(motion_id: int):
     m = services.get_motion(current_user, motion_id)
     return _act(lambda: services.open_motion(current_user, m, _local_to_utc(request.form.get("closes_at"))),
-                _("Motion opened: voting has started."), lambda: _back(motion_id))
+                _("Motion opened: voting has started."), _back_or_motion(motion_id))
 
 
 @bp.post("/motions/<int:motion_id>/close")
@@ -165,7 +177,7 @@ def open_motion(motion_id: int):
 def close_motion(motion_id: int):
     m = services.get_motion(current_user, motion_id)
     return _act(lambda: services.close_motion(current_user, m), _("Motion closed: the result is published."),
-                lambda: _back(motion_id))
+                _back_or_motion(motion_id))
 
 
 @bp.post("/motions/<int:motion_id>/vote")

@@ -79,7 +79,9 @@
         body.querySelectorAll(".para").forEach(function (el) {
           if (!seen[el.id.slice(5)]) el.parentNode.removeChild(el);
         });
-        note.textContent = t("shown", "Version {n} is shown.").replace("{n}", number);
+        // the version's note says whose amendment made it (the proposer is credited there)
+        note.textContent = t("shown", "Version {n} is shown.").replace("{n}", number) + (v.note ? " " + v.note : "");
+        versionBar(number, v);
       })
       .catch(function () {
         var link = document.createElement("a");
@@ -88,6 +90,23 @@
         note.appendChild(document.createTextNode(" "));
         note.appendChild(link);
       });
+  }
+
+  // The version bar names the version now shown (its author and note), and offers it.
+  function versionBar(number, v) {
+    var meta = document.getElementById("version-meta");
+    if (meta) {
+      meta.textContent = t("label", "Version {n}").replace("{n}", number) +
+        (v.author && v.author.name ? " · " + v.author.name : "") + (v.note ? " · " + v.note : "");
+    }
+    var select = document.getElementById("version-select");
+    if (select && !select.querySelector('option[value="' + number + '"]')) {
+      var option = document.createElement("option");
+      option.value = number;
+      option.textContent = number + (v.note ? " · " + v.note.slice(0, 60) : "");
+      select.appendChild(option);
+    }
+    if (select) { select.value = String(number); }
   }
 
   function bumpCount(anchor) {

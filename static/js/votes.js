@@ -188,10 +188,28 @@
       return msg(section, "msgVoted", "Voted") + ": " + (m.voted || 0) + " / " + (m.eligible || 0);
     }
 
+    var manages = section.dataset.canManage === "true";
+
+    /* The secretariat opens and closes a vote from the room: plain forms to the motion's page
+       routes, which come back to the room (the same forms work on the motion page without JS). */
+    function manageForm(m, action, label, cls) {
+      var token = document.querySelector("meta[name=csrf-token]");
+      var form = el("form", { method: "post", action: "/motions/" + m.id + "/" + action, "class": "inline manage-vote" });
+      form.appendChild(el("input", { type: "hidden", name: "csrf_token", value: token ? token.content : "" }));
+      form.appendChild(el("input", { type: "hidden", name: "back", value: window.location.pathname }));
+      var b = form.appendChild(el("button", { type: "submit", "class": "btn small " + cls }, label));
+      b.setAttribute("aria-label", label + ": " + m.question);
+      return form;
+    }
+
     function renderMotion(m) {
-      var item = el("div", { "class": "motion-live", "data-motion-id": m.id });
+      var item = el("div", { "class": "motion-live" + (m.status === "draft" ? " draft" : ""), "data-motion-id": m.id });
       var title = item.appendChild(el("p", { "class": "row-title" }));
       title.appendChild(el("a", { href: "/motions/" + m.id }, m.question));
+      if (m.status === "draft") {
+        item.appendChild(manageForm(m, "open", msg(section, "msgOpen", "Open the vote"), "primary"));
+        return item;
+      }
       item.appendChild(el("p", { "class": "meta", "data-role": "turnout" }, turnoutText(m)));
       var note = el("p", { "class": "vote-recorded", role: "status" });
       var mine = m.my_ballot || {};
@@ -219,12 +237,13 @@
       }
       if (mine.voted) { note.textContent = recorded + (mine.choice ? ": " + mine.choice : "") + "."; }
       item.appendChild(note);
+      if (manages) { item.appendChild(manageForm(m, "close", msg(section, "msgClose", "Close the vote and publish the result"), "danger")); }
       return item;
     }
 
     function refresh() {
       getJSON("/api/v1/consultations/" + state.consultationId + "/motions").then(function (page) {
-        var open = page.items.filter(function (m) { return m.status === "open"; });
+        var open = page.items.filter(function (m) { return m.status === "open" || (manages && m.status === "draft"); });
         return Promise.all(open.map(function (m) { return getJSON("/api/v1/motions/" + m.id); }));
       }).then(function (motions) {
         list.textContent = "";
@@ -243,6 +262,7 @@
         item.querySelector('[data-role="turnout"]').textContent = turnoutText(data);
       } else if (ev.type === "motion.closed") {
         item.querySelectorAll("button").forEach(function (b) { b.remove(); });
+        item.querySelectorAll("form.manage-vote").forEach(function (f) { f.remove(); });
         item.appendChild(resultOf(data.motion_id, data.result));
       }
     };

@@ -137,3 +137,25 @@ def test_the_secretariat_sets_the_consultations_rule_on_its_page(client, login, 
     assert client.post(f"/consultations/{c.id}/rule", data={"rule": "simple"}).status_code == 403
     db.session.expire_all()
     assert c.default_rule == "ilo_two_thirds"
+
+
+def test_the_secretariat_opens_and_closes_from_the_live_room_and_comes_back_to_it(client, login, voting, factory, motion):
+    """The room's vote controls post to the motion's page routes with `back` (a path of this
+    site only); a delegate's post is refused there too."""
+    c, voters = voting()
+    room = f"/consultations/{c.id}/room"
+    mid = motion(c, open=False)["id"]
+    login(factory.secretariat)
+    assert 'data-can-manage="true"' in client.get(room).get_data(as_text=True)
+    r = client.post(f"/motions/{mid}/open", data={"back": room})
+    assert r.status_code == 302 and r.headers["Location"].endswith(room)
+    assert db.session.get(Motion, mid).status == "open"
+    _switch(client, login, voters["government"][0])
+    assert 'data-can-manage="false"' in client.get(room).get_data(as_text=True)
+    r = client.post(f"/motions/{mid}/close", data={"back": room}, follow_redirects=True)
+    assert db.session.get(Motion, mid).status == "open"
+    assert b"Only the secretariat may change this consultation." in r.data
+    _switch(client, login, factory.secretariat)
+    r = client.post(f"/motions/{mid}/close", data={"back": "//elsewhere.example/room"})
+    assert r.headers["Location"].endswith(f"/motions/{mid}")   # not another site
+    assert db.session.get(Motion, mid).status == "closed"
