@@ -205,7 +205,7 @@ def apply_amendment(actor: User | None, doc: Document, am: Amendment) -> Amendme
     new_paragraphs = anchoring.render_document(body).paragraphs
     forced = {i: am.anchor for i, p in enumerate(new_paragraphs) if start in p.blocks}
     forced = dict(list(forced.items())[:1])
-    note = f"Amendment {am.id} by {am.organisation.name} ({am.proposer.name}) accepted"
+    note = ""   # the version names its amendment: DocumentVersion.note credits the proposer at display
     am.status = "accepted"
     am.decided_by_id, am.decided_at = actor.id if actor else None, utcnow()
     db.session.flush()

@@ -9,6 +9,10 @@ class DocumentVersion(Event):
     number: int
     note: str
     published: bool = False  # a draft made visible (its status change is a document.status)
+    # the version an accepted amendment made: its number and proposing organisation (the minutes
+    # and mails credit it in their reader's language)
+    amendment_id: int | None = None
+    amendment_by: str = ""
     searchable: Searchable | None = local()
 
 

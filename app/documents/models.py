@@ -1,6 +1,7 @@
 """Draft policy documents, their immutable versions, comments, amendments and positions."""
 from datetime import datetime
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -59,13 +60,35 @@ class DocumentVersion(db.Model):
     # [{anchor, html, src, blocks, kind}]: rendered once, when the version is written.
     paragraphs: Mapped[list] = mapped_column(JSON)
     toc: Mapped[list] = mapped_column(JSON, default=list)
-    note: Mapped[str] = mapped_column(String(500), default="")
+    typed_note: Mapped[str] = mapped_column("note", String(500), default="")   # as the secretariat typed it
     author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     amendment_id: Mapped[int | None] = mapped_column(ForeignKey("amendment.id", ondelete="SET NULL",
                                                                 use_alter=True))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship(lazy="joined")
+    amendment: Mapped["Amendment | None"] = relationship(foreign_keys=[amendment_id], lazy="select")
+
+    @property
+    def note(self) -> str:
+        """The note a reader sees: what the secretariat typed or, on the version an accepted
+        amendment made, who proposed it, in the reader's language (only the amendment's id is
+        stored, nothing English)."""
+        if self.typed_note or self.amendment_id is None or self.amendment is None:
+            return self.typed_note or ""
+        return amendment_credit(self.amendment.id, self.amendment.organisation.name, self.amendment.proposer.name)
+
+    @note.setter
+    def note(self, value: str) -> None:
+        self.typed_note = value or ""
+
+
+def amendment_credit(number: int, organisation: str, person: str | None = None) -> str:
+    """The note on the version an accepted amendment made, in the current language."""
+    if person:
+        return gettext("Amendment %(n)s by %(organisation)s (%(person)s) accepted", n=number,
+                       organisation=organisation, person=person)
+    return gettext("Amendment %(n)s by %(organisation)s accepted", n=number, organisation=organisation)
 
 
 class Comment(db.Model):

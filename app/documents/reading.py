@@ -21,7 +21,7 @@ MAX_COMMENTS_PAGE = 500
 def versions(doc) -> list[DocumentVersion]:
     """Version numbers, notes and authors, without the (large) bodies."""
     stmt = (select(DocumentVersion)
-            .options(load_only(DocumentVersion.id, DocumentVersion.number, DocumentVersion.note,
+            .options(load_only(DocumentVersion.id, DocumentVersion.number, DocumentVersion.typed_note,
                                DocumentVersion.author_id, DocumentVersion.amendment_id,
                                DocumentVersion.created_at, DocumentVersion.document_id))
             .where(DocumentVersion.document_id == doc.id).order_by(DocumentVersion.number.desc()))

@@ -179,8 +179,10 @@ def _write_version(actor: User, doc: Document, body: str, note: str, previous: D
     doc.current_version_number = number
     db.session.flush()
     if doc.status != "draft":
-        record_event(doc.consultation_id, DocumentVersionEvent(document_id=doc.id, title=doc.title, number=number,
-                                                               note=note, searchable=_searchable(doc, body)), actor)
+        record_event(doc.consultation_id, DocumentVersionEvent(
+            document_id=doc.id, title=doc.title, number=number, note=note, searchable=_searchable(doc, body),
+            amendment_id=amendment.id if amendment else None,
+            amendment_by=amendment.organisation.name if amendment else ""), actor)
     return v
 
 

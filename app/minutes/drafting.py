@@ -157,7 +157,11 @@ class _Replay:
             return
         doc = self._document(d)
         doc["title"] = d.get("title") or doc["title"]
-        doc["versions"].append({"number": d.get("number"), "note": d.get("note") or "", "at": ev.at})
+        note = d.get("note") or ""
+        if not note and d.get("amendment_id"):
+            note = _("Amendment %(n)s by %(organisation)s accepted", n=d["amendment_id"],
+                     organisation=d.get("amendment_by") or "")
+        doc["versions"].append({"number": d.get("number"), "note": note, "at": ev.at})
         item = self.bucket(self.current)
         if d["document_id"] not in item.documents:
             item.documents.append(d["document_id"])

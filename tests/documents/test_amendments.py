@@ -90,3 +90,56 @@ def test_reject_from_the_page(setting, docs, client, login):
                 data={"decision": "reject", "reason": "Too broad", "document_id": setting["id"]})
     page = client.get(f"/documents/{setting['id']}").data
     assert b"Decided amendments" in page and b"Too broad" in page
+
+
+def test_the_credit_on_an_amendments_version_is_in_the_readers_language(setting, docs, tmp_path):
+    """Only the amendment's id is stored: a French reader reads the credit in French, an Arabic
+    one in Arabic, and the column holds no English sentence (issue 17: nothing English frozen)."""
+    from sqlalchemy import select
+
+    from app.documents.models import DocumentVersion
+    am = propose(docs, setting).json
+    assert docs.post(f"/amendments/{am['id']}/accept", setting["secretariat"], {}).status_code == 200
+    stored = db.session.scalar(select(DocumentVersion.typed_note).where(DocumentVersion.amendment_id == am["id"]))
+    assert stored == ""
+    org = setting["employers"].organisation.name
+    notes = {}
+    for lang in ("en", "fr", "ar"):
+        setting["secretariat"].language = lang
+        db.session.commit()
+        notes[lang] = docs.get(setting["id"]).json["current_version"]["note"]
+        assert org in notes[lang] and setting["employers"].name in notes[lang]
+    assert notes["en"].startswith(f"Amendment {am['id']} by")
+    assert "Amendement" in notes["fr"] and "Amendment" not in notes["fr"]
+    assert "Amendment" not in notes["ar"] and "تعديل" in notes["ar"]
+
+
+def test_old_english_credits_are_cleared_and_typed_notes_kept(tmp_path):
+    from tests.conftest import upgrade_with_old_rows
+
+    def insert(conn, table, **values):
+        """A row with the given values and a plain value in every other NOT NULL column."""
+        for _cid, name, type_, notnull, default, pk in conn.execute(f"PRAGMA table_info({table})").fetchall():
+            if notnull and not pk and default is None and name not in values:
+                values[name] = 0 if any(t in type_.upper() for t in ("INT", "BOOL")) else \
+                    ("[]" if "JSON" in type_.upper() else ("2026-11-01 00:00:00" if "DATE" in type_.upper() else "x"))
+        conn.execute(f"INSERT INTO {table} ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                     list(values.values()))
+
+    def write_old(conn):
+        insert(conn, "consultation", id=1, title="C", level="continental", status="live")
+        insert(conn, "document", id=1, consultation_id=1, title="D", status="open")
+        insert(conn, "organisation", id=1, name="Workers' Union", constituency="workers")
+        insert(conn, "user", id=1, name="A. Person", email="a@example.org", organisation_id=1)
+        for am in (5, 6):
+            insert(conn, "amendment", id=am, document_id=1, proposer_id=1, organisation_id=1)
+        for n, note, amendment in ((1, "First reading", None), (2, "Amendment 5 by Workers' Union (A. Person) accepted", 5),
+                                   (3, "Agreed in the hall", 6)):
+            insert(conn, "document_version", document_id=1, number=n, note=note, amendment_id=amendment)
+
+    def read_new(conn):
+        from sqlalchemy import text
+        return [r[0] for r in conn.execute(text("SELECT note FROM document_version ORDER BY number"))]
+
+    _app, notes = upgrade_with_old_rows(tmp_path, "5e0c7a1b9d42", write_old, read_new)
+    assert notes == ["First reading", "", "Agreed in the hall"]

@@ -35,7 +35,9 @@ def test_every_change_is_an_event_with_the_contract_shape(setting, docs, monkeyp
     assert new[1].data == {"document_id": did, "amendment_id": am["id"], "anchor": "p4", "text": "New text for fees.",
                            "rationale": "Because", "organisation": {"id": gov_org.id, "name": gov_org.name},
                            "truncated": False}
-    assert new[2].data["number"] == 2 and new[2].data["document_id"] == did and "note" in new[2].data
+    assert new[2].data["number"] == 2 and new[2].data["document_id"] == did and new[2].data["note"] == ""
+    # the credit is written at display in the reader's language: the event names the amendment
+    assert new[2].data["amendment_id"] == am["id"] and new[2].data["amendment_by"] == gov_org.name
     assert new[3].data == {"document_id": did, "amendment_id": am["id"], "decision": "accepted", "reason": "",
                            "version_number": 2, "title": "Draft policy", "reason_code": None, "reason_params": None}
     assert new[4].data == {"document_id": did, "position_id": new[4].data["position_id"],
@@ -43,7 +45,7 @@ def test_every_change_is_an_event_with_the_contract_shape(setting, docs, monkeyp
                            "constituency": "employers", "stance": "abstain"}
     assert isinstance(new[4].data["position_id"], int)
     assert new[5].data == {"document_id": did, "title": "Draft policy", "number": 3,
-                           "note": "Trimmed", "published": False}
+                           "note": "Trimmed", "published": False, "amendment_id": None, "amendment_by": ""}
     broadcast = [p for name, p, to in sent if name == "room:event" and to == f"consultation:{c.id}"]
     assert [p["type"] for p in broadcast] == [e.type for e in new]
     assert broadcast[0]["seq"] == new[0].seq and broadcast[0]["data"] == new[0].data
@@ -87,6 +89,7 @@ def test_drafts_are_silent_until_opened(setting, docs):
     docs.post(f"/documents/{draft['id']}", setting["secretariat"], {"status": "open"}, method="patch")
     ev, status = events(c)[start:]
     assert ev.type == "document.version" and ev.data == {"document_id": draft["id"], "title": "Quiet", "number": 2,
-                                                         "note": "published", "published": True}
+                                                         "note": "published", "published": True,
+                                                         "amendment_id": None, "amendment_by": ""}
     assert status.type == "document.status" and status.data == {
         "document_id": draft["id"], "title": "Quiet", "status": "open", "previous": "draft", "comments_close_at": None}
