@@ -91,7 +91,7 @@ def test_room_motion_minutes_and_pdf_read_no_english(browser, live_server, shots
     words = english_words(lang)
     sec, _ = _bearer(base, SEC)
     readers = [_bearer(base, email) for email in READERS]
-    before = {email: s.get(base + "/api/v1/me", timeout=10).json()["language"] for email, (s, _u) in zip(READERS, readers)}
+    before = {email: s.get(base + "/api/v1/me", timeout=10).json()["language"] for email, (s, _u) in zip(READERS, readers, strict=True)}
     contexts, texts = [], {}
     try:
         _set_language(sec, base, lang)  # the minutes are drafted in the drafter's language
@@ -109,7 +109,7 @@ def test_room_motion_minutes_and_pdf_read_no_english(browser, live_server, shots
             page = room.context.new_page()
             page.goto(f"{base}/motions/{motion['id']}")
             expect(page.locator("#motion-status")).to_be_visible(timeout=T)
-            for (s, _u), choice in zip(readers, ("yes", "yes", "no")):
+            for (s, _u), choice in zip(readers, ("yes", "yes", "no"), strict=True):
                 assert s.post(f"{base}/api/v1/motions/{motion['id']}/ballots", json={"choice": choice},
                               timeout=10).status_code in (200, 201)
             assert sec.post(f"{base}/api/v1/motions/{motion['id']}/close", json={}, timeout=10).status_code == 200
@@ -134,7 +134,7 @@ def test_room_motion_minutes_and_pdf_read_no_english(browser, live_server, shots
             texts["pdf"] = _pdf_text(pdf.body(), tmp_path)
     finally:
         _set_language(sec, base, "en")
-        for email, (s, _u) in zip(READERS, readers):
+        for email, (s, _u) in zip(READERS, readers, strict=True):
             _set_language(s, base, before[email])
     for name, text in texts.items():  # what was read, to look at when this fails
         (OUTPUT / f"no-english-{lang}-{name}.txt").write_text(text, encoding="utf-8")
