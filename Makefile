@@ -22,6 +22,9 @@ static/vendor/.installed: package.json package-lock.json
 	mkdir -p static/vendor
 	cp node_modules/socket.io-client/dist/socket.io.min.js static/vendor/
 	cp node_modules/axe-core/axe.min.js static/vendor/
+	# the W3C Nu HTML checker the test suite runs (tests/i18n/test_html_checker.py; Java from
+	# scripts/system-packages.sh); it stays in node_modules, never served
+	test -f node_modules/vnu-jar/build/dist/vnu.jar
 	touch $@
 
 vendor: static/vendor/.installed

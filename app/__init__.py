@@ -77,8 +77,9 @@ def create_app(config: object | None = None) -> Flask:
         engineio_logger=False,
     )
 
-    from app.core import events, features, i18n, labels, security, sockets
+    from app.core import events, features, i18n, labels, markdown, security, sockets
     events.init_app(app)
+    markdown.init_app(app)
     labels.init_app(app)
     features.init_app(app)
     security.init_security(app)

@@ -34,6 +34,8 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
+from markupsafe import Markup
+
 from app.core.db import release_idle_write_lock
 from app.core.errors import TooComplex
 from app.core.markdown_engine import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, convert, sanitise  # noqa: F401
@@ -304,3 +306,20 @@ def render_with_toc(body: str) -> tuple[str, list[dict]]:
     """Sanitised HTML and the table of contents tokens (level, id, name, children); TooComplex
     as render()."""
     return _render(body, True)
+
+
+_ID = re.compile(r'(\sid=")([^"]+")')
+_FRAGMENT = re.compile(r'(\shref="#)([^"]+")')
+
+
+def prefix_ids(html: str, prefix: str) -> Markup:
+    """Rendered Markdown with its ids (heading anchors, footnotes) and the in-page links to them
+    prefixed: a page showing two renderings of one text (two versions or two languages side by
+    side) would otherwise carry every id twice, which HTML forbids and which sends a footnote
+    link to the wrong column."""
+    out = _ID.sub(lambda m: m.group(1) + prefix + m.group(2), str(html))
+    return Markup(_FRAGMENT.sub(lambda m: m.group(1) + prefix + m.group(2), out))
+
+
+def init_app(app) -> None:
+    app.add_template_filter(prefix_ids, "prefix_ids")

@@ -7,6 +7,8 @@ from sqlalchemy import select, update
 from app.consultations.models import AgendaItem, Consultation, Participant, Theme
 from app.core.realtime import RoomEvent, record_event
 from app.extensions import db
+from app.minutes.drafting import PLACEHOLDERS
+from app.minutes.wording import _, drafting_in
 from app.rooms.event_types import AgendaChanged, FloorGiven, PresenceJoined
 from app.votes import services as votes
 
@@ -64,15 +66,18 @@ def seed_minutes(consultations: dict, users: dict) -> None:
     db.session.execute(update(RoomEvent).where(RoomEvent.consultation_id == c.id, RoomEvent.at > at).values(at=at))
     m.opened_at = m.closed_at = at
     c.status = "closed"
-    m = services.draft_minutes(sec, c)
-    # the secretariat completes what the draft left to it, as it would before circulating
-    m.body = m.body.replace("_Summary of the discussion: to be completed by the secretariat._",
+    m = services.draft_minutes(sec, c)  # in the secretariat's language (app.minutes.wording)
+    # the secretariat completes what the draft left to it, as it would before circulating (the
+    # placeholders as the draft worded them; the demo's own text is the secretariat's, in English)
+    with drafting_in(m.language):
+        summary, statement, rest = (_(p) for p in PLACEHOLDERS)
+    m.body = m.body.replace(f"_{summary}_",
                             "Delegates agreed that insurance periods completed in any member state should count "
                             "towards pension rights, and asked for a model agreement on totalisation.", 1)
-    m.body = (m.body.replace("_Summary of the discussion: to be completed by the secretariat._",
+    m.body = (m.body.replace(f"_{summary}_",
                              "The item was introduced by the secretariat and noted by the delegates.")
-              .replace("[summary of the statement]", "Stated the position of the delegation on the item.")
-              .replace("_To be completed by the secretariat._",
+              .replace(statement, "Stated the position of the delegation on the item.")
+              .replace(f"_{rest}_",
                        "The meeting closed with thanks to the host government and the interpreters."))
     services.circulate(sec, m, datetime.now(UTC) + timedelta(days=1))
     services.adopt(sec, m)

@@ -4,7 +4,6 @@ agenda and participants. Pure reading: nothing here writes."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask import has_request_context
 from flask_babel import gettext
 from sqlalchemy import select
 
@@ -19,17 +18,11 @@ from app.extensions import db
 from app.minutes.sittings import span, sittings_of, utc_when
 from app.minutes.speaking import speaking_times_lines
 from app.minutes.statements import marker
+from app.minutes.wording import _
 from app.rooms.event_types import AgendaChanged, FloorGiven, PresenceChanged, PresenceJoined
 from app.votes.event_types import DeputyChanged, MotionClosed, MotionOpened
 
 CONSTITUENCY_ORDER = ("government", "employers", "workers", "stakeholder", "observer", "secretariat")
-
-
-def _(text: str, **values) -> str:
-    """gettext in a request (the secretariat's language); plain English elsewhere (CLI, jobs)."""
-    if has_request_context():
-        return gettext(text, **values)
-    return text % values if values else text
 
 
 # What a draft leaves for the secretariat to write (the msgids drafting writes, in any language).
@@ -240,10 +233,13 @@ def session_record(c: Consultation) -> SessionRecord:
     rec.items = sorted(replay.items.values(), key=lambda i: i.position)
     if outside.statements or outside.motions or outside.documents:
         rec.items.append(outside)
-    rec.absent = [Person(p.user_id, p.user.name, p.constituency, p.organisation.name, p.role)
-                  for p in c.participants if p.user_id not in rec.attended and p.credentials != "rejected"]
+    entitled = [Person(p.user_id, p.user.name, p.constituency, p.organisation.name, p.role)
+                for p in c.participants if p.credentials != "rejected"]
+    rec.absent = [p for p in entitled if p.user_id not in rec.attended]
     rec.sittings = sittings_of(c, replay.person)
     for sitting in rec.sittings:  # present at a sitting (the register) is present
+        present = {p.user_id for p in sitting.present}
+        sitting.absent = [p for p in entitled if p.user_id not in present]
         for p in sitting.present:
             rec.attended.setdefault(p.user_id, p)
     rec.absent = [p for p in rec.absent if p.user_id not in rec.attended]
@@ -326,7 +322,8 @@ def _session_lines(rec: SessionRecord, scheduled: str) -> list[str]:
 
 
 def _sitting_attendance(rec: SessionRecord) -> list[str]:
-    """Who was present at each sitting, from its attendance register."""
+    """Who was present at each sitting, from its attendance register, and which entitled
+    participants (credentials not rejected) were not, each list by constituency."""
     if not rec.sittings:
         return []
     lines = [f"### {_('Attendance by sitting')}", ""]
@@ -336,6 +333,10 @@ def _sitting_attendance(rec: SessionRecord) -> list[str]:
                   else _("%(n)s present according to the room (no attendance register was kept)", n=len(s.present)))
         lines += [f"_{source}_", ""]
         lines += _people_by_group(s.present)
+        if s.absent:
+            absent = _("Absent (%(n)s)", n=len(s.absent))
+            lines += [f"_{absent}_", ""]
+            lines += _people_by_group(s.absent)
     return lines
 
 

@@ -22,6 +22,7 @@ from app.core.shapes import BOOL, DATETIME, INT, STR, Shape, enum, list_of, null
 from app.extensions import db
 from app.minutes import statements
 from app.minutes.drafting import _, draft_body, placeholders_in, session_record
+from app.minutes.wording import drafting_in
 from app.minutes.event_types import CorrectionDecided, MinutesStatus
 from app.minutes.sittings import utc_date
 from app.accounts.models import PERSON_REF
@@ -99,7 +100,8 @@ def _require_manage(actor, m: Minutes) -> Consultation:
 
 def draft_minutes(actor, c: Consultation, replace: bool = False) -> Minutes:
     """Secretariat only (403): write draft minutes from the stored session events. Once the
-    session has started (409 before). One set of minutes per consultation (409 if it exists);
+    session has started (409 before). Drafted in the drafter's language (`actor.language`),
+    in a request or outside one. One set of minutes per consultation (409 if it exists);
     replace=True redrafts an existing draft, losing its edits."""
     consultations.require_manage(actor, c)
     if c.status not in DRAFTABLE:
@@ -108,12 +110,12 @@ def draft_minutes(actor, c: Consultation, replace: bool = False) -> Minutes:
     if existing is not None and not (replace and existing.status == "draft"):
         raise Conflict("This consultation has minutes already." if not replace else
                        "Only draft minutes can be redrafted.")
-    rec = session_record(c)
-    body = draft_body(c, rec)
     m = existing or Minutes(consultation_id=c.id, created_by_id=actor.id)
-    m.title = (_("Minutes: %(title)s", title=c.title))[:300]
-    m.body = body
-    m.language = actor.language or "en"
+    m.language = actor.language if actor.language in LANGUAGES else "en"
+    with drafting_in(m.language):  # the drafter's language, in a request or not (seed-demo)
+        rec = session_record(c)
+        m.body = draft_body(c, rec)
+        m.title = (_("Minutes: %(title)s", title=c.title))[:300]
     m.drafted_through_seq = rec.last_seq
     if existing is None:
         db.session.add(m)

@@ -2,20 +2,19 @@
 "live" event and ends with the next `session.status` event (closed, archived) or is still open.
 Who attended a sitting comes from its attendance register (app.consultations.attendance, keyed by
 the opening event's seq); a sitting with no register row (events recorded before the register)
-falls back to who joined the room during it. Times are written in UTC, in the drafting language.
+falls back to who joined the room during it. Times are written in UTC, in the drafting language (app.minutes.wording).
 Pure reading: nothing here writes."""
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from babel.dates import format_datetime, format_time
-from flask import has_request_context
-from flask_babel import get_locale
 from sqlalchemy import select
 
 from app.consultations.attendance import Attendance
 from app.consultations.models import Consultation, Participant
 from app.core.realtime import RoomEvent
 from app.extensions import db
+from app.minutes.wording import locale
 
 
 @dataclass
@@ -26,6 +25,7 @@ class Sitting:
     closed_at: datetime | None = None
     closed_seq: int | None = None
     present: list = field(default_factory=list)  # drafting.Person
+    absent: list = field(default_factory=list)  # entitled participants not present
     from_register: bool = True
 
 
@@ -39,8 +39,7 @@ def utc_when(dt: datetime | None, time_only: bool = False) -> str:
     """A date and time in UTC, the month named in the drafting language ("12 mars 2031, 09:00 UTC")."""
     if dt is None:
         return ""
-    loc = get_locale() if has_request_context() else None
-    loc = loc or "en"
+    loc = locale()
     if time_only:
         return format_time(_aware(dt), "HH:mm", tzinfo=UTC, locale=loc) + " UTC"
     return format_datetime(_aware(dt), "d MMMM y, HH:mm", tzinfo=UTC, locale=loc) + " UTC"
@@ -50,7 +49,7 @@ def utc_date(dt: datetime | None) -> str:
     """The UTC date, the month named in the drafting language ("12 mars 2031")."""
     if dt is None:
         return ""
-    loc = (get_locale() if has_request_context() else None) or "en"
+    loc = locale()
     return format_datetime(_aware(dt), "d MMMM y", tzinfo=UTC, locale=loc)
 
 

@@ -1,12 +1,10 @@
 """Pages: minutes (read, edit with preview, circulate, correct, adopt, export), the archive,
 and the public transparency pages readable without signing in."""
-import re
 from datetime import UTC, datetime, time
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 
 from app.consultations import services as consultations
 from app.core.errors import DomainError, Invalid
@@ -17,6 +15,7 @@ from app.extensions import db
 from app.minutes import archive as archive_service
 from app.core.i18n import current_language
 from app.core.languages import LANGUAGES, language as language_of
+from app.core.markdown import prefix_ids
 from app.minutes import export as exports
 from app.minutes import languages, publication, services, statements
 from app.minutes.api import download
@@ -82,7 +81,7 @@ def side_by_side(minutes_id: int):
         t = languages.text_in(m, lang)
         html = exports.body_html(t, current_user.id)
         if n:  # both columns may carry the same headings and statements: ids must stay unique on the page
-            html = Markup(re.sub(r'\b(id="|href="#)', r"\1r-", str(html)))
+            html = prefix_ids(html, "r-")
         columns.append({"text": t, "html": html, "note": exports.version_note(t),
                         "dir": language_of(t.language).direction, "asked": lang})
     return render_template("minutes/languages.html", m=m, c=c, columns=columns, left=left, right=right,

@@ -58,6 +58,14 @@
 
   function labelRoot() { return document.getElementById("motion") || document.getElementById("votes"); }
 
+  /* The result's words in the reader's language (data-words, templates/votes/_result_words.html:
+     the same msgids as the server's votes/_result.html); the English is only a fallback. */
+  function words() {
+    try { return JSON.parse(msg(labelRoot(), "words", "{}")); } catch (e) { return {}; }
+  }
+  function word(key, fallback) { return words()[key] || fallback; }
+  function optionLabel(o) { return (words().options || {})[o] || o; }
+
   function renderResult(r) {
     var box = el("div", { "class": "vote-result", "data-outcome": r.outcome });
     var p = el("p", { "class": "vote-outcome outcome-" + r.outcome });
@@ -77,18 +85,25 @@
       next.appendChild(el("a", { "class": "btn small", href: "/motions/" + r.next_motion_id },
         msg(labelRoot(), "msgNext", "The vote that follows")));
     }
-    box.appendChild(el("p", { "class": "meta" }, "Turnout: " + r.voted + " / " + r.eligible +
-      " · votes cast: " + r.votes_cast + (r.quorum_met === false ? " · quorum not met" : "")));
+    var quorum = "";
+    if (r.quorum_required !== undefined && r.quorum_required !== null) {
+      quorum = " · " + word("quorum", "quorum") + " " + r.quorum_required + ": " +
+        (r.quorum_met ? word("met", "met") : word("not_met", "not met"));
+    }
+    box.appendChild(el("p", { "class": "meta" }, word("turnout", "Turnout") + ": " + r.voted + " / " + r.eligible +
+      " · " + word("votes_cast", "votes cast") + ": " + r.votes_cast + quorum));
     var groups = r.by_constituency ? Object.keys(r.by_constituency) : [];
     var table = el("table", { "class": "table vote-table" });
     var head = el("tr");
-    ["Option", "Total"].concat(groups.map(clabel)).forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
+    [word("option", "Option"), word("total", "Total")].concat(groups.map(clabel)).forEach(function (h) {
+      head.appendChild(el("th", { scope: "col" }, h));
+    });
     table.appendChild(el("thead")).appendChild(head);
     var body = table.appendChild(el("tbody"));
-    Object.keys(r.tallies || {}).forEach(function (option) {
+    (r.options || Object.keys(r.tallies || {})).forEach(function (option) {
       var tr = el("tr");
-      tr.appendChild(el("th", { scope: "row" }, option));
-      tr.appendChild(el("td", {}, r.tallies[option]));
+      tr.appendChild(el("th", { scope: "row", dir: "auto" }, optionLabel(option)));
+      tr.appendChild(el("td", {}, (r.tallies || {})[option] || 0));
       groups.forEach(function (g) { tr.appendChild(el("td", {}, r.by_constituency[g][option] || 0)); });
       body.appendChild(tr);
     });
@@ -98,11 +113,26 @@
     wrap.appendChild(table);
     box.appendChild(wrap);
     if (r.votes && r.votes.length) {
-      var list = el("ul", { "class": "rows" });
+      var recordWord = word("record_vote", "Record vote");
+      box.appendChild(el("h3", {}, recordWord));
+      var record = el("table", { "class": "table vote-table" });
+      var rhead = el("tr");
+      [word("delegate", "Delegate"), word("organisation", "Organisation"), word("constituency", "Constituency"),
+       word("vote", "Vote")].forEach(function (h) { rhead.appendChild(el("th", { scope: "col" }, h)); });
+      record.appendChild(el("thead")).appendChild(rhead);
+      var rbody = record.appendChild(el("tbody"));
       r.votes.forEach(function (v) {
-        list.appendChild(el("li", { "class": "row" }, v.name + " (" + v.organisation + ", " + clabel(v.constituency) + "): " + v.choice));
+        var tr = el("tr");
+        var who = tr.appendChild(el("td", { dir: "auto" }, v.name));
+        if (v.cast_by) { who.appendChild(el("span", { "class": "meta" }, " (" + word("by_deputy", "by deputy") + " " + v.cast_by.name + ")")); }
+        tr.appendChild(el("td", { dir: "auto" }, v.organisation));
+        tr.appendChild(el("td", {}, clabel(v.constituency)));
+        tr.appendChild(el("td", {}, optionLabel(v.choice)));
+        rbody.appendChild(tr);
       });
-      box.appendChild(list);
+      var rwrap = el("div", { "class": "table-scroll", role: "region", tabindex: "0", "aria-label": recordWord });
+      rwrap.appendChild(record);
+      box.appendChild(rwrap);
     }
     return box;
   }
@@ -135,7 +165,7 @@
             if (status) {
               status.classList.remove("error");
               status.textContent = msg(root, "msgRecorded", "Your vote is recorded") +
-                (ack.choice ? ": " + ack.choice : "") + ".";
+                (ack.choice ? ": " + optionLabel(ack.choice) : "") + ".";
             }
             if (!ack.choice) { form.querySelectorAll("button").forEach(function (b) { b.disabled = true; }); }
           } else if (status) {
@@ -163,7 +193,7 @@
         if (card) { card.hidden = false; }
         if (form) { form.querySelectorAll("button").forEach(function (b) { b.disabled = true; }); }
         var badge = document.getElementById("motion-status");
-        if (badge) { badge.textContent = "Closed"; badge.className = "badge motion-closed"; }
+        if (badge) { badge.textContent = word("closed", "Closed"); badge.className = "badge motion-closed"; }
       } else if (ev.type === "motion.opened") {
         // Reload a page still showing the draft, unless this page is itself posting a form
         // (the secretariat's own "Open"): that navigation brings the new state and its message.
@@ -216,13 +246,13 @@
       if (mine.eligible && (!mine.voted || mine.can_change)) {
         var group = el("div", { "class": "actions", role: "group", "aria-label": m.question });
         m.options.forEach(function (o) {
-          var b = el("button", { type: "button", "class": "btn vote-choice", "aria-pressed": mine.choice === o ? "true" : "false" }, o);
+          var b = el("button", { type: "button", "class": "btn vote-choice", "aria-pressed": mine.choice === o ? "true" : "false" }, optionLabel(o));
           b.addEventListener("click", function () {
             var ok = cast(m.id, o, function (ack) {
               if (ack && ack.ok) {
                 group.querySelectorAll("button").forEach(function (x) { x.setAttribute("aria-pressed", x === b ? "true" : "false"); });
                 note.classList.remove("error");
-                note.textContent = recorded + (ack.choice ? ": " + ack.choice : "") + ".";
+                note.textContent = recorded + (ack.choice ? ": " + optionLabel(ack.choice) : "") + ".";
                 if (!ack.choice) { group.querySelectorAll("button").forEach(function (x) { x.disabled = true; }); }
               } else {
                 note.classList.add("error");

@@ -297,17 +297,17 @@ def _vote(sec, rooms, base, cid, shots):
         expect(page.locator("#motion")).to_have_attribute("data-live", "true", timeout=T)
 
     pages[GOV].get_by_role("button", name="yes").click()
-    expect(pages[GOV].locator(".vote-recorded[aria-live]")).to_contain_text("Your vote is recorded: yes", timeout=T)
+    expect(pages[GOV].locator(".vote-recorded[aria-live]")).to_contain_text("Your vote is recorded: Yes", timeout=T)
     expect(watcher.locator('[data-turnout="government"]')).to_have_text("1", timeout=T)   # live, no reload
     expect(watcher.locator("[data-turnout-total]")).to_have_text("1", timeout=T)
     expect(room.locator('[data-role="turnout"]')).to_have_text("Voted: 1 / 3", timeout=T)
     shots(watcher, "journey-11-turnout-live")
 
     room.get_by_role("button", name="yes").click()
-    expect(room.locator(".vote-recorded")).to_contain_text("Your vote is recorded: yes", timeout=T)
+    expect(room.locator(".vote-recorded")).to_contain_text("Your vote is recorded: Yes", timeout=T)
     expect(watcher.locator('[data-turnout="workers"]')).to_have_text("1", timeout=T)
     watcher.get_by_role("button", name="no").click()
-    expect(watcher.locator(".vote-recorded[aria-live]")).to_contain_text("Your vote is recorded: no", timeout=T)
+    expect(watcher.locator(".vote-recorded[aria-live]")).to_contain_text("Your vote is recorded: No", timeout=T)
     expect(watcher.locator("[data-turnout-total]")).to_have_text("3", timeout=T)
     shots(rooms[WRK], "journey-12-voted-in-room")
     _no_serious(watcher, base, "motion page")

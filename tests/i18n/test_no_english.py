@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.i18n.conftest import read_catalogue
+from tests.i18n.english import english_in, english_words
 from tests.i18n.pages import build, fetch
 
 SKIP = re.compile(r"<(script|style|textarea|pre|code)\b.*?</\1>", re.DOTALL | re.IGNORECASE)
@@ -16,24 +16,6 @@ TAG = re.compile(r"<[^>]+>")
 # what people wrote, and machine text (codes, times) is not UI
 USER = re.compile(r'<(?P<t>[a-z0-9]+)[^>]*\b(?:dir="auto"|class="[^"]*\b(?:md|minutes-body|comment-text|person)\b[^"]*")[^>]*>.*?</(?P=t)>',
                   re.DOTALL)
-
-
-def english_words(lang: str) -> list[str]:
-    """English msgids of two letters or more per word, translated to something else, that appear
-    in no translation of that language (so "Agenda" or "Total" shared by both never count)."""
-    cat = read_catalogue(lang)
-    translated = " ".join(m.string if isinstance(m.string, str) else " ".join(m.string) for m in cat if m.id)
-    words = set()
-    for m in cat:
-        if not m.id or isinstance(m.id, tuple) or "%" in m.id or not m.string:
-            continue
-        text = m.id.strip().rstrip(".:")
-        if len(text) < 4 or len(text) > 40 or text == m.string.strip().rstrip(".:") or not re.match(r"^[A-Z][A-Za-z' ]+$", text):
-            continue
-        if re.search(r"\b%s\b" % re.escape(text), translated):
-            continue
-        words.add(text)
-    return sorted(words, key=len, reverse=True)
 
 
 def visible_text(page: str, user_texts: list[str]) -> str:
@@ -61,8 +43,7 @@ def test_no_english_ui_word_on_the_main_pages(factory, client, login, lang):
         [o.organisation.name for o in people.values()] + [factory.secretariat.organisation.name, "Baraza"]
     found = {}
     for name, page in pages.items():
-        text = visible_text(page, users)
-        hits = [w for w in words if re.search(r"(?<![\w-])%s(?![\w-])" % re.escape(w), text)]
+        hits = english_in(visible_text(page, users), words)
         if hits:
             found[name] = hits
     assert found == {}

@@ -1,5 +1,6 @@
 """The minutes list the sittings that actually took place (opened and closed by the room's
-session.status events), with who was present at each from its attendance register."""
+session.status events), with who was present at each from its attendance register, and who of
+the entitled participants was not (by constituency)."""
 from datetime import UTC, datetime
 
 from app.consultations import attendance, services
@@ -48,9 +49,13 @@ def test_each_sitting_is_listed_with_its_attendance(factory, client, token):
     first = by_sitting[by_sitting.index("#### Sitting 1"):by_sitting.index("#### Sitting 2")]
     second = by_sitting[by_sitting.index("#### Sitting 2"):]
     assert "2 present according to the attendance register" in first
-    assert gov.name in first and emp.name in first and wrk.name not in first
+    present1, absent1 = first.split("_Absent (")
+    assert gov.name in present1 and emp.name in present1 and wrk.name not in present1
     assert "1 present according to the attendance register" in second
-    assert wrk.name in second and gov.name not in second
+    present2, absent2 = second.split("_Absent (")
+    assert wrk.name in present2 and gov.name not in present2
+    assert wrk.name in absent1 and gov.name not in absent1 and emp.name not in absent1
+    assert gov.name in absent2 and emp.name in absent2 and wrk.name not in absent2
     # present at a sitting is present: nobody of the three is listed absent
     assert "### Absent or excused" not in body[:body.index("### Attendance by sitting")]
 
@@ -97,3 +102,28 @@ def test_sittings_in_french_name_the_month_in_french(factory, client, token):
              "novembre", "décembre"][datetime.now(UTC).month - 1]
     assert month in body
     assert datetime.now(UTC).strftime("%B") not in body or month == datetime.now(UTC).strftime("%B").lower()
+
+
+def test_each_sitting_names_its_absentees_by_constituency(factory, client, token):
+    """Sitting 1: the workers' delegate and an employers' adviser were away, listed under their
+    groups; an observer whose credentials were rejected is not entitled, so never absent."""
+    c, sec, gov, emp, wrk = _two_sittings(factory)
+    adviser = factory.user("adviser", org=emp.organisation)
+    factory.participant(c, adviser, role="adviser")
+    refused = factory.participant(c, factory.user("observer", "observer"), role="observer", credentials="rejected")
+    db.session.expire(c)  # its participants, loaded before (one session in tests)
+    body = _draft(client, token, c, sec)
+    first = body[body.index("#### Sitting 1"):body.index("#### Sitting 2")]
+    absent = first.split("_Absent (", 1)[1]
+    assert absent.startswith("2)_")
+    employers, workers = absent.index("**Employers**"), absent.index("**Workers**")
+    assert employers < absent.index(adviser.name) < workers < absent.index(wrk.name)
+    by_sitting = body[body.index("### Attendance by sitting"):].split("\n### ")[0]  # not the procedural decisions
+    assert refused.user.name not in by_sitting
+
+
+def test_absentees_are_worded_in_french(factory, client, token):
+    c, sec, gov, emp, wrk = _two_sittings(factory)
+    body = _draft(client, token, c, sec, lang="fr")
+    first = body[body.index("#### Séance 1"):body.index("#### Séance 2")]
+    assert "_Absents (1)_" in first and wrk.name in first.split("_Absents (1)_")[1]
