@@ -107,7 +107,7 @@ class Server:
         cmd = [GUNICORN, "--worker-class", "gevent", "--workers", "1", "--worker-connections", "4000",
                "--bind", f"127.0.0.1:{self.port}", "--graceful-timeout", "2", module]
         self.log = open(log, "ab")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT), **env),
+        self.proc = subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **env},
                                      stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
         wait_until_up(self.url, module, log)
 

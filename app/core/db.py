@@ -84,13 +84,26 @@ def release_idle_write_lock() -> bool:
         return False
     from app.extensions import db
     session = db.session()
-    if (not session.in_transaction() or session.in_nested_transaction()
-            or session.new or session.dirty or session.deleted):
+    if not session.in_transaction() or session.in_nested_transaction() or session_has_written():
         return False
-    conn = session.connection()
-    if conn.dialect.name != "sqlite":
-        return False
-    if conn.connection.dbapi_connection.total_changes != conn.info.get(_CHANGES_AT_BEGIN, -1):
+    if session.connection().dialect.name != "sqlite":
         return False
     session.commit()
     return True
+
+
+def session_has_written() -> bool:
+    """Whether the current SQLite transaction holds changes another connection cannot see yet
+    (objects not flushed, or rows written since it began); False outside one or on PostgreSQL."""
+    from flask import has_app_context
+    if not has_app_context():
+        return False
+    from app.extensions import db
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        return True
+    if not session.in_transaction():
+        return False
+    conn = session.connection()
+    return conn.dialect.name == "sqlite" and \
+        conn.connection.dbapi_connection.total_changes != conn.info.get(_CHANGES_AT_BEGIN, -1)

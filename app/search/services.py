@@ -37,6 +37,7 @@ from app.minutes.event_types import PublicationChanged
 from app.accounts.models import RECS
 from app.consultations.models import LEVELS, STATUSES, Consultation
 from app.consultations.services import scope_conditions
+from app.core import sqlite_read
 from app.core.errors import Invalid
 from app.core.languages import DEFAULT as DEFAULT_LANGUAGE
 from app.core.languages import LANGUAGES
@@ -248,7 +249,8 @@ def _search_sqlite(phrases, conds, member, limit, offset):
     stmt = (_base(score, member, _FTS)
             .where(text("search_fts MATCH :match"), *conds)
             .order_by(text("score"), SearchEntry.id).limit(limit).offset(offset))
-    rows = list(db.session.execute(stmt.params(match=match)))
+    # Ranking every match is seconds of C over a large archive: sqlite_read runs it in a worker.
+    rows = sqlite_read.rows(stmt.params(match=match))
     if not rows:
         return rows, {}
     # snippet() is computed for the page only, not for every match before the sort.
@@ -256,8 +258,8 @@ def _search_sqlite(phrases, conds, member, limit, offset):
         "SELECT rowid, highlight(search_fts, 0, :s, :e), snippet(search_fts, 1, :s, :e, '…', 24) "
         "FROM search_fts WHERE search_fts MATCH :match AND rowid IN :ids"
     ).bindparams(bindparam("ids", expanding=True))
-    marks = {r[0]: (r[1], r[2]) for r in db.session.execute(
-        marks_stmt, {"match": match, "s": START, "e": STOP, "ids": [r.id for r in rows]})}
+    marks = {r[0]: (r[1], r[2]) for r in sqlite_read.rows(
+        marks_stmt.bindparams(match=match, s=START, e=STOP, ids=[r.id for r in rows]))}
     return rows, marks
 
 

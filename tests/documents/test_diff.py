@@ -77,3 +77,45 @@ def test_reader_switches_versions(setting, docs, client, login):
     assert client.get(f"/documents/{setting['id']}?version=7").status_code == 404
     v1 = docs.post(f"/documents/{setting['id']}/versions/1", setting["employers"], method="get").json
     assert v1["number"] == 1 and "html" in v1 and v1["body"] == BODY
+
+
+def test_the_diff_is_computed_in_a_worker_with_the_same_rows(setting, docs, monkeypatch):
+    from app.core import offload
+    from app.documents import diff as diffing
+    from app.documents import reading
+    from app.documents.models import Document
+    from app.documents.services import get_version
+    from app.extensions import db
+    _second_version(docs, setting)
+    calls = []
+    real = offload.run
+    monkeypatch.setattr(offload, "run", lambda fn, *a, **kw: calls.append(fn.__qualname__) or real(fn, *a, **kw))
+    from_worker = reading.diff(setting["workers"], setting["id"], 1, 2)
+    assert calls == ["diff_versions"]
+    doc = db.session.get(Document, setting["id"])
+    here = diffing.diff_versions(get_version(doc, 1).paragraphs, get_version(doc, 2).paragraphs)
+    assert {k: from_worker[k] for k in ("stats", "rows")} == here
+
+
+def test_other_greenlets_run_while_a_300_paragraph_diff_is_computed(setting, docs):
+    import gevent
+    words = "recruitment fees social security portability bilateral labour agreement migrant workers".split()
+    first = [" ".join(words[(i + k) % len(words)] for k in range(60)) for i in range(300)]
+    second = [p.replace("fees", "charges").replace("workers", "employees") for p in first]
+    for body in (first, second):
+        r = docs.post(f"/documents/{setting['id']}/versions", setting["secretariat"], {"body": "\n\n".join(body)})
+        assert r.status_code == 201, r.json
+    ticks = []
+
+    def room():
+        while True:
+            ticks.append(1)
+            gevent.sleep(0)
+    g = gevent.spawn(room)
+    gevent.sleep(0)
+    try:
+        before = len(ticks)
+        d = docs.post(f"/documents/{setting['id']}/diff?from=2&to=3", setting["workers"], method="get").json
+        assert d["stats"]["changed"] == 300 and len(ticks) > before
+    finally:
+        g.kill()

@@ -1,0 +1,47 @@
+"""app.core.offload: a function runs in a worker process, within its memory limit and time budget,
+and the event loop serves other greenlets meanwhile."""
+import math
+import time
+
+import gevent
+import pytest
+
+from app.core import offload
+
+
+def test_a_function_runs_in_a_worker_and_answers():
+    assert offload.run(math.factorial, 30) == math.factorial(30)
+
+
+def test_an_error_in_the_worker_comes_back_as_offload_failed():
+    with pytest.raises(offload.OffloadFailed, match="ValueError"):
+        offload.run(math.factorial, -1)
+
+
+def test_memory_beyond_the_worker_limit_fails_in_the_worker():
+    with pytest.raises(offload.OffloadFailed, match="MemoryError"):
+        offload.run(bytearray, offload.WORKER_MEMORY + 1)
+    assert offload.run(math.factorial, 5) == 120  # the worker serves on
+
+
+def test_a_call_over_its_budget_is_stopped_and_the_next_call_is_served():
+    with pytest.raises(TimeoutError):
+        offload.run(time.sleep, 30, budget=0.5)
+    assert offload.run(math.factorial, 6) == 720
+
+
+def test_other_greenlets_run_while_a_worker_computes():
+    ticks = []
+
+    def ticker():
+        while True:
+            ticks.append(1)
+            gevent.sleep(0)
+    g = gevent.spawn(ticker)
+    gevent.sleep(0)
+    try:
+        before = len(ticks)
+        assert offload.run(sum, range(20_000_000)) == sum(range(20_000_000))
+        assert len(ticks) > before
+    finally:
+        g.kill()
