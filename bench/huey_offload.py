@@ -59,7 +59,7 @@ def _ensure_consumer() -> None:
             cwd=str(here.parent), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
-def run(fn, *args, budget: float = offload.BUDGET):
+def run(fn, *args, budget: float = offload.BUDGET, lane: str = "heavy"):
     """offload.run through Huey: TimeoutError past budget, OffloadFailed when fn raised."""
     from app.core.db import release_idle_write_lock
     release_idle_write_lock()

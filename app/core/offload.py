@@ -27,7 +27,10 @@ import threading
 import time
 from pathlib import Path
 
-WORKERS = 2                 # calls at once per server process; more wait their turn
+WORKERS = 2                 # calls at once per server process and lane; more wait their turn
+# Two lanes, each with its own workers: a search or a diff (well under a second) does not wait
+# behind five PDFs of several seconds each (bench/heavy_mix.py measured 5-7 s of waiting).
+LANES = ("heavy", "quick")
 IDLE = 1                    # warm workers kept between calls
 BUDGET = 60.0               # seconds of wall clock for one call, by default
 STARTUP = 30.0
@@ -47,22 +50,25 @@ class OffloadFailed(RuntimeError):
     """The function raised in the worker (its repr is the message) or the worker died."""
 
 
-def run(fn, *args, budget: float = BUDGET):
+def run(fn, *args, budget: float = BUDGET, lane: str = "heavy"):
     """fn(*args) computed in a worker process; the caller's greenlet waits without blocking the
-    event loop. TimeoutError past `budget` seconds, OffloadFailed when fn raised or the worker died."""
+    event loop. TimeoutError past `budget` seconds, OffloadFailed when fn raised or the worker died.
+    `lane`: "heavy" (documents, PDFs, office files) or "quick" (reads and diffs a person waits
+    for), each with its own workers."""
     request = pickle.dumps((fn.__module__, fn.__qualname__, args), protocol=pickle.HIGHEST_PROTOCOL)
     # SQLite: a request that has read (and so, beginning IMMEDIATE, holds the one write lock) but
     # written nothing ends its transaction, so the room's chat is written while the worker runs.
     from app.core.db import release_idle_write_lock  # not at the top: this module is also the worker
     release_idle_write_lock()
-    with _get_pool().slots:
-        worker = _get_pool().take()
+    pool = _get_pool(lane)
+    with pool.slots:
+        worker = pool.take()
         try:
             status, value = pickle.loads(worker.call(request, budget))
         except BaseException:
             worker.kill()
             raise
-        _get_pool().give_back(worker)
+        pool.give_back(worker)
     if status == "ok":
         return value
     raise OffloadFailed(value)
@@ -146,17 +152,20 @@ class _Pool:
             self.idle.pop(0).kill()
 
 
-_pool: _Pool | None = None
+_pools: dict[str, _Pool] = {}
 _pool_lock = threading.Lock()
 
 
-def _get_pool() -> _Pool:
-    global _pool
-    if _pool is None or _pool.pid != os.getpid():
+def _get_pool(lane: str = "heavy") -> _Pool:
+    if lane not in LANES:
+        raise ValueError(f"unknown lane {lane}")
+    pool = _pools.get(lane)
+    if pool is None or pool.pid != os.getpid():
         with _pool_lock:
-            if _pool is None or _pool.pid != os.getpid():
-                _pool = _Pool()
-    return _pool
+            pool = _pools.get(lane)
+            if pool is None or pool.pid != os.getpid():
+                pool = _pools[lane] = _Pool()
+    return pool
 
 
 def serve(stdin, stdout) -> None:

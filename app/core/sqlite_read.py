@@ -33,7 +33,7 @@ def rows(stmt, *, budget: float = 30.0) -> list:
             or session_has_written():
         return list(db.session.execute(stmt))
     sql, params = compile_sqlite(stmt, engine.dialect)
-    names, found = offload.run(read, path, sql, params, budget=budget)
+    names, found = offload.run(read, path, sql, params, budget=budget, lane="quick")
     row = namedtuple("Row", names, rename=True)
     return [row(*values) for values in found]
 

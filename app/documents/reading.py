@@ -121,7 +121,7 @@ def diff(actor, document_id: int, from_n, to_n) -> dict:
     old = services.get_version(a.document, from_n)
     new = services.get_version(a.document, to_n)
     # A 300-paragraph diff is a second of pure CPU: it runs in a worker, not on the event loop.
-    out = offload.run(diffing.diff_versions, old.paragraphs, new.paragraphs, budget=DIFF_BUDGET)
+    out = offload.run(diffing.diff_versions, old.paragraphs, new.paragraphs, budget=DIFF_BUDGET, lane="quick")
     return {"document_id": a.document.id, "from": old.number, "to": new.number, **out}
 
 

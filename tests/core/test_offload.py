@@ -45,3 +45,24 @@ def test_other_greenlets_run_while_a_worker_computes():
         assert len(ticks) > before
     finally:
         g.kill()
+
+
+def test_a_quick_call_does_not_wait_behind_the_heavy_lane():
+    """A search or a diff (the quick lane) is answered while the heavy lane's every worker is busy
+    with long work (five PDFs made the diff and search wait 5-7 s in bench/heavy_mix.py)."""
+    assert offload.run(math.factorial, 3, lane="quick") == 6   # its worker is started and warm
+    done = []
+
+    def heavy():
+        offload.run(time.sleep, 4)
+        done.append("heavy")
+
+    def quick():
+        done.append(("quick", offload.run(math.factorial, 10, lane="quick")))
+
+    busy = [gevent.spawn(heavy) for _ in range(offload.WORKERS)]
+    gevent.sleep(0.1)
+    gevent.joinall(busy + [gevent.spawn(quick)], timeout=120)
+    assert done[0] == ("quick", math.factorial(10)) and done.count("heavy") == offload.WORKERS, done
+    with pytest.raises(ValueError):
+        offload.run(math.factorial, 3, lane="slow")

@@ -75,7 +75,7 @@ def world(factory):
     still a draft, and one person of each role taking part in all of them."""
     from app.accounts.models import User
     from app.bodies.models import StandingBody
-    from app.consultations import services as consultations
+    from app.consultations import participants as consultation_participants
     from app.consultations.models import Consultation, Participant, Theme
     from app.demo import email_for, seed_demo
     from app.documents.models import Document
@@ -99,7 +99,7 @@ def world(factory):
             factory.participant(target, roles[role], role=role)
     ecowas = db.session.scalar(select(Participant).where(Participant.user_id == roles["chair"].id,
                                                           Participant.role == "delegate"))
-    consultations.update_participant(sec, db.session.get(Consultation, ecowas.consultation_id), ecowas.id, role="chair")
+    consultation_participants.update_participant(sec, db.session.get(Consultation, ecowas.consultation_id), ecowas.id, role="chair")
     opened = votes.create_motion(sec, c, {"question": "Kuahirisha?", "ballot": "secret", "rule": "simple"})
     votes.open_motion(sec, opened)
     mins = db.session.get(Minutes, int(live["minutes"].rsplit("/", 1)[1]))
