@@ -44,7 +44,7 @@ def create_app(config: object | None = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_path=str(cfg.INSTANCE_DIR))
     app.config.update(config_dict(cfg))
-    from app.core.jsonsafe import SafeJSONProvider, SocketJSON
+    from app.core.jsonsafe import SafeJSONProvider, SocketJSON, SocketPacket
     app.json = SafeJSONProvider(app)
     app.json.sort_keys = False
     app.url_map.converters["int"] = BoundedIntConverter
@@ -72,6 +72,7 @@ def create_app(config: object | None = None) -> Flask:
         ping_interval=app.config.get("SOCKETIO_PING_INTERVAL", 20),
         ping_timeout=app.config.get("SOCKETIO_PING_TIMEOUT", 20),
         manage_session=False,
+        serializer=SocketPacket,
         json=SocketJSON,
         logger=False,
         engineio_logger=False,

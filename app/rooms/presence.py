@@ -18,6 +18,7 @@ from app.consultations import attendance
 from app.consultations.event_types import SessionStatus
 from app.consultations.models import Consultation, Participant
 from app.core.errors import Forbidden
+from app.core.jsonsafe import RawJSON, encode
 from app.core.realtime import lock_room, record_event
 from app.core.shapes import INT, STR, Shape, nullable
 from app.extensions import db, socketio
@@ -60,12 +61,13 @@ def _rows(consultation_id: int, user_ids):
         .where(User.id.in_(user_ids)))
 
 
-def _people(consultation_id: int, ids: list[int]) -> dict[int, dict]:
-    """user_id -> person dict. While presence is coalesced (a tick > 0) the dicts are kept for
-    PERSON_TTL seconds: every join answers with the whole list, so a storm of N joins read N
-    people N times; a renamed person shows the new name within that time."""
+def _people(consultation_id: int, ids: list[int]) -> dict[int, tuple[dict, str]]:
+    """user_id -> (person dict, its JSON text). While presence is coalesced (a tick > 0) they
+    are kept for PERSON_TTL seconds: every join answers with the whole list, so a storm of N
+    joins read (and encoded) N people N times; a renamed person shows the new name within that
+    time."""
     if not presence_tick():
-        return {row[0]: _person(*row) for row in _rows(consultation_id, ids)}
+        return {row[0]: _entry(_person(*row)) for row in _rows(consultation_id, ids)}
     now = time.monotonic()
     out, missing = {}, []
     for uid in ids:
@@ -78,23 +80,36 @@ def _people(consultation_id: int, ids: list[int]) -> dict[int, dict]:
         if len(_person_cache) > 50_000:
             _person_cache.clear()
         for row in _rows(consultation_id, missing):
-            out[row[0]] = d = _person(*row)
-            _person_cache[(consultation_id, row[0])] = (now + PERSON_TTL, d)
+            out[row[0]] = entry = _entry(_person(*row))
+            _person_cache[(consultation_id, row[0])] = (now + PERSON_TTL, entry)
     return out
+
+
+def _entry(d: dict) -> tuple[dict, str]:
+    return d, encode(d)
+
+
+def _present(c: Consultation) -> list[tuple[dict, str]]:
+    ids = list(db.session.scalars(select(RoomMember.user_id).where(RoomMember.consultation_id == c.id).distinct()))
+    return sorted(_people(c.id, ids).values(), key=lambda e: (e[0]["name"], e[0]["user_id"]))
 
 
 def presence(c: Consultation) -> list[dict]:
     """Everyone with at least one socket in the room now, by name (the same dicts as person()):
     the join answer, which the announcements after its seq then keep up to date."""
-    ids = list(db.session.scalars(select(RoomMember.user_id).where(RoomMember.consultation_id == c.id).distinct()))
-    return sorted(_people(c.id, ids).values(), key=lambda d: (d["name"], d["user_id"]))
+    return [d for d, _text in _present(c)]
+
+
+def presence_json(c: Consultation) -> RawJSON:
+    """presence(c) as JSON text, made of each person's text (kept with the person)."""
+    return RawJSON.of_parts(text for _d, text in _present(c))
 
 
 # --- coalescing: one presence announcement per room per tick --------------------------------
 
 PERSON_TTL = 10.0
 _PENDING_KEY = "baraza_presence_dirty"
-_person_cache: dict[tuple[int, int], tuple[float, dict]] = {}
+_person_cache: dict[tuple[int, int], tuple[float, tuple[dict, str]]] = {}
 # consultation_id -> {user id whose sockets changed in this process since the last tick:
 # whether their presence flipped (first socket in, or last socket out) meanwhile}
 _dirty: dict[int, dict[int, bool]] = {}
@@ -226,21 +241,22 @@ def _has_socket(consultation_id: int, user_id: int) -> bool:
         RoomMember.consultation_id == consultation_id, RoomMember.user_id == user_id).limit(1)) is not None
 
 
-def join(actor: User, consultation_id, sid: str) -> Consultation:
+def join(actor: User, consultation_id, sid: str) -> tuple[Consultation, Participant | None]:
     """Enter the room on socket `sid`; a person's first socket is announced (announce()).
+    Returns the room's consultation and the actor's participant row (None: the secretariat).
     NotFound for non-participants; Forbidden for someone the chair removed this sitting."""
     c, p = get_room(actor, consultation_id)
     if _restriction(c.id, actor.id, "removed", None):
         raise Forbidden("The chair has removed you from this sitting.")
     if db.session.scalar(select(RoomMember.id).where(RoomMember.sid == sid, RoomMember.consultation_id == c.id)):
-        return c
+        return c, p
     flipped = presence_tick() and not _has_socket(c.id, actor.id)
     db.session.add(RoomMember(sid=sid, consultation_id=c.id, user_id=actor.id))
     db.session.flush()
     if presence_tick():  # the join answer lists the joiner: no query for them
-        _person_cache[(c.id, actor.id)] = (time.monotonic() + PERSON_TTL, person(actor, p))
+        _person_cache[(c.id, actor.id)] = (time.monotonic() + PERSON_TTL, _entry(person(actor, p)))
     _changed(c.id, actor.id, flipped)
-    return c
+    return c, p
 
 
 def _drop_members(consultation_id: int, user_id: int, sid: str | None = None) -> bool:
