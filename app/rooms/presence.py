@@ -5,24 +5,26 @@ RoomPresence; announce() records the difference as room events. With ROOMS_PRESE
 (the default, 0.25 s) a process collects the people whose sockets changed and announces them
 once per tick per room, so a storm of N joins costs a few broadcasts instead of N (each to up to
 N people); with 0 every join and leave announces in its own transaction (tests)."""
+import bisect
 import logging
 import threading
 import time
 
 from flask import current_app
-from sqlalchemy import delete, event, select
+from sqlalchemy import bindparam, delete, event, insert, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import ORG_REF, Organisation, User
 from app.consultations import attendance
 from app.consultations.event_types import SessionStatus
 from app.consultations.models import Consultation, Participant
+from app.core.db import utcnow
 from app.core.errors import Forbidden
 from app.core.jsonsafe import RawJSON, encode
 from app.core.realtime import lock_room, record_event
 from app.core.shapes import INT, STR, Shape, nullable
 from app.extensions import db, socketio
-from app.rooms.access import _int, _restriction, get_room, room_role
+from app.rooms.access import _int, get_room, room_role
 from app.rooms.event_types import (
     PresenceChanged,
     PresenceJoined,
@@ -89,9 +91,16 @@ def _entry(d: dict) -> tuple[dict, str]:
     return d, encode(d)
 
 
+def _present_ids(consultation_id: int) -> set[int]:
+    return set(db.session.scalars(_PRESENT_IDS, {"cid": consultation_id}))
+
+
 def _present(c: Consultation) -> list[tuple[dict, str]]:
-    ids = list(db.session.scalars(select(RoomMember.user_id).where(RoomMember.consultation_id == c.id).distinct()))
-    return sorted(_people(c.id, ids).values(), key=lambda e: (e[0]["name"], e[0]["user_id"]))
+    return sorted(_people(c.id, list(_present_ids(c.id))).values(), key=_order)
+
+
+def _order(entry: tuple[dict, str]) -> tuple[str, int]:
+    return entry[0]["name"], entry[0]["user_id"]
 
 
 def presence(c: Consultation) -> list[dict]:
@@ -101,8 +110,49 @@ def presence(c: Consultation) -> list[dict]:
 
 
 def presence_json(c: Consultation) -> RawJSON:
-    """presence(c) as JSON text, made of each person's text (kept with the person)."""
-    return RawJSON.of_parts(text for _d, text in _present(c))
+    """presence(c) as JSON text, made of each person's text. While presence is coalesced each
+    room's sorted list is kept (for PERSON_TTL seconds) and brought up to date with the people
+    who came and went since: the ids are read every time, the people only when new."""
+    if not presence_tick():
+        return RawJSON.of_parts(text for _d, text in _present(c))
+    ids, now = _present_ids(c.id), time.monotonic()
+    kept = _lists.get(c.id)
+    if kept is None or kept.expires <= now or len(ids ^ kept.ids) > len(ids) // 2:
+        if len(_lists) > 256:
+            _lists.clear()
+        kept = _lists[c.id] = _PresentList(now + PERSON_TTL, _people(c.id, list(ids)))
+    else:
+        kept.update(ids, lambda added: _people(c.id, added))
+    return kept.json()
+
+
+class _PresentList:
+    """A room's presence list in order, its entries by user id, and its JSON text once made."""
+
+    def __init__(self, expires: float, people: dict[int, tuple[dict, str]]) -> None:
+        self.expires, self.ids, self.by_id = expires, set(people), dict(people)
+        self.order = sorted(_order(e) for e in people.values())
+        self._json: RawJSON | None = None
+
+    def update(self, ids: set[int], read) -> None:
+        if ids == self.ids:
+            return
+        for uid in self.ids - ids:
+            entry = self.by_id.pop(uid)
+            self.order.pop(bisect.bisect_left(self.order, _order(entry)))
+        for uid, entry in read(list(ids - self.ids)).items():
+            self.by_id[uid] = entry
+            bisect.insort(self.order, _order(entry))
+        self.ids, self._json = set(self.by_id), None
+
+    def json(self) -> RawJSON:
+        if self._json is None:
+            self._json = RawJSON.of_parts(self.by_id[uid][1] for _name, uid in self.order)
+        return self._json
+
+
+_PRESENT_IDS = select(RoomMember.user_id).where(RoomMember.consultation_id == bindparam("cid")).distinct()
+_lists: dict[int, _PresentList] = {}
 
 
 # --- coalescing: one presence announcement per room per tick --------------------------------
@@ -244,19 +294,25 @@ def _has_socket(consultation_id: int, user_id: int) -> bool:
 def join(actor: User, consultation_id, sid: str) -> tuple[Consultation, Participant | None]:
     """Enter the room on socket `sid`; a person's first socket is announced (announce()).
     Returns the room's consultation and the actor's participant row (None: the secretariat).
-    NotFound for non-participants; Forbidden for someone the chair removed this sitting."""
-    c, p = get_room(actor, consultation_id)
-    if _restriction(c.id, actor.id, "removed", None):
+    NotFound for non-participants; Forbidden for someone the chair removed this sitting.
+    Three statements (room and removal, the person's sockets here, the new socket's row), each
+    built once: at a reconnect storm every delegate runs them at once."""
+    c, p, removed = get_room(actor, consultation_id, with_removed=True)
+    if removed:
         raise Forbidden("The chair has removed you from this sitting.")
-    if db.session.scalar(select(RoomMember.id).where(RoomMember.sid == sid, RoomMember.consultation_id == c.id)):
+    sids = set(db.session.scalars(_SOCKETS_HERE, {"cid": c.id, "uid": actor.id}))
+    if sid in sids:
         return c, p
-    flipped = presence_tick() and not _has_socket(c.id, actor.id)
-    db.session.add(RoomMember(sid=sid, consultation_id=c.id, user_id=actor.id))
-    db.session.flush()
+    db.session.execute(_ADD_SOCKET, {"sid": sid, "consultation_id": c.id, "user_id": actor.id, "joined_at": utcnow()})
     if presence_tick():  # the join answer lists the joiner: no query for them
         _person_cache[(c.id, actor.id)] = (time.monotonic() + PERSON_TTL, _entry(person(actor, p)))
-    _changed(c.id, actor.id, flipped)
+    _changed(c.id, actor.id, bool(presence_tick()) and not sids)
     return c, p
+
+
+_SOCKETS_HERE = select(RoomMember.sid).where(RoomMember.consultation_id == bindparam("cid"),
+                                             RoomMember.user_id == bindparam("uid"))
+_ADD_SOCKET = insert(RoomMember.__table__)
 
 
 def _drop_members(consultation_id: int, user_id: int, sid: str | None = None) -> bool:
