@@ -158,8 +158,11 @@ def _configure_sqlite(engine) -> None:
 
     for name in ("commit", "rollback"):
         event.listen(engine, name, lambda conn: _release(conn.info))
-    for name in ("reset", "checkin", "invalidate", "close"):
-        event.listen(engine.pool, name, lambda _dbapi, record, *_a: _release(record.info))
+    # each with its event's own signature: a legacy one is adapted, with a warning, at every call
+    event.listen(engine.pool, "reset", lambda _dbapi, record, _state: _release(record.info))
+    event.listen(engine.pool, "checkin", lambda _dbapi, record: _release(record.info))
+    event.listen(engine.pool, "invalidate", lambda _dbapi, record, _exc: _release(record.info))
+    event.listen(engine.pool, "close", lambda _dbapi, record: _release(record.info))
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
