@@ -47,7 +47,7 @@ from app.rooms.event_types import (
 )
 from app.rooms import speakers
 from app.rooms.models import HandRaise, RoomFloor, RoomRestriction
-from app.rooms.presence import _drop_members, presence_tick
+from app.rooms.presence import _drop_members, presence_tick, room_cache
 
 # --- hands and floor --------------------------------------------------------------------
 
@@ -309,7 +309,6 @@ def _shared_state(c: Consultation) -> dict:
 
 
 SHARED_KEEP = 10.0  # seconds; names in it may lag a rename by as much (as presence's do)
-_shared: dict[tuple, tuple[float, dict]] = {}
 
 
 def shared_state(c: Consultation, seq: int | None) -> dict:
@@ -322,14 +321,14 @@ def shared_state(c: Consultation, seq: int | None) -> dict:
     if seq is None or not presence_tick():
         return _shared_state(c)
     key = (c.id, seq, c.status, c.current_agenda_item_id)
-    now = time.monotonic()
-    hit = _shared.get(key)
+    now, kept_states = time.monotonic(), room_cache("state")
+    hit = kept_states.get(key)
     if hit is not None and hit[0] > now:
         return hit[1]
-    if len(_shared) > 256:
-        _shared.clear()
+    if len(kept_states) > 256:
+        kept_states.clear()
     part = _shared_state(c)
-    _shared[key] = (now + SHARED_KEEP, part)
+    kept_states[key] = (now + SHARED_KEEP, part)
     return part
 
 

@@ -70,20 +70,20 @@ def _people(consultation_id: int, ids: list[int]) -> dict[int, tuple[dict, str]]
     time."""
     if not presence_tick():
         return {row[0]: _entry(_person(*row)) for row in _rows(consultation_id, ids)}
-    now = time.monotonic()
+    now, people_kept = time.monotonic(), room_cache("people")
     out, missing = {}, []
     for uid in ids:
-        hit = _person_cache.get((consultation_id, uid))
+        hit = people_kept.get((consultation_id, uid))
         if hit is not None and hit[0] > now:
             out[uid] = hit[1]
         else:
             missing.append(uid)
     if missing:
-        if len(_person_cache) > 50_000:
-            _person_cache.clear()
+        if len(people_kept) > 50_000:
+            people_kept.clear()
         for row in _rows(consultation_id, missing):
             out[row[0]] = entry = _entry(_person(*row))
-            _person_cache[(consultation_id, row[0])] = (now + PERSON_TTL, entry)
+            people_kept[(consultation_id, row[0])] = (now + PERSON_TTL, entry)
     return out
 
 
@@ -115,12 +115,12 @@ def presence_json(c: Consultation) -> RawJSON:
     who came and went since: the ids are read every time, the people only when new."""
     if not presence_tick():
         return RawJSON.of_parts(text for _d, text in _present(c))
-    ids, now = _present_ids(c.id), time.monotonic()
-    kept = _lists.get(c.id)
+    ids, now, lists = _present_ids(c.id), time.monotonic(), room_cache("presence")
+    kept = lists.get(c.id)
     if kept is None or kept.expires <= now or len(ids ^ kept.ids) > len(ids) // 2:
-        if len(_lists) > 256:
-            _lists.clear()
-        kept = _lists[c.id] = _PresentList(now + PERSON_TTL, _people(c.id, list(ids)))
+        if len(lists) > 256:
+            lists.clear()
+        kept = lists[c.id] = _PresentList(now + PERSON_TTL, _people(c.id, list(ids)))
     else:
         kept.update(ids, lambda added: _people(c.id, added))
     return kept.json()
@@ -152,19 +152,23 @@ class _PresentList:
 
 
 _PRESENT_IDS = select(RoomMember.user_id).where(RoomMember.consultation_id == bindparam("cid")).distinct()
-_lists: dict[int, _PresentList] = {}
 
 
 # --- coalescing: one presence announcement per room per tick --------------------------------
 
 PERSON_TTL = 10.0
 _PENDING_KEY = "baraza_presence_dirty"
-_person_cache: dict[tuple[int, int], tuple[float, tuple[dict, str]]] = {}
 # consultation_id -> {user id whose sockets changed in this process since the last tick:
 # whether their presence flipped (first socket in, or last socket out) meanwhile}
 _dirty: dict[int, dict[int, bool]] = {}
 _dirty_lock = threading.Lock()
 _ticker_started = False
+
+
+def room_cache(name: str) -> dict:
+    """A cache of this app's rooms (app.extensions, so nothing outlives an app in tests, where
+    a new database gives out the same room ids and seqs again)."""
+    return current_app.extensions.setdefault("baraza.rooms.caches", {}).setdefault(name, {})
 
 
 def presence_tick() -> float:
@@ -305,7 +309,7 @@ def join(actor: User, consultation_id, sid: str) -> tuple[Consultation, Particip
         return c, p
     db.session.execute(_ADD_SOCKET, {"sid": sid, "consultation_id": c.id, "user_id": actor.id, "joined_at": utcnow()})
     if presence_tick():  # the join answer lists the joiner: no query for them
-        _person_cache[(c.id, actor.id)] = (time.monotonic() + PERSON_TTL, _entry(person(actor, p)))
+        room_cache("people")[(c.id, actor.id)] = (time.monotonic() + PERSON_TTL, _entry(person(actor, p)))
     _changed(c.id, actor.id, bool(presence_tick()) and not sids)
     return c, p
 

@@ -25,7 +25,7 @@ from app.rooms.access import _int, _require_voice, get_room
 from app.rooms.event_types import ChatMessage as ChatMessageEvent
 from app.rooms.floor import room_state
 from app.rooms.models import ChatMessage
-from app.rooms.presence import presence, presence_json, presence_tick
+from app.rooms.presence import presence, presence_json, presence_tick, room_cache
 
 CHAT_MAX = 2000
 CLIENT_ID_MAX = 64
@@ -125,7 +125,8 @@ def _replay(consultation_id: int, since: int, seq: int) -> tuple[list[tuple[dict
     newer ones are read: at a reconnect storm most pages rejoin from the same seq while chat
     goes on. Stored events never change, and an event committed after `seq` was read is
     broadcast to the joiner too (it entered the room first), so the answer is exact."""
-    kept = _replays.get((consultation_id, since)) if presence_tick() else None
+    replays = room_cache("replays")
+    kept = replays.get((consultation_id, since)) if presence_tick() else None
     cached = kept[1] if kept is not None and kept[0] > time.monotonic() else None
     if cached is not None and len(cached) < REPLAY_LIMIT:
         last = cached[-1][0]["seq"] if cached else since
@@ -134,10 +135,10 @@ def _replay(consultation_id: int, since: int, seq: int) -> tuple[list[tuple[dict
     else:
         cached = _encoded(events_since(consultation_id, since, limit=REPLAY_LIMIT))
     if presence_tick():
-        if len(_replays) > 64:
-            _replays.clear()
+        if len(replays) > 64:
+            replays.clear()
         expires = kept[0] if kept is not None and kept[0] > time.monotonic() else time.monotonic() + REPLAY_KEEP
-        _replays[(consultation_id, since)] = (expires, cached)
+        replays[(consultation_id, since)] = (expires, cached)
     more = len(cached) == REPLAY_LIMIT
     if cached:
         seq = cached[-1][0]["seq"] if more else max(seq, cached[-1][0]["seq"])
@@ -149,7 +150,6 @@ def _encoded(rows: list[RoomEvent]) -> list[tuple[dict, str]]:
 
 
 REPLAY_KEEP = 10.0  # seconds: a storm's rejoins, not a deleted room's id used again
-_replays: dict[tuple[int, int], tuple[float, list[tuple[dict, str]]]] = {}
 
 
 def snapshot(actor: User, c: Consultation, since, *, participant=_LOOK_UP, encoded: bool = False) -> dict:
