@@ -30,7 +30,9 @@ from functools import wraps
 
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, disconnect, join_room
-from sqlalchemy import String, delete, event, func, insert, select
+from sqlalchemy import String, delete, event, func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.core import pg
@@ -54,6 +56,7 @@ _connection_users: dict[str, int] = {}
 _unwritten: dict[str, tuple[str, int, datetime]] = {}
 _ROWS_KEY = "baraza_socket_rows"
 _orphans: set[str] = set()
+_writing: dict[str, tuple[str, int, datetime]] = {}  # rows taken by a transaction not yet ended
 
 
 class SocketConnection(db.Model):
@@ -99,6 +102,7 @@ def register_connection(sid: str, login_session_id: str, user_id: int | None = N
 
 def forget_connection(sid: str) -> str | None:
     _unwritten.pop(sid, None)
+    _writing.pop(sid, None)
     _connection_users.pop(sid, None)
     _limiter.forget(sid)
     return _connections.pop(sid, None)
@@ -199,10 +203,11 @@ def socket_handler(event: str, namespace: str | None = None, *, hold: bool = Fal
                     raise BadRequest("The payload must be an object.")
                 if payload_spec is not None:
                     payload = {**payload, **parse(payload, payload_spec)}
+                # before any hold: writing the row may wait for this process's tick (see there)
+                write_own_row(request.sid)
                 if hold:
                     pg.hold_until_commit(db.session)
                 actor = socket_actor()
-                write_own_row(request.sid)
                 result = fn(actor, payload) or {}
                 db.session.commit()
                 return {"ok": True, **result}
@@ -315,6 +320,7 @@ def _is_local(sid: str) -> bool:
 def _drop_actions(sess: Session) -> None:
     sess.info.pop(_ACTIONS_KEY, None)
     for sid, row in sess.info.pop(_ROWS_KEY, None) or ():
+        _writing.pop(sid, None)
         if sid in _connections:  # not written after all: the next event or tick writes it
             _unwritten.setdefault(sid, row)
 
@@ -322,6 +328,7 @@ def _drop_actions(sess: Session) -> None:
 @event.listens_for(Session, "after_commit")
 def _rows_written(sess: Session) -> None:
     for sid, _row in sess.info.pop(_ROWS_KEY, None) or ():
+        _writing.pop(sid, None)
         if sid not in _connections:  # it went while its row was being written: the tick deletes it
             _orphans.add(sid)
 
@@ -339,15 +346,32 @@ def _take_rows(sids) -> list[dict]:
         row = _unwritten.pop(sid, None)
         if row is not None:
             db.session.info.setdefault(_ROWS_KEY, []).append((sid, row))
+            _writing[sid] = row
             rows.append({"sid": sid, "server_id": SERVER_ID, "login_session_id": row[0], "user_id": row[1],
                          "connected_at": row[2]})
     return rows
 
 
+def _insert_rows(rows: list[dict]) -> None:
+    """Insert connection rows; one that another transaction of this process is writing at the
+    same moment (the tick and the socket's first event) is left to it: the insert waits for
+    that transaction (PostgreSQL; SQLite's writers queue anyway) and then does nothing, so the
+    row is there, committed, before this transaction goes on to refer to it."""
+    pg = db.session.get_bind().dialect.name == "postgresql"
+    stmt = (pg_insert if pg else sqlite_insert)(SocketConnection.__table__).on_conflict_do_nothing(
+        index_elements=["sid"])
+    db.session.execute(stmt, rows)
+
+
 def write_own_row(sid: str) -> None:
-    """Write this socket's row in the current transaction if it is not written yet."""
+    """Write this socket's row in the current transaction if it is not written yet (or is
+    being written by the tick right now)."""
     if sid in _unwritten:
-        db.session.execute(insert(SocketConnection.__table__), _take_rows([sid]))
+        _insert_rows(_take_rows([sid]))
+    elif sid in _writing:
+        lsid, user_id, at = _writing[sid]
+        _insert_rows([{"sid": sid, "server_id": SERVER_ID, "login_session_id": lsid, "user_id": user_id,
+                       "connected_at": at}])
 
 
 def flush_connections() -> int:
@@ -362,7 +386,7 @@ def flush_connections() -> int:
             _orphans.difference_update(orphans)
             db.session.execute(delete(SocketConnection).where(SocketConnection.sid.in_(orphans)))
         if rows:
-            db.session.execute(insert(SocketConnection.__table__), rows)
+            _insert_rows(rows)
         db.session.commit()
         valid = resolvers().valid(sorted({r["login_session_id"] for r in rows}))
         ended = [r["sid"] for r in rows if r["login_session_id"] not in valid]

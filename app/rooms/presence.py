@@ -282,11 +282,13 @@ def announce(consultation_id: int, user_ids: set[int], flipped: frozenset[int] |
             record_event(consultation_id, PresenceLeft(user_id=left[0]))
     elif joined or left:
         record_event(consultation_id, PresenceChanged(joined=[people[uid] for uid in joined], left=left))
-    if parts:
-        c = db.session.get(Consultation, consultation_id)
+    c = db.session.get(Consultation, consultation_id) if parts else None
+    # joining a live sitting checks in; without one (no sitting opened yet) nobody is, and the
+    # sitting is looked up once per tick, not once per person who came
+    if c is not None and c.status == "live" and attendance.sitting_of(c) is not None:
         for uid in joined:
             if uid in parts:
-                attendance.check_in(c, parts[uid], users[uid])  # joining a live sitting checks in
+                attendance.check_in(c, parts[uid], users[uid])
     return joined + left
 
 

@@ -85,3 +85,17 @@ def test_ending_a_users_sockets_and_the_limit_count_unwritten_rows(deferred, app
     revoke_all_sessions(db.session.get(User, p["government"].id))
     db.session.commit()
     assert _wait(lambda: not any(sc.is_connected() for sc in clients))
+
+
+def test_a_first_event_while_the_tick_is_writing_the_row_still_finds_it(deferred, socket, live):
+    c, p = live
+    sc = socket(p["government"])
+    (sid,) = [s for s in sockets._unwritten if sockets._unwritten[s][1] == p["government"].id]
+    # the tick has taken the row and not committed it yet: the join must not refer to a row
+    # that is not there (PostgreSQL refused it: a foreign key violation, answered "internal")
+    sockets._writing[sid] = sockets._unwritten.pop(sid)
+    res = sc.emit("room:join", {"consultation_id": c.id}, callback=True)
+    assert res["ok"], res
+    assert _rows(p["government"].id) == {sid}
+    sockets._writing.pop(sid, None)
+    assert sockets.flush_connections() == 0
