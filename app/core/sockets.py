@@ -18,7 +18,9 @@ process's next tick, all of a tick's rows in one transaction; at a reconnect sto
 transaction per connect queued every connect behind the database's write lock. Until then this
 process counts the row as written (ending a sign-in's or a user's sockets, the per-user limit);
 after a tick writes rows it checks their sign-ins again and ends the sockets of any revoked
-meanwhile (another process looking for them could not see them yet). 0: written at connect."""
+meanwhile (another process looking for them could not see them yet). What another process ends
+for other reasons within that tick (a user's sockets after a change of role) is not repeated:
+such a socket stays open until its next event, which re-reads the user. 0: written at connect."""
 import logging
 import threading
 import time
