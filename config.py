@@ -80,6 +80,9 @@ class Config:
     # Seconds over which presence changes are gathered into one announcement per room
     # (app/rooms/presence.py); 0 announces every join and leave in its own transaction.
     ROOMS_PRESENCE_TICK = float(os.environ.get("BARAZA_PRESENCE_TICK", "0.25"))
+    # Seconds over which new socket connections' rows are gathered into one write (a socket's
+    # first event writes its own); 0 writes each at connect (app/core/sockets.py).
+    SOCKETIO_ROWS_TICK = float(os.environ.get("BARAZA_SOCKET_ROWS_TICK", "0.25"))
     TESTING = False
 
     @classmethod
@@ -110,6 +113,7 @@ class TestConfig(Config):
     CHECK_API_RESPONSES = True  # every /api/v1 answer is checked against the OpenAPI document
     RATELIMIT_ENABLED = True
     ROOMS_PRESENCE_TICK = 0.0  # tests that coalesce set it and call presence.flush_presence()
+    SOCKETIO_ROWS_TICK = 0.0  # tests that defer connection rows set it and call sockets.flush_connections()
 
 
 def config_dict(cfg: object) -> dict:

@@ -44,7 +44,7 @@ def create_app(config: object | None = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_path=str(cfg.INSTANCE_DIR))
     app.config.update(config_dict(cfg))
-    from app.core.jsonsafe import SafeJSONProvider, SocketJSON
+    from app.core.jsonsafe import SafeJSONProvider, SocketJSON, SocketPacket
     app.json = SafeJSONProvider(app)
     app.json.sort_keys = False
     app.url_map.converters["int"] = BoundedIntConverter
@@ -72,6 +72,7 @@ def create_app(config: object | None = None) -> Flask:
         ping_interval=app.config.get("SOCKETIO_PING_INTERVAL", 20),
         ping_timeout=app.config.get("SOCKETIO_PING_TIMEOUT", 20),
         manage_session=False,
+        serializer=SocketPacket,
         json=SocketJSON,
         logger=False,
         engineio_logger=False,
@@ -158,8 +159,11 @@ def _configure_sqlite(engine) -> None:
 
     for name in ("commit", "rollback"):
         event.listen(engine, name, lambda conn: _release(conn.info))
-    for name in ("reset", "checkin", "invalidate", "close"):
-        event.listen(engine.pool, name, lambda _dbapi, record, *_a: _release(record.info))
+    # each with its event's own signature: a legacy one is adapted, with a warning, at every call
+    event.listen(engine.pool, "reset", lambda _dbapi, record, _state: _release(record.info))
+    event.listen(engine.pool, "checkin", lambda _dbapi, record: _release(record.info))
+    event.listen(engine.pool, "invalidate", lambda _dbapi, record, _exc: _release(record.info))
+    event.listen(engine.pool, "close", lambda _dbapi, record: _release(record.info))
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):

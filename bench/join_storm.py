@@ -13,6 +13,10 @@ machine's load weighs on both. Per run:
 3. Meanwhile 10 of the members chat at `--rate` messages/s, from the start signal until the
    storm is over plus one second; every member times every delivery and counts each message
    id it receives: chat p50/p99/max, lost (an expected delivery never seen) and duplicated.
+   `--rate 0`: no chat, so the server's CPU is the joins' alone.
+4. Server CPU per join: the server processes' CPU time (/proc) from the start signal until
+   every join is acknowledged plus 0.6 s (the last presence tick), divided by `--clients`.
+   Unlike the wall times it hardly depends on what else the machine is doing.
 
 With `--procs 2` each server runs two processes on Redis (`BARAZA_REDIS_URL`), clients spread
 over both, as deployed. See bench/README.md.
@@ -24,6 +28,7 @@ over both, as deployed. See bench/README.md.
 import asyncio
 import json
 import multiprocessing as mp
+import os
 import tempfile
 import time
 import uuid
@@ -32,6 +37,9 @@ from pathlib import Path
 from timing import compare, report
 
 from fanout import Server, disconnect_all, median_row, prepare_baraza, room_arguments, send_chat
+
+
+STORM_SETTLE = 0.6  # seconds after the last join's ack: more than two presence ticks
 
 
 def _pct(values, q):
@@ -71,6 +79,9 @@ async def _members_main(kind, urls, tokens, cid, rate, ready, go, storm_over, ou
     senders = clients[:10]
     k, start = 0, time.time()
     while not storm_over.is_set() or time.time() < storm_over_at(storm_over, start):
+        if not rate:  # --rate 0: no chat; the members stay until the storm is over
+            await asyncio.sleep(0.05)
+            continue
         delay = start + k / rate - time.time()
         if delay > 0:
             await asyncio.sleep(delay)
@@ -154,7 +165,6 @@ def run_storm(kind, urls, member_tokens, storm_tokens, cid, args, servers):
     time.sleep(2.0)  # the storm processes import their client
     spies = []
     if args.profile and kind == "baraza":  # py-spy on each worker for the storm (BENCH_PYSPY=path)
-        import os
         import subprocess
         for i, s in enumerate(servers):
             for pid in s.pids()[1:]:
@@ -167,6 +177,11 @@ def run_storm(kind, urls, member_tokens, storm_tokens, cid, args, servers):
     go.set()
     parts = [out_s.get(timeout=600) for _ in storms]
     over.set()
+    # The joins' CPU: from the start signal until every join is acknowledged and the presence
+    # tick after the last one has run (the storm clients stay connected 3 s longer). With
+    # `--rate 0` nothing else runs meanwhile; otherwise it includes the chat of those seconds.
+    time.sleep(STORM_SETTLE)
+    cpu_storm = sum(s.usage()[0] for s in servers) - cpu0
     for spy in spies:
         spy.send_signal(2)
     rss = sum(s.usage()[1] for s in servers)
@@ -181,7 +196,10 @@ def run_storm(kind, urls, member_tokens, storm_tokens, cid, args, servers):
             "join_errors": sum(p["errors"] for p in parts),
             "chat_sent": chat["sent"], "chat_p50_ms": _pct(chat["lat"], .5), "chat_p99_ms": _pct(chat["lat"], .99),
             "chat_max_ms": _pct(chat["lat"], 1.0), "chat_lost": chat["lost"], "chat_duplicated": chat["duplicated"],
-            "server_cpu_s": round(cpu1 - cpu0, 1), "server_rss_mib": round(rss, 1)}
+            "server_cpu_s": round(cpu1 - cpu0, 1), "server_rss_mib": round(rss, 1),
+            "storm_cpu_s": round(cpu_storm, 2),
+            "cpu_per_join_ms": round(cpu_storm * 1000 / len(storm_tokens), 2),
+            "load_avg_1m": os.getloadavg()[0]}
 
 
 def bench_once(kind, args, workdir):
@@ -235,6 +253,7 @@ def main():
     for kind in ("baraza", "bare"):
         result[kind] = median_row(result["runs"][kind])
     compare(result, "baraza", "bare", "all_acked_s", "ratio_all_acked", "ratios_per_run")
+    compare(result, "baraza", "bare", "cpu_per_join_ms", "ratio_cpu_per_join", "cpu_ratios_per_run")
     report(result, args.json)
 
 

@@ -5,6 +5,7 @@ def init_app(app) -> None:
     from app.accounts import api, services, views
     from app.api import register_api
     from app.core import signin
-    signin.register(app, session=services.resolve_session, token=services.resolve_token)
+    signin.register(app, session=services.resolve_session, token=services.resolve_token,
+                    valid=services.valid_sessions)
     app.register_blueprint(views.bp)
     register_api(app, api.api)

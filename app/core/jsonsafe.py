@@ -1,5 +1,6 @@
 """JSON read from clients (HTTP bodies and Socket.IO packets): one loader that refuses what the
 rest of Baraza cannot hold, with 400 `invalid`, before any view, service or database sees it.
+And JSON written to sockets: parts encoded once (RawJSON) are spliced into packets as they are.
 
 Threat: `"\\ud800"` is valid JSON but decodes to a lone UTF-16 surrogate, a Python str that no
 UTF-8 writer (database driver, template, mail, log) can encode, so it failed far from the door
@@ -14,6 +15,7 @@ from itertools import accumulate
 
 from flask.json.provider import DefaultJSONProvider
 from flask_babel import lazy_gettext as _l
+from socketio.packet import Packet
 
 from app.core.errors import BadRequest
 
@@ -99,14 +101,78 @@ class RefusedPayload:
 _EVENT_NAME = re.compile(r'\s*\[\s*"((?:[^"\\]|\\.){1,100})"')
 
 
+class RawJSON:
+    """A value already encoded as JSON text. As a top-level value of an acknowledgement or
+    event payload it goes into the packet as it is (SocketJSON.dumps): a list that many sockets
+    are sent alike (a room's presence, a replay) is encoded once, not once per socket, and
+    never walked again in Python (SocketPacket.data_is_binary)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @classmethod
+    def of_parts(cls, parts) -> "RawJSON":
+        """A JSON array of values each already encoded."""
+        return cls("[" + ",".join(parts) + "]")
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, RawJSON) and other.text == self.text
+
+    __hash__ = None
+
+
+def encode(value) -> str:
+    """Compact JSON text of a value, as a packet holds it."""
+    return json.dumps(value, separators=(",", ":"))
+
+
+def _spliced(value, kwargs) -> str:
+    """json.dumps of a dict whose top-level values may be RawJSON."""
+    item_sep, key_sep = kwargs.get("separators") or (", ", ": ")
+    return "{" + item_sep.join(
+        json.dumps(str(k)) + key_sep + (v.text if isinstance(v, RawJSON) else json.dumps(v, **kwargs))
+        for k, v in value.items()) + "}"
+
+
+def _has_raw(value) -> bool:
+    return isinstance(value, dict) and any(isinstance(v, RawJSON) for v in value.values())
+
+
+class SocketPacket(Packet):
+    """python-socketio's packet, with a binary check that stops at the first bytes it meets
+    and does not walk into RawJSON (the stock one builds a list for every dict and list it
+    holds: at a join storm it was the costliest function of the server, for answers listing
+    hundreds of people). Baraza never sends binary data; the check stays for correctness."""
+
+    @classmethod
+    def data_is_binary(cls, data) -> bool:
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, bytes | bytearray):
+                return True
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                stack.extend(item.values())
+        return False
+
+
 class SocketJSON:
     """The json module python-socketio decodes packets with. A packet whose arguments hold a
     lone surrogate or nest too deep still reaches its handler, as [event, RefusedPayload], so
-    the client gets an ack {"ok": false, "error": {...}} instead of a silently dropped event."""
+    the client gets an ack {"ok": false, "error": {...}} instead of a silently dropped event.
+    Encoding splices RawJSON values (see there)."""
 
     @staticmethod
-    def dumps(*args, **kwargs):
-        return json.dumps(*args, **kwargs)
+    def dumps(obj, **kwargs):
+        if isinstance(obj, list) and any(_has_raw(a) for a in obj):
+            item_sep = (kwargs.get("separators") or (", ", ": "))[0]
+            return "[" + item_sep.join(_spliced(a, kwargs) if _has_raw(a) else json.dumps(a, **kwargs)
+                                       for a in obj) + "]"
+        return json.dumps(obj, **kwargs)
 
     @staticmethod
     def loads(text, **kwargs):

@@ -17,10 +17,11 @@ from app.core.errors import Unauthenticated
 class Resolvers:
     session: Callable[[str | None], Any]  # login session id -> LoginSession, or None
     token: Callable[[str, str, int], Any]  # (secret key, token, max age) -> LoginSession, or None
+    valid: Callable[[list[str]], set[str]]  # login session ids -> those still valid (one query)
 
 
-def register(app, *, session: Callable, token: Callable) -> None:
-    app.extensions["baraza.signin"] = Resolvers(session=session, token=token)
+def register(app, *, session: Callable, token: Callable, valid: Callable) -> None:
+    app.extensions["baraza.signin"] = Resolvers(session=session, token=token, valid=valid)
 
 
 def resolvers() -> Resolvers:

@@ -1,7 +1,9 @@
 """Who may do what in a live room: the room of a consultation the actor may see, the sitting,
 and the refusals to speak (observers, credentials, a mute)."""
 
-from sqlalchemy import and_, func, select
+from functools import cache
+
+from sqlalchemy import Integer, and_, bindparam, func, select
 from sqlalchemy.orm import Load
 
 from app.accounts.models import User
@@ -26,30 +28,39 @@ def _int(value, name: str) -> int:
     return value
 
 
-def get_room(actor: User, consultation_id, *, with_mute: bool = False):
+def get_room(actor: User, consultation_id, *, with_mute: bool = False, with_removed: bool = False):
     """The consultation whose room the actor may enter: participants (once it leaves draft)
     and the secretariat. Anyone else gets NotFound, exactly like a missing consultation.
     The consultation and the actor's Participant row come in one query (every room action
     starts here), then the visibility rule decides (consultations.can_view).
     with_mute=True (chat) also reads, in the same query, whether the chair has muted the actor
-    this sitting, and returns (c, p, muted)."""
+    this sitting, and returns (c, p, muted); with_removed=True (joining), whether the chair has
+    removed them from it: (c, p, removed)."""
     if isinstance(consultation_id, bool) or not isinstance(consultation_id, int) or \
             not 0 < consultation_id < 2**31:
         raise NotFound("No such consultation.")
-    columns = [Consultation, Participant]
-    if with_mute:
-        columns.append(_restriction_select(consultation_id, actor.id, "mute", None).exists())
-    # Participant's person and organisations load lazily: the person is the actor, already in
-    # this session's identity map, so p.user costs no query (the joined loads doubled this one).
-    row = db.session.execute(
-        select(*columns).outerjoin(Participant, and_(
-            Participant.consultation_id == Consultation.id, Participant.user_id == actor.id))
-        .where(Consultation.id == consultation_id)
-        .options(Load(Participant).lazyload("*"))).first()
+    kind = "mute" if with_mute else "removed" if with_removed else None
+    row = db.session.execute(_room_select(kind), {"cid": consultation_id, "uid": actor.id}).first()
     c, p = (row[0], row[1]) if row is not None else (None, None)
     if c is None or not can_view(actor, c, p) or (p is None and not actor.is_secretariat):
         raise NotFound("No such consultation.")
-    return (c, p, bool(row[2])) if with_mute else (c, p)
+    return (c, p, bool(row[2])) if kind else (c, p)
+
+
+@cache
+def _room_select(kind: str | None):
+    """get_room's query, built once per kind (every room event runs it): the consultation, the
+    actor's participant row and, for a kind, whether that restriction holds this sitting."""
+    cid, uid = bindparam("cid", type_=Integer), bindparam("uid", type_=Integer)
+    columns = [Consultation, Participant]
+    if kind:
+        columns.append(_restriction_select(cid, uid, kind, None).exists())
+    # Participant's person and organisations load lazily: the person is the actor, already in
+    # this session's identity map, so p.user costs no query (the joined loads doubled this one).
+    return (select(*columns).outerjoin(Participant, and_(
+        Participant.consultation_id == Consultation.id, Participant.user_id == uid))
+        .where(Consultation.id == cid)
+        .options(Load(Participant).lazyload("*")))
 
 
 def room_role(actor: User, p: Participant | None) -> str:

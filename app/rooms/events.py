@@ -24,12 +24,12 @@ def _cid(payload: dict):
 
 
 def room_join(actor, payload):
-    c = presence.join(actor, _cid(payload), request.sid)
+    c, p = presence.join(actor, _cid(payload), request.sid)
     # Enter the Socket.IO room before reading the replay: an event committed meanwhile is
     # then both broadcast and replayed, never neither (the client dedupes by seq).
     join_room(room_name(c.id))
     try:
-        return services.snapshot(actor, c, payload.get("since"))
+        return services.snapshot(actor, c, payload.get("since"), participant=p, encoded=True)
     except Exception:
         leave_room(room_name(c.id))
         raise

@@ -1,6 +1,7 @@
 """Running the sitting: raised hands and the speaking queue, the floor, the current agenda item,
 muting and removing people, opening and closing the live session, and the room's state."""
 
+import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, select
@@ -9,6 +10,8 @@ from app.accounts.models import User
 from app.consultations.agenda import get_agenda_item
 from app.consultations.models import PARTICIPANT_ROLES, STATUSES, Consultation
 from app.consultations.services import (
+    _LOOK_UP,
+    Access,
     can_moderate,
     change_status,
     check_speaking_time,
@@ -44,7 +47,7 @@ from app.rooms.event_types import (
 )
 from app.rooms import speakers
 from app.rooms.models import HandRaise, RoomFloor, RoomRestriction
-from app.rooms.presence import _drop_members
+from app.rooms.presence import _drop_members, presence_tick, room_cache
 
 # --- hands and floor --------------------------------------------------------------------
 
@@ -276,11 +279,10 @@ ROOM_STATE = Shape("RoomState", {
                            "hand_refusal": nullable(STR)})})
 
 
-def room_state(actor: User, c: Consultation) -> dict:
-    """What the page shows besides chat: status, agenda item, floor (with its time limit),
-    the current item's speakers' list, mutes, and what the actor may do (and why not)."""
+def _shared_state(c: Consultation) -> dict:
+    """The part of the room's state that is the same for everyone in it (read from the
+    database; the sitting, speakers' list, floor and mutes)."""
     sitting = sitting_seq(c.id)
-    p = participant_of(actor, c)
     listed = speakers.hands(c.id, c.current_agenda_item_id, sitting)
     qids = [h.user_id for h in listed]
     floor = _floor(c.id, sitting)
@@ -294,10 +296,8 @@ def room_state(actor: User, c: Consultation) -> dict:
     item = c.current_agenda_item
     muted = list(db.session.scalars(select(RoomRestriction.user_id).where(
         RoomRestriction.consultation_id == c.id, RoomRestriction.kind == "mute", RoomRestriction.seq > sitting)))
-    refusal = voice_refusal(actor, c, p, "hand", sitting)
-    return ROOM_STATE.dump({
-        "status": c.status, "now": isoformat(utcnow()),
-        "agenda_item_id": item.id if item else None,
+    return {
+        "sitting": sitting,
         "agenda_item": {"agenda_item_id": item.id, "title": item.title, "position": item.position} if item else None,
         "floor": dict(brief(floor.user_id), since=isoformat(floor.since), agenda_item_id=floor.agenda_item_id,
                       limit_s=floor.limit_s, ends_at=isoformat(ends_at(floor)))
@@ -305,8 +305,53 @@ def room_state(actor: User, c: Consultation) -> dict:
         "queue": [brief(uid) for uid in qids],
         "speakers": [dict(brief(h.user_id), **speakers.entry(h)) for h in listed],
         "muted": muted,
-        "me": {"user_id": actor.id, "role": room_role(actor, p), "can_moderate": can_moderate(actor, c),
-               "can_chat": voice_refusal(actor, c, p, "chat", sitting) is None,
+    }
+
+
+SHARED_KEEP = 10.0  # seconds; names in it may lag a rename by as much (as presence's do)
+
+
+def shared_state(c: Consultation, seq: int | None) -> dict:
+    """_shared_state(c), kept per room and seq while presence is coalesced: every change to it
+    is written with a room event in its transaction (hands, floor, mutes, agenda, session), so
+    while the room's seq stays the same so does this part (a join storm asked for it once per
+    joiner). seq: the room's seq read before, in the caller's transaction; the part read after
+    it is as new or newer (a change committed meanwhile reaches the joiner as an event too).
+    None, or no presence tick: read it now."""
+    if seq is None or not presence_tick():
+        return _shared_state(c)
+    key = (c.id, seq, c.status, c.current_agenda_item_id)
+    now, kept_states = time.monotonic(), room_cache("state")
+    hit = kept_states.get(key)
+    if hit is not None and hit[0] > now:
+        return hit[1]
+    if len(kept_states) > 256:
+        kept_states.clear()
+    part = _shared_state(c)
+    kept_states[key] = (now + SHARED_KEEP, part)
+    return part
+
+
+def room_state(actor: User, c: Consultation, p=_LOOK_UP, seq: int | None = None) -> dict:
+    """What the page shows besides chat: status, agenda item, floor (with its time limit),
+    the current item's speakers' list, mutes, and what the actor may do (and why not).
+    p: the actor's Participant row (or None) when the caller has read it (get_room); seq: the
+    room's seq the caller read, to share the room's part with other joiners (shared_state)."""
+    shared = shared_state(c, seq)
+    if p is _LOOK_UP:
+        p = participant_of(actor, c)
+    sitting, muted = shared["sitting"], shared["muted"]
+    qids = [s["user_id"] for s in shared["queue"]]
+    is_muted = actor.id in muted
+    refusal = voice_refusal(actor, c, p, "hand", sitting)
+    item = shared["agenda_item"]
+    return ROOM_STATE.dump({
+        "status": c.status, "now": isoformat(utcnow()),
+        "agenda_item_id": item["agenda_item_id"] if item else None,
+        "agenda_item": item, "floor": shared["floor"], "queue": shared["queue"], "speakers": shared["speakers"],
+        "muted": muted,
+        "me": {"user_id": actor.id, "role": room_role(actor, p), "can_moderate": Access(actor, c, p).can_moderate,
+               "can_chat": voice_refusal(actor, c, p, "chat", sitting, muted=is_muted) is None,
                "can_raise_hand": refusal is None, "hand_refusal": refusal.message if refusal else None,
-               "muted": actor.id in muted, "hand_raised": actor.id in qids},
+               "muted": is_muted, "hand_raised": actor.id in qids},
     })

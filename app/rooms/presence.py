@@ -5,23 +5,26 @@ RoomPresence; announce() records the difference as room events. With ROOMS_PRESE
 (the default, 0.25 s) a process collects the people whose sockets changed and announces them
 once per tick per room, so a storm of N joins costs a few broadcasts instead of N (each to up to
 N people); with 0 every join and leave announces in its own transaction (tests)."""
+import bisect
 import logging
 import threading
 import time
 
 from flask import current_app
-from sqlalchemy import delete, event, select
+from sqlalchemy import bindparam, delete, event, insert, select
 from sqlalchemy.orm import Session
 
 from app.accounts.models import ORG_REF, Organisation, User
 from app.consultations import attendance
 from app.consultations.event_types import SessionStatus
 from app.consultations.models import Consultation, Participant
+from app.core.db import utcnow
 from app.core.errors import Forbidden
+from app.core.jsonsafe import RawJSON, encode
 from app.core.realtime import lock_room, record_event
 from app.core.shapes import INT, STR, Shape, nullable
 from app.extensions import db, socketio
-from app.rooms.access import _int, _restriction, get_room, room_role
+from app.rooms.access import _int, get_room, room_role
 from app.rooms.event_types import (
     PresenceChanged,
     PresenceJoined,
@@ -60,46 +63,112 @@ def _rows(consultation_id: int, user_ids):
         .where(User.id.in_(user_ids)))
 
 
-def _people(consultation_id: int, ids: list[int]) -> dict[int, dict]:
-    """user_id -> person dict. While presence is coalesced (a tick > 0) the dicts are kept for
-    PERSON_TTL seconds: every join answers with the whole list, so a storm of N joins read N
-    people N times; a renamed person shows the new name within that time."""
+def _people(consultation_id: int, ids: list[int]) -> dict[int, tuple[dict, str]]:
+    """user_id -> (person dict, its JSON text). While presence is coalesced (a tick > 0) they
+    are kept for PERSON_TTL seconds: every join answers with the whole list, so a storm of N
+    joins read (and encoded) N people N times; a renamed person shows the new name within that
+    time."""
     if not presence_tick():
-        return {row[0]: _person(*row) for row in _rows(consultation_id, ids)}
-    now = time.monotonic()
+        return {row[0]: _entry(_person(*row)) for row in _rows(consultation_id, ids)}
+    now, people_kept = time.monotonic(), room_cache("people")
     out, missing = {}, []
     for uid in ids:
-        hit = _person_cache.get((consultation_id, uid))
+        hit = people_kept.get((consultation_id, uid))
         if hit is not None and hit[0] > now:
             out[uid] = hit[1]
         else:
             missing.append(uid)
     if missing:
-        if len(_person_cache) > 50_000:
-            _person_cache.clear()
+        if len(people_kept) > 50_000:
+            people_kept.clear()
         for row in _rows(consultation_id, missing):
-            out[row[0]] = d = _person(*row)
-            _person_cache[(consultation_id, row[0])] = (now + PERSON_TTL, d)
+            out[row[0]] = entry = _entry(_person(*row))
+            people_kept[(consultation_id, row[0])] = (now + PERSON_TTL, entry)
     return out
+
+
+def _entry(d: dict) -> tuple[dict, str]:
+    return d, encode(d)
+
+
+def _present_ids(consultation_id: int) -> set[int]:
+    return set(db.session.scalars(_PRESENT_IDS, {"cid": consultation_id}))
+
+
+def _present(c: Consultation) -> list[tuple[dict, str]]:
+    return sorted(_people(c.id, list(_present_ids(c.id))).values(), key=_order)
+
+
+def _order(entry: tuple[dict, str]) -> tuple[str, int]:
+    return entry[0]["name"], entry[0]["user_id"]
 
 
 def presence(c: Consultation) -> list[dict]:
     """Everyone with at least one socket in the room now, by name (the same dicts as person()):
     the join answer, which the announcements after its seq then keep up to date."""
-    ids = list(db.session.scalars(select(RoomMember.user_id).where(RoomMember.consultation_id == c.id).distinct()))
-    return sorted(_people(c.id, ids).values(), key=lambda d: (d["name"], d["user_id"]))
+    return [d for d, _text in _present(c)]
+
+
+def presence_json(c: Consultation) -> RawJSON:
+    """presence(c) as JSON text, made of each person's text. While presence is coalesced each
+    room's sorted list is kept (for PERSON_TTL seconds) and brought up to date with the people
+    who came and went since: the ids are read every time, the people only when new."""
+    if not presence_tick():
+        return RawJSON.of_parts(text for _d, text in _present(c))
+    ids, now, lists = _present_ids(c.id), time.monotonic(), room_cache("presence")
+    kept = lists.get(c.id)
+    if kept is None or kept.expires <= now or len(ids ^ kept.ids) > len(ids) // 2:
+        if len(lists) > 256:
+            lists.clear()
+        kept = lists[c.id] = _PresentList(now + PERSON_TTL, _people(c.id, list(ids)))
+    else:
+        kept.update(ids, lambda added: _people(c.id, added))
+    return kept.json()
+
+
+class _PresentList:
+    """A room's presence list in order, its entries by user id, and its JSON text once made."""
+
+    def __init__(self, expires: float, people: dict[int, tuple[dict, str]]) -> None:
+        self.expires, self.ids, self.by_id = expires, set(people), dict(people)
+        self.order = sorted(_order(e) for e in people.values())
+        self._json: RawJSON | None = None
+
+    def update(self, ids: set[int], read) -> None:
+        if ids == self.ids:
+            return
+        for uid in self.ids - ids:
+            entry = self.by_id.pop(uid)
+            self.order.pop(bisect.bisect_left(self.order, _order(entry)))
+        for uid, entry in read(list(ids - self.ids)).items():
+            self.by_id[uid] = entry
+            bisect.insort(self.order, _order(entry))
+        self.ids, self._json = set(self.by_id), None
+
+    def json(self) -> RawJSON:
+        if self._json is None:
+            self._json = RawJSON.of_parts(self.by_id[uid][1] for _name, uid in self.order)
+        return self._json
+
+
+_PRESENT_IDS = select(RoomMember.user_id).where(RoomMember.consultation_id == bindparam("cid")).distinct()
 
 
 # --- coalescing: one presence announcement per room per tick --------------------------------
 
 PERSON_TTL = 10.0
 _PENDING_KEY = "baraza_presence_dirty"
-_person_cache: dict[tuple[int, int], tuple[float, dict]] = {}
 # consultation_id -> {user id whose sockets changed in this process since the last tick:
 # whether their presence flipped (first socket in, or last socket out) meanwhile}
 _dirty: dict[int, dict[int, bool]] = {}
 _dirty_lock = threading.Lock()
 _ticker_started = False
+
+
+def room_cache(name: str) -> dict:
+    """A cache of this app's rooms (app.extensions, so nothing outlives an app in tests, where
+    a new database gives out the same room ids and seqs again)."""
+    return current_app.extensions.setdefault("baraza.rooms.caches", {}).setdefault(name, {})
 
 
 def presence_tick() -> float:
@@ -213,11 +282,13 @@ def announce(consultation_id: int, user_ids: set[int], flipped: frozenset[int] |
             record_event(consultation_id, PresenceLeft(user_id=left[0]))
     elif joined or left:
         record_event(consultation_id, PresenceChanged(joined=[people[uid] for uid in joined], left=left))
-    if parts:
-        c = db.session.get(Consultation, consultation_id)
+    c = db.session.get(Consultation, consultation_id) if parts else None
+    # joining a live sitting checks in; without one (no sitting opened yet) nobody is, and the
+    # sitting is looked up once per tick, not once per person who came
+    if c is not None and c.status == "live" and attendance.sitting_of(c) is not None:
         for uid in joined:
             if uid in parts:
-                attendance.check_in(c, parts[uid], users[uid])  # joining a live sitting checks in
+                attendance.check_in(c, parts[uid], users[uid])
     return joined + left
 
 
@@ -226,21 +297,28 @@ def _has_socket(consultation_id: int, user_id: int) -> bool:
         RoomMember.consultation_id == consultation_id, RoomMember.user_id == user_id).limit(1)) is not None
 
 
-def join(actor: User, consultation_id, sid: str) -> Consultation:
+def join(actor: User, consultation_id, sid: str) -> tuple[Consultation, Participant | None]:
     """Enter the room on socket `sid`; a person's first socket is announced (announce()).
-    NotFound for non-participants; Forbidden for someone the chair removed this sitting."""
-    c, p = get_room(actor, consultation_id)
-    if _restriction(c.id, actor.id, "removed", None):
+    Returns the room's consultation and the actor's participant row (None: the secretariat).
+    NotFound for non-participants; Forbidden for someone the chair removed this sitting.
+    Three statements (room and removal, the person's sockets here, the new socket's row), each
+    built once: at a reconnect storm every delegate runs them at once."""
+    c, p, removed = get_room(actor, consultation_id, with_removed=True)
+    if removed:
         raise Forbidden("The chair has removed you from this sitting.")
-    if db.session.scalar(select(RoomMember.id).where(RoomMember.sid == sid, RoomMember.consultation_id == c.id)):
-        return c
-    flipped = presence_tick() and not _has_socket(c.id, actor.id)
-    db.session.add(RoomMember(sid=sid, consultation_id=c.id, user_id=actor.id))
-    db.session.flush()
+    sids = set(db.session.scalars(_SOCKETS_HERE, {"cid": c.id, "uid": actor.id}))
+    if sid in sids:
+        return c, p
+    db.session.execute(_ADD_SOCKET, {"sid": sid, "consultation_id": c.id, "user_id": actor.id, "joined_at": utcnow()})
     if presence_tick():  # the join answer lists the joiner: no query for them
-        _person_cache[(c.id, actor.id)] = (time.monotonic() + PERSON_TTL, person(actor, p))
-    _changed(c.id, actor.id, flipped)
-    return c
+        room_cache("people")[(c.id, actor.id)] = (time.monotonic() + PERSON_TTL, _entry(person(actor, p)))
+    _changed(c.id, actor.id, bool(presence_tick()) and not sids)
+    return c, p
+
+
+_SOCKETS_HERE = select(RoomMember.sid).where(RoomMember.consultation_id == bindparam("cid"),
+                                             RoomMember.user_id == bindparam("uid"))
+_ADD_SOCKET = insert(RoomMember.__table__)
 
 
 def _drop_members(consultation_id: int, user_id: int, sid: str | None = None) -> bool:

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from app.accounts.models import User
 from app.consultations.models import Consultation
 from app.consultations.moderation import hidden_map
+from app.consultations.services import _LOOK_UP
 from app.core.errors import Invalid, RateLimited, TooLarge
+from app.core.jsonsafe import RawJSON, encode
 from app.core.markdown import render
 from app.core.realtime import RoomEvent, current_seq, events_since, lock_room, next_seq, record_event
 from app.core.sockets import TokenBucket
@@ -23,7 +25,7 @@ from app.rooms.access import _int, _require_voice, get_room
 from app.rooms.event_types import ChatMessage as ChatMessageEvent
 from app.rooms.floor import room_state
 from app.rooms.models import ChatMessage
-from app.rooms.presence import presence, presence_tick
+from app.rooms.presence import presence, presence_json, presence_tick, room_cache
 
 CHAT_MAX = 2000
 CLIENT_ID_MAX = 64
@@ -116,45 +118,58 @@ def chat_record(ref_id: int) -> dict | None:
             "text": msg.text, "url": url_for("rooms.room", consultation_id=msg.consultation_id), "title": ""}
 
 
-def _replay(consultation_id: int, since: int, seq: int) -> tuple[list[dict], bool, int]:
-    """(events after `since`, more, the seq they reach), for a join that read `seq` as the
-    room's last. While presence is coalesced the events after a given `since` are kept per
-    room and only the newer ones are read: at a reconnect storm most pages rejoin from the same
-    seq while chat goes on. Stored events never change, and an event committed after `seq` was
-    read is broadcast to the joiner too (it entered the room first), so the answer is exact."""
-    kept = _replays.get((consultation_id, since)) if presence_tick() else None
+def _replay(consultation_id: int, since: int, seq: int) -> tuple[list[tuple[dict, str]], bool, int]:
+    """(events after `since` as (dict, JSON text), more, the seq they reach), for a join that
+    read `seq` as the room's last. While presence is coalesced the events after a given `since`
+    are kept per room (with their text: a storm's answers encode each event once) and only the
+    newer ones are read: at a reconnect storm most pages rejoin from the same seq while chat
+    goes on. Stored events never change, and an event committed after `seq` was read is
+    broadcast to the joiner too (it entered the room first), so the answer is exact."""
+    replays = room_cache("replays")
+    kept = replays.get((consultation_id, since)) if presence_tick() else None
     cached = kept[1] if kept is not None and kept[0] > time.monotonic() else None
     if cached is not None and len(cached) < REPLAY_LIMIT:
-        last = cached[-1]["seq"] if cached else since
+        last = cached[-1][0]["seq"] if cached else since
         if last < seq:
-            cached = cached + [e.to_dict() for e in events_since(consultation_id, last, limit=REPLAY_LIMIT - len(cached))]
+            cached = cached + _encoded(events_since(consultation_id, last, limit=REPLAY_LIMIT - len(cached)))
     else:
-        cached = [e.to_dict() for e in events_since(consultation_id, since, limit=REPLAY_LIMIT)]
+        cached = _encoded(events_since(consultation_id, since, limit=REPLAY_LIMIT))
     if presence_tick():
-        if len(_replays) > 64:
-            _replays.clear()
+        if len(replays) > 64:
+            replays.clear()
         expires = kept[0] if kept is not None and kept[0] > time.monotonic() else time.monotonic() + REPLAY_KEEP
-        _replays[(consultation_id, since)] = (expires, cached)
+        replays[(consultation_id, since)] = (expires, cached)
     more = len(cached) == REPLAY_LIMIT
     if cached:
-        seq = cached[-1]["seq"] if more else max(seq, cached[-1]["seq"])
+        seq = cached[-1][0]["seq"] if more else max(seq, cached[-1][0]["seq"])
     return cached, more, seq
 
 
+def _encoded(rows: list[RoomEvent]) -> list[tuple[dict, str]]:
+    return [(d, encode(d)) for d in (e.to_dict() for e in rows)]
+
+
 REPLAY_KEEP = 10.0  # seconds: a storm's rejoins, not a deleted room's id used again
-_replays: dict[tuple[int, int], tuple[float, list[dict]]] = {}
 
 
-def snapshot(actor: User, c: Consultation, since) -> dict:
+def snapshot(actor: User, c: Consultation, since, *, participant=_LOOK_UP, encoded: bool = False) -> dict:
     """The join acknowledgement: events after `since` (none when omitted), presence, state.
-    seq is read before the events, so it never claims an event the answer does not hold."""
+    seq is read before the events, so it never claims an event the answer does not hold.
+    participant: the actor's row when the caller has read it. encoded=True (the socket door):
+    presence and events come as RawJSON, encoded once per person and per event, not per answer."""
     since = None if since is None else _int(since, "since")
-    seq, events, more = current_seq(c.id), [], False
+    seq, replay, more = current_seq(c.id), [], False
+    state = room_state(actor, c, participant, seq=seq)
     if since is not None:
-        events, more, seq = _replay(c.id, since, seq)
-        events = redacted(events)  # a message hidden since is shown hidden
-    return {"seq": seq, "presence": presence(c), "events": events, "more": more,
-            "state": room_state(actor, c)}
+        replay, more, seq = _replay(c.id, since, seq)
+    events = redacted([d for d, _text in replay])  # a message hidden since is shown hidden
+    if encoded:
+        # a redacted event is a new dict: its text is made again
+        return {"seq": seq, "presence": presence_json(c),
+                "events": RawJSON.of_parts(text if d is orig else encode(d)
+                                           for d, (orig, text) in zip(events, replay, strict=True)),
+                "more": more, "state": state}
+    return {"seq": seq, "presence": presence(c), "events": events, "more": more, "state": state}
 
 
 def events_page(actor: User, consultation_id, since: int, limit: int = 500) -> tuple[list[dict], int | None]:
