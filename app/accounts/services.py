@@ -107,7 +107,7 @@ def revoke_session(session_id: str | None) -> None:
     ls = db.session.get(LoginSession, session_id) if session_id else None
     if ls is not None and ls.revoked_at is None:
         ls.revoked_at = utcnow()
-        from app.core.sockets import end_sessions_on_commit  # open sockets end with the sign-in
+        from app.core.connections import end_sessions_on_commit  # open sockets end with the sign-in
         end_sessions_on_commit([ls.id])
 
 
@@ -115,7 +115,7 @@ def revoke_all_sessions(user: User) -> None:
     for ls in db.session.scalars(select(LoginSession).where(
             LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))):
         ls.revoked_at = utcnow()
-    from app.core.sockets import end_user_sockets_on_commit  # open sockets end with the sign-ins
+    from app.core.connections import end_user_sockets_on_commit  # open sockets end with the sign-ins
     end_user_sockets_on_commit(user.id)
 
 
@@ -127,7 +127,7 @@ def revoke_other_sessions(user: User, keep_session_id: str | None) -> None:
             LoginSession.id != (keep_session_id or ""))):
         ls.revoked_at = utcnow()
         ended.append(ls.id)
-    from app.core.sockets import end_sessions_on_commit  # their open sockets end with them
+    from app.core.connections import end_sessions_on_commit  # their open sockets end with them
     end_sessions_on_commit(ended)
 
 

@@ -23,7 +23,7 @@ def _viewer():
         return None
     sid = getattr(request, "sid", None)
     if sid is not None:
-        from app.core.sockets import connection_session_id
+        from app.core.connections import connection_session_id
         ls = resolvers().session(connection_session_id(sid))
         return ls.user if ls is not None else None
     if request.path.startswith("/api/"):

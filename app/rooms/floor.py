@@ -22,7 +22,7 @@ from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Invalid
 from app.core.realtime import RoomEvent, lock_room, next_seq, record_event, room_name
 from app.core.shapes import BOOL, DATETIME, INT, STR, Shape, enum, list_of, nullable
-from app.core.sockets import leave_room_on_commit
+from app.core.connections import leave_room_on_commit
 from app.extensions import db
 from app.rooms.access import (
     SPEAKING_ROLES,
@@ -230,7 +230,7 @@ def remove_from_room(actor: User, consultation_id, user_id) -> RoomEvent:
 
 def _clear_person(c: Consultation, user_id: int, actor: User | None, sitting: int) -> None:
     """Take someone out of the room's state: queue, floor, presence and socket room."""
-    from app.core.sockets import user_sids
+    from app.core.connections import user_sids
     _lower(c, user_id, actor, sitting)
     db.session.execute(delete(HandRaise).where(HandRaise.consultation_id == c.id, HandRaise.user_id == user_id))
     floor = _floor(c.id, sitting)

@@ -9,17 +9,17 @@ import pytest
 from sqlalchemy import select, update
 
 from app.accounts.models import LoginSession, User
-from app.core import sockets
-from app.core.sockets import SocketConnection
+from app.core import connections
+from app.core.connections import SocketConnection
 from app.extensions import db, socketio
 
 
 @pytest.fixture
 def deferred(app):
     app.config["SOCKETIO_ROWS_TICK"] = 0.25  # no loop under tests: flush_connections() is the tick
-    sockets.flush_connections()
+    connections.flush_connections()
     yield
-    sockets.flush_connections()
+    connections.flush_connections()
     app.config["SOCKETIO_ROWS_TICK"] = 0.0
 
 
@@ -42,9 +42,9 @@ def test_the_first_event_writes_the_row_and_the_tick_writes_the_others(deferred,
     res = active.emit("room:join", {"consultation_id": c.id}, callback=True)
     assert res["ok"], res  # its room membership refers to the row, written in the same transaction
     assert len(_rows(p["workers"].id)) == 1 and _rows(p["government"].id) == set()
-    assert sockets.flush_connections() == 1
+    assert connections.flush_connections() == 1
     assert len(_rows(p["government"].id)) == 1
-    assert sockets.flush_connections() == 0
+    assert connections.flush_connections() == 0
     idle.disconnect()
     assert _rows(p["government"].id) == set()
     assert active.emit("chat:send", {"consultation_id": c.id, "text": "still here"}, callback=True)["ok"]
@@ -59,7 +59,7 @@ def test_revoking_a_sign_in_ends_its_socket_before_the_row_is_written(deferred, 
     revoke_session(lsid)
     db.session.commit()
     assert _wait(lambda: not sc.is_connected())
-    assert sockets.flush_connections() == 0
+    assert connections.flush_connections() == 0
 
 
 def test_a_revocation_the_tick_could_not_see_is_caught_when_the_row_is_written(deferred, app, bearer, live):
@@ -70,7 +70,7 @@ def test_a_revocation_the_tick_could_not_see_is_caught_when_the_row_is_written(d
     db.session.execute(update(LoginSession).where(LoginSession.user_id == p["workers"].id)
                        .values(revoked_at=LoginSession.expires_at))
     db.session.commit()
-    assert sockets.flush_connections() == 1
+    assert connections.flush_connections() == 1
     assert _wait(lambda: not sc.is_connected())
 
 
@@ -80,7 +80,7 @@ def test_ending_a_users_sockets_and_the_limit_count_unwritten_rows(deferred, app
     token = bearer(p["government"])
     clients = [socketio.test_client(app, auth={"token": token}) for _ in range(3)]
     assert [sc.is_connected() for sc in clients] == [True, True, False]
-    assert len(sockets.user_sids(p["government"].id)) == 2
+    assert len(connections.user_sids(p["government"].id)) == 2
     from app.accounts.services import revoke_all_sessions
     revoke_all_sessions(db.session.get(User, p["government"].id))
     db.session.commit()
@@ -90,12 +90,12 @@ def test_ending_a_users_sockets_and_the_limit_count_unwritten_rows(deferred, app
 def test_a_first_event_while_the_tick_is_writing_the_row_still_finds_it(deferred, socket, live):
     c, p = live
     sc = socket(p["government"])
-    (sid,) = [s for s in sockets._unwritten if sockets._unwritten[s][1] == p["government"].id]
+    (sid,) = [s for s in connections._unwritten if connections._unwritten[s][1] == p["government"].id]
     # the tick has taken the row and not committed it yet: the join must not refer to a row
     # that is not there (PostgreSQL refused it: a foreign key violation, answered "internal")
-    sockets._writing[sid] = sockets._unwritten.pop(sid)
+    connections._writing[sid] = connections._unwritten.pop(sid)
     res = sc.emit("room:join", {"consultation_id": c.id}, callback=True)
     assert res["ok"], res
     assert _rows(p["government"].id) == {sid}
-    sockets._writing.pop(sid, None)
-    assert sockets.flush_connections() == 0
+    connections._writing.pop(sid, None)
+    assert connections.flush_connections() == 0

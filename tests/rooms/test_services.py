@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, RateLimited, TooLarge
 from app.core.realtime import RoomEvent, current_seq
-from app.core.sockets import SocketConnection
+from app.core.connections import SocketConnection
 from app.extensions import db
 from app.rooms import access, floor, presence, services
 
@@ -308,12 +308,12 @@ def test_snapshot_replay_and_seq(room):
 def test_connections_of_a_dead_process_are_swept_and_presence_corrected(room):
     from datetime import timedelta
 
-    from app.core import sockets
+    from app.core import connections, sockets
     from app.core.db import utcnow
     c, p = room
     gov = p["government"]
     old = utcnow() - timedelta(minutes=5)
-    db.session.add(sockets.SocketServer(id="dead", seen_at=old))
+    db.session.add(connections.SocketServer(id="dead", seen_at=old))
     db.session.add(SocketConnection(sid="ghost", server_id="dead", login_session_id="x", user_id=gov.id,
                                     connected_at=old))
     db.session.flush()
@@ -323,8 +323,8 @@ def test_connections_of_a_dead_process_are_swept_and_presence_corrected(room):
     assert sockets.beat_and_sweep(stale_after=45) == 1
     assert services.snapshot(gov, c, None)["presence"] == []
     assert _types(c)[-1] == "presence.left"
-    assert db.session.get(sockets.SocketServer, sockets.SERVER_ID) is not None
-    assert db.session.get(sockets.SocketServer, "dead") is None
+    assert db.session.get(connections.SocketServer, connections.SERVER_ID) is not None
+    assert db.session.get(connections.SocketServer, "dead") is None
 
 
 @pytest.mark.parametrize("text", ["hello world", "it's fine, ok? yes! a;b: c.", "Émile à Dakar", "3 items",
