@@ -258,11 +258,11 @@ def test_role_change_disconnects_and_events_recheck(app, socket, live):
 def test_revoked_token_refused_on_next_event_even_before_disconnect(app, socket, live, monkeypatch):
     c, p = live
     from app.accounts.services import revoke_all_sessions
-    from app.core import sockets
+    from app.core import connections
     from app.extensions import db
     sc = socket(p["workers"])
     joined(sc, c)
-    monkeypatch.setattr(sockets, "end_user_sockets_on_commit", lambda uid: None)
+    monkeypatch.setattr(connections, "end_user_sockets_on_commit", lambda uid: None)
     from app.accounts.models import User
     revoke_all_sessions(db.session.get(User, p["workers"].id))
     db.session.commit()
