@@ -27,7 +27,6 @@ import json
 import logging
 import os
 import re
-import subprocess
 import sys
 import threading
 import time
@@ -38,6 +37,7 @@ from markupsafe import Markup
 
 from app.core.db import release_idle_write_lock
 from app.core.errors import TooComplex
+from app.core.offload import PipeWorker
 from app.core.markdown_engine import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, convert, sanitise  # noqa: F401
 
 log = logging.getLogger(__name__)
@@ -119,25 +119,11 @@ def budget_for(body: str) -> float:
 
 # --- the worker processes ----------------------------------------------------------------------
 
-try:
-    from gevent.socket import wait_read as _wait_read
-    from gevent.socket import wait_write as _wait_write
-except ImportError:  # pragma: no cover - gevent is a dependency
-    _wait_read = _wait_write = None
-
-
-class _Worker:
+class _Worker(PipeWorker):
     """One render process, spoken to with one JSON line each way; killed when over budget."""
 
     def __init__(self):
-        self.proc = subprocess.Popen([sys.executable, "-I", _ENGINE], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd="/",
-                                     close_fds=True)
-        self.out = self.proc.stdin.fileno()
-        self.inp = self.proc.stdout.fileno()
-        os.set_blocking(self.out, False)
-        os.set_blocking(self.inp, False)
-        self.ready = False
+        super().__init__([sys.executable, "-I", _ENGINE], "/")
         self.buf = b""
 
     def poll_ready(self) -> bool:
@@ -165,46 +151,18 @@ class _Worker:
                 raise EOFError("the render worker did not start") from None
             self.ready = True
         deadline = time.monotonic() + budget
-        view = memoryview(payload)
-        while view:
-            try:
-                view = view[os.write(self.out, view):]
-            except BlockingIOError:
-                _wait_write(self.out, timeout=self._left(deadline), timeout_exc=TimeoutError())
+        self.write_all(payload, deadline)
         return self._read_line(deadline)
 
     def _read_line(self, deadline: float) -> bytes:
         chunks, self.buf = [self.buf], b""
         while True:
-            try:
-                chunk = os.read(self.inp, 1 << 16)
-            except BlockingIOError:
-                _wait_read(self.inp, timeout=self._left(deadline), timeout_exc=TimeoutError())
-                continue
+            chunk = self.read_some(deadline, 1 << 16)
             if not chunk:
                 raise EOFError("the render worker exited")
             chunks.append(chunk)
             if chunk.endswith(b"\n"):
                 return b"".join(chunks)
-
-    @staticmethod
-    def _left(deadline: float) -> float:
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise TimeoutError()
-        return left
-
-    def kill(self) -> None:
-        try:
-            self.proc.kill()
-            self.proc.wait(5)
-        except Exception:  # already gone
-            pass
-        for f in (self.proc.stdin, self.proc.stdout):
-            try:
-                f.close()
-            except Exception:
-                pass
 
 
 class _Pool:

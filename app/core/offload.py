@@ -74,44 +74,34 @@ def run(fn, *args, budget: float = BUDGET, lane: str = "heavy"):
     raise OffloadFailed(value)
 
 
-class _Worker:
-    def __init__(self):
-        self.proc = subprocess.Popen([sys.executable, "-m", "app.core.offload"], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=_ROOT,
-                                     close_fds=True)
+class PipeWorker:
+    """A worker process spoken to over its stdin and stdout, both non-blocking: the calling
+    greenlet waits for the pipes (gevent's wait_read / wait_write) up to a deadline, so the event
+    loop serves others meanwhile. Shared by these workers and app.core.markdown's renderers."""
+
+    def __init__(self, argv: list[str], cwd: str):
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, cwd=cwd, close_fds=True)
         self.out, self.inp = self.proc.stdin.fileno(), self.proc.stdout.fileno()
         os.set_blocking(self.out, False)
         os.set_blocking(self.inp, False)
         self.ready = False
 
-    def call(self, request: bytes, budget: float) -> bytes:
-        if not self.ready:
-            if self._read(1, time.monotonic() + STARTUP) != b"R":
-                raise OffloadFailed("the worker did not start")
-            self.ready = True
-        deadline = time.monotonic() + budget
-        view = memoryview(_HEADER.pack(len(request)) + request)
+    def write_all(self, data: bytes, deadline: float) -> None:
+        view = memoryview(data)
         while view:
             try:
                 view = view[os.write(self.out, view):]
             except BlockingIOError:
-                _wait_write(self.out, timeout=_left(deadline), timeout_exc=TimeoutError())
-        size = _HEADER.unpack(self._read(_HEADER.size, deadline))[0]
-        return self._read(size, deadline)
+                _wait_write(self.out, timeout=time_left(deadline), timeout_exc=TimeoutError())
 
-    def _read(self, n: int, deadline: float) -> bytes:
-        chunks, got = [], 0
-        while got < n:
+    def read_some(self, deadline: float, most: int = 1 << 20) -> bytes:
+        """What the worker has written (b"" once it exited), waiting for it up to the deadline."""
+        while True:
             try:
-                chunk = os.read(self.inp, min(n - got, 1 << 20))
+                return os.read(self.inp, most)
             except BlockingIOError:
-                _wait_read(self.inp, timeout=_left(deadline), timeout_exc=TimeoutError())
-                continue
-            if not chunk:
-                raise OffloadFailed("the worker exited")
-            chunks.append(chunk)
-            got += len(chunk)
-        return b"".join(chunks)
+                _wait_read(self.inp, timeout=time_left(deadline), timeout_exc=TimeoutError())
 
     def kill(self) -> None:
         try:
@@ -126,7 +116,32 @@ class _Worker:
                 pass
 
 
-def _left(deadline: float) -> float:
+class _Worker(PipeWorker):
+    def __init__(self):
+        super().__init__([sys.executable, "-m", "app.core.offload"], _ROOT)
+
+    def call(self, request: bytes, budget: float) -> bytes:
+        if not self.ready:
+            if self._read(1, time.monotonic() + STARTUP) != b"R":
+                raise OffloadFailed("the worker did not start")
+            self.ready = True
+        deadline = time.monotonic() + budget
+        self.write_all(_HEADER.pack(len(request)) + request, deadline)
+        size = _HEADER.unpack(self._read(_HEADER.size, deadline))[0]
+        return self._read(size, deadline)
+
+    def _read(self, n: int, deadline: float) -> bytes:
+        chunks, got = [], 0
+        while got < n:
+            chunk = self.read_some(deadline, min(n - got, 1 << 20))
+            if not chunk:
+                raise OffloadFailed("the worker exited")
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+
+def time_left(deadline: float) -> float:
     left = deadline - time.monotonic()
     if left <= 0:
         raise TimeoutError("over budget")

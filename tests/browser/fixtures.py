@@ -109,6 +109,25 @@ def axe_violations(page, base) -> list[dict]:
     return [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
 
 
+def assert_no_serious(page, base, what) -> None:
+    """axe-core finds no serious or critical violation on the page (`what` names it on failure)."""
+    bad = axe_violations(page, base)
+    assert bad == [], (what, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad])
+
+
+def set_agenda_item(chair, index: int, title: str, timeout: int = 10_000) -> None:
+    """The chair moves the room to agenda item `index` (its select and Set button) and sees it."""
+    from playwright.sync_api import expect
+    chair.locator("#agenda-item").select_option(index=index)
+    chair.locator("form[data-action=agenda]").get_by_role("button", name="Set").click()
+    expect(chair.locator("#agenda-current")).to_contain_text(title, timeout=timeout)
+
+
+def option_value(page, select: str, name: str) -> str | None:
+    """The value of the first option of `select` whose text holds `name`."""
+    return page.locator(f"{select} option", has_text=name).first.get_attribute("value")
+
+
 def choose_language(page, lang: str) -> None:
     """Switch the signed-in person's language with the header's picker (it is their setting)."""
     page.select_option("#lang-select", lang)

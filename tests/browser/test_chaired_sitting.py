@@ -13,7 +13,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.fixtures import DEMO_PASSWORD, axe_violations, choose_language, screenshots_on_failure, sign_in
+from tests.browser.fixtures import DEMO_PASSWORD, assert_no_serious, option_value, set_agenda_item, choose_language, screenshots_on_failure, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -92,18 +92,7 @@ def _expect_list(page, names, sel="#queue li"):
 
 
 def _set_item(chair, n):
-    chair.locator("#agenda-item").select_option(index=n)
-    chair.locator("form[data-action=agenda]").get_by_role("button", name="Set").click()
-    expect(chair.locator("#agenda-current")).to_contain_text(ITEMS[n], timeout=T)
-
-
-def _option(page, select, name):
-    return page.locator(f"{select} option", has_text=name).first.get_attribute("value")
-
-
-def _no_serious(page, base, what):
-    bad = axe_violations(page, base)
-    assert bad == [], (what, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad])
+    set_agenda_item(chair, n, ITEMS[n], T)
 
 
 def _narrow(page, what):
@@ -162,7 +151,7 @@ def test_a_chaired_sitting_with_the_hall_screen(browser, live_server, shots):
             expect(screen.locator("#pj-queue li.pj-empty")).to_have_count(1, timeout=T)
             phone.locator("#hand-button").click()
             _expect_list(chair, [NAMES[WRK]])
-            chair.locator("#add-speaker").select_option(_option(chair, "#add-speaker", NAMES[GOV]))
+            chair.locator("#add-speaker").select_option(option_value(chair, "#add-speaker", NAMES[GOV]))
             chair.locator("#add-kind").select_option("point_of_order")
             chair.locator("form[data-action=speaker]").get_by_role("button", name="Add").click()
             for page in rooms:
@@ -176,7 +165,7 @@ def test_a_chaired_sitting_with_the_hall_screen(browser, live_server, shots):
             _expect_list(screen, [NAMES[WRK], NAMES[EMP], NAMES[GOV]], "#pj-queue li")
 
             # --- a 2 s turn that overruns: every screen says so from the server's ends_at -----------
-            chair.locator("#give-user").select_option(_option(chair, "#give-user", NAMES[EMP]))
+            chair.locator("#give-user").select_option(option_value(chair, "#give-user", NAMES[EMP]))
             chair.locator("#give-limit").fill("2")
             chair.locator("form[data-action=give]").get_by_role("button", name="Give the floor").click()
             expect(screen.locator("#pj-speaker")).to_contain_text(NAMES[EMP], timeout=T)
@@ -267,8 +256,8 @@ def test_a_chaired_sitting_with_the_hall_screen(browser, live_server, shots):
             expect(reader.locator("#h-decided")).to_be_visible()
 
             # --- every page kind in Arabic, and axe-core and the width on the phone -----------------
-            _no_serious(chair, base, "room, chair (en)")
-            _no_serious(screen, base, "projector (en)")
+            assert_no_serious(chair, base, "room, chair (en)")
+            assert_no_serious(screen, base, "projector (en)")
             paths = {"room": f"/consultations/{cid}/room", "projector": f"/consultations/{cid}/projector",
                      "reader": f"/documents/{ids['doc']}", "register": f"/consultations/{cid}/attendance"}
             choose_language(chair, "ar")
@@ -278,31 +267,31 @@ def test_a_chaired_sitting_with_the_hall_screen(browser, live_server, shots):
                 phone.wait_for_load_state("networkidle")
                 assert phone.locator("html").get_attribute("dir") == "rtl"
                 _narrow(phone, f"{name} (ar)")
-                _no_serious(phone, base, f"{name}, 360 px (ar)")
+                assert_no_serious(phone, base, f"{name}, 360 px (ar)")
                 shots(phone, f"chaired-20-phone-{name}-ar")
                 chair.goto(base + path)
                 chair.wait_for_load_state("networkidle")
                 shots(chair, f"chaired-21-{name}-ar")
-                _no_serious(chair, base, f"{name}, chair (ar)")
+                assert_no_serious(chair, base, f"{name}, chair (ar)")
             screen.goto(f"{base}/consultations/{cid}/projector")
             expect(screen.locator("#pj-conn")).to_have_attribute("data-state", "live", timeout=T)
             expect(screen.locator("#pj-quorum")).to_contain_text("النصاب مكتمل")
             shots(screen, "chaired-22-projector-result-ar")
-            _no_serious(screen, base, "projector (ar)")
+            assert_no_serious(screen, base, "projector (ar)")
             choose_language(chair, "en")
             _languages(base, "en", (WRK, OBS))
             for name, path in paths.items():
                 phone.goto(base + path)
                 phone.wait_for_load_state("networkidle")
                 _narrow(phone, f"{name} (en)")
-                _no_serious(phone, base, f"{name}, 360 px (en)")
+                assert_no_serious(phone, base, f"{name}, 360 px (en)")
                 shots(phone, f"chaired-23-phone-{name}-en")
             motions = _as(base, SEC).get(f"{base}/api/v1/consultations/{cid}/motions", timeout=10).json()["items"]
             for page, lang in ((gov, "en"), (emp, "ar")):
                 page.goto(f"{base}/motions/{motions[0]['id']}")
                 expect(page.locator("#motion-result-card")).to_be_visible(timeout=T)
                 shots(page, f"chaired-24-motion-result-{lang}")
-                _no_serious(page, base, f"motion ({lang})")
+                assert_no_serious(page, base, f"motion ({lang})")
             emp.goto(f"{base}/documents/{ids['doc']}")
             shots(emp, "chaired-25-reader-ar")
     finally:
@@ -323,14 +312,14 @@ def test_the_chair_runs_the_speakers_list_without_javascript(browser, live_serve
     with screenshots_on_failure(contexts, shots, "chaired-nojs"):
         chair.goto(f"{base}/consultations/{cid}/room")
         _expect_list(chair, [NAMES[GOV], NAMES[EMP]])
-        chair.locator("#add-speaker").select_option(_option(chair, "#add-speaker", NAMES[WRK]))
+        chair.locator("#add-speaker").select_option(option_value(chair, "#add-speaker", NAMES[WRK]))
         chair.locator("#add-kind").select_option("point_of_order")
         chair.locator("form[data-action=speaker]").get_by_role("button", name="Add").click()
         _expect_list(chair, [NAMES[WRK], NAMES[GOV], NAMES[EMP]])
         expect(chair.locator("#queue li").first).to_contain_text("Point of order")
         chair.get_by_role("button", name=f"Move up: {NAMES[EMP]}").click()
         _expect_list(chair, [NAMES[WRK], NAMES[EMP], NAMES[GOV]])
-        chair.locator("#add-speaker").select_option(_option(chair, "#add-speaker", NAMES[GOV]))
+        chair.locator("#add-speaker").select_option(option_value(chair, "#add-speaker", NAMES[GOV]))
         chair.locator("form[data-action=speaker]").get_by_role("button", name="Add").click()
         expect(chair.locator(".flash").first).to_contain_text("That hand is already raised.")
         _expect_list(chair, [NAMES[WRK], NAMES[EMP], NAMES[GOV]])

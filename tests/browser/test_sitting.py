@@ -9,7 +9,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.fixtures import DEMO_PASSWORD, axe_violations, screenshots_on_failure, sign_in
+from tests.browser.fixtures import DEMO_PASSWORD, assert_no_serious, option_value, set_agenda_item, screenshots_on_failure, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -72,18 +72,7 @@ def _expect_list(page, names):
 
 
 def _set_item(chair, n):
-    chair.locator("#agenda-item").select_option(index=n)
-    chair.locator("form[data-action=agenda]").get_by_role("button", name="Set").click()
-    expect(chair.locator("#agenda-current")).to_contain_text(ITEMS[n], timeout=T)
-
-
-def _option(page, select, name):
-    return page.locator(f"{select} option", has_text=name).first.get_attribute("value")
-
-
-def _no_serious(page, base, what):
-    bad = axe_violations(page, base)
-    assert bad == [], (what, [(v["id"], v["help"], [n["target"] for n in v["nodes"]][:3]) for v in bad])
+    set_agenda_item(chair, n, ITEMS[n], T)
 
 
 def test_chaired_sitting(browser, live_server, shots):
@@ -141,7 +130,7 @@ def test_chaired_sitting(browser, live_server, shots):
             _set_item(chair, 1)
             for page in everyone:
                 expect(page.locator("#queue li.empty")).to_have_count(1, timeout=T)
-            chair.locator("#add-speaker").select_option(_option(chair, "#add-speaker", NAMES[GOV]))
+            chair.locator("#add-speaker").select_option(option_value(chair, "#add-speaker", NAMES[GOV]))
             chair.locator("form[data-action=speaker]").get_by_role("button", name="Add").click()
             phone.locator("#hand-button").click()
             for page in everyone:
@@ -152,7 +141,7 @@ def test_chaired_sitting(browser, live_server, shots):
                 _expect_list(page, [NAMES[WRK], NAMES[EMP], NAMES[GOV]])
 
             # a timed turn: 2 s for the employers' delegate; every screen counts down, then shows the overrun
-            chair.locator("#give-user").select_option(_option(chair, "#give-user", NAMES[EMP]))
+            chair.locator("#give-user").select_option(option_value(chair, "#give-user", NAMES[EMP]))
             chair.locator("#give-limit").fill("2")
             chair.locator("form[data-action=give]").get_by_role("button", name="Give the floor").click()
             for page in everyone:
@@ -166,8 +155,8 @@ def test_chaired_sitting(browser, live_server, shots):
             shots(gov, "sitting-03-overrun-en")
             shots(emp, "sitting-04-room-ar")
             assert emp.locator("html").get_attribute("dir") == "rtl"
-            _no_serious(emp, base, "room (ar)")
-            _no_serious(chair, base, "room, chair (en)")
+            assert_no_serious(emp, base, "room (ar)")
+            assert_no_serious(chair, base, "room, chair (en)")
             # the speaker ends the turn
             emp.locator("#end-turn").click()
             for page in everyone:

@@ -98,24 +98,13 @@ def test_the_diff_is_computed_in_a_worker_with_the_same_rows(setting, docs, monk
 
 
 def test_other_greenlets_run_while_a_300_paragraph_diff_is_computed(setting, docs):
-    import gevent
+    from tests.greenlets import ticks_during
     words = "recruitment fees social security portability bilateral labour agreement migrant workers".split()
     first = [" ".join(words[(i + k) % len(words)] for k in range(60)) for i in range(300)]
     second = [p.replace("fees", "charges").replace("workers", "employees") for p in first]
     for body in (first, second):
         r = docs.post(f"/documents/{setting['id']}/versions", setting["secretariat"], {"body": "\n\n".join(body)})
         assert r.status_code == 201, r.json
-    ticks = []
-
-    def room():
-        while True:
-            ticks.append(1)
-            gevent.sleep(0)
-    g = gevent.spawn(room)
-    gevent.sleep(0)
-    try:
-        before = len(ticks)
-        d = docs.post(f"/documents/{setting['id']}/diff?from=2&to=3", setting["workers"], method="get").json
-        assert d["stats"]["changed"] == 300 and len(ticks) > before
-    finally:
-        g.kill()
+    d, ticks = ticks_during(lambda: docs.post(f"/documents/{setting['id']}/diff?from=2&to=3", setting["workers"],
+                                              method="get").json)
+    assert d["stats"]["changed"] == 300 and ticks > 0

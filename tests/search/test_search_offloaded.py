@@ -1,6 +1,5 @@
 """Search on SQLite runs in an offload worker: the same hits as in the web process, what the
 request itself wrote is still found, and other greenlets run while the worker reads."""
-import gevent
 import pytest
 
 from app.core import db as core_db
@@ -64,19 +63,8 @@ def test_other_greenlets_run_while_a_slow_read_runs_in_the_worker(corpus, sqlite
     from sqlalchemy import text
 
     from app.core import sqlite_read
+    from tests.greenlets import ticks_during
     slow = text("WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < :n) "
                 "SELECT count(*) AS n FROM c").bindparams(n=3_000_000)
-    ticks = []
-
-    def room():
-        while True:
-            ticks.append(1)
-            gevent.sleep(0)
-    g = gevent.spawn(room)
-    gevent.sleep(0)
-    try:
-        before = len(ticks)
-        assert sqlite_read.rows(slow)[0].n == 3_000_000
-        assert len(ticks) > before
-    finally:
-        g.kill()
+    found, ticks = ticks_during(lambda: sqlite_read.rows(slow))
+    assert found[0].n == 3_000_000 and ticks > 0
