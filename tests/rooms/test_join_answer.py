@@ -12,6 +12,8 @@ from app.core.jsonsafe import RawJSON, SocketJSON, SocketPacket
 from app.extensions import db
 from app.rooms import presence, services
 from tests.rooms.conftest import room_events
+from tests.rooms.test_sockets import ack
+from tests.rooms.test_sockets import joined as join
 
 
 @pytest.fixture
@@ -22,15 +24,6 @@ def coalesced(app):
     presence.flush_presence()
 
 
-def ack(sc, event, payload):
-    return sc.emit(event, payload, callback=True)
-
-
-def join(sc, c, since=None):
-    payload = {"consultation_id": c.id} if since is None else {"consultation_id": c.id, "since": since}
-    res = ack(sc, "room:join", payload)
-    assert res["ok"], res
-    return res
 
 
 def _plain(user_id, c, since):
