@@ -16,7 +16,6 @@ meanwhile (another process looking for them could not see them yet). What anothe
 for other reasons within that tick (a user's sockets after a change of role) is not repeated:
 such a socket stays open until its next event, which re-reads the user. 0: written at connect."""
 import logging
-import threading
 import uuid
 from datetime import datetime
 
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from app.core.db import utcnow
 from app.core.signin import resolvers
+from app.core.ticker import Ticker
 from app.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -257,24 +257,9 @@ def flush_connections() -> int:
     return len(rows)
 
 
-_rows_started = False
-_rows_lock = threading.Lock()
+_rows_ticker = Ticker(flush_connections)
 
 
 def _ensure_rows_ticker(app) -> None:
     """The background loop of this process (not under tests: they call flush_connections())."""
-    global _rows_started
-    if _rows_started or app.testing:
-        return
-    with _rows_lock:
-        if _rows_started:
-            return
-        _rows_started = True
-    socketio.start_background_task(_rows_loop, app, rows_tick())
-
-
-def _rows_loop(app, interval: float) -> None:
-    while True:
-        socketio.sleep(interval)
-        with app.app_context():
-            flush_connections()
+    _rows_ticker.ensure(app, rows_tick())

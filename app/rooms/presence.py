@@ -21,9 +21,10 @@ from app.consultations.models import Consultation, Participant
 from app.core.db import utcnow
 from app.core.errors import Forbidden
 from app.core.jsonsafe import RawJSON, encode
+from app.core.ticker import Ticker
 from app.core.realtime import lock_room, record_event
 from app.core.shapes import INT, STR, Shape, nullable
-from app.extensions import db, socketio
+from app.extensions import db
 from app.rooms.access import _int, get_room, room_role
 from app.rooms.event_types import (
     PresenceChanged,
@@ -162,7 +163,6 @@ _PENDING_KEY = "baraza_presence_dirty"
 # whether their presence flipped (first socket in, or last socket out) meanwhile}
 _dirty: dict[int, dict[int, bool]] = {}
 _dirty_lock = threading.Lock()
-_ticker_started = False
 
 
 def room_cache(name: str) -> dict:
@@ -204,21 +204,7 @@ def _forget_dirty(sess: Session) -> None:
 
 def _ensure_ticker(app) -> None:
     """The background loop of this process (not under tests: they call flush_presence())."""
-    global _ticker_started
-    if _ticker_started or app.testing:
-        return
-    with _dirty_lock:
-        if _ticker_started:
-            return
-        _ticker_started = True
-    socketio.start_background_task(_ticker_loop, app, presence_tick())
-
-
-def _ticker_loop(app, interval: float) -> None:
-    while True:
-        socketio.sleep(interval)
-        with app.app_context():
-            flush_presence()
+    _presence_ticker.ensure(app, presence_tick())
 
 
 def flush_presence() -> int:
@@ -242,6 +228,9 @@ def flush_presence() -> int:
         finally:
             db.session.remove()
     return announced
+
+
+_presence_ticker = Ticker(flush_presence)
 
 
 def announce(consultation_id: int, user_ids: set[int], flipped: frozenset[int] | set[int] = frozenset()) -> list[int]:
