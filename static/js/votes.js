@@ -246,7 +246,7 @@
       if (mine.eligible && (!mine.voted || mine.can_change)) {
         var group = el("div", { "class": "actions", role: "group", "aria-label": m.question });
         m.options.forEach(function (o) {
-          var b = el("button", { type: "button", "class": "btn vote-choice", "aria-pressed": mine.choice === o ? "true" : "false" }, optionLabel(o));
+          var b = el("button", { type: "button", "class": "btn vote-choice", "data-choice": o, "aria-pressed": mine.choice === o ? "true" : "false" }, optionLabel(o));
           b.addEventListener("click", function () {
             var ok = cast(m.id, o, function (ack) {
               if (ack && ack.ok) {

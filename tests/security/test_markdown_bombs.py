@@ -410,3 +410,21 @@ def test_a_live_room_keeps_answering_during_hostile_posts(config, factory, clien
                 f"no chat was acknowledged during a {end - start:.2f} s hostile post"
     worst = max(end - start for start, end, _ in acks)
     assert worst < SLACK, f"a chat ack waited {worst:.2f} s while hostile Markdown rendered"
+
+
+def test_a_version_cut_into_more_paragraphs_than_a_real_document_is_refused_whole(doors, client):
+    """Every block of a version becomes a paragraph anchored, stored and sent by the serving
+    process: 40,000 one-line headings held it for seconds of CPU. More than MAX_BLOCKS (a real
+    200 KB document has about 950) is refused with 422 too_complex before any rendering, and
+    the document keeps its version; one block fewer than the limit is accepted."""
+    from app.documents.anchoring import MAX_BLOCKS
+    doc, h = doors["doc"], doors["h"]["sec"]
+    before = count(DocumentVersion, document_id=doc)
+    t = clock()
+    r = client.post(f"/api/v1/documents/{doc}/versions", json={"body": "\n\n".join(["# h"] * (MAX_BLOCKS + 1))},
+                    headers=h)
+    assert r.status_code == 422 and r.json["error"]["code"] == "too_complex", r.json
+    assert time.thread_time() - t[1] < LOOP_CPU and count(DocumentVersion, document_id=doc) == before
+    r = client.post(f"/api/v1/documents/{doc}/versions", json={"body": "\n\n".join(["Clause."] * MAX_BLOCKS)},
+                    headers=h)
+    assert r.status_code == 201, r.json
