@@ -21,7 +21,6 @@ request and statuses. Raw runs are appended to --json.
     .venv/bin/python bench/heavy_mix.py --runs 3 --json bench/results/heavy_mix.json
 """
 import json
-import multiprocessing as mp
 import queue
 import random
 import shutil
@@ -35,7 +34,7 @@ from pathlib import Path
 import requests
 from documents_bench import edit_body, make_body
 from fanout import ROOT, Server, prepare_baraza, room_arguments
-from markdown_storm import _chat_proc, add_document
+from markdown_storm import add_document, start_chat
 from timing import report
 
 PDFS = 5
@@ -136,14 +135,7 @@ def bench_once(args, mode: str, workdir: Path) -> dict:
         env["BARAZA_REDIS_URL"] = args.redis
     server = Server("heavy_mix_app:app", env, workdir / "baraza.log")
     try:
-        ctx = mp.get_context("spawn")
-        out, ready, go, stop = ctx.Queue(), ctx.Event(), ctx.Event(), ctx.Event()
-        chat = ctx.Process(target=_chat_proc, args=(server.url, prepared["tokens"][1:], prepared["consultation_id"],
-                                                    args.rate, ready, go, stop, out))
-        chat.start()
-        if not ready.wait(300):
-            raise RuntimeError("clients did not connect in time")
-        go.set()
+        chat, out, stop = start_chat(server.url, prepared, args.rate)
         chat_from = time.time()
         time.sleep(args.before)
         mix_start = time.time()

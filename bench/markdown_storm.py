@@ -111,6 +111,20 @@ def _chat_proc(*args):
     asyncio.run(_chat_main(*args))
 
 
+def start_chat(url: str, prepared: dict, rate: float):
+    """The room's members, in a client process, joined and chatting at `rate` (all but the first
+    delegate): (process, its result queue, its stop event), once every client has joined."""
+    ctx = mp.get_context("spawn")
+    out, ready, go, stop = ctx.Queue(), ctx.Event(), ctx.Event(), ctx.Event()
+    chat = ctx.Process(target=_chat_proc, args=(url, prepared["tokens"][1:], prepared["consultation_id"],
+                                                rate, ready, go, stop, out))
+    chat.start()
+    if not ready.wait(300):
+        raise RuntimeError("clients did not connect in time")
+    go.set()
+    return chat, out, stop
+
+
 def storm(url: str, doc: int, delegate_token: str, sec_token: str) -> list[dict]:
     posts = []
     for door, (method, path, payload, size) in DOORS.items():
@@ -138,14 +152,7 @@ def bench_once(args, workdir: Path, document=add_document, posts_of=None) -> dic
            "BARAZA_RATELIMIT_ENABLED": "false", "ROOMS_HEARTBEAT": "15"}
     server = Server("tests.rooms.live_app:app", env, workdir / "baraza.log")
     try:
-        ctx = mp.get_context("spawn")
-        out, ready, go, stop = ctx.Queue(), ctx.Event(), ctx.Event(), ctx.Event()
-        chat = ctx.Process(target=_chat_proc, args=(server.url, prepared["tokens"][1:], prepared["consultation_id"],
-                                                    args.rate, ready, go, stop, out))
-        chat.start()
-        if not ready.wait(300):
-            raise RuntimeError("clients did not connect in time")
-        go.set()
+        chat, out, stop = start_chat(server.url, prepared, args.rate)
         time.sleep(2)  # chat alone first: the baseline is inside the measured window too
         if args.calm:  # the same chat with no hostile post: what the machine gives anyway
             time.sleep(args.calm)
