@@ -260,6 +260,6 @@ def flush_connections() -> int:
 _rows_ticker = Ticker(flush_connections)
 
 
-def _ensure_rows_ticker(app) -> None:
+def ensure_rows_ticker(app) -> None:
     """The background loop of this process (not under tests: they call flush_connections())."""
     _rows_ticker.ensure(app, rows_tick())

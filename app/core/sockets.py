@@ -25,7 +25,7 @@ from app.core.connections import (
     SERVER_ID,
     SocketConnection,
     SocketServer,
-    _ensure_rows_ticker,
+    ensure_rows_ticker,
     connection_session_id,
     connection_user_id,
     defer_row,
@@ -235,7 +235,7 @@ def _on_connect(auth=None):
     app = current_app._get_current_object()
     if deferred:
         defer_row(request.sid, lsid, user_id)
-        _ensure_rows_ticker(app)
+        ensure_rows_ticker(app)
     _ensure_heartbeat(app)
     # Personal notifications go to user:<id>; the server, never the client, names rooms.
     join_room(user_room(user_id))
