@@ -276,9 +276,14 @@
         var open = page.items.filter(function (m) { return m.status === "open" || (manages && m.status === "draft"); });
         return Promise.all(open.map(function (m) { return getJSON("/api/v1/motions/" + m.id); }));
       }).then(function (motions) {
+        /* A motion already shown in the same state keeps its node: rebuilding it would detach a
+           form the secretariat may be submitting ("Close the vote"), and a detached form does
+           not submit (the load's refresh and the join's replayed motion.opened both land here). */
+        var shown = {};
+        list.querySelectorAll(".motion-live").forEach(function (n) { shown[n.dataset.motionId + "|" + n.classList.contains("draft")] = n; });
         list.textContent = "";
         if (!motions.length) { list.appendChild(el("p", { "class": "empty" }, msg(section, "msgNone", "No open vote."))); }
-        motions.forEach(function (m) { list.appendChild(renderMotion(m)); });
+        motions.forEach(function (m) { list.appendChild(shown[m.id + "|" + (m.status === "draft")] || renderMotion(m)); });
       }).catch(function () { /* the section stays as it was; the motion pages still work */ });
     }
     refresh();
