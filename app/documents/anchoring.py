@@ -75,8 +75,10 @@ def _indented(line: str) -> bool:
     return line[:1] in (" ", "\t")
 
 
-def split_blocks(source: str) -> list[str]:
-    """Cut Markdown into top-level blocks (see the module docstring); blank lines are dropped."""
+def split_blocks(source: str, limit: int | None = None) -> list[str]:
+    """Cut Markdown into top-level blocks (see the module docstring); blank lines are dropped.
+    With `limit`, TooComplex as soon as there are more blocks than that (not after cutting
+    40,000 of them)."""
     lines = source.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     blocks: list[list[str]] = []
     cur: list[str] = []
@@ -84,10 +86,15 @@ def split_blocks(source: str) -> list[str]:
     fence = ""
     pending_blank = 0
 
+    def add(block: list[str]) -> None:
+        blocks.append(block)
+        if limit is not None and len(blocks) > limit:
+            raise TooComplex()
+
     def flush():
         nonlocal cur, kind, pending_blank
         if cur:
-            blocks.append(cur)
+            add(cur)
         cur, kind, pending_blank = [], None, 0
 
     for line in lines:
@@ -107,7 +114,7 @@ def split_blocks(source: str) -> list[str]:
             continue
         if _HEADING.match(line):
             flush()
-            blocks.append([line])
+            add([line])
             continue
         if _ITEM.match(line) and (kind != "text" or pending_blank):
             flush()
@@ -144,9 +151,7 @@ MAX_BLOCKS = 4000
 def render_document(source: str) -> Rendered:
     """Render a whole Markdown document once and cut it into per-block paragraphs (no anchors).
     TooComplex (422) for more than MAX_BLOCKS paragraphs, before anything is rendered."""
-    blocks = split_blocks(source)
-    if len(blocks) > MAX_BLOCKS:
-        raise TooComplex()
+    blocks = split_blocks(source, MAX_BLOCKS)
     nonce = secrets.token_hex(8)
     marked = []
     for i, block in enumerate(blocks):

@@ -26,6 +26,20 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def api_session(base: str, email: str) -> tuple[requests.Session, dict]:
+    """A bearer-authenticated JSON client of the live server, and the person's user record.
+
+    Each call opens its own connection: gunicorn closes a kept-alive connection after 2 idle
+    seconds, and a call sent at that moment fails with "Remote end closed connection" (a CI run
+    lost a test to it while the page steps kept this client idle)."""
+    r = requests.post(base + "/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD}, timeout=10)
+    assert r.status_code == 200, r.text
+    s = requests.Session()
+    s.headers["Authorization"] = "Bearer " + r.json()["token"]
+    s.headers["Connection"] = "close"
+    return s, r.json()["user"]
+
+
 @pytest.fixture(scope="session")
 def chromium_path():
     if not os.path.exists(CHROMIUM):

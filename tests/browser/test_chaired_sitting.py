@@ -10,10 +10,9 @@ version that credits its proposer; then every page kind in English and Arabic, a
 import re
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
-from tests.browser.fixtures import DEMO_PASSWORD, assert_no_serious, option_value, set_agenda_item, choose_language, screenshots_on_failure, sign_in
+from tests.browser.fixtures import api_session, assert_no_serious, option_value, set_agenda_item, choose_language, screenshots_on_failure, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -34,16 +33,8 @@ Workers' and employers' organisations take part in the assessment of skills.
 AMENDED = "Recognition is decided within three months of a complete application, free of charge."
 
 
-def _token(base, email):
-    r = requests.post(base + "/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD}, timeout=10)
-    assert r.status_code == 200, r.text
-    return r.json()
-
-
-def _as(base, email) -> requests.Session:
-    s = requests.Session()
-    s.headers["Authorization"] = "Bearer " + _token(base, email)["token"]
-    return s
+def _as(base, email):
+    return api_session(base, email)[0]
 
 
 def _languages(base, lang="en", people=(SEC, GOV, EMP, WRK, OBS)):
@@ -57,7 +48,7 @@ def _prepare(base) -> dict:
     """The secretariat prepares the sitting through the API (the pages are the sitting's); the
     government delegate proposes an amendment to the draft under discussion."""
     s = _as(base, SEC)
-    ids = {email: _token(base, email)["user"]["id"] for email in (GOV, EMP, WRK, SN, OBS)}
+    ids = {email: api_session(base, email)[1]["id"] for email in (GOV, EMP, WRK, SN, OBS)}
     c = s.post(base + "/api/v1/consultations", json={"title": TITLE, "level": "rec", "rec": "ECOWAS",
                                                       "meeting_url": "https://meet.example.org/ecowas-skills"}).json()
     url = f"{base}/api/v1/consultations/{c['id']}"

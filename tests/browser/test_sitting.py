@@ -9,7 +9,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.browser.fixtures import DEMO_PASSWORD, assert_no_serious, option_value, set_agenda_item, screenshots_on_failure, sign_in
+from tests.browser.fixtures import DEMO_PASSWORD, api_session, assert_no_serious, option_value, set_agenda_item, screenshots_on_failure, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -23,16 +23,13 @@ ITEMS = ("Skills portability: the draft framework", "Social protection of migran
 
 def _api(base):
     """Bearer-authenticated JSON calls as the secretariat, and the ids of the people."""
-    s = requests.Session()
-    tok = s.post(base + "/api/v1/auth/token", json={"email": "secretariat@baraza.example", "password": DEMO_PASSWORD})
-    s.headers["Authorization"] = "Bearer " + tok.json()["token"]
+    s, _ = api_session(base, "secretariat@baraza.example")
     ids = {}
     for email in (CHAIR, GOV, EMP, WRK, OBS):
-        r = requests.post(base + "/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD})
-        ids[email] = r.json()["user"]["id"]
+        person, user = api_session(base, email)
+        ids[email] = user["id"]
         # the page language is the person's setting, and other browser tests change it
-        assert requests.patch(base + "/api/v1/me", json={"language": "en"},
-                              headers={"Authorization": "Bearer " + r.json()["token"]}).status_code == 200
+        assert person.patch(base + "/api/v1/me", json={"language": "en"}, timeout=10).status_code == 200
     return s, ids
 
 

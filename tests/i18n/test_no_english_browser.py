@@ -8,11 +8,10 @@ import re
 import subprocess
 
 import pytest
-import requests
 from playwright.sync_api import expect
 
 from app.demo import ORGANISATIONS, USERS
-from tests.browser.fixtures import DEMO_PASSWORD, OUTPUT, screenshots_on_failure, sign_in
+from tests.browser.fixtures import OUTPUT, api_session, screenshots_on_failure, sign_in
 from tests.i18n.conftest import read_catalogue
 from tests.i18n.english import USER_CONTENT, english_in, english_words
 
@@ -47,13 +46,6 @@ VISIBLE_TEXT = """(keep) => {
 }""" % USER_CONTENT
 
 
-def _bearer(base, email):
-    r = requests.post(base + "/api/v1/auth/token", json={"email": email, "password": DEMO_PASSWORD}, timeout=10)
-    s = requests.Session()
-    s.headers["Authorization"] = "Bearer " + r.json()["token"]
-    return s, r.json()["user"]
-
-
 def _set_language(s, base, lang):
     assert s.patch(base + "/api/v1/me", json={"language": lang}, timeout=10).status_code == 200
 
@@ -63,7 +55,7 @@ def _live_consultation(base, sec, lang) -> int:
                                                        "rec": "ECOWAS"}, timeout=10).json()
     url = f"{base}/api/v1/consultations/{c['id']}"
     for email in READERS:
-        _s, user = _bearer(base, email)
+        _s, user = api_session(base, email)
         for p in sec.post(url + "/participants", json={"user_id": user["id"]}, timeout=10).json()["items"]:
             assert sec.patch(f"{url}/participants/{p['id']}", json={"credentials": "accepted"}, timeout=10).status_code == 200
     assert sec.post(url + "/agenda", json={"title": ITEM}, timeout=10).status_code == 201
@@ -89,8 +81,8 @@ def _pdf_text(data: bytes, tmp_path) -> str:
 def test_room_motion_minutes_and_pdf_read_no_english(browser, live_server, shots, tmp_path, lang):
     base = live_server
     words = english_words(lang)
-    sec, _ = _bearer(base, SEC)
-    readers = [_bearer(base, email) for email in READERS]
+    sec, _ = api_session(base, SEC)
+    readers = [api_session(base, email) for email in READERS]
     before = {email: s.get(base + "/api/v1/me", timeout=10).json()["language"] for email, (s, _u) in zip(READERS, readers, strict=True)}
     contexts, texts = [], {}
     try:
