@@ -11,11 +11,22 @@ An event whose handler raises is rolled back alone (a savepoint) and recorded as
 DispatchFailure; the cursor moves past it, so the events after it are handled on time, and the
 failed one is tried again with back-off (RETRY_BASE doubling, RETRY_CAP at most) until it
 succeeds or, after MAX_ATTEMPTS, is marked failed where the secretariat sees it (failures.py).
+
+The worker shares the server's event loop, and telling 200 participants of a new version took
+0.37 s of it (1.8 ms each: the notice, the rendered mail, the live count). So a pass commits
+every CHUNK deliveries and yields before the next: one event's audience may be told over several
+transactions. That stays exactly-once because telling is idempotent per event (a person who has
+a notice for it, or whose invitation is mailed, is skipped) and the cursor moves past an event
+only once all of it is told; each transaction still takes the cursor row first.
 """
 import logging
+import time
+from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
 from app.consultations.event_types import ParticipantInvited, SessionRescheduled, SessionStatus
@@ -36,7 +47,7 @@ from app.documents.event_types import (
 from app.extensions import db
 from app.minutes.event_types import MinutesStatus
 from app.notifications import delivery
-from app.notifications.models import DispatchCursor, DispatchFailure, Invitation, MotionReminder
+from app.notifications.models import DispatchCursor, DispatchFailure, Invitation, MotionReminder, Notification
 from app.notifications.safetext import header_text
 from app.notifications.texts import parse_time
 from app.votes.event_types import MotionClosed, MotionOpened
@@ -47,6 +58,34 @@ GAP_WAIT = 30
 RETRY_BASE = 30        # seconds before an event that failed is tried again; doubled each time
 RETRY_CAP = 3600
 MAX_ATTEMPTS = 8       # then the event is marked failed (about 1 h 4 min after the first try)
+CHUNK = 25             # deliveries per transaction of a pass, between which other work runs
+
+
+@dataclass
+class _Chunk:
+    left: int
+    cut: bool = False
+
+
+_chunk: ContextVar[_Chunk | None] = ContextVar("dispatch_chunk", default=None)
+_audiences: ContextVar[dict | None] = ContextVar("dispatch_audiences", default=None)
+
+
+def _spend() -> bool:
+    """Whether one more delivery fits in this transaction (always, outside a paced pass)."""
+    chunk = _chunk.get()
+    if chunk is None:
+        return True
+    if chunk.left <= 0:
+        chunk.cut = True
+        return False
+    chunk.left -= 1
+    return True
+
+
+def _told(ev: RoomEvent) -> set[int]:
+    """Who already has a notice for this event (an earlier transaction of the pass told them)."""
+    return set(db.session.scalars(select(Notification.user_id).where(Notification.event_id == ev.id)))
 
 
 def _cursor() -> DispatchCursor:
@@ -58,8 +97,10 @@ def _cursor() -> DispatchCursor:
     return cur
 
 
-def dispatch_pending(limit: int = 2000, now: datetime | None = None, gap_wait: float | None = None) -> int:
-    """Handle the events after the cursor, in id order, and commit; returns how many were passed.
+def dispatch_pending(limit: int = 2000, now: datetime | None = None, gap_wait: float | None = None,
+                     chunk: int = CHUNK) -> int:
+    """Handle the events after the cursor, in id order, committing every `chunk` deliveries and
+    letting the server's other work run in between; returns how many events were passed.
     An event whose handling fails is rolled back alone and kept for retry (DispatchFailure), so
     one bad event never blocks the rest and is never silently dropped.
     Most room events (chat, presence, hands) notify nobody: the walk reads only (id, type, at)
@@ -67,6 +108,21 @@ def dispatch_pending(limit: int = 2000, now: datetime | None = None, gap_wait: f
     the worker one light query per pass, not an object and a savepoint per chat message."""
     now = now or utcnow()
     wait = timedelta(seconds=GAP_WAIT if gap_wait is None else gap_wait)
+    passed = 0
+    token = _audiences.set({})
+    try:
+        while True:
+            n, more = _dispatch_chunk(limit, now, wait, chunk)
+            passed += n
+            if not more:
+                return passed
+            time.sleep(0)  # cooperative under gevent: the rooms' greenlets run before the next chunk
+    finally:
+        _audiences.reset(token)
+
+
+def _dispatch_chunk(limit: int, now: datetime, wait: timedelta, size: int) -> tuple[int, bool]:
+    """One transaction of a pass: (events passed, whether an event was cut short)."""
     cur = _cursor()
     heads = list(db.session.execute(
         select(RoomEvent.id, RoomEvent.type, RoomEvent.at).where(RoomEvent.id > cur.last_event_id)
@@ -80,12 +136,20 @@ def dispatch_pending(limit: int = 2000, now: datetime | None = None, gap_wait: f
     wanted = [ev_id for ev_id, type_ in passed if type_ in HANDLERS]
     events = {e.id: e for e in db.session.scalars(select(RoomEvent).where(RoomEvent.id.in_(wanted)))} \
         if wanted else {}
-    for ev_id in wanted:
-        _attempt(events[ev_id], now)
+    chunk = _Chunk(size)
+    token = _chunk.set(chunk)
+    try:
+        for ev_id in wanted:
+            _attempt(events[ev_id], now)
+            if chunk.cut:  # the rest of its audience is told by the next transaction
+                passed = [p for p in passed if p[0] < ev_id]
+                break
+    finally:
+        _chunk.reset(token)
     if passed:
         cur.last_event_id = passed[-1][0]
     db.session.commit()
-    return len(passed)
+    return len(passed), chunk.cut
 
 
 def retry_backoff(attempts: int) -> timedelta:
@@ -156,23 +220,30 @@ def handle(ev: RoomEvent) -> None:
 
 # --- audiences --------------------------------------------------------------------------
 
-def _visible(users, c: Consultation, ev: RoomEvent) -> list[User]:
-    """Only people who may see the consultation now, and never the one who did it."""
-    seen, out = set(), []
+def _visible(users, c: Consultation, ev: RoomEvent, told: set[int] = frozenset()):
+    """Only people who may see the consultation now, and never the one who did it nor those
+    already told of this event (checked lazily: a chunk stops early)."""
+    seen = set(told)
     for u in users:
         if u is None or u.id in seen or u.id == ev.actor_id:
             continue
         seen.add(u.id)
         if can_view(u, c):
-            out.append(u)
-    return out
+            yield u
 
 
 def participants(c: Consultation, ev: RoomEvent) -> list[User]:
-    """Participants who were already invited when the event happened (the worker may run late)."""
-    return [p.user for p in db.session.scalars(
+    """Participants who were already invited when the event happened (the worker may run late);
+    read once per pass, not again for each chunk of a large audience."""
+    cache = _audiences.get()
+    if cache is not None and ev.id in cache:
+        return cache[ev.id]
+    users = [p.user for p in db.session.scalars(
         select(Participant).where(Participant.consultation_id == c.id, Participant.invited_at <= ev.at)
-        .order_by(Participant.id))]
+        .options(joinedload(Participant.user)).order_by(Participant.id))]
+    if cache is not None:
+        cache[ev.id] = users
+    return users
 
 
 def eligible_voters(c: Consultation, at=None) -> list[User]:
@@ -195,7 +266,9 @@ def _link(c: Consultation) -> str:
 
 
 def _tell(users, ev, c, kind, params, *, calendar=False) -> None:
-    for u in _visible(users, c, ev):
+    for u in _visible(users, c, ev, _told(ev)):
+        if not _spend():
+            return
         delivery.notify(u, c, kind, params, _link(c), event_id=ev.id, calendar=calendar)
 
 
@@ -217,6 +290,8 @@ def _invited(ev, c, data) -> None:
             inv.invited_at, inv.mailed_at, inv.accepted_at = ev.at, None, None
         # A draft is invisible to its participants: the mail waits until it is scheduled.
         if inv.mailed_at is None and can_view(user, c):
+            if not _spend():
+                return
             delivery.invite(user, c, inv, event_id=ev.id)
 
 
@@ -225,7 +300,9 @@ def _session_status(ev, c, data) -> None:
     if status == "scheduled":
         pending = {i.user_id: i for i in db.session.scalars(select(Invitation).where(
             Invitation.consultation_id == c.id, Invitation.mailed_at.is_(None)))}
-        for u in _visible(participants(c, ev), c, ev):
+        for u in _visible(participants(c, ev), c, ev, _told(ev)):
+            if not _spend():
+                return
             if u.id in pending:
                 delivery.invite(u, c, pending[u.id], event_id=ev.id)
             else:

@@ -16,6 +16,7 @@ that is the same on each retry, and, for notification mail, List-Unsubscribe wit
 import logging
 import smtplib
 import ssl
+import time
 from datetime import datetime, timedelta
 from datetime import UTC
 from email.errors import MessageError
@@ -239,6 +240,7 @@ def send_due(now: datetime | None = None, limit: int = 50) -> dict:
                 _sent(row)
                 result["sent"] += 1
             db.session.commit()
+            time.sleep(0)  # cooperative under gevent: building and logging a mail is CPU, not I/O
     finally:
         if conn is not None:
             conn.__exit__(None, None, None)
