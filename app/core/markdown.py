@@ -38,7 +38,7 @@ from markupsafe import Markup
 from app.core.db import release_idle_write_lock
 from app.core.errors import TooComplex
 from app.core.offload import PipeWorker
-from app.core.markdown_engine import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, convert, sanitise  # noqa: F401
+from app.core.markdown_engine import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, convert, sanitise, text_of  # noqa: F401
 
 log = logging.getLogger(__name__)
 
@@ -175,10 +175,11 @@ class _Pool:
         self.idle: list[_Worker] = []
         self.slots = threading.BoundedSemaphore(size)
 
-    def render(self, body: str, with_toc: bool, budget: float) -> dict:
+    def render(self, body: str, with_toc: bool, budget: float, text: bool = False) -> dict:
         """The worker's answer; `budget` is CPU seconds, enforced by the worker itself, with a
         wall-clock deadline of WALL_FACTOR times it enforced here by killing the worker."""
-        payload = json.dumps({"body": body, "toc": with_toc, "cpu": budget}).encode("utf-8", "surrogatepass") + b"\n"
+        payload = json.dumps({"body": body, "toc": with_toc, "cpu": budget, "text": text}
+                             ).encode("utf-8", "surrogatepass") + b"\n"
         with self.slots:
             worker = self._take()
             try:
@@ -225,30 +226,34 @@ def _get_pool() -> _Pool:
 
 # The last few long renders, by digest: minutes are rendered when written, again in the answer
 # and on every read. Refusals are not remembered (one may come from a busy moment).
-_recent: OrderedDict[tuple[bytes, bool], tuple[str, list]] = OrderedDict()
+_recent: OrderedDict[tuple[bytes, bool], tuple[str, list, str | None]] = OrderedDict()
 RECENT = 16
 
 
-def _render(body: str, with_toc: bool) -> tuple[str, list]:
+def _render(body: str, with_toc: bool, text: bool = False) -> tuple[str, list, str | None]:
+    """(html, toc tokens, the words when `text` is asked, else None)."""
     body = body or ""
     check_shape(body)
     if _cheap(body):
         try:
-            return convert(body, with_toc)
+            html, toc = convert(body, with_toc)
         except RecursionError:
             raise TooComplex() from None
+        return html, toc, (text_of(html) if text else None)
     key = (hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=20).digest(), with_toc)
-    if key in _recent:
+    hit = _recent.get(key)
+    if hit is not None and (hit[2] is not None or not text):
         _recent.move_to_end(key)
-        html, toc = _recent[key]
-        return html, copy.deepcopy(toc)
+        return hit[0], copy.deepcopy(hit[1]), hit[2]
     release_idle_write_lock()  # SQLite: others write while this greenlet waits for the worker
-    answer = _get_pool().render(body, with_toc, budget_for(body))
+    # A plain render brings the words back too: what is posted is indexed for search next, and
+    # render_text() then finds them here instead of asking the worker again.
+    answer = _get_pool().render(body, with_toc, budget_for(body), text or not with_toc)
     if "error" in answer:
         if answer["error"] != "too_complex":
             log.error("markdown render failed: %s", answer.get("detail"))
         raise TooComplex()
-    _recent[key] = (answer["html"], answer["toc"])
+    _recent[key] = (answer["html"], answer["toc"], answer.get("text"))
     while len(_recent) > RECENT:
         _recent.popitem(last=False)
     return _recent[key]
@@ -263,7 +268,13 @@ def render(body: str) -> str:
 def render_with_toc(body: str) -> tuple[str, list[dict]]:
     """Sanitised HTML and the table of contents tokens (level, id, name, children); TooComplex
     as render()."""
-    return _render(body, True)
+    return _render(body, True)[:2]
+
+
+def render_text(body: str) -> str:
+    """The words of a Markdown body without markup (HTML entities decoded); TooComplex as
+    render(). A long body's words are taken in the worker with its HTML, not in this process."""
+    return _render(body, False, True)[2]
 
 
 _ID = re.compile(r'(\sid=")([^"]+")')

@@ -24,7 +24,7 @@ from app.consultations.models import Consultation, Participant
 from app.core.db import isoformat, utcnow
 from app.core.errors import Conflict, Forbidden, Invalid, NotFound, TooLarge
 from app.core.events import Searchable
-from app.core.markdown import render
+from app.core.markdown import render_text
 from app.core.realtime import record_event
 from app.documents import anchoring
 from app.documents.event_types import (
@@ -164,7 +164,7 @@ def _write_version(actor: User, doc: Document, body: str, note: str, previous: D
     if doc.status != "draft":
         # Search indexes the rendered text after the event below takes the room's lock: render
         # it now, before any write (a long body renders in a worker; app.core.markdown keeps it).
-        render(body)
+        render_text(body)
     if not rendered.paragraphs:
         raise Invalid("The document has no text.", {"body": "may not be empty"})
     doc.next_anchor = anchoring.assign_anchors(previous.paragraphs if previous else [], rendered.paragraphs,

@@ -7,11 +7,9 @@ Other features keep the index current with one call from their services, in thei
                 publishable=doc.status == "final")
     remove_entry("document", doc.id)
 """
-import html
 import re
 from datetime import UTC, datetime
 
-import nh3
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from sqlalchemy import (
@@ -41,7 +39,7 @@ from app.core import sqlite_read
 from app.core.errors import Invalid
 from app.core.languages import DEFAULT as DEFAULT_LANGUAGE
 from app.core.languages import LANGUAGES
-from app.core.markdown import render
+from app.core.markdown import render_text
 from app.core.shapes import BOOL, INT, NUMBER, STR, Shape, enum, nullable
 from app.extensions import db
 from app.search.models import KINDS, PG_CONFIGS, SearchEntry, pg_config_sql
@@ -61,8 +59,7 @@ FILTERS = ("kind", "level", "rec", "country", "theme", "year", "status", "consul
 
 def plain_text(markdown_body: str) -> str:
     """The words of a Markdown body, without markup (what is indexed and shown in snippets)."""
-    text_only = html.unescape(nh3.clean(render(markdown_body or ""), tags=set()))
-    return _SENTINELS.sub(" ", text_only).strip()
+    return _SENTINELS.sub(" ", render_text(markdown_body or "")).strip()
 
 
 def published_kinds(consultation_id: int) -> set[str]:
