@@ -35,7 +35,7 @@ IDLE = 1                    # warm workers kept between calls
 BUDGET = 60.0               # seconds of wall clock for one call, by default
 STARTUP = 30.0
 WORKER_MEMORY = 2 * 1024 * 1024 * 1024
-WORKER_NICE = 5
+WORKER_NICE = 19
 _ROOT = str(Path(__file__).resolve().parents[2])
 _HEADER = struct.Struct("!Q")
 

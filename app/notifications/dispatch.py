@@ -20,7 +20,6 @@ a notice for it, or whose invitation is mailed, is skipped) and the cursor moves
 only once all of it is told; each transaction still takes the cursor row first.
 """
 import logging
-import time
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +33,7 @@ from app.consultations.models import Consultation, Participant
 from app.consultations.services import can_view
 from app.consultations.voters import voters
 from app.core.db import isoformat, utcnow
+from app.core.pacing import pause
 from app.core.realtime import RoomEvent
 from app.core.features import features_of
 from app.documents.event_types import (
@@ -116,7 +116,7 @@ def dispatch_pending(limit: int = 2000, now: datetime | None = None, gap_wait: f
             passed += n
             if not more:
                 return passed
-            time.sleep(0)  # cooperative under gevent: the rooms' greenlets run before the next chunk
+            pause()  # the rooms' greenlets run before the next chunk
     finally:
         _audiences.reset(token)
 

@@ -16,7 +16,6 @@ that is the same on each retry, and, for notification mail, List-Unsubscribe wit
 import logging
 import smtplib
 import ssl
-import time
 from datetime import datetime, timedelta
 from datetime import UTC
 from email.errors import MessageError
@@ -29,6 +28,7 @@ from flask import current_app
 from sqlalchemy import or_, select
 
 from app.core.db import utcnow
+from app.core.pacing import pause
 from app.extensions import db
 from app.notifications.models import Outbox
 from app.notifications.safetext import header_text
@@ -240,7 +240,7 @@ def send_due(now: datetime | None = None, limit: int = 50) -> dict:
                 _sent(row)
                 result["sent"] += 1
             db.session.commit()
-            time.sleep(0)  # cooperative under gevent: building and logging a mail is CPU, not I/O
+            pause()  # building and logging a mail is CPU, not I/O: the rooms go first
     finally:
         if conn is not None:
             conn.__exit__(None, None, None)

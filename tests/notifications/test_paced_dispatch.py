@@ -54,13 +54,13 @@ def test_a_large_audience_is_told_in_chunks_with_nothing_held_in_between(factory
     ev_id = _new_version(c, factory)
     seen = []
 
-    def between(_seconds):
+    def between():
         held = db.session().in_transaction()
         cursor = db.session.scalar(select(DispatchCursor.last_event_id))
         seen.append((held, sum(_told("document.version").values()), cursor))
         db.session.rollback()  # what this look began; the pass goes on from a clean session
 
-    monkeypatch.setattr(dispatch.time, "sleep", between)
+    monkeypatch.setattr(dispatch, "pause", between)
     assert dispatch.dispatch_pending() >= 1
     # between two chunks no transaction is open (so no SQLite write lock is held), the notices
     # of the finished chunk are committed, and the cursor has not moved past the event
@@ -78,10 +78,10 @@ def test_a_pass_that_dies_between_chunks_resumes_without_telling_anyone_twice(fa
     _quiet(run_worker)
     ev_id = _new_version(c, factory)
 
-    def die(_seconds):
+    def die():
         raise Died()
 
-    monkeypatch.setattr(dispatch.time, "sleep", die)
+    monkeypatch.setattr(dispatch, "pause", die)
     with pytest.raises(Died):
         dispatch.dispatch_pending()
     db.session.rollback()
@@ -100,7 +100,7 @@ def test_invitations_held_for_a_draft_go_out_once_each_over_several_chunks(facto
     consultation_services.change_status(factory.secretariat, c, "scheduled")
     db.session.commit()
     yields = []
-    monkeypatch.setattr(dispatch.time, "sleep", yields.append)
+    monkeypatch.setattr(dispatch, "pause", lambda: yields.append(1))
     dispatch.dispatch_pending()
     assert len(yields) == 2
     invited = Counter(db.session.scalars(select(Outbox.user_id).where(Outbox.kind == "invitation")))
@@ -120,7 +120,7 @@ def test_the_chat_of_a_busy_room_is_not_counted_against_a_chunk(factory, run_wor
                      people[0])
     ev_id = _new_version(c, factory)
     yields = []
-    monkeypatch.setattr(dispatch.time, "sleep", yields.append)
+    monkeypatch.setattr(dispatch, "pause", lambda: yields.append(1))
     assert dispatch.dispatch_pending() == 301
     assert len(yields) == 2
     last = db.session.scalar(select(RoomEvent.id).order_by(RoomEvent.id.desc()).limit(1))
@@ -134,6 +134,6 @@ def test_the_sender_lets_other_work_run_after_each_mail(factory, run_worker, mon
     _new_version(c, factory)
     dispatch.dispatch_pending()
     held = []
-    monkeypatch.setattr(mailer.time, "sleep", lambda _s: held.append(db.session().in_transaction()))
+    monkeypatch.setattr(mailer, "pause", lambda: held.append(db.session().in_transaction()))
     assert mailer.send_due(limit=5)["sent"] == 5
     assert held == [False] * 5  # each mail's row is committed before the loop is given up
