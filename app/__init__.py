@@ -1,5 +1,8 @@
 """Application factory: extensions, blueprints, socket handlers and error handlers."""
 import logging
+from pathlib import Path
+
+import click
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
@@ -10,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 from config import Config, config_dict
 
 from app.core.errors import DomainError, error_body, translate
-from app.extensions import compress, csrf, db, limiter, login_manager, migrate, socketio
+from app.extensions import compress, csrf, db, limiter, login_manager, socketio
 
 log = logging.getLogger(__name__)
 HTTP_CODES = {400: "invalid", 401: "unauthenticated", 403: "forbidden", 404: "not_found",
@@ -50,8 +53,8 @@ def create_app(config: object | None = None) -> Flask:
     app.url_map.converters["int"] = BoundedIntConverter
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True,
-                     compare_type=True)
+    if click.get_current_context(silent=True) is not None:  # loaded by the `flask` command line
+        enable_migrations(app)
     csrf.init_app(app)
     app.config.setdefault("COMPRESS_STREAMS", False)  # downloads stream as they are made
     compress.init_app(app)
@@ -122,6 +125,17 @@ def _trust_proxies(app: Flask) -> None:
 
 
 SQLITE_LOCK_WAIT = 30.0
+
+
+def enable_migrations(app: Flask) -> None:
+    """Flask-Migrate (Alembic) on this app, for the `flask db` commands and the tests that
+    migrate. A server process never migrates, and Alembic is 12 MB of its memory, so the app
+    gets it only when the command line loads it (or a caller asks)."""
+    if "migrate" in app.extensions:
+        return
+    from flask_migrate import Migrate
+    Migrate(app, db, directory=str(Path(app.root_path).parent / "migrations"), render_as_batch=True,
+            compare_type=True)
 
 
 def _configure_sqlite(engine) -> None:

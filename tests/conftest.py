@@ -141,9 +141,10 @@ def upgrade_with_old_rows(tmp_path, revision, write_old, read_new):
 
     from flask_migrate import upgrade
 
-    from app import create_app
+    from app import create_app, enable_migrations
     from app.extensions import db
     app = create_app(_config(f"sqlite:///{tmp_path / 'old.db'}", tmp_path))
+    enable_migrations(app)
     migrations = str(Path(__file__).parents[1] / "migrations")
     with app.app_context():
         upgrade(directory=migrations, revision=revision)

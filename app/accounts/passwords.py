@@ -11,12 +11,13 @@ ANALYSED_L33T when they hold more than L33T_DISTINCT different l33t characters (
 password does; at most about 20 readings then). What follows can only add strength, a repetition of a
 weak word is weak in its first characters already, and the person's own words are also looked
 for in the whole password. Under gevent it runs in a worker thread, so the event loop keeps
-serving the other requests and rooms meanwhile."""
+serving the other requests and rooms meanwhile.
+
+zxcvbn and its lists are imported at the first check, in that thread: they are 13 MB of every
+server process's memory that only a password change needs."""
 import re
 
 from flask_babel import lazy_gettext as _l
-from zxcvbn import zxcvbn
-from zxcvbn.matching import L33T_TABLE
 
 from app.core.errors import Invalid
 
@@ -25,7 +26,6 @@ MAX_PASSWORD = 128
 ANALYSED = 32
 ANALYSED_L33T = 16
 L33T_DISTINCT = 5
-_L33T_CHARS = frozenset(c for subs in L33T_TABLE.values() for c in subs)
 # zxcvbn's score 3 means at least 10^8 guesses: out of reach of an online attack held back by
 # the sign-in rate limits, and of a slow-hash (argon2) offline one for a long while.
 MIN_SCORE = 3
@@ -55,12 +55,23 @@ def _gevent_patched() -> bool:
     return monkey.is_module_patched("socket")
 
 
-def estimate(sample: str, words: list[str]) -> dict:
-    """zxcvbn's result for sample (at most ANALYSED characters), off the event loop under gevent."""
+def _analyse(password: str, words: list[str]) -> dict:
+    """zxcvbn's result for the password's first ANALYSED characters, or ANALYSED_L33T of them
+    when they hold more than L33T_DISTINCT different l33t characters."""
+    from zxcvbn import zxcvbn
+    from zxcvbn.matching import L33T_TABLE
+    sample = password[:ANALYSED]
+    if len({c for subs in L33T_TABLE.values() for c in subs}.intersection(sample)) > L33T_DISTINCT:
+        sample = password[:ANALYSED_L33T]
+    return zxcvbn(sample, user_inputs=words, max_length=ANALYSED)
+
+
+def estimate(password: str, words: list[str]) -> dict:
+    """zxcvbn's result (see _analyse), off the event loop under gevent."""
     if _gevent_patched():
         from gevent import get_hub
-        return get_hub().threadpool.apply(zxcvbn, (sample,), {"user_inputs": words, "max_length": ANALYSED})
-    return zxcvbn(sample, user_inputs=words, max_length=ANALYSED)
+        return get_hub().threadpool.apply(_analyse, (password, words))
+    return _analyse(password, words)
 
 
 def check_new_password(password: str, *, name: str | None = None, email: str | None = None,
@@ -74,10 +85,7 @@ def check_new_password(password: str, *, name: str | None = None, email: str | N
         raise Invalid(_l("The password may have at most %(n)s characters.", n=MAX_PASSWORD),
                       {field: "too long"})
     words = personal_words(name, email)
-    sample = password[:ANALYSED]
-    if len(_L33T_CHARS.intersection(sample)) > L33T_DISTINCT:
-        sample = password[:ANALYSED_L33T]
-    result = estimate(sample, words)
+    result = estimate(password, words)
     sequence = result["sequence"]
     lowered = password.lower()
     if any(m.get("dictionary_name") == "user_inputs" for m in sequence) or \

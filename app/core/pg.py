@@ -19,46 +19,11 @@ lock; the room's row lock is the one a chat waits for, and realtime.lock_room() 
 SKIP LOCKED under a hold, which never waits: if another transaction has the room, the hold is
 released and the lock awaited cooperatively, as everywhere else.
 """
-import psycopg
-from psycopg import waiting
-
-_c_wait = getattr(waiting, "wait_c", None)
-
-
-class HoldableConnection(psycopg.Connection):
-    """A psycopg connection whose waits block (C) from hold() until the transaction ends."""
-
-    _held = False
-
-    def hold(self, on: bool = True) -> bool:
-        self._held = on and _c_wait is not None
-        return self._held
-
-    def wait(self, gen, interval=0.1, timeout=None):
-        if self._held:
-            return _c_wait(gen, self.pgconn.socket, interval, timeout)
-        return super().wait(gen, interval=interval, timeout=timeout)
-
-    def commit(self) -> None:
-        try:
-            super().commit()
-        finally:
-            self._held = False
-
-    def rollback(self) -> None:
-        try:
-            super().rollback()
-        finally:
-            self._held = False
-
-    def close(self) -> None:
-        self._held = False
-        super().close()
-
-
 def install(engine) -> None:
     """New connections of this engine are HoldableConnections."""
     from sqlalchemy import event
+
+    from app.core.pg_connection import HoldableConnection
 
     @event.listens_for(engine, "do_connect")
     def _connect(_dialect, _record, cargs, cparams):
@@ -68,6 +33,7 @@ def install(engine) -> None:
 def _raw(session):
     if session.get_bind().dialect.name != "postgresql":
         return None
+    from app.core.pg_connection import HoldableConnection
     raw = session.connection().connection.driver_connection
     return raw if isinstance(raw, HoldableConnection) else None
 

@@ -8,9 +8,9 @@ an archived meeting is one that was held. Every text value
 goes through safetext.ics_text and is added as a vText (escaped), X-WR-CALNAME included: a
 stored title with a line break or a control character cannot break the file."""
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import icalendar
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
@@ -21,6 +21,9 @@ from app.core.realtime import RoomEvent
 from app.extensions import db
 from app.notifications.safetext import ics_text
 from app.notifications.texts import scope
+
+if TYPE_CHECKING:
+    import icalendar
 
 PRODID = "-//Baraza//Consultations//EN"
 
@@ -39,9 +42,10 @@ def sequence(c: Consultation) -> int:
         RoomEvent.consultation_id == c.id, RoomEvent.type == "session.rescheduled")) or 0
 
 
-def _event(c: Consultation, locale: str, user=None) -> icalendar.Event:
+def _event(c: Consultation, locale: str, user=None) -> "icalendar.Event":
     from app.notifications.delivery import absolute
     link = absolute(f"/consultations/{c.id}")
+    import icalendar  # on first use: 4 MB a server process mostly does without
     bridge = meeting_url_for(user, c)
     ev = icalendar.Event()
     ev.add("uid", uid(c))
@@ -63,7 +67,8 @@ def _event(c: Consultation, locale: str, user=None) -> icalendar.Event:
     return ev
 
 
-def _calendar(name: str) -> icalendar.Calendar:
+def _calendar(name: str) -> "icalendar.Calendar":
+    import icalendar
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
