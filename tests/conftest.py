@@ -291,6 +291,18 @@ def login(client):
     return _login
 
 
+def user_api(client, token, default_path: str):
+    """api(user, method="GET", path=default_path, **kw) -> the response, as that user (one bearer
+    token per user); a feature's conftest makes its `api` fixture of it."""
+    tokens = {}
+
+    def _call(user, method="GET", path=default_path, **kw):
+        if user.id not in tokens:
+            tokens[user.id] = token(user)
+        return client.open(path, method=method, headers=tokens[user.id], **kw)
+    return _call
+
+
 @pytest.fixture
 def token(client):
     """token(user) -> Authorization headers for the API."""

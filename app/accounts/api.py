@@ -55,11 +55,15 @@ def list_organisations():
 @api.operation("/organisations", ("POST",), summary="Create an organisation (secretariat)", body=ORG_BODY,
                status=201, returns=ORGANISATION, tag="accounts")
 def create_organisation():
-    user = actor()
-    data = parse(json_body(), ORG_BODY)
-    org = services.create_organisation(user, data["name"], data["constituency"], data.get("country"), data.get("rec"))
+    return _secretariat_create(ORG_BODY, services.create_organisation)
+
+
+def _secretariat_create(spec: dict, create):
+    """The secretariat adds an organisation or a user: the body, the service (which refuses
+    anyone else), the new record (201)."""
+    record = create(actor(), **parse(json_body(), spec))
     db.session.commit()
-    return jsonify(org.to_dict()), 201
+    return jsonify(record.to_dict()), 201
 
 
 @api.operation("/organisations/<int:organisation_id>", ("PATCH",), summary="Edit an organisation (secretariat)",
@@ -90,14 +94,7 @@ def list_users():
 @api.operation("/users", ("POST",), summary="Accredit a user to an organisation (secretariat)", body=USER_BODY,
                status=201, returns=USER, tag="accounts")
 def create_user():
-    user = actor()
-    data = parse(json_body(), USER_BODY)
-    made = services.create_user(user, data["email"], data["name"], data["role"], data["organisation_id"],
-                                data.get("password"))
-    if data.get("language"):
-        services.set_language(made, data["language"])
-    db.session.commit()
-    return jsonify(made.to_dict()), 201
+    return _secretariat_create(USER_BODY, services.create_user)
 
 
 @api.operation("/users/<int:user_id>", ("PATCH",), summary="Edit a user (secretariat); role changes end open sessions",

@@ -215,8 +215,9 @@ def get_user(user_id: int) -> User:
 
 
 def create_user(actor: User, email: str, name: str, role: str, organisation_id: int,
-                password: str | None = None) -> User:
-    """Secretariat only: accredit a person to an organisation. E-mails are unique (Conflict)."""
+                password: str | None = None, language: str | None = None) -> User:
+    """Secretariat only: accredit a person to an organisation, in a language of pages and
+    e-mails if given (else the default). E-mails are unique (Conflict)."""
     require_secretariat(actor)
     email = normalise_email(names.clean("email", email))
     name = names.clean("name", name)
@@ -236,6 +237,8 @@ def create_user(actor: User, email: str, name: str, role: str, organisation_id: 
     user = User(email=email, name=name, role=role, organisation_id=org.id,
                 password_hash=hash_password(password) if password else None)
     user.organisation = org
+    if language is not None:
+        set_language(user, language)
     db.session.add(user)
     db.session.flush()
     return user

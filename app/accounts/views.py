@@ -177,9 +177,8 @@ def _user_form(obj=None) -> UserForm:
 def users():
     form = _user_form()
     return form_page(
-        form, lambda: services.set_language(
-            services.create_user(current_user, form.email.data, form.name.data.strip(), form.role.data,
-                                 form.organisation_id.data, form.password.data or None), form.language.data),
+        form, lambda: services.create_user(current_user, form.email.data, form.name.data.strip(), form.role.data,
+                                           form.organisation_id.data, form.password.data or None, form.language.data),
         _("User accredited."), url_for("accounts.users"),
         lambda: render_template("accounts/users.html", form=form, users=services.list_users()),
         error_field=form.email, on_error=lambda err: _password_error(form, err))

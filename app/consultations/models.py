@@ -6,7 +6,7 @@ from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueCons
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app.accounts.models import CONSTITUENCIES, ORG_REF, RECS, Organisation, User
-from app.core.db import isoformat, utcnow
+from app.core.db import RecordRef, isoformat, utcnow
 from app.core.errors import Conflict
 from app.core.shapes import ANY, BOOL, DATETIME, INT, STR, Shape, any_of, enum, list_of, map_of, nullable
 from app.extensions import db
@@ -173,7 +173,7 @@ MODERATED_KINDS = ("comment", "amendment", "chat")
 REPORT_STATUSES = ("open", "hidden", "dismissed")
 
 
-class HiddenContent(db.Model):
+class HiddenContent(RecordRef, db.Model):
     """Written content the secretariat hid (app.consultations.moderation): the record itself is
     kept, readers see a placeholder; the reason stays here for the record and the audit."""
 
@@ -182,22 +182,18 @@ class HiddenContent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    ref_id: Mapped[int]
     reason: Mapped[str] = mapped_column(Text)
     hidden_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     hidden_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class ContentReport(db.Model):
+class ContentReport(RecordRef, db.Model):
     """A participant's request that the secretariat review a comment, chat message or amendment."""
 
     __tablename__ = "content_report"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    ref_id: Mapped[int]
     reporter_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(10), default="open")

@@ -1,9 +1,9 @@
 """Declarative base with a naming convention, and time helpers."""
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, MetaData, TypeDecorator, event
+from sqlalchemy import DateTime, MetaData, String, TypeDecorator, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -36,6 +36,15 @@ class UTCDateTime(TypeDecorator):
 class Base(DeclarativeBase):
     registry = registry(metadata=MetaData(naming_convention=NAMING_CONVENTION),
                         type_annotation_map={datetime: UTCDateTime})
+
+
+class RecordRef:
+    """Mixin: a row about another record, named by its kind and id (a comment, an amendment, a
+    chat message, minutes...), which may live in any feature's table: the moderation records
+    (app.consultations) and the search index (app.search)."""
+
+    kind: Mapped[str] = mapped_column(String(20))
+    ref_id: Mapped[int]
 
 
 def utcnow() -> datetime:

@@ -56,6 +56,7 @@ WALL_FACTOR = 2.0           # wall-clock deadline = this x the CPU budget: a par
                             # (up to 50 KB) is answered within a second however hostile
 WORKERS = 2                 # render processes per server process
 STARTUP = 30.0              # seconds a new worker may take to import python-markdown and nh3
+WORKER_MEMORY = 1024 * 1024 * 1024   # address space of a render process, bytes
 
 _ENGINE = str(Path(__file__).with_name("markdown_engine.py"))
 _NOT_SQUARE = bytes(b for b in range(256) if b not in b"[]")   # bytes.translate deletes these
@@ -123,7 +124,7 @@ class _Worker(PipeWorker):
     """One render process, spoken to with one JSON line each way; killed when over budget."""
 
     def __init__(self):
-        super().__init__([sys.executable, "-I", _ENGINE], "/")
+        super().__init__([sys.executable, "-I", _ENGINE], "/", WORKER_MEMORY)
         self.buf = b""
 
     def poll_ready(self) -> bool:

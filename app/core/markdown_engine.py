@@ -40,7 +40,6 @@ ALLOWED_ATTRIBUTES = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTENSIONS = ["extra", "sane_lists", "toc"]
-WORKER_MEMORY = 1024 * 1024 * 1024   # address space of a worker process, bytes
 
 
 def new_converter() -> md_lib.Markdown:
@@ -132,9 +131,4 @@ def serve(stdin, stdout) -> None:
 
 
 if __name__ == "__main__":
-    try:
-        import resource
-        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, WORKER_MEMORY))
-    except (ImportError, ValueError, OSError):
-        pass
     serve(sys.stdin.buffer, sys.stdout.buffer)

@@ -77,11 +77,13 @@ def run(fn, *args, budget: float = BUDGET, lane: str = "heavy"):
 class PipeWorker:
     """A worker process spoken to over its stdin and stdout, both non-blocking: the calling
     greenlet waits for the pipes (gevent's wait_read / wait_write) up to a deadline, so the event
-    loop serves others meanwhile. Shared by these workers and app.core.markdown's renderers."""
+    loop serves others meanwhile. Shared by these workers and app.core.markdown's renderers, each
+    started here with its address space capped at `memory` bytes."""
 
-    def __init__(self, argv: list[str], cwd: str):
+    def __init__(self, argv: list[str], cwd: str, memory: int):
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      stderr=subprocess.DEVNULL, cwd=cwd, close_fds=True)
+        limit_memory(self.proc.pid, memory)
         self.out, self.inp = self.proc.stdin.fileno(), self.proc.stdout.fileno()
         os.set_blocking(self.out, False)
         os.set_blocking(self.inp, False)
@@ -116,9 +118,20 @@ class PipeWorker:
                 pass
 
 
+def limit_memory(pid: int, limit: int) -> None:
+    """Caps a worker's address space (a decompression bomb fails there, not in the web process)
+    from here, before it is sent any work; where the platform has no prlimit (not Linux) the
+    worker runs without the cap."""
+    try:
+        import resource
+        resource.prlimit(pid, resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, AttributeError, ValueError, OSError):
+        pass
+
+
 class _Worker(PipeWorker):
     def __init__(self):
-        super().__init__([sys.executable, "-m", "app.core.offload"], _ROOT)
+        super().__init__([sys.executable, "-m", "app.core.offload"], _ROOT, WORKER_MEMORY)
 
     def call(self, request: bytes, budget: float) -> bytes:
         if not self.ready:
@@ -209,9 +222,4 @@ def serve(stdin, stdout) -> None:
 
 
 if __name__ == "__main__":
-    try:
-        import resource
-        resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY, WORKER_MEMORY))
-    except (ImportError, ValueError, OSError):
-        pass
     serve(sys.stdin.buffer, sys.stdout.buffer)

@@ -94,79 +94,78 @@ class MultiLine(_LineRule):
     multiline = True
 
 
+def _require(ok: bool, name: str, message, problem: str) -> None:
+    """Invalid (422) naming the field and its problem, unless ok."""
+    if not ok:
+        raise Invalid(message, {name: problem})
+
+
 def _one(name: str, spec: Field, value: Any) -> Any:
     if value is None:
-        if spec.nullable:
-            return None
-        raise Invalid(_l("%(name)s may not be null.", name=name), {name: "may not be null"})
+        _require(spec.nullable, name, _l("%(name)s may not be null.", name=name), "may not be null")
+        return None
     kind = spec.kind
     if kind is str:
-        if not isinstance(value, str):
-            raise Invalid(_l("%(name)s must be a string.", name=name), {name: "must be a string"})
+        _require(isinstance(value, str), name, _l("%(name)s must be a string.", name=name), "must be a string")
         value = check_text(value)
         if spec.strip:
             value = value.strip()
         if not spec.secret:
             check_line(name, value, spec.multiline)
-        if len(value) < max(spec.min_len, 1 if spec.required else 0):
-            raise Invalid(_l("%(name)s may not be empty.", name=name), {name: "may not be empty"})
-        if spec.max_len is not None and len(value) > spec.max_len:
-            raise Invalid(lazy_ngettext("%(name)s is longer than %(num)d character.",
-                                        "%(name)s is longer than %(num)d characters.",
-                                        spec.max_len, name=name),
-                          {name: f"at most {spec.max_len} characters"})
-        if spec.choices is not None and value not in spec.choices:
-            raise Invalid(_l("%(name)s must be one of: %(choices)s.", name=name, choices=_one_of(spec.choices)),
-                          {name: "not an allowed value"})
+        _require(len(value) >= max(spec.min_len, 1 if spec.required else 0), name,
+                 _l("%(name)s may not be empty.", name=name), "may not be empty")
+        _require(spec.max_len is None or len(value) <= spec.max_len, name,
+                 lazy_ngettext("%(name)s is longer than %(num)d character.",
+                               "%(name)s is longer than %(num)d characters.", spec.max_len or 0, name=name),
+                 f"at most {spec.max_len} characters")
+        _require(spec.choices is None or value in spec.choices, name,
+                 _l("%(name)s must be one of: %(choices)s.", name=name, choices=_one_of(spec.choices or ())),
+                 "not an allowed value")
         return value
     if kind is int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise Invalid(_l("%(name)s must be an integer.", name=name), {name: "must be an integer"})
-        if not (-(2**31) < value < 2**31):
-            raise Invalid(_l("%(name)s is out of range.", name=name), {name: "out of range"})
+        _require(isinstance(value, int) and not isinstance(value, bool), name,
+                 _l("%(name)s must be an integer.", name=name), "must be an integer")
+        _require(-(2**31) < value < 2**31, name, _l("%(name)s is out of range.", name=name), "out of range")
         return value
     if kind is bool:
-        if not isinstance(value, bool):
-            raise Invalid(_l("%(name)s must be true or false.", name=name), {name: "must be a boolean"})
+        _require(isinstance(value, bool), name, _l("%(name)s must be true or false.", name=name), "must be a boolean")
         return value
     if kind is datetime:
         return parse_datetime(name, value)
     if kind == "str_list":
-        if not isinstance(value, list) or len(value) > spec.item_max:
-            raise Invalid(_l("%(name)s must be a list of strings.", name=name), {name: "must be a list of strings"})
+        _require(isinstance(value, list) and len(value) <= spec.item_max, name,
+                 _l("%(name)s must be a list of strings.", name=name), "must be a list of strings")
         out = []
         for item in value:
-            if not isinstance(item, str):
-                raise Invalid(_l("%(name)s must be a list of strings.", name=name), {name: "must be a list of strings"})
+            _require(isinstance(item, str), name, _l("%(name)s must be a list of strings.", name=name),
+                     "must be a list of strings")
             item = check_line(name, check_text(item).strip())
-            if spec.choices is not None and item not in spec.choices:
-                raise Invalid(_l("%(name)s has a value that is not allowed: %(value)s.", name=name, value=item[:40]),
-                              {name: "not an allowed value"})
+            _require(spec.choices is None or item in spec.choices, name,
+                     _l("%(name)s has a value that is not allowed: %(value)s.", name=name, value=item[:40]),
+                     "not an allowed value")
             out.append(item)
         return out
     if kind == "int_list":
-        if not isinstance(value, list) or len(value) > spec.item_max or any(
-                isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < 2**31 for v in value):
-            raise Invalid(_l("%(name)s must be a list of integers.", name=name), {name: "must be a list of integers"})
+        _require(isinstance(value, list) and len(value) <= spec.item_max and not any(
+                 isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < 2**31 for v in value),
+                 name, _l("%(name)s must be a list of integers.", name=name), "must be a list of integers")
         return value
     if kind is dict:
-        if not isinstance(value, dict):
-            raise Invalid(_l("%(name)s must be an object.", name=name), {name: "must be an object"})
+        _require(isinstance(value, dict), name, _l("%(name)s must be an object.", name=name), "must be an object")
         return value
     raise TypeError(kind)
 
 
 def parse_datetime(name: str, value: Any) -> datetime:
-    if not isinstance(value, str):
-        raise Invalid(_l("%(name)s must be an ISO 8601 date-time.", name=name), {name: "must be a date-time"})
+    _require(isinstance(value, str), name, _l("%(name)s must be an ISO 8601 date-time.", name=name),
+             "must be a date-time")
     try:
         parsed = datetime.fromisoformat(check_text(value).strip().replace("Z", "+00:00"))
     except ValueError:
         raise Invalid(_l("%(name)s must be an ISO 8601 date-time.", name=name), {name: "must be a date-time"}) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
-    if not (1970 <= parsed.year <= 9000):
-        raise Invalid(_l("%(name)s is out of range.", name=name), {name: "out of range"})
+    _require(1970 <= parsed.year <= 9000, name, _l("%(name)s is out of range.", name=name), "out of range")
     return parsed.astimezone(UTC)
 
 

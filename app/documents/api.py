@@ -83,17 +83,24 @@ def _uploaded():
 @allows_upload(upload.MAX_REQUEST_BYTES)
 def create_document(consultation_id: int):
     user = actor()
+    doc, warnings = _json_or_docx(
+        DOCUMENT_BODY, lambda data: services.create_document(user, consultation_id, data),
+        lambda fields, data, filename: upload.create_from_docx(user, consultation_id, {**fields, "filename": filename}, data))
+    return _detail(user, doc.id, warnings), 201
+
+
+def _json_or_docx(spec: dict, from_json, from_docx):
+    """Runs the service for the request's body, JSON read against `spec` (from_json(data)) or a
+    .docx upload (from_docx(fields, file bytes, file name) -> (result, warnings)), and commits:
+    (the result, the upload's warnings in words, None for JSON)."""
     uploaded = _uploaded()
-    if uploaded is not None:
-        fields, data, filename = uploaded
-        doc, warnings = upload.create_from_docx(user, consultation_id, {**fields, "filename": filename}, data)
-        db.session.commit()
-        resp = _detail(user, doc.id, upload.warning_texts(warnings))
-        return resp, 201
-    data = parse(json_body(), DOCUMENT_BODY)
-    doc = services.create_document(user, consultation_id, data)
+    if uploaded is None:
+        result, warnings = from_json(parse(json_body(), spec)), None
+    else:
+        result, found = from_docx(*uploaded)
+        warnings = upload.warning_texts(found)
     db.session.commit()
-    return _detail(user, doc.id), 201
+    return result, warnings
 
 
 def _detail(user, document_id: int, warnings: list[str] | None = None):
@@ -135,16 +142,12 @@ def list_versions(document_id: int):
 @allows_upload(upload.MAX_REQUEST_BYTES)
 def publish_version(document_id: int):
     user = actor()
-    uploaded = _uploaded()
-    if uploaded is not None:
-        fields, data, _filename = uploaded
-        v, warnings = upload.publish_from_docx(user, document_id, data, fields.get("note") or "")
-        db.session.commit()
-        return jsonify(serialize.VERSION.dump({**serialize.version(v), "warnings": upload.warning_texts(warnings)})), 201
-    data = parse(json_body(), VERSION_BODY)
-    v = services.publish_version(user, document_id, data["body"], data.get("note") or "")
-    db.session.commit()
-    return jsonify(serialize.version(v)), 201
+    v, warnings = _json_or_docx(
+        VERSION_BODY, lambda data: services.publish_version(user, document_id, data["body"], data.get("note") or ""),
+        lambda fields, data, _filename: upload.publish_from_docx(user, document_id, data, fields.get("note") or ""))
+    if warnings is None:
+        return jsonify(serialize.version(v)), 201
+    return jsonify(serialize.VERSION.dump({**serialize.version(v), "warnings": warnings})), 201
 
 
 @api.operation("/documents/<int:document_id>/versions/<int:number>", returns=serialize.VERSION, summary="One version of a document", tag=TAG)

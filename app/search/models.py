@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import DDL, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db import utcnow
+from app.core.db import RecordRef, utcnow
 from app.core.languages import REGISTRY
 from app.extensions import db
 
@@ -16,7 +16,7 @@ KINDS = ("minutes", "document", "position", "decision", "consultation", "comment
 PG_CONFIGS = {lang.code: lang.search_config for lang in REGISTRY if lang.search_config}
 
 
-class SearchEntry(db.Model):
+class SearchEntry(RecordRef, db.Model):
     __tablename__ = "search_entry"
     __table_args__ = (
         UniqueConstraint("kind", "ref_id"),
@@ -24,8 +24,6 @@ class SearchEntry(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(20))
-    ref_id: Mapped[int]
     consultation_id: Mapped[int] = mapped_column(ForeignKey("consultation.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(300))
     body: Mapped[str] = mapped_column(Text, default="")

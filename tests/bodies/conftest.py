@@ -1,17 +1,13 @@
 """Helpers for the standing bodies and themes tests."""
 import pytest
 
+from tests.conftest import user_api
+
 
 @pytest.fixture
 def api(client, token):
     """api(user, method, path, **kw) -> response, as that user (bearer token)."""
-    tokens = {}
-
-    def _call(user, method="GET", path="/api/v1/bodies", **kw):
-        if user.id not in tokens:
-            tokens[user.id] = token(user)
-        return client.open(path, method=method, headers=tokens[user.id], **kw)
-    return _call
+    return user_api(client, token, "/api/v1/bodies")
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from email.policy import default as default_policy
 import pytest
 from aiosmtpd.controller import Controller
 
+from tests.conftest import user_api
+
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -77,13 +79,7 @@ def run_worker(app):
 @pytest.fixture
 def api(client, token):
     """api(user, method, path, **kw) -> response, as that user (bearer token)."""
-    tokens = {}
-
-    def _call(user, method="GET", path="/api/v1/notifications", **kw):
-        if user.id not in tokens:
-            tokens[user.id] = token(user)
-        return client.open(path, method=method, headers=tokens[user.id], **kw)
-    return _call
+    return user_api(client, token, "/api/v1/notifications")
 
 
 @pytest.fixture(autouse=True)

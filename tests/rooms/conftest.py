@@ -1,5 +1,7 @@
 """Room fixtures: a live consultation with a delegate per constituency, an adviser, an
 observer and a chair; socket(user) opens a Flask-SocketIO test client signed in with a token."""
+from contextlib import contextmanager
+
 import pytest
 
 from app.extensions import socketio
@@ -11,6 +13,14 @@ def room(factory):
     people["chair"] = factory.user("delegate", "stakeholder")
     factory.participant(c, people["chair"], role="chair")
     return c, people
+
+
+@pytest.fixture(params=[("government", 200), ("adviser", 200), ("observer", 200), ("chair", 200),
+                        ("secretariat", 200), ("outsider", 404)], ids=lambda p: p[0])
+def who_opens(request):
+    """(who, status): each kind of member of a live room, its chair and the secretariat open its
+    pages (200); an outsider is answered as if the consultation did not exist (404)."""
+    return request.param
 
 
 @pytest.fixture
@@ -35,6 +45,18 @@ def socket(app, bearer):
     for sc in opened:
         if sc.is_connected():
             sc.disconnect()
+
+
+@contextmanager
+def ticking(app, setting: str, tick):
+    """The storm configuration: `setting` (a tick period) at 0.25 s. No loop runs under tests, so
+    tick() is the tick: it runs before and after, and wherever the test calls it."""
+    before = app.config.get(setting)
+    app.config[setting] = 0.25
+    tick()
+    yield
+    tick()
+    app.config[setting] = before
 
 
 def room_events(sc, types=None):

@@ -12,15 +12,13 @@ from app.accounts.models import LoginSession, User
 from app.core import connections
 from app.core.connections import SocketConnection
 from app.extensions import db, socketio
+from tests.rooms.conftest import ticking
 
 
 @pytest.fixture
 def deferred(app):
-    app.config["SOCKETIO_ROWS_TICK"] = 0.25  # no loop under tests: flush_connections() is the tick
-    connections.flush_connections()
-    yield
-    connections.flush_connections()
-    app.config["SOCKETIO_ROWS_TICK"] = 0.0
+    with ticking(app, "SOCKETIO_ROWS_TICK", connections.flush_connections):
+        yield
 
 
 def _rows(user_id):

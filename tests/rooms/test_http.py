@@ -1,5 +1,4 @@
 """HTTP doors of the room: the same rules and the same events as the socket events; the page."""
-import pytest
 
 from app.extensions import socketio
 from tests.rooms.conftest import room_events
@@ -74,10 +73,8 @@ def test_openapi_documents_room_endpoints(client):
         assert path in paths
 
 
-@pytest.mark.parametrize("who,status", [("government", 200), ("observer", 200), ("chair", 200),
-                                        ("secretariat", 200), ("outsider", 404)])
-def test_room_page_access(client, login, room, who, status):
-    c, p = room
+def test_room_page_access(client, login, room, who_opens):
+    (c, p), (who, status) = room, who_opens
     login(p[who])
     r = client.get(f"/consultations/{c.id}/room")
     assert r.status_code == status

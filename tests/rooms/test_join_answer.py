@@ -11,17 +11,15 @@ from app.consultations.models import Consultation
 from app.core.jsonsafe import RawJSON, SocketJSON, SocketPacket
 from app.extensions import db
 from app.rooms import presence, services
-from tests.rooms.conftest import room_events
+from tests.rooms.conftest import room_events, ticking
 from tests.rooms.test_sockets import ack
 from tests.rooms.test_sockets import joined as join
 
 
 @pytest.fixture
 def coalesced(app):
-    app.config["ROOMS_PRESENCE_TICK"] = 0.25  # no loop under tests: flush_presence() is the tick
-    presence.flush_presence()
-    yield
-    presence.flush_presence()
+    with ticking(app, "ROOMS_PRESENCE_TICK", presence.flush_presence):
+        yield
 
 
 

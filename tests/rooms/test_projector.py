@@ -34,10 +34,8 @@ def sitting(factory):
     return c, people
 
 
-@pytest.mark.parametrize("who,status", [("government", 200), ("adviser", 200), ("observer", 200), ("chair", 200),
-                                        ("secretariat", 200), ("outsider", 404)])
-def test_who_sees_the_hall_screen(client, login, sitting, who, status):
-    c, people = sitting
+def test_who_sees_the_hall_screen(client, login, sitting, who_opens):
+    (c, people), (who, status) = sitting, who_opens
     login(people[who])
     r = client.get(f"/consultations/{c.id}/projector")
     assert r.status_code == status
