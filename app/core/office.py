@@ -9,9 +9,12 @@ formulas, and .xlsx cells are written as text, never as formulas. The heavy ones
 `docx`) are pure functions of plain data, so `render(kind, ...)` runs them in a worker process
 (app.core.offload) and the event loop keeps serving."""
 import csv
+import hashlib
 import html as htmllib
 import io
+import pickle
 import re
+import threading
 
 RTL_LANGUAGES = ("ar",)
 _TAG = re.compile(r"<[^>]+>")
@@ -105,10 +108,48 @@ def docx(spec: dict) -> bytes:
 _KINDS = {"pdf": pdf, "xlsx": xlsx, "docx": docx}
 
 
+class _Flight:
+    """One render in progress, and whoever asked for the same one meanwhile."""
+
+    def __init__(self):
+        self.done = threading.Event()
+        self.result: bytes | None = None
+        self.error: BaseException | None = None
+
+
+_flights: dict[bytes, _Flight] = {}
+_flights_lock = threading.Lock()
+
+
 def render(kind: str, *args, **_ignored) -> bytes:
-    """pdf(html, css) | xlsx(sheets, title, language) | docx(spec), computed in a worker process."""
+    """pdf(html, css) | xlsx(sheets, title, language) | docx(spec), computed in a worker process.
+
+    The same file asked for while it is being made is made once: when minutes are circulated,
+    the delegates download the same PDF at the same moment, and five 50-page PDFs took the two
+    cores from the rooms for seconds (bench/heavy_mix.py). The input's digest names the file, so
+    two different texts never share one; nothing is kept once it is answered."""
     from app.core import offload
-    return offload.run(_KINDS[kind], *args, budget=120.0)
+    key = hashlib.blake2b(pickle.dumps((kind, args), protocol=pickle.HIGHEST_PROTOCOL), digest_size=20).digest()
+    with _flights_lock:
+        flight = _flights.get(key)
+        mine = flight is None
+        if mine:
+            flight = _flights[key] = _Flight()
+    if not mine:
+        flight.done.wait()
+        if flight.error is not None:
+            raise flight.error
+        return flight.result
+    try:
+        flight.result = offload.run(_KINDS[kind], *args, budget=120.0)
+        return flight.result
+    except BaseException as err:
+        flight.error = err
+        raise
+    finally:
+        with _flights_lock:
+            _flights.pop(key, None)
+        flight.done.set()
 
 
 def download(body: bytes | str, fmt: str, filename: str):

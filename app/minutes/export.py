@@ -7,6 +7,7 @@ language, labels included, and says which text it holds (a translation, an outda
 original as a fallback). The minutes' text keeps its own language and direction."""
 import re
 from contextlib import nullcontext
+from functools import lru_cache
 from html import unescape
 
 from flask import render_template
@@ -61,6 +62,7 @@ _STRONG = re.compile(r"<strong>(.*?)</strong>", re.DOTALL)
 _TAG = re.compile(r"<[^>]+>")
 
 
+@lru_cache(maxsize=4)  # a pure function of the text: the same minutes asked for at once cost it once
 def isolate_directions(html) -> Markup:
     """For the PDF: each paragraph, list item, heading and cell written in one direction gets that
     direction (what dir="auto" does in a browser; WeasyPrint does not resolve it), and each bold
