@@ -84,10 +84,14 @@ def heavy_document(prepared: dict, workdir: Path) -> dict:
     return {**out, **made}
 
 
-def mix(url: str, extra: dict) -> list[dict]:
-    """The seven requests at once; each one's seconds, status and size."""
+def mix(url: str, extra: dict, languages: list[str] | None = None) -> list[dict]:
+    """The seven requests at once; each one's seconds, status and size. With `languages`, the
+    k-th PDF asks for the k-th of them in turn ("" = the original): five different files, where
+    five of the same one are made once (app.core.office.render)."""
     auth = {"Authorization": f"Bearer {extra['sec_token']}"}
-    calls = [(f"minutes pdf {k + 1}", f"/api/v1/minutes/{extra['minutes']}/export?format=pdf") for k in range(PDFS)]
+    langs = languages or [""]
+    calls = [(f"minutes pdf {k + 1}", f"/api/v1/minutes/{extra['minutes']}/export?format=pdf"
+              + (f"&language={langs[k % len(langs)]}" if langs[k % len(langs)] else "")) for k in range(PDFS)]
     calls += [("diff 300 paragraphs", f"/api/v1/documents/{extra['doc']}/diff?from=1&to=2"),
               ("search 50,000 records", f"/api/v1/search?q={QUERY}")]
     out: list[dict] = []
@@ -139,7 +143,7 @@ def bench_once(args, mode: str, workdir: Path) -> dict:
         chat_from = time.time()
         time.sleep(args.before)
         mix_start = time.time()
-        answers = mix(server.url, extra)
+        answers = mix(server.url, extra, args.pdf_languages.split(",") if args.pdf_languages else None)
         mix_end = time.time()
         time.sleep(1)
         stop.set()
@@ -189,6 +193,9 @@ def main() -> None:
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     ap.add_argument("--path", action="append", default=[], help="extra PYTHONPATH entry (e.g. where huey is)")
     ap.add_argument("--json", help="append the result as a JSON line to this file")
+    ap.add_argument("--pdf-languages", default="",
+                    help="comma-separated languages the five PDFs ask for in turn ('' = the original), "
+                         "e.g. ',fr,pt,ar,en' for five different files; default: five of the same")
     ap.add_argument("--keep", help="keep each run's directory (server log with gevent's blocking reports) here")
     args = ap.parse_args()
     if args.db != "sqlite":
