@@ -136,6 +136,10 @@ def render(kind: str, *args, **_ignored) -> bytes:
         if mine:
             flight = _flights[key] = _Flight()
     if not mine:
+        # as offload.run does: on SQLite a waiting request must not keep the one write lock (an
+        # asker that had read held it for the whole render, and the room's chat waited 3.8 s)
+        from app.core.db import release_idle_write_lock
+        release_idle_write_lock()
         flight.done.wait()
         if flight.error is not None:
             raise flight.error
