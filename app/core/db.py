@@ -80,6 +80,13 @@ def _note_changes_at_begin(conn) -> None:
         conn.info[_CHANGES_AT_BEGIN] = conn.connection.dbapi_connection.total_changes
 
 
+def _session():
+    """The app's database session, found through the app (app.extensions imports this module:
+    importing it back would close a circle)."""
+    from flask import current_app
+    return current_app.extensions["sqlalchemy"].session()
+
+
 def release_idle_write_lock() -> bool:
     """On SQLite every transaction begins IMMEDIATE (app/__init__.py), so it holds the one write
     lock from its first query, reads included. Before a caller waits for slow work that needs no
@@ -91,8 +98,7 @@ def release_idle_write_lock() -> bool:
     from flask import has_app_context
     if not has_app_context():
         return False
-    from app.extensions import db
-    session = db.session()
+    session = _session()
     if not session.in_transaction() or session.in_nested_transaction() or session_has_written():
         return False
     if session.connection().dialect.name != "sqlite":
@@ -107,8 +113,7 @@ def session_has_written() -> bool:
     from flask import has_app_context
     if not has_app_context():
         return False
-    from app.extensions import db
-    session = db.session()
+    session = _session()
     if session.new or session.dirty or session.deleted:
         return True
     if not session.in_transaction():

@@ -29,7 +29,7 @@ PRODID = "-//Baraza//Consultations//EN"
 
 
 def _host() -> str:
-    from app.notifications.delivery import base_url
+    from app.notifications.links import base_url
     return urlsplit(base_url()).hostname or "baraza.local"
 
 
@@ -43,7 +43,7 @@ def sequence(c: Consultation) -> int:
 
 
 def _event(c: Consultation, locale: str, user=None) -> "icalendar.Event":
-    from app.notifications.delivery import absolute
+    from app.notifications.links import absolute
     link = absolute(f"/consultations/{c.id}")
     import icalendar  # on first use: 4 MB a server process mostly does without
     bridge = meeting_url_for(user, c)

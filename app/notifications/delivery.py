@@ -13,21 +13,10 @@ from app.core.db import isoformat, utcnow
 from app.core.realtime import emit_on_commit, user_room
 from app.core.shapes import ANY, DATETIME, INT, STR, Shape, map_of, nullable
 from app.extensions import db
+from app.notifications.links import absolute, base_url  # noqa: F401 - delivery.absolute for its callers
 from app.notifications.models import Invitation, Notification, NotificationSetting, Outbox
 from app.notifications.safetext import header_text
 from app.notifications.texts import describe, scope, when
-
-
-def base_url() -> str:
-    """The start of every link in mail and calendar files: BASE_URL (BARAZA_BASE_URL) when set,
-    else where this server listens, http://<BARAZA_HOST>:<BARAZA_PORT> (contract, section 1)."""
-    from config import listen_url
-    cfg = current_app.config
-    return (cfg.get("BASE_URL") or listen_url(cfg.get("HOST"), cfg.get("PORT"))).rstrip("/")
-
-
-def absolute(path: str) -> str:
-    return path if path.startswith(("http://", "https://")) else base_url() + path
 
 
 def setting_for(user: User) -> NotificationSetting:
@@ -129,7 +118,7 @@ def invite(user: User, c: Consultation, inv: Invitation, *, event_id: int | None
     """The invitation: always e-mailed (it convenes the person, whatever their notice settings),
     with a one-time sign-up link when the person has no password yet."""
     from app.notifications.calendar import consultation_ics
-    from app.notifications.services import welcome_token
+    from app.notifications.welcome import welcome_token
     signup = None
     max_age = current_app.config.get("INVITE_MAX_AGE", 7 * 24 * 3600)
     lang = user.language or "en"

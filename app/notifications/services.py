@@ -1,9 +1,6 @@
 """Rules for a person's notifications, settings, calendar feed, invitations and sign-up link."""
-import hashlib
 import secrets
 
-from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
 from app.accounts.models import User
@@ -12,11 +9,13 @@ from app.accounts.services import hash_password, set_timezone
 from app.consultations.models import Consultation, Participant
 from app.consultations.services import can_manage, list_visible, participant_of
 from app.core.db import utcnow
-from app.core.errors import Conflict, Forbidden, Invalid, NotFound
+from app.core.errors import Forbidden, Invalid, NotFound
 from app.core.languages import LANGUAGES
 from app.extensions import db
 from app.notifications import delivery
 from app.notifications.models import EMAIL_MODES, Invitation, Notification, NotificationSetting
+from app.notifications.unsubscribe import check_unsubscribe
+from app.notifications.welcome import check_welcome, welcome_language, welcome_token  # noqa: F401
 
 MAX_PAGE = 100
 
@@ -109,48 +108,6 @@ def calendar_url(s: NotificationSetting) -> str | None:
 
 # --- invitations ---------------------------------------------------------------------------
 
-def _state(user: User) -> str:
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
-
-
-def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="baraza-welcome")
-
-
-def welcome_token(user: User, consultation_id: int | None = None, language: str | None = None) -> str:
-    """A sign-up link for a person without a password: it expires, and setting the password
-    changes the state it was signed over, so it works once. It carries the language the
-    invitation was written in: the sign-up page speaks it, and it becomes the account's."""
-    return _serializer().dumps({"u": user.id, "s": _state(user), "c": consultation_id, "l": language})
-
-
-def welcome_language(token: str) -> str | None:
-    """The invitation's language a sign-up link carries (None when unreadable or absent)."""
-    try:
-        data = _serializer().loads(token)
-    except BadSignature:
-        return None
-    lang = data.get("l") if isinstance(data, dict) else None
-    return lang if lang in LANGUAGES else None
-
-
-def check_welcome(token: str) -> tuple[User, int | None]:
-    """The user and consultation of a valid sign-up token; Conflict when expired or used."""
-    max_age = current_app.config.get("INVITE_MAX_AGE", 7 * 24 * 3600)
-    try:
-        data = _serializer().loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise Conflict("This sign-up link has expired; ask the secretariat for a new invitation.") from None
-    except BadSignature:
-        raise NotFound("This sign-up link is not valid.") from None
-    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
-    if user is None or not user.is_active:
-        raise NotFound("This sign-up link is not valid.")
-    if user.password_hash is not None or data.get("s") != _state(user):
-        raise Conflict("This sign-up link has been used already; sign in with your password.")
-    return user, data.get("c")
-
-
 def complete_welcome(token: str, password: str, confirm: str, language: str | None = None) -> tuple[User, int | None]:
     """Set the first password (it must meet the policy, Invalid) through a sign-up link and
     accept the invitation it came with. `language`, the one the person read the sign-up page
@@ -203,3 +160,10 @@ def invitation_board(actor: User, c: Consultation) -> list[dict]:
                      "has_password": p.user.password_hash is not None})
     return rows
 
+
+def unsubscribe(token: str) -> User:
+    """Turn off the notification e-mail of the token's user (idempotent); notices waiting for a
+    digest stay in the app only, as when the setting is changed by hand."""
+    user = check_unsubscribe(token)
+    update_settings(user, email_mode="off")
+    return user

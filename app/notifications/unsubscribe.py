@@ -46,15 +46,6 @@ def check_unsubscribe(token: str) -> User:
     return user
 
 
-def unsubscribe(token: str) -> User:
-    """Turn off the notification e-mail of the token's user (idempotent); notices waiting for a
-    digest stay in the app only, as when the setting is changed by hand."""
-    from app.notifications.services import update_settings
-    user = check_unsubscribe(token)
-    update_settings(user, email_mode="off")
-    return user
-
-
 def is_subscribed(user: User) -> bool:
     s = db.session.get(NotificationSetting, user.id)
     return s is None or s.email_mode != "off"

@@ -162,7 +162,7 @@ def unsubscribe_page(token: str):
 def unsubscribe_post(token: str):
     """One click: a mail client posts List-Unsubscribe=One-Click here, without a session or a
     CSRF token; the signed token is the credential. Turns notification e-mail off."""
-    unsubscribe.unsubscribe(token)
+    services.unsubscribe(token)
     db.session.commit()
     return render_template("notifications/unsubscribe.html", token=token, done=True, subscribed=False)
 
