@@ -178,6 +178,10 @@ def test_the_words_of_a_long_body_are_taken_in_the_worker_with_its_html(monkeypa
     """Search indexes the words of what is posted. Stripping the 1.1 MB of HTML a 200 KB table
     renders to took 0.2 s in the serving process; the worker now sends the words with the HTML,
     and the one render serves both (a second trip to the worker would double a post's wait)."""
+    # a generous budget: this is about where the words are taken, not whether a loaded machine
+    # renders the table inside 0.4 s (CI refused it once)
+    monkeypatch.setattr(markdown, "budget_for", lambda _body: 10.0)
+    monkeypatch.setattr(markdown, "_recent", type(markdown._recent)())  # no render kept from another test
     body = BOMBS["table_long"](MAX_POSITION_BYTES)
     calls = []
     real = markdown._Pool.render
