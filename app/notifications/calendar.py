@@ -19,6 +19,7 @@ from app.consultations.services import meeting_url_for
 from app.core.db import utcnow
 from app.core.realtime import RoomEvent
 from app.extensions import db
+from app.notifications.links import absolute, base_url
 from app.notifications.safetext import ics_text
 from app.notifications.texts import scope
 
@@ -29,7 +30,6 @@ PRODID = "-//Baraza//Consultations//EN"
 
 
 def _host() -> str:
-    from app.notifications.links import base_url
     return urlsplit(base_url()).hostname or "baraza.local"
 
 
@@ -43,7 +43,6 @@ def sequence(c: Consultation) -> int:
 
 
 def _event(c: Consultation, locale: str, user=None) -> "icalendar.Event":
-    from app.notifications.links import absolute
     link = absolute(f"/consultations/{c.id}")
     import icalendar  # on first use: 4 MB a server process mostly does without
     bridge = meeting_url_for(user, c)

@@ -13,10 +13,13 @@ from app.core.db import isoformat, utcnow
 from app.core.realtime import emit_on_commit, user_room
 from app.core.shapes import ANY, DATETIME, INT, STR, Shape, map_of, nullable
 from app.extensions import db
-from app.notifications.links import absolute, base_url  # noqa: F401 - delivery.absolute for its callers
+from app.notifications.calendar import consultation_ics
+from app.notifications.links import absolute, base_url
 from app.notifications.models import Invitation, Notification, NotificationSetting, Outbox
 from app.notifications.safetext import header_text
 from app.notifications.texts import describe, scope, when
+from app.notifications.unsubscribe import unsubscribe_path
+from app.notifications.welcome import welcome_token
 
 
 def setting_for(user: User) -> NotificationSetting:
@@ -99,7 +102,6 @@ def queue(user: User, subject: str, template: str, *, kind: str, ics: str | None
 
 
 def queue_notification_mail(user: User, c: Consultation, n: Notification, *, calendar: bool = False) -> Outbox:
-    from app.notifications.calendar import consultation_ics
     text = text_of(n, user)
     with force_locale(user.language or "en"):
         subject = _("[Baraza] %(text)s", text=text)
@@ -110,15 +112,12 @@ def queue_notification_mail(user: User, c: Consultation, n: Notification, *, cal
 
 def unsubscribe_url(user: User) -> str:
     """The visible twin of the List-Unsubscribe header: its page asks before it changes anything."""
-    from app.notifications.unsubscribe import unsubscribe_path
     return absolute(unsubscribe_path(user.id))
 
 
 def invite(user: User, c: Consultation, inv: Invitation, *, event_id: int | None = None) -> Outbox:
     """The invitation: always e-mailed (it convenes the person, whatever their notice settings),
     with a one-time sign-up link when the person has no password yet."""
-    from app.notifications.calendar import consultation_ics
-    from app.notifications.welcome import welcome_token
     signup = None
     max_age = current_app.config.get("INVITE_MAX_AGE", 7 * 24 * 3600)
     lang = user.language or "en"

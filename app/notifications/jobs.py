@@ -16,6 +16,7 @@ from app.core.db import isoformat, utcnow
 from app.extensions import db
 from app.notifications import delivery
 from app.notifications.dispatch import dispatch_pending, eligible_voters, retry_failed_events
+from app.notifications.links import absolute
 from app.notifications.mailer import send_due
 from app.notifications.models import MotionReminder, Notification, NotificationSetting
 from app.notifications.texts import zone
@@ -86,13 +87,13 @@ def send_digests(now: datetime | None = None) -> int:
             n.digest_pending = False
             c = db.session.get(Consultation, n.consultation_id) if n.consultation_id else None
             if c is not None and can_view(user, c):
-                visible.append({"text": delivery.text_of(n, user), "link": delivery.absolute(n.link)})
+                visible.append({"text": delivery.text_of(n, user), "link": absolute(n.link)})
         s.last_digest_at = now
         if visible and user.is_active:
             with force_locale(user.language or "en"):
                 subject = _("[Baraza] Your daily digest: %(n)s notices", n=len(visible))
             delivery.queue(user, subject, "digest", kind="digest", items=visible,
-                           settings_url=delivery.absolute("/notifications/settings"),
+                           settings_url=absolute("/notifications/settings"),
                            unsubscribe_url=delivery.unsubscribe_url(user))
             sent += 1
     db.session.commit()

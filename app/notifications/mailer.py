@@ -30,8 +30,10 @@ from sqlalchemy import or_, select
 from app.core.db import utcnow
 from app.core.pacing import pause
 from app.extensions import db
+from app.notifications.links import absolute
 from app.notifications.models import Outbox
 from app.notifications.safetext import header_text
+from app.notifications.unsubscribe import unsubscribe_path
 
 log = logging.getLogger("baraza.mail")
 BACKOFF_BASE = 30          # seconds before the first retry; doubled each attempt
@@ -61,8 +63,6 @@ def _domain(sender: str) -> str:
 def build_message(row: Outbox, sender: str) -> EmailMessage:
     """The message for one outbox row. Raises (ValueError, MessageError...) only for a row that
     cannot be written at all, e.g. an address that is not one; send_due records that on the row."""
-    from app.notifications.delivery import absolute
-    from app.notifications.unsubscribe import unsubscribe_path
     created = _aware(row.created_at or utcnow())
     msg = EmailMessage()
     msg["From"] = sender

@@ -14,8 +14,9 @@ from app.core.languages import LANGUAGES
 from app.extensions import db
 from app.notifications import delivery
 from app.notifications.models import EMAIL_MODES, Invitation, Notification, NotificationSetting
+from app.notifications.links import absolute
 from app.notifications.unsubscribe import check_unsubscribe
-from app.notifications.welcome import check_welcome, welcome_language, welcome_token  # noqa: F401
+from app.notifications.welcome import check_welcome
 
 MAX_PAGE = 100
 
@@ -103,7 +104,7 @@ def calendar_feed(token: str) -> tuple[User, list[Consultation]]:
 
 
 def calendar_url(s: NotificationSetting) -> str | None:
-    return delivery.absolute(f"/calendar/{s.calendar_token}.ics") if s.calendar_token else None
+    return absolute(f"/calendar/{s.calendar_token}.ics") if s.calendar_token else None
 
 
 # --- invitations ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from app.extensions import csrf, db
 from app.notifications import delivery, failures, services, unsubscribe
 from app.notifications.calendar import consultation_ics, feed_ics
 from app.notifications.models import EMAIL_MODES
+from app.notifications.welcome import check_welcome, welcome_language
 
 bp = Blueprint("notifications", __name__)
 
@@ -80,10 +81,10 @@ def welcome(token: str):
     """A person invited before having a password sets one here, once, and is signed in. The
     page speaks the invitation's language unless the visitor chose another with the switcher;
     the language they read it in becomes their account's."""
-    if "lang" not in session and services.welcome_language(token):
-        session["lang"] = services.welcome_language(token)
+    if "lang" not in session and welcome_language(token):
+        session["lang"] = welcome_language(token)
     try:
-        user, cid = services.check_welcome(token)
+        user, cid = check_welcome(token)
     except DomainError as err:
         return render_template("notifications/welcome_invalid.html", message=err.message), \
             (410 if err.status == 409 else 404)

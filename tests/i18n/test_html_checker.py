@@ -82,7 +82,7 @@ def world(factory):
     from app.minutes import languages
     from app.minutes import services as minutes
     from app.minutes.models import Minutes
-    from app.notifications import services as notifications
+    from app.notifications.welcome import welcome_token
     from app.notifications.unsubscribe import unsubscribe_token
     from app.votes import services as votes
     seed_demo("demo-pass-123")
@@ -122,7 +122,7 @@ def world(factory):
         "user_id": [roles["delegate"].id],
         "language": ["fr"],
     }
-    tokens = {"notifications.welcome": notifications.welcome_token(newcomer, c.id, "en"),
+    tokens = {"notifications.welcome": welcome_token(newcomer, c.id, "en"),
               "notifications.unsubscribe_page": unsubscribe_token(roles["delegate"].id)}
     finish_urls = finish()
     db.session.commit()

@@ -97,7 +97,7 @@ def test_new_person_sets_password_once_through_signup_link(factory, smtp, run_wo
 
 def test_expired_and_forged_signup_links_are_refused(factory, client, app):
     from app.accounts.services import create_user
-    from app.notifications.services import welcome_token
+    from app.notifications.welcome import welcome_token
     org = factory.org("workers")
     newcomer = create_user(factory.secretariat, "late@example.org", "Late Delegate", "delegate", org.id)
     db.session.commit()

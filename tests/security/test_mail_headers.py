@@ -171,7 +171,7 @@ def test_forged_unsubscribe_links_are_refused_and_change_nothing(factory, smtp, 
     if forge == "tampered":
         token = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
     elif forge == "other_salt":
-        from app.notifications.services import welcome_token
+        from app.notifications.welcome import welcome_token
         token = welcome_token(user)
     elif forge == "garbage":
         token = "not-a-token"

@@ -325,7 +325,7 @@ def test_refusal_is_in_the_readers_language(factory, client, token, named_user):
 def test_sign_up_through_an_invitation_applies_the_policy(factory, client):
     from app.accounts.services import create_user
     from app.extensions import db
-    from app.notifications.services import welcome_token
+    from app.notifications.welcome import welcome_token
     org = factory.org()
     newcomer = create_user(factory.secretariat, EMAIL, NAME, "delegate", org.id, None)
     db.session.commit()
