@@ -232,29 +232,33 @@ def _visible(users, c: Consultation, ev: RoomEvent, told: set[int] = frozenset()
             yield u
 
 
-def participants(c: Consultation, ev: RoomEvent) -> list[User]:
-    """Participants who were already invited when the event happened (the worker may run late);
-    read once per pass, not again for each chunk of a large audience."""
+def _per_pass(key: tuple, compute):
+    """compute() once per dispatch pass for this key: an audience told over several chunks is
+    read once, not again for each chunk (outside a pass, every time)."""
     cache = _audiences.get()
-    if cache is not None and ev.id in cache:
-        return cache[ev.id]
-    users = [p.user for p in db.session.scalars(
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def participants(c: Consultation, ev: RoomEvent) -> list[User]:
+    """Participants who were already invited when the event happened (the worker may run late)."""
+    return _per_pass(("participants", ev.id), lambda: [p.user for p in db.session.scalars(
         select(Participant).where(Participant.consultation_id == c.id, Participant.invited_at <= ev.at)
-        .options(joinedload(Participant.user)).order_by(Participant.id))]
-    if cache is not None:
-        cache[ev.id] = users
-    return users
+        .options(joinedload(Participant.user)).order_by(Participant.id))])
 
 
 def eligible_voters(c: Consultation, at=None) -> list[User]:
     """Who is told that a vote is open: the consultation's voters (app.consultations.voters)."""
-    return voters(c, at)
+    return _per_pass(("voters", c.id, at), lambda: voters(c, at))
 
 
 def followers(c: Consultation) -> list[User]:
     """People following one of the consultation's themes or its standing body (features register
     who: app.core.features.Features.followers)."""
-    return [u for fn in features_of().followers for u in fn(c)]
+    return _per_pass(("followers", c.id), lambda: [u for fn in features_of().followers for u in fn(c)])
 
 
 def _base(c: Consultation) -> dict:

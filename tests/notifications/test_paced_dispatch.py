@@ -137,3 +137,26 @@ def test_the_sender_lets_other_work_run_after_each_mail(factory, run_worker, mon
     monkeypatch.setattr(mailer, "pause", lambda: held.append(db.session().in_transaction()))
     assert mailer.send_due(limit=5)["sent"] == 5
     assert held == [False] * 5  # each mail's row is committed before the loop is given up
+
+
+def test_an_open_vote_reaches_each_voter_once_over_several_chunks_with_one_reading_of_the_voters(
+        factory, run_worker, monkeypatch):
+    from datetime import timedelta
+
+    from app.core.db import utcnow
+    from app.votes.event_types import MotionOpened
+    c, people = _audience(factory)
+    _quiet(run_worker)
+    read = []
+    real = dispatch.voters
+    monkeypatch.setattr(dispatch, "voters", lambda *a: read.append(1) or real(*a))
+    record_event(c.id, MotionOpened(motion_id=1, question="Adopt the framework?", options=["yes", "no"],
+                                    ballot="roll_call", rule="simple",
+                                    closes_at=(utcnow() + timedelta(days=3)).isoformat()), factory.secretariat)
+    db.session.commit()
+    yields = []
+    monkeypatch.setattr(dispatch, "pause", lambda: yields.append(1))
+    dispatch.dispatch_pending()
+    assert len(yields) == 2 and len(read) == 1  # three transactions, the voters read in the first
+    told = _told("motion.opened")
+    assert set(told) == {u.id for u in people} and set(told.values()) == {1}
