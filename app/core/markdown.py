@@ -242,14 +242,14 @@ def _render(body: str, with_toc: bool, text: bool = False) -> tuple[str, list, s
             raise TooComplex() from None
         return html, toc, (text_of(html) if text else None)
     key = (hashlib.blake2b(body.encode("utf-8", "surrogatepass"), digest_size=20).digest(), with_toc)
-    hit = _recent.get(key)
-    if hit is not None and (hit[2] is not None or not text):
+    if key in _recent:
         _recent.move_to_end(key)
-        return hit[0], copy.deepcopy(hit[1]), hit[2]
+        html, toc, words = _recent[key]
+        return html, copy.deepcopy(toc), words
     release_idle_write_lock()  # SQLite: others write while this greenlet waits for the worker
-    # A plain render brings the words back too: what is posted is indexed for search next, and
-    # render_text() then finds them here instead of asking the worker again.
-    answer = _get_pool().render(body, with_toc, budget_for(body), text or not with_toc)
+    # A plain render always brings the words back too (render_text asks only for plain ones):
+    # what is posted is indexed for search next, and finds them here instead of asking again.
+    answer = _get_pool().render(body, with_toc, budget_for(body), not with_toc)
     if "error" in answer:
         if answer["error"] != "too_complex":
             log.error("markdown render failed: %s", answer.get("detail"))
