@@ -16,6 +16,7 @@ serving the other requests and rooms meanwhile.
 zxcvbn and its lists are imported at the first check, in that thread: they are 13 MB of every
 server process's memory that only a password change needs."""
 import re
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 
@@ -55,13 +56,18 @@ def _gevent_patched() -> bool:
     return monkey.is_module_patched("socket")
 
 
+@cache
+def _l33t_chars() -> frozenset[str]:
+    from zxcvbn.matching import L33T_TABLE
+    return frozenset(c for subs in L33T_TABLE.values() for c in subs)
+
+
 def _analyse(password: str, words: list[str]) -> dict:
     """zxcvbn's result for the password's first ANALYSED characters, or ANALYSED_L33T of them
     when they hold more than L33T_DISTINCT different l33t characters."""
     from zxcvbn import zxcvbn
-    from zxcvbn.matching import L33T_TABLE
     sample = password[:ANALYSED]
-    if len({c for subs in L33T_TABLE.values() for c in subs}.intersection(sample)) > L33T_DISTINCT:
+    if len(_l33t_chars().intersection(sample)) > L33T_DISTINCT:
         sample = password[:ANALYSED_L33T]
     return zxcvbn(sample, user_inputs=words, max_length=ANALYSED)
 
