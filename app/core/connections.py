@@ -119,6 +119,12 @@ def end_sessions_on_commit(session_ids: list[str]) -> None:
             _after_commit(("disconnect", sids, None))
 
 
+def end_sockets_on_commit(sids: list[str]) -> None:
+    """Once the transaction commits, disconnect these sockets (any process)."""
+    if sids:
+        _after_commit(("disconnect", list(sids), None))
+
+
 def end_user_sockets_on_commit(user_id: int) -> None:
     """Once the transaction commits, disconnect every socket of this user."""
     sids = user_sids(user_id)
@@ -221,12 +227,20 @@ def _insert_rows(rows: list[dict]) -> None:
 def write_own_row(sid: str) -> None:
     """Write this socket's row in the current transaction if it is not written yet (or is
     being written by the tick right now)."""
-    if sid in _unwritten:
-        _insert_rows(_take_rows([sid]))
-    elif sid in _writing:
-        lsid, user_id, at = _writing[sid]
-        _insert_rows([{"sid": sid, "server_id": SERVER_ID, "login_session_id": lsid, "user_id": user_id,
-                       "connected_at": at}])
+    write_own_rows([sid])
+
+
+def write_own_rows(sids: list[str]) -> None:
+    """write_own_row for several sockets (a batch of events), in one statement."""
+    rows = _take_rows([sid for sid in sids if sid in _unwritten])
+    taken = {r["sid"] for r in rows}
+    for sid in sids:
+        if sid in _writing and sid not in taken:
+            lsid, user_id, at = _writing[sid]
+            rows.append({"sid": sid, "server_id": SERVER_ID, "login_session_id": lsid, "user_id": user_id,
+                         "connected_at": at})
+    if rows:
+        _insert_rows(rows)
 
 
 def flush_connections() -> int:

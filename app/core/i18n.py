@@ -1,10 +1,11 @@
 """Languages and time zones: who sees which language, dates and numbers in the viewer's zone and locale."""
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel.dates import get_timezone_location
 from flask import g, has_request_context, request, session
-from flask_babel import (Babel, format_date, format_datetime, format_decimal, format_time,
+from flask_babel import (Babel, force_locale, format_date, format_datetime, format_decimal, format_time,
                          get_locale, get_timezone, gettext)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -38,12 +39,31 @@ def choose_language() -> str:
     user = _viewer()
     if user is not None and user.language in LANGUAGES:
         return user.language
+    return language_without_account()
+
+
+def language_without_account() -> str:
+    """choose_language() for someone whose account names no language: the switcher's choice,
+    else Accept-Language, else English."""
     chosen = session.get("lang") if has_request_context() else None
     if chosen in LANGUAGES:
         return chosen
     if has_request_context():
         return request.accept_languages.best_match(LANGUAGES) or "en"
     return "en"
+
+
+def language_of(user, fallback: str) -> str:
+    """choose_language() for a known user: their account's language, else `fallback`."""
+    return user.language if user is not None and user.language in LANGUAGES else fallback
+
+
+@contextmanager
+def speaking(code: str):
+    """Messages in this block are in the language `code` (a batch of socket events answers
+    each person in their own language, in one request context)."""
+    with force_locale(language(code).locale or code):
+        yield
 
 
 def select_locale() -> str:

@@ -18,10 +18,14 @@ class Resolvers:
     session: Callable[[str | None], Any]  # login session id -> LoginSession, or None
     token: Callable[[str, str, int], Any]  # (secret key, token, max age) -> LoginSession, or None
     valid: Callable[[list[str]], set[str]]  # login session ids -> those still valid (one query)
+    users: Callable[[list[str]], dict]  # login session ids -> {valid one: its User} (one query)
+    token_id: Callable[[str, str, int], str | None]  # (secret key, token, max age) -> the session id it names
 
 
-def register(app, *, session: Callable, token: Callable, valid: Callable) -> None:
-    app.extensions["baraza.signin"] = Resolvers(session=session, token=token, valid=valid)
+def register(app, *, session: Callable, token: Callable, valid: Callable, users: Callable,
+             token_id: Callable) -> None:
+    app.extensions["baraza.signin"] = Resolvers(session=session, token=token, valid=valid, users=users,
+                                                token_id=token_id)
 
 
 def resolvers() -> Resolvers:
@@ -31,6 +35,11 @@ def resolvers() -> Resolvers:
 def resolve_token(token: str):
     cfg = current_app.config
     return resolvers().token(cfg["SECRET_KEY"], token, cfg["TOKEN_MAX_AGE"])
+
+
+def token_session_id(token: str) -> str | None:
+    cfg = current_app.config
+    return resolvers().token_id(cfg["SECRET_KEY"], token, cfg["TOKEN_MAX_AGE"])
 
 
 def bearer_token() -> str | None:

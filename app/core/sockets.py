@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import wraps
+from typing import Any
 
 from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, disconnect, join_room
@@ -29,35 +30,41 @@ from app.core.connections import (
     connection_session_id,
     connection_user_id,
     defer_row,
+    end_sockets_on_commit,
     forget_connection,
     register_connection,
     rows_tick,
     unwritten_count,
     write_own_row,
+    write_own_rows,
 )
 from app.core.db import utcnow
 from app.core.errors import BadRequest, DomainError, RateLimited, Unauthenticated, translate
 from app.core.jsonsafe import RefusedPayload
 from app.core.realtime import user_room
-from app.core.signin import resolve_token, resolvers
+from app.core.batching import Batcher
+from app.core.i18n import language_of, language_without_account, speaking
+from app.core.signin import resolvers, token_session_id
 from app.core.validation import parse
 from app.extensions import db, socketio
 
 log = logging.getLogger(__name__)
 
 
-def authenticate(auth):
-    """The login session of a new connection: a bearer token in auth, else the cookie."""
+def claimed_session_id(auth) -> str | None:
+    """The sign-in a new connection claims (not yet checked): a bearer token's in auth, else
+    the cookie's."""
     if isinstance(auth, list) and any(isinstance(a, RefusedPayload) for a in auth):
         raise ConnectionRefusedError(error_ack(next(a for a in auth if isinstance(a, RefusedPayload)).error)["error"])
     token = auth.get("token") if isinstance(auth, dict) else None
     if token is not None:
-        ls = resolve_token(token) if isinstance(token, str) else None
-    else:
-        ls = resolvers().session(session.get("sid"))
-    if ls is None:
-        raise ConnectionRefusedError({"code": "unauthenticated", "message": translate("Sign in or send a valid token.")})
-    return ls
+        return token_session_id(token) if isinstance(token, str) else None
+    lsid = session.get("sid")
+    return lsid if isinstance(lsid, str) and lsid else None
+
+
+def unauthenticated_refusal() -> ConnectionRefusedError:
+    return ConnectionRefusedError({"code": "unauthenticated", "message": translate("Sign in or send a valid token.")})
 
 
 def socket_actor():
@@ -130,6 +137,24 @@ def _check_event_rate(sid: str) -> None:
         raise RateLimited("Too many events; slow down.")
 
 
+def _checked_payload(payload, payload_spec: dict | None) -> dict:
+    """The event's payload once the sender's rate and its shape are checked (DomainError else)."""
+    _check_event_rate(request.sid)
+    if isinstance(payload, RefusedPayload):
+        raise payload.error
+    if payload is None:
+        payload = {}
+    if not isinstance(payload, dict):
+        raise BadRequest("The payload must be an object.")
+    if payload_spec is not None:
+        payload = {**payload, **parse(payload, payload_spec)}
+    return payload
+
+
+def _internal() -> dict:
+    return {"ok": False, "error": {"code": "internal", "message": translate("Something went wrong.")}}
+
+
 def socket_handler(event: str, namespace: str | None = None, *, hold: bool = False,
                    payload_spec: dict | None = None) -> Callable:
     """Register fn(actor, payload) -> dict for a client event; the result is the ack.
@@ -142,15 +167,7 @@ def socket_handler(event: str, namespace: str | None = None, *, hold: bool = Fal
         @wraps(fn)
         def handler(payload=None, *extra):
             try:
-                _check_event_rate(request.sid)
-                if isinstance(payload, RefusedPayload):
-                    raise payload.error
-                if payload is None:
-                    payload = {}
-                if not isinstance(payload, dict):
-                    raise BadRequest("The payload must be an object.")
-                if payload_spec is not None:
-                    payload = {**payload, **parse(payload, payload_spec)}
+                payload = _checked_payload(payload, payload_spec)
                 # before any hold: writing the row may wait for this process's tick (see there)
                 write_own_row(request.sid)
                 if hold:
@@ -165,12 +182,110 @@ def socket_handler(event: str, namespace: str | None = None, *, hold: bool = Fal
             except Exception:
                 db.session.rollback()
                 log.exception("socket event %s failed", event)
-                return {"ok": False, "error": {"code": "internal", "message": translate("Something went wrong.")}}
+                return _internal()
             finally:
                 db.session.remove()
         socketio.on_event(event, handler, namespace=namespace)
         return fn
     return deco
+
+
+# --- events served in batches -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Call:
+    """One socket event of a batch: its sender (their User, in the batch's session), socket,
+    payload, and the language to answer them in (app.core.i18n.speaking)."""
+    actor: Any
+    sid: str
+    payload: dict
+    language: str
+
+    def speaking(self):
+        return speaking(self.language)
+
+
+def batcher(name: str, run: Callable[[list], list]) -> Batcher:
+    """This app's batcher called `name` (made at its first use, with `run`)."""
+    batchers = socket_hooks().batchers
+    found = batchers.get(name)
+    return found if found is not None else batchers.setdefault(name, Batcher(run))
+
+
+def socket_batch_handler(event: str, serve: Callable[[list[Call]], list], *,
+                         payload_spec: dict | None = None) -> Callable:
+    """Register a client event whose requests are served in batches (app.core.batching): at a
+    reconnect storm a thousand `room:join` arrive together. The sender's rate and the payload's
+    shape are checked per event, first. serve(calls) then runs for the whole batch in one
+    transaction and returns one outcome per call, in order: the ack's fields (a dict), or a
+    DomainError for a call that wrote nothing. Around it this wrapper writes the sockets' rows
+    and resolves every sign-in in one query (a revoked one is refused and its socket ends, as
+    socket_actor does), then commits. If anything else fails, the batch is rolled back and each
+    call is served again alone, so a bad call costs only its own answer. Alone, a call is a
+    batch of one."""
+    def run(entries: list) -> list:
+        return serve_batch(serve, entries)
+
+    def handler(payload=None, *extra):
+        try:
+            payload = _checked_payload(payload, payload_spec)
+            entry = (request.sid, connection_session_id(request.sid), payload, language_without_account())
+            return {"ok": True, **batcher(event, run).submit(entry)}
+        except DomainError as err:
+            return error_ack(err)
+        except Exception:
+            log.exception("socket event %s failed", event)
+            return _internal()
+    socketio.on_event(event, handler)
+    return serve
+
+
+def serve_batch(serve: Callable, entries: list) -> list:
+    """One batch of a socket_batch_handler event: entries are (sid, sign-in id, payload, the
+    language without an account); one outcome each (the ack's fields, or an exception)."""
+    try:
+        return _serve_together(serve, entries)
+    except Exception:
+        if len(entries) == 1:
+            raise
+        log.warning("a batch of %d socket events failed; each is served alone", len(entries), exc_info=True)
+    outcomes = []
+    for entry in entries:
+        try:
+            outcomes.extend(_serve_together(serve, [entry]))
+        except Exception as err:  # noqa: BLE001 - this call's own answer: internal
+            log.exception("socket event failed")
+            outcomes.append(err)
+    return outcomes
+
+
+def _serve_together(serve: Callable, entries: list) -> list:
+    try:
+        write_own_rows([sid for sid, _lsid, _payload, _lang in entries])
+        users = resolvers().users(sorted({lsid for _sid, lsid, _payload, _lang in entries if lsid}))
+        outcomes: list = [None] * len(entries)
+        calls, where, ended = [], [], []
+        for i, (sid, lsid, payload, fallback) in enumerate(entries):
+            user = users.get(lsid)
+            if user is None:
+                outcomes[i] = Unauthenticated("Your session has ended; sign in again.")
+                ended.append(sid)
+            else:
+                calls.append(Call(user, sid, payload, language_of(user, fallback)))
+                where.append(i)
+        end_sockets_on_commit(ended)
+        answers = serve(calls) if calls else []
+        if len(answers) != len(calls):
+            raise RuntimeError("a batch's service answered %d of %d calls" % (len(answers), len(calls)))
+        for i, answer in zip(where, answers, strict=True):
+            outcomes[i] = answer
+        db.session.commit()
+        return outcomes
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        db.session.remove()
 
 
 # --- what features run when sockets go ----------------------------------------------------
@@ -182,6 +297,7 @@ class SocketHooks:
     (fn(consultation_id, user_id), in the transaction that removes the participant)."""
     disconnect: list[Callable] = field(default_factory=list)
     access_lost: list[Callable] = field(default_factory=list)
+    batchers: dict[str, Batcher] = field(default_factory=dict)  # batcher()
 
 
 def socket_hooks(app=None) -> SocketHooks:
@@ -206,40 +322,67 @@ def _run_disconnect_hooks(sid: str, lsid: str | None) -> None:
 
 
 def _on_connect(auth=None):
-    deferred = rows_tick() > 0
     try:
-        ls = authenticate(auth)
-        lsid, user_id = ls.id, ls.user_id
-        if _limits_on():
-            limit = current_app.config.get("SOCKETIO_MAX_CONNECTIONS_PER_USER", 10)
-            count = db.session.scalar(select(func.count()).select_from(SocketConnection)
-                                      .where(SocketConnection.user_id == user_id))
-            count += unwritten_count(user_id)
-            if count >= limit:
-                raise ConnectionRefusedError({"code": "rate_limited",
-                                              "message": "Too many open connections for this account."})
-        if not deferred:
-            db.session.add(SocketConnection(sid=request.sid, server_id=SERVER_ID, login_session_id=lsid,
-                                            user_id=user_id))
-        db.session.commit()
+        outcome = batcher("connect", serve_connects).submit((request.sid, claimed_session_id(auth)))
     except ConnectionRefusedError:
-        db.session.rollback()
         raise
     except Exception:
-        db.session.rollback()
         log.exception("socket connect failed")
         raise ConnectionRefusedError({"code": "internal", "message": translate("Something went wrong.")}) from None
-    finally:
-        db.session.remove()
-    register_connection(request.sid, lsid, user_id)
+    if outcome == "unauthenticated":
+        raise unauthenticated_refusal()
+    if outcome == "too_many":
+        raise ConnectionRefusedError({"code": "rate_limited", "message": "Too many open connections for this account."})
+    user_id = outcome
     app = current_app._get_current_object()
-    if deferred:
-        defer_row(request.sid, lsid, user_id)
+    if rows_tick() > 0:
         ensure_rows_ticker(app)
     _ensure_heartbeat(app)
     # Personal notifications go to user:<id>; the server, never the client, names rooms.
     join_room(user_room(user_id))
     return True
+
+
+def serve_connects(items: list[tuple[str, str | None]]) -> list:
+    """The connects of a batch: (sid, claimed sign-in id) -> the user id, or "unauthenticated",
+    or "too_many" (the per-user limit). Their sign-ins in one query, their users' open
+    connections in another; accepted connections are registered here, in order, so the limit
+    counts those of the same batch; their rows are written now (one transaction) or, with
+    SOCKETIO_ROWS_TICK, by the socket's first event or the next tick."""
+    deferred, accepted = rows_tick() > 0, []
+    try:
+        users = resolvers().users(sorted({lsid for _sid, lsid in items if lsid}))
+        user_ids = sorted({u.id for u in users.values()})
+        limit = current_app.config.get("SOCKETIO_MAX_CONNECTIONS_PER_USER", 10) if _limits_on() else None
+        written = dict(db.session.execute(
+            select(SocketConnection.user_id, func.count()).where(SocketConnection.user_id.in_(user_ids))
+            .group_by(SocketConnection.user_id)).all()) if limit is not None and user_ids else {}
+        outcomes, added = [], {}
+        for sid, lsid in items:
+            user = users.get(lsid)
+            if user is None:
+                outcomes.append("unauthenticated")
+                continue
+            if limit is not None and written.get(user.id, 0) + unwritten_count(user.id) + added.get(user.id, 0) >= limit:
+                outcomes.append("too_many")
+                continue
+            if not deferred:
+                added[user.id] = added.get(user.id, 0) + 1
+                db.session.add(SocketConnection(sid=sid, server_id=SERVER_ID, login_session_id=lsid, user_id=user.id))
+            else:
+                defer_row(sid, lsid, user.id)
+            register_connection(sid, lsid, user.id)
+            accepted.append(sid)
+            outcomes.append(user.id)
+        db.session.commit()
+        return outcomes
+    except Exception:
+        db.session.rollback()
+        for sid in accepted:
+            forget_connection(sid)
+        raise
+    finally:
+        db.session.remove()
 
 
 def _on_disconnect(reason=None):

@@ -3,9 +3,11 @@ socket_handler wrapper commits and acknowledges (errors become error acks)."""
 from flask import request
 from flask_socketio import join_room, leave_room
 
-from app.core.realtime import room_name
-from app.core.sockets import socket_handler, socket_hooks
+from app.core.errors import DomainError
+from app.core.realtime import current_seq, room_name
+from app.core.sockets import Call, socket_batch_handler, socket_handler, socket_hooks
 from app.rooms import floor, presence, services, speakers
+from app.rooms.access import _int
 from app.rooms.payloads import (
     AGENDA_BODY,
     CHAT_BODY,
@@ -23,16 +25,45 @@ def _cid(payload: dict):
     return payload.get("consultation_id")
 
 
-def room_join(actor, payload):
-    c, p = presence.join(actor, _cid(payload), request.sid)
-    # Enter the Socket.IO room before reading the replay: an event committed meanwhile is
-    # then both broadcast and replayed, never neither (the client dedupes by seq).
-    join_room(room_name(c.id))
+def room_join_many(calls: list[Call]) -> list:
+    """room:join for a batch of calls (app.core.sockets.socket_batch_handler): each joins (a
+    refusal writes nothing, and is that call's answer); then every joiner enters its Socket.IO
+    room, and only then are the room's seq and presence read, once for all of them. An event committed meanwhile is then both broadcast to a joiner and in its
+    replay, never neither (the client dedupes by seq)."""
+    outcomes: list = [None] * len(calls)
+    asked = []
+    for i, call in enumerate(calls):
+        try:
+            since = call.payload.get("since")
+            if since is not None:
+                _int(since, "since")
+            asked.append(i)
+        except DomainError as err:
+            outcomes[i] = err
+    joined = []
+    rooms = presence.join_many([(calls[i].actor, _cid(calls[i].payload), calls[i].sid) for i in asked])
+    for i, room in zip(asked, rooms, strict=True):
+        if isinstance(room, DomainError):
+            outcomes[i] = room
+        else:
+            joined.append((i, calls[i], *room))
+    entered = []
     try:
-        return services.snapshot(actor, c, payload.get("since"), participant=p, encoded=True)
+        for _i, call, c, _p in joined:
+            join_room(room_name(c.id), sid=call.sid, namespace="/")
+            entered.append((call.sid, c.id))
+        seqs, present = {}, {}
+        for i, call, c, p in joined:
+            if c.id not in seqs:
+                seqs[c.id], present[c.id] = current_seq(c.id), presence.presence_json(c)
+            with call.speaking():
+                outcomes[i] = services.snapshot(call.actor, c, call.payload.get("since"), participant=p,
+                                                encoded=True, seq=seqs[c.id], present=present[c.id])
     except Exception:
-        leave_room(room_name(c.id))
+        for sid, cid in entered:
+            leave_room(room_name(cid), sid=sid, namespace="/")
         raise
+    return outcomes
 
 
 def room_leave(actor, payload):
@@ -70,7 +101,7 @@ FLOOR_ACTIONS = {
     "session:set": (floor.set_session_status, "status"),
 }
 
-HANDLERS = {"room:join": room_join, "room:leave": room_leave, "chat:send": chat_send,
+HANDLERS = {"room:leave": room_leave, "chat:send": chat_send,
             **{name: _acting(service, (field,) if isinstance(field, str) else field or ())
                for name, (service, field) in FLOOR_ACTIONS.items()}}
 
@@ -88,6 +119,8 @@ PAYLOADS = {"chat:send": CHAT_BODY, "hand:raise": HAND_RAISE, "hand:lower": HAND
 
 def register(app) -> None:
     """Called for every app (each has its own Socket.IO server and hooks)."""
+    # a reconnect storm's joins are served in batches
+    socket_batch_handler("room:join", room_join_many)
     for name, fn in HANDLERS.items():
         # chat reads, then inserts: its transaction may wait for PostgreSQL in C (app.core.pg)
         socket_handler(name, hold=name == "chat:send", payload_spec=PAYLOADS.get(name))(fn)

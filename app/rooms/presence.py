@@ -19,13 +19,13 @@ from app.consultations import attendance
 from app.consultations.event_types import SessionStatus
 from app.consultations.models import Consultation, Participant
 from app.core.db import utcnow
-from app.core.errors import Forbidden
+from app.core.errors import DomainError, Forbidden
 from app.core.jsonsafe import RawJSON, encode
 from app.core.ticker import Ticker
 from app.core.realtime import lock_room, record_event
 from app.core.shapes import INT, STR, Shape, nullable
 from app.extensions import db
-from app.rooms.access import _int, get_room, room_role
+from app.rooms.access import _int, get_rooms, room_role
 from app.rooms.event_types import (
     PresenceChanged,
     PresenceJoined,
@@ -289,24 +289,65 @@ def _has_socket(consultation_id: int, user_id: int) -> bool:
 def join(actor: User, consultation_id, sid: str) -> tuple[Consultation, Participant | None]:
     """Enter the room on socket `sid`; a person's first socket is announced (announce()).
     Returns the room's consultation and the actor's participant row (None: the secretariat).
-    NotFound for non-participants; Forbidden for someone the chair removed this sitting.
-    Three statements (room and removal, the person's sockets here, the new socket's row), each
-    built once: at a reconnect storm every delegate runs them at once."""
-    c, p, removed = get_room(actor, consultation_id, with_removed=True)
-    if removed:
-        raise Forbidden("The chair has removed you from this sitting.")
-    sids = set(db.session.scalars(_SOCKETS_HERE, {"cid": c.id, "uid": actor.id}))
-    if sid in sids:
-        return c, p
-    db.session.execute(_ADD_SOCKET, {"sid": sid, "consultation_id": c.id, "user_id": actor.id, "joined_at": utcnow()})
-    if presence_tick():  # the join answer lists the joiner: no query for them
-        room_cache("people")[(c.id, actor.id)] = (time.monotonic() + PERSON_TTL, _entry(person(actor, p)))
-    _changed(c.id, actor.id, bool(presence_tick()) and not sids)
-    return c, p
+    NotFound for non-participants; Forbidden for someone the chair removed this sitting."""
+    outcome = join_many([(actor, consultation_id, sid)])[0]
+    if isinstance(outcome, DomainError):
+        raise outcome
+    return outcome
 
 
-_SOCKETS_HERE = select(RoomMember.sid).where(RoomMember.consultation_id == bindparam("cid"),
-                                             RoomMember.user_id == bindparam("uid"))
+def join_many(entries: list[tuple[User, object, str]]) -> list:
+    """join() for several (actor, consultation id, sid) at once (a batch of room:join): for each,
+    (c, p) or the DomainError join() would raise, which writes nothing. Per room, whatever the
+    number of joiners: their room, participant rows and removals in three queries (get_rooms),
+    their sockets there in one, the new sockets' rows in one insert."""
+    out: list = [None] * len(entries)
+    by_room: dict = {}
+    for i, (_actor, cid, _sid) in enumerate(entries):
+        key = cid if isinstance(cid, int) and not isinstance(cid, bool) else ("bad", i)
+        by_room.setdefault(key, []).append(i)
+    for idx in by_room.values():
+        cid = entries[idx[0]][1]
+        rooms = get_rooms([entries[i][0] for i in idx], cid)
+        ok = []
+        for i in idx:
+            actor, _cid, _sid = entries[i]
+            room = rooms[actor.id]
+            if isinstance(room, DomainError):
+                out[i] = room
+            elif room[2]:
+                out[i] = Forbidden("The chair has removed you from this sitting.")
+            else:
+                out[i] = room[:2]
+                ok.append(i)
+        if ok:
+            _add_sockets(out[ok[0]][0], [(entries[i][0], entries[i][2], out[i][1]) for i in ok])
+    return out
+
+
+def _add_sockets(c: Consultation, joiners: list[tuple[User, str, Participant | None]]) -> None:
+    """Write the room's socket rows of these joiners (a socket already in is left alone) and
+    mark each person's presence changed (a first socket flips it)."""
+    uids = sorted({actor.id for actor, _sid, _p in joiners})
+    here: dict[int, set[str]] = {}
+    for uid, sid in db.session.execute(_SOCKETS_HERE, {"cid": c.id, "uids": uids}):
+        here.setdefault(uid, set()).add(sid)
+    now, rows, changed, tick = utcnow(), [], [], presence_tick()
+    for actor, sid, p in joiners:
+        sids = here.setdefault(actor.id, set())
+        if sid in sids:
+            continue
+        changed.append((actor.id, not sids))
+        sids.add(sid)
+        rows.append({"sid": sid, "consultation_id": c.id, "user_id": actor.id, "joined_at": now})
+        if tick:  # the join answer lists the joiner: no query for them
+            room_cache("people")[(c.id, actor.id)] = (time.monotonic() + PERSON_TTL, _entry(person(actor, p)))
+    if rows:
+        db.session.execute(_ADD_SOCKET, rows)
+    for uid, first in changed:
+        _changed(c.id, uid, bool(tick) and first)
+_SOCKETS_HERE = select(RoomMember.user_id, RoomMember.sid).where(
+    RoomMember.consultation_id == bindparam("cid"), RoomMember.user_id.in_(bindparam("uids", expanding=True)))
 _ADD_SOCKET = insert(RoomMember.__table__)
 
 

