@@ -27,6 +27,7 @@ over both, as deployed. See bench/README.md.
 """
 import asyncio
 import json
+import contextlib
 import multiprocessing as mp
 import os
 import tempfile
@@ -240,9 +241,13 @@ def main():
     ap.add_argument("--tick", type=float, default=None, help="BARAZA_PRESENCE_TICK for Baraza (0: per join)")
     ap.add_argument("--profile", help="py-spy raw profiles of the Baraza workers during the storm: path prefix")
     ap.add_argument("--json", help="append the result as a JSON line to this file")
+    ap.add_argument("--keep", help="keep the servers' logs in this directory (e.g. with gevent's blocking "
+                                   "monitor: GEVENT_MONITOR_THREAD_ENABLE=true GEVENT_MAX_BLOCKING_TIME=0.1)")
     args = ap.parse_args()
     result = {"args": {k: v for k, v in vars(args).items() if k != "json"}, "runs": {"baraza": [], "bare": []}}
-    with tempfile.TemporaryDirectory(prefix="baraza-storm-") as tmp:
+    if args.keep:
+        Path(args.keep).mkdir(parents=True, exist_ok=True)
+    with (contextlib.nullcontext(args.keep) if args.keep else tempfile.TemporaryDirectory(prefix="baraza-storm-")) as tmp:
         for run in range(args.runs):
             for kind in ("baraza", "bare"):
                 workdir = Path(tmp) / f"{kind}-{run}"
