@@ -28,7 +28,8 @@ def _cid(payload: dict):
 def room_join_many(calls: list[Call]) -> list:
     """room:join for a batch of calls (app.core.sockets.socket_batch_handler): each joins (a
     refusal writes nothing, and is that call's answer); then every joiner enters its Socket.IO
-    room, and only then are the room's seq and presence read, once for all of them. An event committed meanwhile is then both broadcast to a joiner and in its
+    room, and only then are the room's seq and presence read, once for all of them (and the
+    replay, once for all who rejoin from the same `since`). An event committed meanwhile is then both broadcast to a joiner and in its
     replay, never neither (the client dedupes by seq)."""
     outcomes: list = [None] * len(calls)
     asked = []
@@ -52,13 +53,14 @@ def room_join_many(calls: list[Call]) -> list:
         for _i, call, c, _p in joined:
             join_room(room_name(c.id), sid=call.sid, namespace="/")
             entered.append((call.sid, c.id))
-        seqs, present = {}, {}
+        seqs, present, shared = {}, {}, {}
         for i, call, c, p in joined:
             if c.id not in seqs:
                 seqs[c.id], present[c.id] = current_seq(c.id), presence.presence_json(c)
             with call.speaking():
                 outcomes[i] = services.snapshot(call.actor, c, call.payload.get("since"), participant=p,
-                                                encoded=True, seq=seqs[c.id], present=present[c.id])
+                                                encoded=True, seq=seqs[c.id], present=present[c.id],
+                                                shared=shared)
     except Exception:
         for sid, cid in entered:
             leave_room(room_name(cid), sid=sid, namespace="/")

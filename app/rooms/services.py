@@ -153,26 +153,40 @@ REPLAY_KEEP = 10.0  # seconds: a storm's rejoins, not a deleted room's id used a
 
 
 def snapshot(actor: User, c: Consultation, since, *, participant=_LOOK_UP, encoded: bool = False,
-             seq: int | None = None, present: RawJSON | None = None) -> dict:
+             seq: int | None = None, present: RawJSON | None = None, shared: dict | None = None) -> dict:
     """The join acknowledgement: events after `since` (none when omitted), presence, state.
     seq is read before the events, so it never claims an event the answer does not hold.
     participant: the actor's row when the caller has read it. encoded=True (the socket door):
     presence and events come as RawJSON, encoded once per person and per event, not per answer.
     seq and present (encoded): the room's seq and presence_json(c) when a batch of joiners has
-    read them once for all of them, after every one of them entered the room."""
+    read them once for all of them, after every one of them entered the room; shared: a dict
+    the batch keeps the answer's room part in (seq, presence, events: the same for every joiner
+    of the room with the same `since`), so it is read and encoded once; `state` is each one's."""
     since = None if since is None else _int(since, "since")
-    seq, replay, more = current_seq(c.id) if seq is None else seq, [], False
-    state = room_state(actor, c, participant, seq=seq)
+    seq = current_seq(c.id) if seq is None else seq
+    key = (c.id, since, seq)
+    room = shared.get(key) if shared is not None else None
+    if room is None:
+        room = _room_part(c, since, seq, encoded, present)
+        if shared is not None:
+            shared[key] = room
+    return {**room, "state": room_state(actor, c, participant, seq=seq)}
+
+
+def _room_part(c: Consultation, since: int | None, seq: int, encoded: bool, present: RawJSON | None) -> dict:
+    """What a join answer says alike to everyone with this `since`: the seq it reaches, the
+    replay (a message hidden since is shown hidden), presence, and whether more follows."""
+    replay, more = [], False
     if since is not None:
         replay, more, seq = _replay(c.id, since, seq)
-    events = redacted([d for d, _text in replay])  # a message hidden since is shown hidden
+    events = redacted([d for d, _text in replay])
     if encoded:
         # a redacted event is a new dict: its text is made again
         return {"seq": seq, "presence": presence_json(c) if present is None else present,
                 "events": RawJSON.of_parts(text if d is orig else encode(d)
                                            for d, (orig, text) in zip(events, replay, strict=True)),
-                "more": more, "state": state}
-    return {"seq": seq, "presence": presence(c), "events": events, "more": more, "state": state}
+                "more": more}
+    return {"seq": seq, "presence": presence(c), "events": events, "more": more}
 
 
 def events_page(actor: User, consultation_id, since: int, limit: int = 500) -> tuple[list[dict], int | None]:

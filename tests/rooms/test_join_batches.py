@@ -148,3 +148,21 @@ def test_connects_of_one_batch_count_together_toward_the_per_user_limit(app, soc
     assert {"batch-sid-0", "batch-sid-1"} <= rows and not {"batch-sid-2", "batch-sid-3"} & rows
     for sid in ("batch-sid-0", "batch-sid-1"):
         sockets.forget_connection(sid)
+
+
+def test_joiners_of_one_batch_share_a_replay_only_when_they_rejoin_from_the_same_seq(app, socket, live):
+    c, p = live
+    first = socket(p["chair"])
+    assert first.emit("room:join", {"consultation_id": c.id}, callback=True)["ok"]
+    sent = [first.emit("chat:send", {"consultation_id": c.id, "text": f"point {i}"}, callback=True)["seq"]
+            for i in range(3)]
+    scs = [socket(p[k]) for k in ("government", "employers", "workers", "adviser")]
+    sinces = [None, 0, sent[1], 0]
+    answers = _batch(app, [_entry(sc, {"consultation_id": c.id} if since is None else
+                                  {"consultation_id": c.id, "since": since}) for sc, since in zip(scs, sinces,
+                                                                                                  strict=True)])
+    chat = [[e["seq"] for e in a["events"] if e["type"] == "chat.message"] for a in answers]
+    assert chat == [[], sent, sent[2:], sent]
+    assert answers[1]["events"] == answers[3]["events"]
+    assert [a["state"]["me"]["user_id"] for a in answers] == [p[k].id for k in ("government", "employers",
+                                                                                  "workers", "adviser")]
