@@ -124,7 +124,7 @@ class _Worker(PipeWorker):
     """One render process, spoken to with one JSON line each way; killed when over budget."""
 
     def __init__(self):
-        super().__init__([sys.executable, "-I", _ENGINE], "/", WORKER_MEMORY)
+        super().__init__([sys.executable, "-I", _ENGINE], WORKER_MEMORY)
         self.buf = b""
 
     def poll_ready(self) -> bool:

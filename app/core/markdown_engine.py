@@ -17,6 +17,10 @@ import signal
 import sys
 
 if __name__ == "__main__":  # before the imports below: start-up also yields to the server
+    # what subprocess's close_fds and cwd did (the server starts this with posix_spawn, see
+    # app.core.offload.Spawned; this file is run isolated, without the app on its path)
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+    os.chdir("/")
     try:
         os.nice(19)
     except OSError:

@@ -6,7 +6,7 @@ live room would stall; here they run in a separate process and the greenlet wait
 (gevent's wait_read), so the loop keeps serving. This mirrors app.core.markdown's render workers,
 generalised to any module-level function whose arguments and result pickle.
 
-A worker is a `python -m app.core.offload` process that imports what it is asked to run once and
+A worker is a `python -c` process (_BOOT) running this module's serve() that imports what it is asked to run once and
 serves calls one at a time, with an address-space limit (WORKER_MEMORY: a decompression bomb fails
 there, not in the web process) and a lower CPU priority. A call over its budget kills the worker
 (TimeoutError); an exception in the worker comes back as OffloadFailed. Only code of this project
@@ -20,8 +20,8 @@ long-lived worker spoken to over a pipe, as app.core.markdown does, needs neithe
 import importlib
 import os
 import pickle
+import signal
 import struct
-import subprocess
 import sys
 import threading
 import time
@@ -74,17 +74,79 @@ def run(fn, *args, budget: float = BUDGET, lane: str = "heavy"):
     raise OffloadFailed(value)
 
 
+class Spawned:
+    """A worker process started with os.posix_spawn, its stdin and stdout pipes held here (raw
+    descriptors). Not subprocess.Popen: under gevent that forks this process, copying its page
+    tables while the event loop waits, about 13 ms for a 250 MB server and every worker started
+    (bench/README.md, "Heavy mix"); posix_spawn starts the interpreter without copying anything
+    (about 0.2 ms). A worker closes the descriptors it inherited first thing (close_inherited)."""
+
+    def __init__(self, argv: list[str]):
+        to_child, self.stdin = os.pipe()
+        self.stdout, from_child = os.pipe()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            self.pid = os.posix_spawn(argv[0], argv, os.environ, file_actions=[
+                (os.POSIX_SPAWN_DUP2, to_child, 0), (os.POSIX_SPAWN_DUP2, from_child, 1),
+                (os.POSIX_SPAWN_DUP2, devnull, 2)])
+        except BaseException:
+            os.close(self.stdin)
+            os.close(self.stdout)
+            raise
+        finally:
+            for fd in (to_child, from_child, devnull):
+                os.close(fd)
+        self.returncode: int | None = None
+        self._open = True
+
+    def poll(self) -> int | None:
+        """The exit code once it has exited (-1 if another waiter reaped it), else None."""
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:  # reaped by a child watcher of gevent's
+                self.returncode = -1
+            else:
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def kill(self, wait: float = 5.0) -> None:
+        """SIGKILL, reaped (waiting cooperatively up to `wait` seconds), pipes closed."""
+        if self.poll() is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            deadline = time.monotonic() + wait
+            while self.poll() is None and time.monotonic() < deadline:
+                time.sleep(0.002)
+        if self._open:
+            self._open = False
+            for fd in (self.stdin, self.stdout):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+
+
+def close_inherited(cwd: str) -> None:
+    """A worker's first step: close every descriptor but stdin, stdout and stderr (what
+    posix_spawn let through that Popen's close_fds would have closed), and move to `cwd`."""
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))
+    os.chdir(cwd)
+
+
 class PipeWorker:
     """A worker process spoken to over its stdin and stdout, both non-blocking: the calling
     greenlet waits for the pipes (gevent's wait_read / wait_write) up to a deadline, so the event
     loop serves others meanwhile. Shared by these workers and app.core.markdown's renderers, each
-    started here with its address space capped at `memory` bytes."""
+    started here (Spawned) with its address space capped at `memory` bytes."""
 
-    def __init__(self, argv: list[str], cwd: str, memory: int):
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, cwd=cwd, close_fds=True)
+    def __init__(self, argv: list[str], memory: int):
+        self.proc = Spawned(argv)
         limit_memory(self.proc.pid, memory)
-        self.out, self.inp = self.proc.stdin.fileno(), self.proc.stdout.fileno()
+        self.out, self.inp = self.proc.stdin, self.proc.stdout
         os.set_blocking(self.out, False)
         os.set_blocking(self.inp, False)
         self.ready = False
@@ -106,16 +168,7 @@ class PipeWorker:
                 _wait_read(self.inp, timeout=time_left(deadline), timeout_exc=TimeoutError())
 
     def kill(self) -> None:
-        try:
-            self.proc.kill()
-            self.proc.wait(5)
-        except Exception:  # already gone
-            pass
-        for f in (self.proc.stdin, self.proc.stdout):
-            try:
-                f.close()
-            except Exception:
-                pass
+        self.proc.kill()
 
 
 def limit_memory(pid: int, limit: int) -> None:
@@ -129,9 +182,14 @@ def limit_memory(pid: int, limit: int) -> None:
         pass
 
 
+# the worker imports this module by its name (not as __main__), from this checkout
+_BOOT = ("import sys; root = sys.argv[1]; sys.path[0] = root; from app.core import offload; "
+         "offload.close_inherited(root); offload.serve(sys.stdin.buffer, sys.stdout.buffer)")
+
+
 class _Worker(PipeWorker):
     def __init__(self):
-        super().__init__([sys.executable, "-m", "app.core.offload"], _ROOT, WORKER_MEMORY)
+        super().__init__([sys.executable, "-c", _BOOT, _ROOT], WORKER_MEMORY)
 
     def call(self, request: bytes, budget: float) -> bytes:
         if not self.ready:

@@ -55,3 +55,38 @@ def test_a_quick_call_does_not_wait_behind_the_heavy_lane():
     assert done[0] == ("quick", math.factorial(10)) and done.count("heavy") == offload.WORKERS, done
     with pytest.raises(ValueError):
         offload.run(math.factorial, 3, lane="slow")
+
+
+def _open_fds(pid: int) -> set[int]:
+    import os
+    return {int(fd) for fd in os.listdir(f"/proc/{pid}/fd")}
+
+
+@pytest.mark.parametrize("make", ["offload", "markdown"])
+def test_a_worker_keeps_no_descriptor_of_the_server_and_starts_where_it_should(make):
+    """Workers are started with posix_spawn (no fork of the server's memory), so they close what
+    they inherited themselves: a socket or file the server holds must not stay open in them."""
+    import os
+    import socket
+
+    from app.core import markdown
+    leak = socket.socket()
+    os.set_inheritable(leak.fileno(), True)
+    try:
+        worker = offload._Worker() if make == "offload" else markdown._Worker()
+        try:
+            if make == "offload":
+                assert worker.call(__import__("pickle").dumps(("math", "factorial", (5,))), 30)
+                cwd = offload._ROOT
+            else:
+                assert b'"html"' in worker.call(b'{"body": "*x*", "toc": false, "cpu": 5, "text": false}\n', 30)
+                cwd = "/"
+            assert _open_fds(worker.proc.pid) <= {0, 1, 2}
+            assert os.readlink(f"/proc/{worker.proc.pid}/cwd") == cwd
+        finally:
+            worker.kill()
+        assert worker.proc.returncode is not None  # reaped: no zombie left behind
+        assert not os.path.exists(f"/proc/{worker.proc.pid}/status") or \
+            "zombie" not in open(f"/proc/{worker.proc.pid}/status").read()
+    finally:
+        leak.close()
