@@ -38,6 +38,7 @@ from markupsafe import Markup
 from app.core.db import release_idle_write_lock
 from app.core.errors import TooComplex
 from app.core.offload import PipeWorker
+from app.core.pacing import turn_aside
 from app.core.markdown_engine import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES, convert, sanitise, text_of  # noqa: F401
 
 log = logging.getLogger(__name__)
@@ -181,7 +182,7 @@ class _Pool:
         wall-clock deadline of WALL_FACTOR times it enforced here by killing the worker."""
         payload = json.dumps({"body": body, "toc": with_toc, "cpu": budget, "text": text}
                              ).encode("utf-8", "surrogatepass") + b"\n"
-        with self.slots:
+        with turn_aside(), self.slots:
             worker = self._take()
             try:
                 answer = json.loads(worker.call(payload, budget * WALL_FACTOR))

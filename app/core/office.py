@@ -16,6 +16,8 @@ import pickle
 import re
 import threading
 
+from app.core.pacing import turn_aside
+
 RTL_LANGUAGES = ("ar",)
 _TAG = re.compile(r"<[^>]+>")
 _WS = re.compile(r"\s+")
@@ -140,7 +142,8 @@ def render(kind: str, *args, **_ignored) -> bytes:
         # asker that had read held it for the whole render, and the room's chat waited 3.8 s)
         from app.core.db import release_idle_write_lock
         release_idle_write_lock()
-        flight.done.wait()
+        with turn_aside():
+            flight.done.wait()
         if flight.error is not None:
             raise flight.error
         return flight.result

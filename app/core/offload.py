@@ -59,9 +59,10 @@ def run(fn, *args, budget: float = BUDGET, lane: str = "heavy"):
     # SQLite: a request that has read (and so, beginning IMMEDIATE, holds the one write lock) but
     # written nothing ends its transaction, so the room's chat is written while the worker runs.
     from app.core.db import release_idle_write_lock  # not at the top: this module is also the worker
+    from app.core.pacing import turn_aside
     release_idle_write_lock()
     pool = _get_pool(lane)
-    with pool.slots:
+    with turn_aside(), pool.slots:
         worker = pool.take()
         try:
             status, value = pickle.loads(worker.call(request, budget))

@@ -4,6 +4,7 @@ from datetime import datetime
 from flask import jsonify, request
 
 from app.api import ApiBlueprint, actor, json_body, page, query_args
+from app.core.pacing import takes_turns
 from app.core.validation import Field, parse
 from app.accounts.models import CONSTITUENCIES
 from app.core import office
@@ -158,6 +159,7 @@ def get_version(document_id: int, number: int):
 
 @api.operation("/documents/<int:document_id>/diff", query=DIFF_QUERY, tag=TAG,
                returns=serialize.DIFF, summary="Changes between two versions: paragraphs by anchor, words within")
+@takes_turns
 def diff(document_id: int):
     user = actor()
     q = query_args(DIFF_QUERY)

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.accounts.models import CONSTITUENCIES
+from app.core.pacing import takes_turns
 from app.core import labels
 from app.core.errors import DomainError, Forbidden
 from app.core.i18n import local_to_utc
@@ -82,6 +83,7 @@ def reader(document_id: int):
 
 @bp.get("/<int:document_id>/diff")
 @login_required
+@takes_turns
 def diff(document_id: int):
     a, current = reading.version_at(current_user, document_id)
     to_n = _int("to") or current.number

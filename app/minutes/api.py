@@ -5,6 +5,7 @@ from flask import Response, jsonify, request
 
 from app.api import ApiBlueprint, actor, json_body, page, query_args
 from app.consultations import services as consultations
+from app.core.pacing import takes_turns
 from app.core import office
 from app.core.errors import Invalid
 from app.core.validation import Field, parse
@@ -145,6 +146,7 @@ def reject_correction(correction_id: int):
 
 @api.operation("/minutes/<int:minutes_id>/export", query=EXPORT_QUERY, tag="minutes",
                summary="The minutes as tagged PDF, .docx or Markdown", returns=EXPORT)
+@takes_turns
 def export_minutes(minutes_id: int):
     user = actor()
     m = services.get_minutes(user, minutes_id)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.consultations import services as consultations
+from app.core.pacing import takes_turns
 from app.core.errors import DomainError, Invalid
 from app.core.features import public_sections
 from app.minutes.drafting import placeholders_in
@@ -229,6 +230,7 @@ def decide_correction(correction_id: int):
 
 @bp.get("/minutes/<int:minutes_id>/export.<fmt>")
 @login_required
+@takes_turns
 def export(minutes_id: int, fmt: str):
     return download(services.get_minutes(current_user, minutes_id), fmt, _export_language())
 
@@ -275,5 +277,6 @@ def public_detail(consultation_id: int):
 
 
 @bp.get("/public/minutes/<int:minutes_id>.<fmt>")
+@takes_turns
 def public_export(minutes_id: int, fmt: str):
     return download(publication.get_public_minutes(minutes_id), fmt, _export_language())

@@ -4,6 +4,7 @@ from flask import jsonify
 from app.accounts.models import RECS
 from app.api import ApiBlueprint, actor, page, query_args
 from app.consultations.models import LEVELS, STATUSES
+from app.core.pacing import takes_turns
 from app.core.shapes import page_of
 from app.core.validation import Field
 from app.search import services
@@ -22,6 +23,7 @@ SEARCH_QUERY = {
 
 @api.operation("/search", returns=page_of(services.HIT), summary="Search minutes, documents, positions and decisions the caller may see",
                query=SEARCH_QUERY, tag="search")
+@takes_turns
 def search():
     user = actor()
     args = query_args(SEARCH_QUERY)

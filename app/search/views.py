@@ -3,6 +3,7 @@ from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from app.consultations.services import list_themes
+from app.core.pacing import takes_turns
 from app.core.errors import Invalid
 from app.core.pages import filters_from_args
 from app.search import services
@@ -11,6 +12,7 @@ bp = Blueprint("search", __name__)
 
 
 @bp.get("/search")
+@takes_turns
 def index():
     actor = current_user if current_user.is_authenticated else None
     q = (request.args.get("q") or "").strip()
