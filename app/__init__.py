@@ -47,7 +47,6 @@ def create_app(config: object | None = None) -> Flask:
     app = Flask(__name__, template_folder="../templates", static_folder="../static",
                 instance_path=str(cfg.INSTANCE_DIR))
     app.config.update(config_dict(cfg))
-    from app.core import frames
     from app.core.jsonsafe import SafeJSONProvider, SocketJSON, SocketPacket
     app.json = SafeJSONProvider(app)
     app.json.sort_keys = False
@@ -81,7 +80,6 @@ def create_app(config: object | None = None) -> Flask:
         logger=False,
         engineio_logger=False,
     )
-    frames.install()  # a broadcast's websocket frame is made once, not once per socket
 
     from app.core import events, features, i18n, labels, markdown, security, sockets
     events.init_app(app)
