@@ -19,13 +19,20 @@ Rules (services call these; the model keeps the skeleton columns in step):
 import hashlib
 import unicodedata
 
+from functools import cache
+
 from flask_babel import lazy_gettext as _l
-from icu import SpoofChecker
 
 from app.core.errors import Invalid
 from app.core.validation import check_line
 
-_checker = SpoofChecker()
+
+@cache
+def _checker():
+    """ICU's SpoofChecker, made at the first name checked: PyICU takes 7 MB of every server
+    process that imports it (bench/start_memory.py), and names change seldom."""
+    from icu import SpoofChecker
+    return SpoofChecker()
 
 
 def normal_form(value: str) -> str:
@@ -53,7 +60,7 @@ def skeleton_key(value: str | None) -> str | None:
     if value is None:
         return None
     folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", value).casefold())
-    return hashlib.sha256(_checker.getSkeleton(0, folded).encode("utf-8")).hexdigest()
+    return hashlib.sha256(_checker().getSkeleton(0, folded).encode("utf-8")).hexdigest()
 
 
 def same_name(a: str, b: str) -> bool:
