@@ -49,20 +49,34 @@ class Batcher:
             slot.ready.wait()
             if slot.done:
                 return _unwrap(slot.outcome)
-        self._serve()
+        self._serve(slot)
         return _unwrap(slot.outcome)
 
-    def _serve(self) -> None:
-        if time.monotonic() - self._last < BUSY:
-            pause()
-        with self._lock:
-            batch, self._pending = self._pending[:self.limit], self._pending[self.limit:]
+    def _serve(self, leader: _Slot) -> None:
+        batch: list[_Slot] = []
         try:
-            outcomes = self.run([s.item for s in batch])
-            if len(outcomes) != len(batch):
-                raise RuntimeError("a batch answered %d of %d items" % (len(outcomes), len(batch)))
-        except Exception as err:  # noqa: BLE001 - each caller raises it in its own context
-            outcomes = [err] * len(batch)
+            if time.monotonic() - self._last < BUSY:
+                pause()
+            with self._lock:
+                batch, self._pending = self._pending[:self.limit], self._pending[self.limit:]
+            try:
+                outcomes = self.run([s.item for s in batch])
+                if len(outcomes) != len(batch):
+                    raise RuntimeError("a batch answered %d of %d items" % (len(outcomes), len(batch)))
+            except Exception as err:  # noqa: BLE001 - each caller raises it in its own context
+                outcomes = [err] * len(batch)
+        except BaseException:
+            # the leader itself was stopped (GreenletExit at shutdown): its batch is answered with
+            # an error and the lead still passes on, so nobody waits for a leader that is gone
+            with self._lock:
+                if leader in self._pending:
+                    self._pending.remove(leader)
+            self._hand_off(batch, [RuntimeError("the batch was stopped")] * len(batch))
+            raise
+        self._hand_off(batch, outcomes)
+
+    def _hand_off(self, batch: list[_Slot], outcomes: list) -> None:
+        """Answer the batch's callers and wake the first caller that queued meanwhile to lead."""
         self.batches += 1
         self.items += len(batch)
         for slot, outcome in zip(batch, outcomes, strict=True):

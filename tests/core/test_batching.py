@@ -106,3 +106,19 @@ def test_a_caller_alone_is_served_at_once_without_waiting_for_company():
     assert batcher.submit("x") == 1
     assert batcher.submit("y") == 1
     assert not batcher._busy and batcher._pending == []
+
+
+def test_a_leader_stopped_mid_batch_answers_its_callers_and_passes_the_lead_on():
+    class Stop(BaseException):
+        pass
+
+    def run(items):
+        if "stop" in items:
+            raise Stop()
+        return items
+
+    batcher = Batcher(run)
+    with pytest.raises(Stop):
+        batcher.submit("stop")
+    assert not batcher._busy and batcher._pending == []
+    assert batcher.submit("next") == "next"  # nobody waits for the leader that is gone
