@@ -28,31 +28,39 @@ def _int(value, name: str) -> int:
     return value
 
 
-def get_room(actor: User, consultation_id, *, with_mute: bool = False, with_removed: bool = False):
+def _room_id(consultation_id) -> bool:
+    """Whether the value can name a consultation at all (anything else is NotFound)."""
+    return not isinstance(consultation_id, bool) and isinstance(consultation_id, int) and \
+        0 < consultation_id < 2**31
+
+
+def _may_enter(actor: User, c: Consultation | None, p: Participant | None) -> bool:
+    """The room's rule: participants (once it leaves draft) and the secretariat."""
+    return c is not None and can_view(actor, c, p) and (p is not None or actor.is_secretariat)
+
+
+def get_room(actor: User, consultation_id, *, with_mute: bool = False):
     """The consultation whose room the actor may enter: participants (once it leaves draft)
     and the secretariat. Anyone else gets NotFound, exactly like a missing consultation.
     The consultation and the actor's Participant row come in one query (every room action
     starts here), then the visibility rule decides (consultations.can_view).
     with_mute=True (chat) also reads, in the same query, whether the chair has muted the actor
-    this sitting, and returns (c, p, muted); with_removed=True (joining), whether the chair has
-    removed them from it: (c, p, removed)."""
-    if isinstance(consultation_id, bool) or not isinstance(consultation_id, int) or \
-            not 0 < consultation_id < 2**31:
+    this sitting, and returns (c, p, muted). Joining reads several actors at once: get_rooms."""
+    if not _room_id(consultation_id):
         raise NotFound("No such consultation.")
-    kind = "mute" if with_mute else "removed" if with_removed else None
+    kind = "mute" if with_mute else None
     row = db.session.execute(_room_select(kind), {"cid": consultation_id, "uid": actor.id}).first()
     c, p = (row[0], row[1]) if row is not None else (None, None)
-    if c is None or not can_view(actor, c, p) or (p is None and not actor.is_secretariat):
+    if not _may_enter(actor, c, p):
         raise NotFound("No such consultation.")
     return (c, p, bool(row[2])) if kind else (c, p)
 
 
 def get_rooms(actors: list[User], consultation_id) -> dict[int, tuple]:
-    """get_room(with_removed=True) for several actors entering one room (a batch of joins), in
-    three queries whatever their number: user id -> (c, p, removed), or the NotFound each would
-    have had."""
-    if isinstance(consultation_id, bool) or not isinstance(consultation_id, int) or \
-            not 0 < consultation_id < 2**31:
+    """get_room for several actors entering one room (a batch of joins), with whether the chair
+    has removed each from this sitting, in three queries whatever their number: user id ->
+    (c, p, removed), or the NotFound each would have had."""
+    if not _room_id(consultation_id):
         return {a.id: NotFound("No such consultation.") for a in actors}
     c = db.session.get(Consultation, consultation_id)
     uids = sorted({a.id for a in actors})
@@ -63,14 +71,8 @@ def get_rooms(actors: list[User], consultation_id) -> dict[int, tuple]:
         RoomRestriction.consultation_id == consultation_id, RoomRestriction.user_id.in_(uids),
         RoomRestriction.kind == "removed",
         RoomRestriction.seq > _sitting_select(consultation_id).scalar_subquery()))) if c is not None else set()
-    out = {}
-    for actor in actors:
-        p = parts.get(actor.id)
-        if c is None or not can_view(actor, c, p) or (p is None and not actor.is_secretariat):
-            out[actor.id] = NotFound("No such consultation.")
-        else:
-            out[actor.id] = (c, p, actor.id in removed)
-    return out
+    return {a.id: (c, parts.get(a.id), a.id in removed) if _may_enter(a, c, parts.get(a.id))
+            else NotFound("No such consultation.") for a in actors}
 
 
 @cache
