@@ -232,7 +232,7 @@ def write_own_row(sid: str) -> None:
 
 def write_own_rows(sids: list[str]) -> None:
     """write_own_row for several sockets (a batch of events), in one statement."""
-    rows = _take_rows([sid for sid in sids if sid in _unwritten])
+    rows = _take_rows(sids)
     taken = {r["sid"] for r in rows}
     for sid in sids:
         if sid in _writing and sid not in taken:
