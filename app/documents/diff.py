@@ -4,18 +4,30 @@ Paragraphs are aligned by anchor with difflib on the two anchor sequences: ancho
 in the aligned run are unchanged or changed; anchors on both sides outside it were moved; the
 rest were added or removed. Within a changed paragraph the Markdown source is compared word by
 word, so a changed link target shows as clearly as a changed word. Output HTML is built from
-escaped text and <ins>/<del> only."""
+escaped text and <ins>/<del> only.
+
+Words are compared with rapidfuzz's Indel alignment (a longest common subsequence, bit-parallel in
+C++), not difflib: difflib's SequenceMatcher is quadratic in the words for every block it finds,
+so one repetitive 1,000-word paragraph and its amendment took 5 s to compare, and 3,000 words
+155 s, on the event loop of every page showing the amendment; rapidfuzz takes 1 ms and 6 ms.
+The alignment keeps a bit matrix of (words of one) x (words of the other) / 8 bytes, so once the
+common beginning and end are set aside, a middle larger than WORD_DIFF_CELLS is shown as replaced
+as a whole (a 200 KB paragraph against a 50 KB amendment with nothing in common would take
+300 MB)."""
 import re
 from difflib import SequenceMatcher
 from html import escape
 
+from rapidfuzz.distance import Indel
+
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+WORD_DIFF_CELLS = 64_000_000  # words x words of the part that differs: an 8 MB bit matrix at most
 
 
 def _merged_opcodes(a: list[str], b: list[str]) -> list[tuple]:
-    """difflib opcodes where a run of mere whitespace between two changes joins them, so a
-    rewritten phrase reads as one deletion and one insertion rather than word confetti."""
-    ops = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    """(tag, i1, i2, j1, j2) opcodes where a run of mere whitespace between two changes joins
+    them, so a rewritten phrase reads as one deletion and one insertion rather than word confetti."""
+    ops = _opcodes(a, b)
     out: list[list] = []
     for k, (op, i1, i2, j1, j2) in enumerate(ops):
         blank = op == "equal" and not "".join(a[i1:i2]).strip()
@@ -27,6 +39,25 @@ def _merged_opcodes(a: list[str], b: list[str]) -> list[tuple]:
             continue
         out.append([op, i1, i2, j1, j2])
     return [tuple(o) for o in out]
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[tuple]:
+    """Indel alignment of a and b as (tag, i1, i2, j1, j2); past WORD_DIFF_CELLS the middle
+    between the common beginning and end is one replacement."""
+    la, lb = len(a), len(b)
+    head = 0
+    while head < la and head < lb and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < la - head and tail < lb - head and a[la - 1 - tail] == b[lb - 1 - tail]:
+        tail += 1
+    if (la - head - tail) * (lb - head - tail) <= WORD_DIFF_CELLS:
+        return [(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end) for o in Indel.opcodes(a, b)]
+    ops = [("equal", 0, head, 0, head)] if head else []
+    ops.append(("replace", head, la - tail, head, lb - tail))
+    if tail:
+        ops.append(("equal", la - tail, la, lb - tail, lb))
+    return ops
 
 
 def word_diff(old: str, new: str) -> dict:

@@ -102,3 +102,42 @@ def test_duplicate_paragraphs_pair_up_in_order():
     v1, n = anchored(body)
     v2, _ = anchored(body, v1, n)
     assert [p["anchor"] for p in v2] == ["p1", "p2", "p3"]
+
+
+def test_an_edited_paragraph_with_twins_keeps_the_anchor_of_the_one_at_its_place():
+    from app.documents.anchoring import similar_pairs
+    old = [("p1", "fees shall not be charged to workers"), ("p2", "fees shall not be charged to workers")]
+    new = [(0, "the committee meets every quarter in accra"), (1, "fees shall never be charged to workers")]
+    assert similar_pairs(old, new) == [(1, "p2")]  # the second paragraph, not the first twin
+
+
+def test_matching_stops_after_its_work_budget_nearest_pairs_first():
+    from app.documents.anchoring import similar_pairs
+    a = "alpha bravo charlie delta echo foxtrot golf hotel india juliet"
+    b = "kilo lima mike november oscar papa quebec romeo sierra tango"
+    c = "uniform victor whiskey xray yankee zulu one two three four"
+    old = [("p1", a), ("p2", b), ("p3", c)]
+    new = [(0, c.replace("four", "five")), (1, b.replace("tango", "tangos")), (2, a.replace("juliet", "julia"))]
+    # 10 words each: a pair costs 10 + 10 + 10 = 30; the three at distance 0 cost 90, the next one is over
+    assert sorted(similar_pairs(old, new)) == [(0, "p3"), (1, "p2"), (2, "p1")]
+    assert similar_pairs(old, new, work=100) == [(1, "p2")]  # the two swapped ones were too far
+
+
+def test_a_version_rewriting_every_one_of_300_paragraphs_keeps_each_anchor_and_the_loop_free(setting, docs):
+    from app.documents.models import Document
+    from app.documents.services import get_version
+    from app.extensions import db
+    from tests.greenlets import ticks_during
+    words = "recruitment fees social security portability bilateral labour agreement migrant workers".split()
+    first = [" ".join(words[(i + k) % len(words)] for k in range(60)) for i in range(300)]
+    second = [p.replace("fees", "charges").replace("workers", "employees") for p in first]
+    r = docs.post(f"/documents/{setting['id']}/versions", setting["secretariat"], {"body": "\n\n".join(first)})
+    assert r.status_code == 201, r.json
+    r, ticks = ticks_during(lambda: docs.post(f"/documents/{setting['id']}/versions", setting["secretariat"],
+                                              {"body": "\n\n".join(second)}))
+    assert r.status_code == 201, r.json
+    assert ticks > 0  # every pair used to be compared on the event loop, 28 s with no room served
+    doc = db.session.get(Document, setting["id"])
+    before, after = get_version(doc, 2).paragraphs, get_version(doc, 3).paragraphs
+    assert [p["anchor"] for p in after] == [p["anchor"] for p in before]
+    assert all("charges" in p["src"] for p in after)
