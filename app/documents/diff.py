@@ -18,7 +18,7 @@ import re
 from difflib import SequenceMatcher
 from html import escape
 
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Postfix, Prefix
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 WORD_DIFF_CELLS = 64_000_000  # words x words of the part that differs: an 8 MB bit matrix at most
@@ -45,12 +45,8 @@ def _opcodes(a: list[str], b: list[str]) -> list[tuple]:
     """Indel alignment of a and b as (tag, i1, i2, j1, j2); past WORD_DIFF_CELLS the middle
     between the common beginning and end is one replacement."""
     la, lb = len(a), len(b)
-    head = 0
-    while head < la and head < lb and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < la - head and tail < lb - head and a[la - 1 - tail] == b[lb - 1 - tail]:
-        tail += 1
+    head = Prefix.similarity(a, b)
+    tail = Postfix.similarity(a[head:], b[head:])
     if (la - head - tail) * (lb - head - tail) <= WORD_DIFF_CELLS:
         return [(o.tag, o.src_start, o.src_end, o.dest_start, o.dest_end) for o in Indel.opcodes(a, b)]
     ops = [("equal", 0, head, 0, head)] if head else []
