@@ -21,6 +21,17 @@ Final paragraph with a note.[^1]
 [^1]: A footnote.
 """
 
+# Ten words a paragraph cycles through: every paragraph shares its vocabulary with every other,
+# the case difflib's quick bounds could not prune and its matching blocks made quadratic.
+WORDS = "recruitment fees social security portability bilateral labour agreement migrant workers".split()
+
+
+def repetitive_paragraphs(count: int, words_each: int) -> tuple[list[str], list[str]]:
+    """`count` paragraphs of `words_each` words cycling through WORDS, each starting one word
+    further on, and the same lightly edited ("fees" and "workers" replaced)."""
+    first = [" ".join(WORDS[(i + k) % len(WORDS)] for k in range(words_each)) for i in range(count)]
+    return first, [p.replace("fees", "charges").replace("workers", "employees") for p in first]
+
 
 class Docs:
     def __init__(self, factory, client, token):

@@ -1,5 +1,6 @@
 """Paragraph splitting and anchors that follow paragraphs across versions."""
 from app.documents.anchoring import assign_anchors, join_blocks, render_document, split_blocks
+from tests.documents.conftest import repetitive_paragraphs
 
 V1 = """# Title
 
@@ -128,9 +129,7 @@ def test_a_version_rewriting_every_one_of_300_paragraphs_keeps_each_anchor_and_t
     from app.documents.services import get_version
     from app.extensions import db
     from tests.greenlets import ticks_during
-    words = "recruitment fees social security portability bilateral labour agreement migrant workers".split()
-    first = [" ".join(words[(i + k) % len(words)] for k in range(60)) for i in range(300)]
-    second = [p.replace("fees", "charges").replace("workers", "employees") for p in first]
+    first, second = repetitive_paragraphs(300, 60)
     r = docs.post(f"/documents/{setting['id']}/versions", setting["secretariat"], {"body": "\n\n".join(first)})
     assert r.status_code == 201, r.json
     r, ticks = ticks_during(lambda: docs.post(f"/documents/{setting['id']}/versions", setting["secretariat"],

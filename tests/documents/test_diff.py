@@ -1,7 +1,7 @@
 """Diffs between versions: word level inside paragraphs, added / removed / moved by anchor."""
 from app.documents.anchoring import join_blocks, split_blocks
 from app.documents.diff import word_diff
-from tests.documents.conftest import BODY
+from tests.documents.conftest import BODY, repetitive_paragraphs
 
 
 def test_word_diff_marks_only_changed_words_and_escapes():
@@ -99,9 +99,7 @@ def test_the_diff_is_computed_in_a_worker_with_the_same_rows(setting, docs, monk
 
 def test_other_greenlets_run_while_a_300_paragraph_diff_is_computed(setting, docs):
     from tests.greenlets import ticks_during
-    words = "recruitment fees social security portability bilateral labour agreement migrant workers".split()
-    first = [" ".join(words[(i + k) % len(words)] for k in range(60)) for i in range(300)]
-    second = [p.replace("fees", "charges").replace("workers", "employees") for p in first]
+    first, second = repetitive_paragraphs(300, 60)
     for body in (first, second):
         r = docs.post(f"/documents/{setting['id']}/versions", setting["secretariat"], {"body": "\n\n".join(body)})
         assert r.status_code == 201, r.json
@@ -113,8 +111,7 @@ def test_other_greenlets_run_while_a_300_paragraph_diff_is_computed(setting, doc
 def test_a_long_repetitive_paragraph_and_its_amendment_are_compared_word_by_word():
     # 3,000 words drawn from ten: difflib took 155 s for this, on the event loop of every page
     # showing the amendment
-    words = "recruitment fees social security portability bilateral labour agreement migrant workers".split()
-    old = " ".join(words[k % 10] for k in range(3000))
+    old = repetitive_paragraphs(1, 3000)[0][0]
     d = word_diff(old, old.replace("fees", "charges"))
     assert d["inline"].count("<del>fees</del><ins>charges</ins>") == 300
     assert d["inline"].count("<del>") == 300 and "<ins>" not in d["left"]
