@@ -8,8 +8,9 @@ escaped text and <ins>/<del> only.
 
 Words are compared with rapidfuzz's Indel alignment (a longest common subsequence, bit-parallel in
 C++), not difflib: difflib's SequenceMatcher is quadratic in the words for every block it finds,
-so one repetitive 1,000-word paragraph and its amendment took 5 s to compare, and 3,000 words
-155 s, on the event loop of every page showing the amendment; rapidfuzz takes 1 ms and 6 ms.
+so one repetitive 1,000-word paragraph and its amendment took 6 s to compare, and 3,000 words
+155 s, on the event loop of every page showing the amendment; rapidfuzz takes 2 ms and 6 ms
+(bench/word_alignment.py).
 The alignment keeps a bit matrix of (words of one) x (words of the other) / 8 bytes, so once the
 common beginning and end are set aside, a middle larger than WORD_DIFF_CELLS is shown as replaced
 as a whole (a 200 KB paragraph against a 50 KB amendment with nothing in common would take
