@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-LAZY = ("zxcvbn", "icalendar", "alembic", "flask_migrate", "psycopg", "icu")
+LAZY = ("zxcvbn", "icalendar", "alembic", "flask_migrate", "psycopg", "icu", "rapidfuzz")
 PROBE = """
 from gevent import monkey
 monkey.patch_all()

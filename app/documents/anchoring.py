@@ -41,7 +41,6 @@ the current version are shown as being on an earlier version.
 import re
 import secrets
 from dataclasses import dataclass, field
-from rapidfuzz.distance import Indel
 
 from app.core import offload
 from app.core.errors import TooComplex
@@ -246,7 +245,10 @@ def similar_pairs(old: list[tuple[str, str]], new: list[tuple[int, str]],
     Candidates are compared nearest first: new paragraph j of n against old k of m at distance
     |k - j*m/n|; at most NEAR_PAIRS of them are listed and comparing stops once `work` is spent
     (see MATCH_WORK), so a version that rewrites hundreds of paragraphs at once keeps the anchors
-    of those that stayed near their place and gives the rest fresh ones."""
+    of those that stayed near their place and gives the rest fresh ones. rapidfuzz is imported
+    here, at the first version that needs it, not with every server process (see diff.py)."""
+    from rapidfuzz.distance import Indel
+
     old_words = [_WORD.findall(t) for _a, t in old]
     new_words = [_WORD.findall(t) for _i, t in new]
     n_old, n_new = len(old_words), len(new_words)

@@ -14,12 +14,12 @@ so one repetitive 1,000-word paragraph and its amendment took 6 s to compare, an
 The alignment keeps a bit matrix of (words of one) x (words of the other) / 8 bytes, so once the
 common beginning and end are set aside, a middle larger than WORD_DIFF_CELLS is shown as replaced
 as a whole (a 200 KB paragraph against a 50 KB amendment with nothing in common would take
-300 MB)."""
+300 MB).
+rapidfuzz is imported at the first word diff, not with the server: its 40 modules are 2.8 MiB in
+every server process, and most never show an amendment (bench/start_memory.py)."""
 import re
 from difflib import SequenceMatcher
 from html import escape
-
-from rapidfuzz.distance import Indel, Postfix, Prefix
 
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 WORD_DIFF_CELLS = 64_000_000  # words x words of the part that differs: an 8 MB bit matrix at most
@@ -45,6 +45,8 @@ def _merged_opcodes(a: list[str], b: list[str]) -> list[tuple]:
 def _opcodes(a: list[str], b: list[str]) -> list[tuple]:
     """Indel alignment of a and b as (tag, i1, i2, j1, j2); past WORD_DIFF_CELLS the middle
     between the common beginning and end is one replacement."""
+    from rapidfuzz.distance import Indel, Postfix, Prefix
+
     la, lb = len(a), len(b)
     head = Prefix.similarity(a, b)
     tail = Postfix.similarity(a[head:], b[head:])
