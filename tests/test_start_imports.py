@@ -21,10 +21,8 @@ print(json.dumps(sorted(m for m in %r if m in sys.modules)))
 
 def test_a_server_process_starts_without_the_libraries_of_rare_work(tmp_path):
     env = dict(os.environ, BARAZA_SECRET_KEY="start-imports", BARAZA_INSTANCE_PATH=str(tmp_path),
-               BARAZA_DATABASE_URL=f"sqlite:///{tmp_path}/start.db")
+               BARAZA_DATABASE_URL=f"sqlite:///{tmp_path}/start.db", BARAZA_NOTIFICATIONS_WORKER="external")
     env.pop("BARAZA_REDIS_URL", None)
-    flask = str(Path(sys.executable).with_name("flask"))
-    subprocess.run([flask, "--app", "wsgi", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     out = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, check=True, capture_output=True,
                          text=True, timeout=120).stdout
     assert json.loads(out.strip().splitlines()[-1]) == []
