@@ -21,7 +21,7 @@ from flask import current_app, request, session
 from flask_socketio import ConnectionRefusedError, disconnect, join_room
 from sqlalchemy import delete, func, select
 
-from app.core import pg
+from app.core import heap, pg
 from app.core.connections import (
     SERVER_ID,
     SocketConnection,
@@ -243,6 +243,7 @@ def socket_batch_handler(event: str, serve: Callable[[list[Call]], list], *,
 def serve_batch(serve: Callable, entries: list) -> list:
     """One batch of a socket_batch_handler event: entries are (sid, sign-in id, payload, the
     language without an account); one outcome each (the ack's fields, or an exception)."""
+    heap.note(len(entries))
     try:
         return _serve_together(serve, entries)
     except Exception:
