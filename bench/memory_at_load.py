@@ -5,8 +5,9 @@ Per run and server: N clients connect (websocket) and join, spread over `--procs
 processes (Redis between them when there are two); then 10 of them send `--messages` chat
 messages at 20/s. After the joins and again after the chat, reported: the RSS of every process
 (masters included, as bench/fanout.py sums it) and, in each worker (bench/memhook), its RSS as
-it is, after gc.collect() and after malloc_trim(0): what the garbage collector's thresholds
-(app/core/gc_tuning.py) and the allocator keep.
+it is, after gc.collect() and (after the chat only, as a trim lowers every later reading) after
+malloc_trim(0): what the garbage collector's thresholds (app/core/gc_tuning.py) and the allocator
+keep; and what glibc's malloc and Python's small-object allocator hold, in use and free.
 
     .venv/bin/python bench/memory_at_load.py --clients 1000 --procs 2 --runs 3 --db postgresql+psycopg://127.0.0.1:5432/test
 """
@@ -24,13 +25,15 @@ from pathlib import Path
 from fanout import ROOT, Server, prepare_baraza
 
 HOOK = ROOT / "bench" / "memhook"
+SETTLE = 6  # seconds after the last join before the first reading (Baraza trims 2-4 s after a burst)
 
 
-def ask_workers(servers, hook: Path, n: int) -> list[dict]:
+def ask_workers(servers, hook: Path, n: int, trim: bool = False) -> list[dict]:
     out = []
     for s in servers:
         for pid in s.pids()[1:]:
-            (hook / f"go{n}.{pid}").touch()
+            (hook / f"ask{n}.{pid}").write_text("trim" if trim else "")
+            (hook / f"ask{n}.{pid}").rename(hook / f"go{n}.{pid}")  # whole when the worker sees it
             deadline = time.time() + 60
             while not (hook / f"go{n}.{pid}.done").exists() and time.time() < deadline:
                 time.sleep(0.2)
@@ -56,7 +59,7 @@ async def session(kind, servers, tokens, cid, messages, hook) -> dict:
         return c
     sem = asyncio.Semaphore(50)
     clients = await asyncio.gather(*[one(i, t, sem) for i, t in enumerate(tokens)])
-    await asyncio.sleep(3)
+    await asyncio.sleep(SETTLE)
     joined = {"total_rss_mib": round(sum(s.usage()[1] for s in servers), 1),
               "workers": await asyncio.to_thread(ask_workers, servers, hook, 0)}
     for k in range(messages):
@@ -68,7 +71,7 @@ async def session(kind, servers, tokens, cid, messages, hook) -> dict:
         await asyncio.sleep(0.05)
     await asyncio.sleep(5)
     chatted = {"total_rss_mib": round(sum(s.usage()[1] for s in servers), 1),
-               "workers": await asyncio.to_thread(ask_workers, servers, hook, 1), "events_received": got[0]}
+               "workers": await asyncio.to_thread(ask_workers, servers, hook, 1, True), "events_received": got[0]}
     for c in clients:
         await c.disconnect()
     return {"after_joins": joined, "after_chat": chatted}
