@@ -12,9 +12,13 @@ ERRORS = (("400", "Invalid request"), ("401", "Unauthenticated"), ("403", "Forbi
 
 
 class Registry:
+    """The operations the app's API blueprints declare. add() only notes each one: the document
+    (some 0.9 MiB of dicts) is built at its first reading, not in every server process at start."""
+
     def __init__(self) -> None:
         self.paths: dict[str, dict] = {}
         self._answers: list[tuple[dict, dict]] = []  # (operation, {status: shape}), rendered by _build
+        self._noted: list[tuple[str, str, dict]] = []  # add()'s calls not yet turned into operations
         self._document: dict | None = None
 
     @staticmethod
@@ -36,7 +40,11 @@ class Registry:
             for code, text in ERRORS:
                 op["responses"][code] = {"description": text, "content": error}
 
-    def add(self, method, path, *, summary, tag, body, query, auth, status, params, returns, upload=None):
+    def add(self, method, path, **spec) -> None:
+        self._noted.append((method, path, spec))
+        self._document = None
+
+    def _operation(self, method, path, *, summary, tag, body, query, auth, status, params, returns, upload=None):
         op = {
             "summary": summary,
             "tags": [tag],
@@ -61,7 +69,6 @@ class Registry:
         if not auth:
             op["security"] = []
         self.paths.setdefault(path, {})[method] = op
-        self._document = None
 
     def document(self) -> dict:
         """The document (built once per change; callers must not modify it)."""
@@ -70,6 +77,9 @@ class Registry:
         return self._document
 
     def _build(self) -> dict:
+        noted, self._noted = self._noted, []
+        for method, path, spec in noted:
+            self._operation(method, path, **spec)
         components = Components()
         self._responses(components)
         return {

@@ -16,7 +16,6 @@ load"). Nothing is trimmed while a storm lasts, nor after ordinary traffic. Wher
 is not glibc, release() does nothing.
 """
 import ctypes
-import ctypes.util
 import logging
 import threading
 import time
@@ -37,9 +36,8 @@ releases = 0  # how many trims this process made (tests, benchmarks)
 
 
 def _malloc_trim():
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc.malloc_trim  # glibc only
+    try:  # glibc's soname: not ctypes.util.find_library, which runs ldconfig in a subprocess
+        return ctypes.CDLL("libc.so.6").malloc_trim
     except (OSError, AttributeError):
         return None
 
