@@ -28,8 +28,10 @@ HOOK = ROOT / "bench" / "memhook"
 SETTLE = 6  # seconds after the last join before the first reading (Baraza trims 2-4 s after a burst)
 
 
-def ask_workers(servers, hook: Path, n: int, trim: bool = False) -> list[dict]:
+def ask_workers(servers, hook: Path | None, n: int, trim: bool = False) -> list[dict]:
     out = []
+    if hook is None:  # --no-hook: the totals only
+        return out
     for s in servers:
         for pid in s.pids()[1:]:
             (hook / f"ask{n}.{pid}").write_text("trim" if trim else "")
@@ -80,7 +82,7 @@ async def session(kind, servers, tokens, cid, messages, hook) -> dict:
 def once(kind, args, workdir: Path) -> dict:
     hook = workdir / f"hook-{kind}"
     hook.mkdir()
-    env = {"MEMHOOK_DIR": str(hook), "BARAZA_SOCKETIO_CHANNEL": f"mem-{uuid.uuid4().hex[:8]}",
+    env = {"MEMHOOK_DIR": "" if args.no_hook else str(hook), "BARAZA_SOCKETIO_CHANNEL": f"mem-{uuid.uuid4().hex[:8]}",
            "PYTHONPATH": f"{HOOK}:{ROOT}"}
     if args.procs > 1:
         env["BARAZA_REDIS_URL"] = args.redis
@@ -96,7 +98,7 @@ def once(kind, args, workdir: Path) -> dict:
     try:
         for i in range(args.procs):
             servers.append(Server(module, env, workdir / f"{kind}-{i}.log"))
-        return asyncio.run(session(kind, servers, tokens, cid, args.messages, hook))
+        return asyncio.run(session(kind, servers, tokens, cid, args.messages, None if args.no_hook else hook))
     finally:
         for s in servers:
             s.stop()
@@ -113,6 +115,8 @@ def main() -> None:
     ap.add_argument("--db", default="sqlite")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     ap.add_argument("--json", help="append the result here")
+    ap.add_argument("--no-hook", action="store_true",
+                    help="no hook in the servers: the processes' total RSS only, nothing of the hook's own memory")
     args = ap.parse_args()
     runs = {"baraza": [], "bare": []}
     for r in range(args.runs):
