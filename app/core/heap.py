@@ -10,8 +10,9 @@ bare Flask-SocketIO server). malloc_trim(0) hands the free pages inside the heap
 which glibc's own trimming never does.
 
 So socket batches (app.core.sockets) count what they served with note(); once BURST items have
-been served and a whole QUIET period passes with no more, the process trims once (release()),
-on the event loop: measured at 0.3-1 ms on a worker's 45 MiB heap (bench/README.md, "Memory at
+been served and a whole QUIET period passes with no more, the process's tick (app.core.ticker)
+trims once (release()),
+on the event loop: measured at 0.2-0.6 ms on a worker's 45 MiB heap (bench/README.md, "Memory at
 load"). Nothing is trimmed while a storm lasts, nor after ordinary traffic. Where the C library
 is not glibc, release() does nothing.
 """
@@ -22,7 +23,7 @@ import time
 
 from flask import current_app, has_app_context
 
-from app.extensions import socketio
+from app.core.ticker import Ticker
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +32,7 @@ QUIET = 2.0  # seconds with no more of them before the trim
 
 _lock = threading.Lock()
 _served = 0  # items noted since the last trim
-_loop_started = False
+_seen = 0  # what the last tick saw of it
 releases = 0  # how many trims this process made (tests, benchmarks)
 
 
@@ -50,8 +51,8 @@ def note(items: int) -> None:
     global _served
     with _lock:
         _served += items
-    if not _loop_started and has_app_context() and not current_app.testing:
-        _start()
+    if has_app_context():
+        _ticker.ensure(current_app._get_current_object(), QUIET)
 
 
 def release_if_quiet(seen: int) -> tuple[bool, int]:
@@ -83,20 +84,9 @@ def release() -> float:
     return took
 
 
-def _start() -> None:
-    global _loop_started
-    with _lock:
-        if _loop_started:
-            return
-        _loop_started = True
-    socketio.start_background_task(_loop)
+def _tick() -> None:
+    global _seen
+    _trimmed, _seen = release_if_quiet(_seen)
 
 
-def _loop() -> None:
-    seen = 0
-    while True:
-        socketio.sleep(QUIET)
-        try:
-            _trimmed, seen = release_if_quiet(seen)
-        except Exception:  # noqa: BLE001 - the loop outlives any one failure
-            log.exception("releasing the heap failed")
+_ticker = Ticker(_tick)
