@@ -79,6 +79,12 @@ def word_diff(old: str, new: str) -> dict:
     return {"inline": "".join(inline), "left": "".join(left), "right": "".join(right)}
 
 
+def word_diffs(pairs: list[tuple[str, str]]) -> list[dict]:
+    """word_diff of each (old, new) pair, in order: one call for all of a page's amendments, so
+    that a page with many or long ones is one trip to a worker (app.documents.reading)."""
+    return [word_diff(old, new) for old, new in pairs]
+
+
 def _row(kind: str, anchor: str, old: dict | None, new: dict | None) -> dict:
     row = {"kind": kind, "anchor": anchor, "left_html": None, "right_html": None, "inline_html": None}
     if kind in ("changed", "moved") and old and new and old["src"] != new["src"]:

@@ -18,6 +18,9 @@ from app.extensions import db
 
 MAX_COMMENTS_PAGE = 500
 DIFF_BUDGET = 30.0  # seconds; a 300-paragraph diff takes about one
+# The proposed amendments' word diffs of one page are computed on the event loop up to this many
+# characters (both sides, all amendments: about 3 ms, bench/word_alignment.py), in a worker above.
+INLINE_DIFF_CHARS = 20_000
 
 
 def versions(doc) -> list[DocumentVersion]:
@@ -97,11 +100,12 @@ def reader(actor, document_id: int, number=None, anchor: str | None = None, cons
     counts = comment_counts(doc)
     thread_list, more = threads(doc, anchor, constituency, limit, current_anchors)
     amendments = list_amendments(doc)
+    src = {p["anchor"]: p["src"] for p in v.paragraphs}
+    proposed = [am for am in amendments if am.status == "proposed"]
     by_anchor: dict[str, list] = {}
-    for am in amendments:
-        if am.status == "proposed":
-            cur = next((p["src"] for p in v.paragraphs if p["anchor"] == am.anchor), am.original)
-            by_anchor.setdefault(am.anchor, []).append((am, diffing.word_diff(cur, am.text)))
+    for am, d in zip(proposed, suggestion_diffs([(src.get(am.anchor, am.original), am.text) for am in proposed]),
+                     strict=True):
+        by_anchor.setdefault(am.anchor, []).append((am, d))
     shown = {p["anchor"] for p in v.paragraphs}
     selected = next((p for p in v.paragraphs if p["anchor"] == anchor), None)
     earlier = sum(n for k, n in counts.items() if k is not None and k not in current_anchors)
@@ -110,6 +114,16 @@ def reader(actor, document_id: int, number=None, anchor: str | None = None, cons
             "amendments": amendments, "suggestions": by_anchor, "current_anchors": current_anchors,
             "shown_anchors": shown, "earlier_count": earlier, "anchor": anchor, "constituency": constituency,
             "selected": selected}
+
+
+def suggestion_diffs(pairs: list[tuple[str, str]]) -> list[dict]:
+    """The word diffs of a page's proposed amendments against their paragraphs: on the loop when
+    they are small, in one call to a quick-lane worker when they add up to more than
+    INLINE_DIFF_CHARS (a hundred amendments of a thousand words each would otherwise hold every
+    live room for about a quarter of a second on each page view)."""
+    if sum(len(old) + len(new) for old, new in pairs) <= INLINE_DIFF_CHARS:
+        return diffing.word_diffs(pairs)
+    return offload.run(diffing.word_diffs, pairs, budget=DIFF_BUDGET, lane="quick")
 
 
 def diff(actor, document_id: int, from_n, to_n) -> dict:
