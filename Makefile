@@ -7,7 +7,7 @@ BARAZA_HOST ?= 127.0.0.1
 BARAZA_PORT ?= 5000
 export BARAZA_HOST BARAZA_PORT
 
-.PHONY: setup run serve test lint migrate check-migrations vendor translations clean
+.PHONY: setup run serve test lint migrate check-migrations vendor translations clean bench-venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,15 @@ translations: $(VENV)/.installed
 		$(BIN)/pybabel compile -d app/translations >/dev/null; fi
 
 setup: $(VENV)/.installed vendor translations
+
+# A virtualenv with the runtime requirements only, as a deployment installs them, for the
+# benchmarks' servers: BENCH_SERVER_VENV=.venv-runtime (bench/README.md). Not used by the tests.
+.venv-runtime/.installed: requirements.txt
+	$(PYTHON) -m venv .venv-runtime
+	.venv-runtime/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+bench-venv: .venv-runtime/.installed
 
 migrate: setup
 	$(FLASK) db upgrade

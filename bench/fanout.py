@@ -31,7 +31,12 @@ from timing import wait_until_up
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+# The servers' virtualenv: this one by default (requirements-dev.txt: the test tools' libraries
+# too, so aiohttp, requests and websocket-client, which python-socketio and python-engineio import
+# at start when they are installed, about 23 MiB a process); BENCH_SERVER_VENV=.venv-runtime
+# (`make bench-venv`: requirements.txt only) runs them as a deployment installs them.
+SERVER_VENV = os.environ.get("BENCH_SERVER_VENV") or str(Path(sys.executable).parent.parent)
+GUNICORN = str(Path(SERVER_VENV).resolve() / "bin" / "gunicorn")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -364,7 +369,7 @@ def main():
     ap.add_argument("--json", help="append the result as a JSON line to this file")
     args = ap.parse_args()
     kinds = ["baraza"] + ([] if args.no_bare else ["bare"])
-    result = {"args": {k: v for k, v in vars(args).items() if k != "json"}}
+    result = {"args": {**{k: v for k, v in vars(args).items() if k != "json"}, "server_venv": SERVER_VENV}}
     rows: dict[str, list] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory(prefix="baraza-bench-") as tmp:
         # Runs alternate (baraza, bare, baraza, ...) so a change in the machine's load weighs

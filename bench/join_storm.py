@@ -37,7 +37,7 @@ from pathlib import Path
 
 from timing import compare, report
 
-from fanout import Server, disconnect_all, median_row, prepare_baraza, room_arguments, send_chat
+from fanout import SERVER_VENV, Server, disconnect_all, median_row, prepare_baraza, room_arguments, send_chat
 
 
 STORM_SETTLE = 0.6  # seconds after the last join's ack: more than two presence ticks
@@ -244,7 +244,8 @@ def main():
     ap.add_argument("--keep", help="keep the servers' logs in this directory (e.g. with gevent's blocking "
                                    "monitor: GEVENT_MONITOR_THREAD_ENABLE=true GEVENT_MAX_BLOCKING_TIME=0.1)")
     args = ap.parse_args()
-    result = {"args": {k: v for k, v in vars(args).items() if k != "json"}, "runs": {"baraza": [], "bare": []}}
+    result = {"args": {**{k: v for k, v in vars(args).items() if k != "json"}, "server_venv": SERVER_VENV},
+              "runs": {"baraza": [], "bare": []}}
     if args.keep:
         Path(args.keep).mkdir(parents=True, exist_ok=True)
     with (contextlib.nullcontext(args.keep) if args.keep else tempfile.TemporaryDirectory(prefix="baraza-storm-")) as tmp:
