@@ -17,6 +17,10 @@ machine's load weighs on both. Per run:
 4. Server CPU per join: the server processes' CPU time (/proc) from the start signal until
    every join is acknowledged plus 0.6 s (the last presence tick), divided by `--clients`.
    Unlike the wall times it hardly depends on what else the machine is doing.
+5. The benchmark's own clients' CPU (`clients_cpu_s`: the members' and storm processes') and how
+   busy the whole machine was (`machine_busy_pct`, all cores) from the start signal until the
+   last join was acknowledged: clients and server share the cores, so a server that sends more
+   per join (Baraza's answer lists everyone present) also costs its clients more here.
 
 With `--procs 2` each server runs two processes on Redis (`BARAZA_REDIS_URL`), clients spread
 over both, as deployed. See bench/README.md.
@@ -152,6 +156,21 @@ def _storm_proc(*args):
     asyncio.run(_storm_main(*args))
 
 
+def _cpu_of(pid: int) -> float:
+    """User + system CPU seconds of one process (0 once it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine() -> tuple[int, int]:
+    """(busy, all) jiffies of every core (/proc/stat), to tell whether the machine was saturated."""
+    vals = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    return sum(vals) - vals[3] - vals[4], sum(vals)
+
+
 def run_storm(kind, urls, member_tokens, storm_tokens, cid, args, servers):
     ctx = mp.get_context("spawn")
     ready, out_m, out_s = ctx.Queue(), ctx.Queue(), ctx.Queue()
@@ -174,9 +193,15 @@ def run_storm(kind, urls, member_tokens, storm_tokens, cid, args, servers):
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         time.sleep(1.0)
     cpu0 = sum(s.usage()[0] for s in servers)
+    clients_cpu0 = sum(_cpu_of(p.pid) for p in [members, *storms])
+    machine0 = _machine()
     t_go = time.time()
     go.set()
     parts = [out_s.get(timeout=600) for _ in storms]
+    # The clients' CPU and the machine's until every join is acknowledged: they share the 2 cores
+    # with the server, and what a server sends per join the clients must decode.
+    clients_cpu = sum(_cpu_of(p.pid) for p in [members, *storms]) - clients_cpu0
+    machine1 = _machine()
     over.set()
     # The joins' CPU: from the start signal until every join is acknowledged and the presence
     # tick after the last one has run (the storm clients stay connected 3 s longer). With
@@ -200,6 +225,8 @@ def run_storm(kind, urls, member_tokens, storm_tokens, cid, args, servers):
             "server_cpu_s": round(cpu1 - cpu0, 1), "server_rss_mib": round(rss, 1),
             "storm_cpu_s": round(cpu_storm, 2),
             "cpu_per_join_ms": round(cpu_storm * 1000 / len(storm_tokens), 2),
+            "clients_cpu_s": round(clients_cpu, 2),
+            "machine_busy_pct": round(100 * (machine1[0] - machine0[0]) / max(1, machine1[1] - machine0[1]), 1),
             "load_avg_1m": os.getloadavg()[0]}
 
 

@@ -6,6 +6,10 @@ and which of the libraries a server process does not need at start were imported
 
     .venv/bin/python bench/start_memory.py --runs 5
     .venv/bin/python bench/start_memory.py --runs 5 --tree /path/to/an/older/checkout   # before/after
+    BENCH_SERVER_VENV=.venv-runtime .venv/bin/python bench/start_memory.py --runs 5      # as deployed
+
+By default the process runs in .venv, which holds the test tools too (requirements-dev.txt);
+BENCH_SERVER_VENV (`make bench-venv`: requirements.txt only) runs it as a deployment installs it.
 """
 import argparse
 import json
@@ -35,8 +39,8 @@ def main() -> None:
     ap.add_argument("--tree", default=str(ROOT), help="the checkout whose app is measured")
     args = ap.parse_args()
     tree = Path(args.tree).resolve()
-    python = str(ROOT / ".venv" / "bin" / "python")
-    flask = str(ROOT / ".venv" / "bin" / "flask")
+    venv = Path(os.environ.get("BENCH_SERVER_VENV") or ROOT / ".venv").resolve()
+    python, flask = str(venv / "bin" / "python"), str(venv / "bin" / "flask")
     rows = []
     for _ in range(args.runs):
         with tempfile.TemporaryDirectory() as tmp:
@@ -49,7 +53,7 @@ def main() -> None:
                                  text=True).stdout
             rows.append(json.loads(out.strip().splitlines()[-1]))
     rss = [r["rss_mib"] for r in rows]
-    print(json.dumps({"tree": str(tree), "runs_rss_mib": rss, "median_rss_mib": statistics.median(rss),
+    print(json.dumps({"tree": str(tree), "venv": str(venv), "runs_rss_mib": rss, "median_rss_mib": statistics.median(rss),
                       "loaded_at_start": rows[-1]["loaded"]}))
 
 
