@@ -304,6 +304,21 @@ def user_api(client, token, default_path: str):
 
 
 @pytest.fixture
+def offloaded(monkeypatch):
+    """The names of the functions sent to an offload worker during the test (each still runs
+    there for real): a spy on app.core.offload.run."""
+    from app.core import offload
+    calls = []
+    real = offload.run
+
+    def counting(fn, *args, **kw):
+        calls.append(fn.__qualname__)
+        return real(fn, *args, **kw)
+    monkeypatch.setattr(offload, "run", counting)
+    return calls
+
+
+@pytest.fixture
 def token(client):
     """token(user) -> Authorization headers for the API."""
     def _token(user, password=PASSWORD):

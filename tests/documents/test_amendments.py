@@ -1,7 +1,6 @@
 """Amendments: proposed by delegates, accepted into a new version crediting the proposer, or rejected."""
 import re
 
-from app.core import offload
 from app.documents import reading
 from app.documents.models import Amendment
 from app.extensions import db
@@ -84,17 +83,10 @@ def test_suggestions_show_inline_with_their_diff(setting, docs, client, login):
     assert b'value="accept"' in page and b'value="reject"' in page
 
 
-def test_long_suggestions_are_diffed_in_a_worker_and_read_the_same(setting, docs, client, login, monkeypatch):
+def test_long_suggestions_are_diffed_in_a_worker_and_read_the_same(setting, docs, client, login, monkeypatch,
+                                                                   offloaded):
     """A page's amendments adding up to more than INLINE_DIFF_CHARS are diffed in one worker call
     (not on the event loop every live room shares); what the reader sees is the same."""
-    calls = []
-    real = offload.run
-
-    def counting(fn, *args, **kw):
-        calls.append(fn.__qualname__)
-        return real(fn, *args, **kw)
-    monkeypatch.setattr(offload, "run", counting)
-
     def diffs():
         page = client.get(f"/documents/{setting['id']}").data.decode()
         return re.findall(r'<div class="diff-text">(.*?)</div>', page, re.S)
@@ -103,16 +95,16 @@ def test_long_suggestions_are_diffed_in_a_worker_and_read_the_same(setting, docs
     login(setting["government"])
     small = diffs()
     assert len(small) == 1 and "<del>not</del><ins>never</ins>" in small[0]
-    assert calls == []
+    assert offloaded == []
     long_text = "Recruitment fees and related costs shall never be charged to migrant workers. " * 300
     assert len(long_text) > reading.INLINE_DIFF_CHARS
     assert propose(docs, setting, who="workers", text=long_text).status_code == 201
     in_worker = diffs()
-    assert calls == ["word_diffs"]
+    assert offloaded == ["word_diffs"]
     assert len(in_worker) == 2 and in_worker[0] == small[0] and in_worker[1].count("<ins>") >= 1
-    calls.clear()
+    offloaded.clear()
     monkeypatch.setattr(reading, "INLINE_DIFF_CHARS", 10**9)
-    assert diffs() == in_worker and calls == []
+    assert diffs() == in_worker and offloaded == []
 
 
 def test_reject_from_the_page(setting, docs, client, login):

@@ -3,7 +3,6 @@ request itself wrote is still found, and other greenlets run while the worker re
 import pytest
 
 from app.core import db as core_db
-from app.core import offload
 from app.extensions import db
 from app.search import services
 
@@ -16,19 +15,6 @@ QUERIES = [("pension", None), ("pension", {"year": 2025}), ("pension", {"kind": 
 def sqlite_only():
     if db.engine.dialect.name != "sqlite":
         pytest.skip("PostgreSQL searches in the database server; the web process only waits")
-
-
-@pytest.fixture
-def offloaded(monkeypatch):
-    """Counts the calls that went to a worker."""
-    calls = []
-    real = offload.run
-
-    def counting(fn, *args, **kw):
-        calls.append(fn.__qualname__)
-        return real(fn, *args, **kw)
-    monkeypatch.setattr(offload, "run", counting)
-    return calls
 
 
 def _everything(corpus):
