@@ -81,7 +81,8 @@ def create_app(config: object | None = None) -> Flask:
         engineio_logger=False,
     )
 
-    from app.core import events, features, i18n, labels, markdown, security, sockets
+    from app.core import events, features, i18n, labels, markdown, security, sockets, wsdeflate
+    wsdeflate.install()  # websocket messages under 1 KB are not compressed (app/core/wsdeflate.py)
     events.init_app(app)
     markdown.init_app(app)
     labels.init_app(app)

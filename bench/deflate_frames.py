@@ -5,8 +5,9 @@ both Baraza and bench/bare_server.py) accepts it, so in a hall of browsers each 
 room event is compressed once per socket (the compressor keeps its context per connection, so
 one compressed frame cannot be shared). The benchmarks' client (python-socketio's AsyncClient on
 aiohttp) does not offer it, so bench/fanout.py, node_compare.py and join_storm.py do not pay it.
-This measures wsproto's frame building, as simple-websocket calls it, with and without the
-extension, for a stream of distinct chat events (different ids, times, authors and texts, in the
+This measures wsproto's frame building, as simple-websocket calls it, without the extension
+(plain), with wsproto's (deflate: every message compressed) and with Baraza's
+(`app/core/wsdeflate.py`, threshold: messages under 1 KB sent as they are), for a stream of distinct chat events (different ids, times, authors and texts, in the
 shape of `room:event`) and for a join answer listing 1,000 people. Medians of `--runs`.
 
     .venv/bin/python bench/deflate_frames.py --runs 5
@@ -19,6 +20,12 @@ import time
 
 from wsproto.extensions import PerMessageDeflate
 from wsproto.frame_protocol import FrameProtocol
+
+from pathlib import Path
+import sys
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from app.core.wsdeflate import ThresholdDeflate  # noqa: E402 - what Baraza negotiates now
 
 WORDS = ("the draft on portability of social security benefits for migrant workers is now open for "
          "comment please read paragraph four before the sitting resumes at two recruitment fees "
@@ -47,11 +54,11 @@ def join_answer(people: int) -> str:
     return "430" + json.dumps([{"ok": True, "seq": 4321, "presence": presence, "events": []}])
 
 
-def frames(payloads: list[str], deflate: bool) -> tuple[float, float]:
+def frames(payloads: list[str], mode: str) -> tuple[float, float]:
     """(microseconds per frame, bytes on the wire per frame) for one connection sending these."""
     ext = []
-    if deflate:
-        ext = [PerMessageDeflate()]
+    if mode != "plain":
+        ext = [PerMessageDeflate() if mode == "deflate" else ThresholdDeflate()]
         ext[0].accept("permessage-deflate; client_max_window_bits")  # what a browser offers
     proto = FrameProtocol(client=False, extensions=ext)
     t0 = time.perf_counter()
@@ -68,11 +75,12 @@ def main() -> None:
     result = {}
     for name, payloads in cases.items():
         row = {"payload_bytes": round(statistics.mean(len(p) for p in payloads))}
-        for mode in ("plain", "deflate"):
-            runs = [frames(payloads, mode == "deflate") for _ in range(args.runs)]
+        for mode in ("plain", "deflate", "threshold"):
+            runs = [frames(payloads, mode) for _ in range(args.runs)]
             row[f"{mode}_us"] = round(statistics.median(r[0] for r in runs), 1)
             row[f"{mode}_wire_bytes"] = round(statistics.median(r[1] for r in runs))
         row["deflate_extra_us"] = round(row["deflate_us"] - row["plain_us"], 1)
+        row["threshold_extra_us"] = round(row["threshold_us"] - row["plain_us"], 1)
         result[name] = row
         print(name, json.dumps(row), flush=True)
     print(json.dumps({"runs": args.runs, "results": result}))

@@ -191,3 +191,71 @@ def test_two_processes_share_one_room_through_redis(server_factory, peers, live,
     r3 = a.call("chat:send", {"consultation_id": c.id, "text": "after sign-out"})
     assert gone.wait_for(lambda evs: r3["seq"] in _chat_seqs(evs))
     assert not any(r3["seq"] == e["seq"] for e in g2.events)
+
+
+def test_a_browser_like_client_with_compression_reads_small_plain_and_large_compressed(server_factory, live, bearer):
+    """A client offering permessage-deflate, as every browser does: the server compresses the
+    messages of 1 KB or more and sends the smaller ones as they are, and the client reads all
+    of them (a chat long enough to compress, then short ones after it on the same context)."""
+    import json
+    import socket as socketlib
+    from urllib.parse import urlparse
+
+    from wsproto import ConnectionType, WSConnection
+    from wsproto.events import AcceptConnection, Request, TextMessage
+    from wsproto.extensions import PerMessageDeflate
+
+    c, p = live
+    srv = server_factory()
+    token = bearer(p["government"])
+    db.session.remove()
+    u = urlparse(srv.url)
+    sock = socketlib.create_connection((u.hostname, u.port), timeout=10)
+    ws = WSConnection(ConnectionType.CLIENT)
+    wire = bytearray()
+    texts: list[str] = []
+
+    def pump(until, timeout=10.0):
+        deadline = time.monotonic() + timeout
+        while not until() and time.monotonic() < deadline:
+            try:
+                data = sock.recv(65536)
+            except TimeoutError:
+                break
+            assert data, "the server closed the connection"
+            wire.extend(data)
+            ws.receive_data(data)
+            for ev in ws.events():
+                if isinstance(ev, AcceptConnection):
+                    texts.append("<accepted %s>" % [e.name for e in ev.extensions])
+                elif isinstance(ev, TextMessage):
+                    texts.append(ev.data)
+                    if ev.data == "2":  # engine.io ping
+                        sock.sendall(ws.send(TextMessage(data="3")))
+        assert until(), "\n".join(t[:160] for t in texts)
+
+    def send(text):
+        sock.sendall(ws.send(TextMessage(data=text)))
+
+    try:
+        sock.sendall(ws.send(Request(host=u.netloc, target="/socket.io/?EIO=4&transport=websocket",
+                                     extensions=[PerMessageDeflate()])))
+        pump(lambda: any(t.startswith("0{") for t in texts))
+        assert "permessage-deflate" in texts[0]
+        send("40" + json.dumps({"token": token}))
+        pump(lambda: any(t.startswith("40{") for t in texts))
+        send('421["room:join",%s]' % json.dumps({"consultation_id": c.id}))
+        pump(lambda: any(t.startswith("431[") for t in texts))
+        long_text = "Portability of social security entitlements across the community. " * 22  # < 2,000
+        short_text = "Paragraph four, please."
+        send('422["chat:send",%s]' % json.dumps({"consultation_id": c.id, "text": long_text}))
+        send('423["chat:send",%s]' % json.dumps({"consultation_id": c.id, "text": short_text}))
+        pump(lambda: any(t.startswith("433[") for t in texts))
+        pump(lambda: sum(t.startswith('42["room:event"') and "chat.message" in t for t in texts) == 2)
+    finally:
+        sock.close()
+    events = [json.loads(t[2:])[1] for t in texts if t.startswith('42["room:event"')]
+    chats = [e["data"]["text"] for e in events if e["type"] == "chat.message"]
+    assert chats == [long_text.strip(), short_text]
+    assert short_text.encode() in wire  # sent as it is
+    assert long_text[:200].encode() not in wire  # compressed on the wire, read whole by the client
