@@ -33,11 +33,25 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 # The servers' virtualenv: this one by default (requirements-dev.txt: the test tools' libraries
 # too, so aiohttp, requests and websocket-client, which python-socketio and python-engineio import
-# at start when they are installed, about 23 MiB a process); BENCH_SERVER_VENV=.venv-runtime
+# at start when they are installed, 13-15 MiB a process); BENCH_SERVER_VENV=.venv-runtime
 # (`make bench-venv`: requirements.txt only) runs them as a deployment installs them.
 SERVER_VENV = os.environ.get("BENCH_SERVER_VENV") or str(Path(sys.executable).parent.parent)
 GUNICORN = str(Path(SERVER_VENV).resolve() / "bin" / "gunicorn")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU seconds of one process so far (/proc); 0 once it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK
+
+
+def recorded_args(args) -> dict:
+    """A run's options as its JSON result keeps them, with the servers' virtualenv."""
+    return {**{k: v for k, v in vars(args).items() if k != "json"}, "server_venv": SERVER_VENV}
 
 
 def free_port() -> int:
@@ -128,9 +142,8 @@ class Server:
         """(CPU seconds, RSS MiB) summed over the master and its worker."""
         cpu = rss = 0.0
         for pid in self.pids():
+            cpu += cpu_seconds(pid)
             try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                cpu += (int(fields[11]) + int(fields[12])) / CLK_TCK
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith("VmRSS:"):
                         rss += int(line.split()[1]) / 1024
@@ -369,7 +382,7 @@ def main():
     ap.add_argument("--json", help="append the result as a JSON line to this file")
     args = ap.parse_args()
     kinds = ["baraza"] + ([] if args.no_bare else ["bare"])
-    result = {"args": {**{k: v for k, v in vars(args).items() if k != "json"}, "server_venv": SERVER_VENV}}
+    result = {"args": recorded_args(args)}
     rows: dict[str, list] = {kind: [] for kind in kinds}
     with tempfile.TemporaryDirectory(prefix="baraza-bench-") as tmp:
         # Runs alternate (baraza, bare, baraza, ...) so a change in the machine's load weighs

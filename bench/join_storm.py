@@ -41,7 +41,8 @@ from pathlib import Path
 
 from timing import compare, report
 
-from fanout import SERVER_VENV, Server, disconnect_all, median_row, prepare_baraza, room_arguments, send_chat
+from fanout import (Server, cpu_seconds, disconnect_all, median_row, prepare_baraza, recorded_args, room_arguments,
+                    send_chat)
 
 
 STORM_SETTLE = 0.6  # seconds after the last join's ack: more than two presence ticks
@@ -156,15 +157,6 @@ def _storm_proc(*args):
     asyncio.run(_storm_main(*args))
 
 
-def _cpu_of(pid: int) -> float:
-    """User + system CPU seconds of one process (0 once it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _machine() -> tuple[int, int]:
     """(busy, all) jiffies of every core (/proc/stat), to tell whether the machine was saturated."""
     vals = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
@@ -193,14 +185,14 @@ def run_storm(kind, urls, member_tokens, storm_tokens, cid, args, servers):
                                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         time.sleep(1.0)
     cpu0 = sum(s.usage()[0] for s in servers)
-    clients_cpu0 = sum(_cpu_of(p.pid) for p in [members, *storms])
+    clients_cpu0 = sum(cpu_seconds(p.pid) for p in [members, *storms])
     machine0 = _machine()
     t_go = time.time()
     go.set()
     parts = [out_s.get(timeout=600) for _ in storms]
     # The clients' CPU and the machine's until every join is acknowledged: they share the 2 cores
     # with the server, and what a server sends per join the clients must decode.
-    clients_cpu = sum(_cpu_of(p.pid) for p in [members, *storms]) - clients_cpu0
+    clients_cpu = sum(cpu_seconds(p.pid) for p in [members, *storms]) - clients_cpu0
     machine1 = _machine()
     over.set()
     # The joins' CPU: from the start signal until every join is acknowledged and the presence
@@ -271,8 +263,7 @@ def main():
     ap.add_argument("--keep", help="keep the servers' logs in this directory (e.g. with gevent's blocking "
                                    "monitor: GEVENT_MONITOR_THREAD_ENABLE=true GEVENT_MAX_BLOCKING_TIME=0.1)")
     args = ap.parse_args()
-    result = {"args": {**{k: v for k, v in vars(args).items() if k != "json"}, "server_venv": SERVER_VENV},
-              "runs": {"baraza": [], "bare": []}}
+    result = {"args": recorded_args(args), "runs": {"baraza": [], "bare": []}}
     if args.keep:
         Path(args.keep).mkdir(parents=True, exist_ok=True)
     with (contextlib.nullcontext(args.keep) if args.keep else tempfile.TemporaryDirectory(prefix="baraza-storm-")) as tmp:

@@ -22,7 +22,7 @@ import time
 import uuid
 from pathlib import Path
 
-from fanout import ROOT, SERVER_VENV, Server, prepare_baraza
+from fanout import ROOT, Server, prepare_baraza, recorded_args
 
 HOOK = ROOT / "bench" / "memhook"
 SETTLE = 6  # seconds after the last join before the first reading (Baraza trims 2-4 s after a burst)
@@ -137,7 +137,7 @@ def main() -> None:
     print(json.dumps(summary))
     if args.json:
         with open(args.json, "a") as fh:
-            fh.write(json.dumps({"args": {**vars(args), "server_venv": SERVER_VENV}, "summary": summary, "runs": runs}) + "\n")
+            fh.write(json.dumps({"args": recorded_args(args), "summary": summary, "runs": runs}) + "\n")
 
 
 if __name__ == "__main__":

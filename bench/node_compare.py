@@ -29,7 +29,7 @@ from pathlib import Path
 
 from timing import compare, report, wait_until_up
 
-from fanout import ROOT, SERVER_VENV, Server, bench_once, free_port, median_row, room_arguments, run_clients
+from fanout import ROOT, Server, bench_once, free_port, median_row, recorded_args, room_arguments, run_clients
 
 NODE = shutil.which("node") or "/usr/bin/node"
 
@@ -73,8 +73,7 @@ def main():
     # the options bench/fanout.py's bench_once reads
     fan = argparse.Namespace(**vars(args), burst=False, baraza_module="tests.rooms.live_app:app")
     kinds = ("baraza", "node", "bare")
-    result = {"args": {**{k: v for k, v in vars(args).items() if k != "json"}, "server_venv": SERVER_VENV},
-              "runs": {k: [] for k in kinds}}
+    result = {"args": recorded_args(args), "runs": {k: [] for k in kinds}}
     with tempfile.TemporaryDirectory(prefix="baraza-node-") as tmp:
         for run in range(args.runs):
             for kind in kinds:
