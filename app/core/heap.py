@@ -11,10 +11,9 @@ which glibc's own trimming never does.
 
 So socket batches (app.core.sockets) count what they served with note(); once BURST items have
 been served and a whole QUIET period passes with no more, the process's tick (app.core.ticker)
-trims once (release()),
-on the event loop: measured at 0.2-0.6 ms on a worker's 45 MiB heap (bench/README.md, "Memory at
-load"). Nothing is trimmed while a storm lasts, nor after ordinary traffic. Where the C library
-is not glibc, release() does nothing.
+trims once (release()), on the event loop: measured at 0.2-0.6 ms on a worker's 45 MiB heap
+(bench/README.md, "Memory at load"). Nothing is trimmed while a storm lasts, nor after ordinary
+traffic. Where the C library is not glibc, release() does nothing.
 """
 import ctypes
 import logging

@@ -24,9 +24,7 @@ class ThresholdDeflate(PerMessageDeflate):
     than THRESHOLD is sent uncompressed. The compressor never sees it, so the context the
     compressed messages share stays the one the client's decompressor has."""
 
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self._plain = False
+    _plain = False  # whether the message being sent goes uncompressed (set by its first frame)
 
     def frame_outbound(self, proto, opcode, rsv, data, fin):
         if opcode in (Opcode.TEXT, Opcode.BINARY):  # a message's first frame decides for all of it

@@ -106,7 +106,7 @@ def reader(actor, document_id: int, number=None, anchor: str | None = None, cons
     for am, d in zip(proposed, suggestion_diffs([(src.get(am.anchor, am.original), am.text) for am in proposed]),
                      strict=True):
         by_anchor.setdefault(am.anchor, []).append((am, d))
-    shown = {p["anchor"] for p in v.paragraphs}
+    shown = set(src)
     selected = next((p for p in v.paragraphs if p["anchor"] == anchor), None)
     earlier = sum(n for k, n in counts.items() if k is not None and k not in current_anchors)
     return {"access": a, "doc": doc, "version": v, "is_current": v.number == doc.current_version_number,

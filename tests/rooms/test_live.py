@@ -1,13 +1,19 @@
 """Real servers and real python-socketio clients: websocket and polling, replay across a
 server restart, concurrent senders, oversized frames, and two processes sharing one room
-through the Redis message queue."""
+through the Redis message queue, and a client offering websocket compression as browsers do."""
+import json
+import socket as socketlib
 import threading
 import time
 import uuid
+from urllib.parse import urlparse
 
 import pytest
 import requests
 import socketio as sio_client
+from wsproto import ConnectionType, WSConnection
+from wsproto.events import AcceptConnection, Request, TextMessage
+from wsproto.extensions import PerMessageDeflate
 
 from app.extensions import db
 from tests.rooms.servers import Server
@@ -197,14 +203,6 @@ def test_a_browser_like_client_with_compression_reads_small_plain_and_large_comp
     """A client offering permessage-deflate, as every browser does: the server compresses the
     messages of 1 KB or more and sends the smaller ones as they are, and the client reads all
     of them (a chat long enough to compress, then short ones after it on the same context)."""
-    import json
-    import socket as socketlib
-    from urllib.parse import urlparse
-
-    from wsproto import ConnectionType, WSConnection
-    from wsproto.events import AcceptConnection, Request, TextMessage
-    from wsproto.extensions import PerMessageDeflate
-
     c, p = live
     srv = server_factory()
     token = bearer(p["government"])
