@@ -4,7 +4,10 @@ same ten words, as legal text nearly does): the case that made difflib quadratic
 Per size, the median of --runs timings of app.documents.diff.word_diff (rapidfuzz) and, for
 reference, difflib's SequenceMatcher on the same tokens (only up to --difflib-max words: 3,000
 took 155 s once); and of app.documents.anchoring.similar_pairs for N paragraphs of M words
-lightly edited (what publishing such a version computes, in a worker).
+lightly edited (what publishing such a version computes, in a worker); and of a document page's
+amendments diffed together (`word_diffs`): at the page's inline bound (INLINE_DIFF_CHARS, both
+sides of all its amendments, diffed in the request) and a hundred 1,000-word ones (above it: in
+a worker).
 
     .venv/bin/python bench/word_alignment.py --runs 5 --json bench/results/word_alignment.json
 """
@@ -20,7 +23,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from app.documents.anchoring import normalise, similar_pairs  # noqa: E402
-from app.documents.diff import _TOKEN, word_diff  # noqa: E402
+from app.documents.diff import _TOKEN, word_diff, word_diffs  # noqa: E402
+from app.documents.reading import INLINE_DIFF_CHARS  # noqa: E402
 
 WORDS = "recruitment fees social security portability bilateral labour agreement migrant workers".split()
 
@@ -65,6 +69,14 @@ def main() -> None:
         kept = sum(a == f"p{i}" for i, a in similar_pairs(old, new))
         row = {"paragraphs": count, "words_each": each, "anchors_kept": kept,
                "similar_pairs_ms": median_of(args.runs, similar_pairs, old, new)}
+        rows.append(row)
+        print(json.dumps(row), flush=True)
+    one = text(150)  # 150 words, about 1,000 characters a side
+    for label, pairs in (("at the inline bound", [(one, one.replace("fees", "charges"))]
+                          * (INLINE_DIFF_CHARS // (2 * len(one)))),
+                         ("100 amendments of 1,000 words", [(text(1000), text(1000).replace("fees", "charges"))] * 100)):
+        row = {"page": label, "amendments": len(pairs), "characters": sum(len(a) + len(b) for a, b in pairs),
+               "word_diffs_ms": median_of(args.runs, word_diffs, pairs)}
         rows.append(row)
         print(json.dumps(row), flush=True)
     if args.json:

@@ -19,7 +19,7 @@ from app.extensions import db
 MAX_COMMENTS_PAGE = 500
 DIFF_BUDGET = 30.0  # seconds; a 300-paragraph diff takes about one
 # The proposed amendments' word diffs of one page are computed on the event loop up to this many
-# characters (both sides, all amendments: about 3 ms, bench/word_alignment.py), in a worker above.
+# characters (both sides, all amendments: about 1 ms, bench/word_alignment.py), in a worker above.
 INLINE_DIFF_CHARS = 20_000
 
 
@@ -120,7 +120,7 @@ def suggestion_diffs(pairs: list[tuple[str, str]]) -> list[dict]:
     """The word diffs of a page's proposed amendments against their paragraphs: on the loop when
     they are small, in one call to a quick-lane worker when they add up to more than
     INLINE_DIFF_CHARS (a hundred amendments of a thousand words each would otherwise hold every
-    live room for about a quarter of a second on each page view)."""
+    live room for about 0.1 s on each page view, bench/word_alignment.py)."""
     if sum(len(old) + len(new) for old, new in pairs) <= INLINE_DIFF_CHARS:
         return diffing.word_diffs(pairs)
     return offload.run(diffing.word_diffs, pairs, budget=DIFF_BUDGET, lane="quick")
