@@ -71,6 +71,10 @@ class Config:
     SESSION_COOKIE_SECURE = _flag("BARAZA_SECURE_COOKIES", False)
     SESSION_COOKIE_NAME = "baraza_session"
     PERMANENT_SESSION_LIFETIME = 60 * 60 * 12
+    # The cookie is written only when the session changed: a request that left with an older
+    # cookie (a page's scripts or stylesheets, another tab) wrote it back and brought an already
+    # shown message back with it. A sign-in's lifetime is kept server-side (LoginSession).
+    SESSION_REFRESH_EACH_REQUEST = False
     REMEMBER_COOKIE_HTTPONLY = True
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_SSL_STRICT = False

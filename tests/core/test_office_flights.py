@@ -65,38 +65,62 @@ def test_a_failure_reaches_every_asker_and_the_next_ask_tries_again(worker):
     assert len(worker) == 2
 
 
-def test_an_asker_waiting_for_the_same_file_lets_others_write_on_sqlite(app, worker):
+def test_an_asker_waiting_for_the_same_file_lets_others_write_on_sqlite(app, monkeypatch):
     """On SQLite a request's first query takes the one write lock; an asker that waited for
     another's render with it held kept the room's chat from being written for the whole render
-    (3.8 s in bench/heavy_mix.py). It ends its idle transaction first, as offload.run does."""
+    (3.8 s in bench/heavy_mix.py). It ends its idle transaction first, as offload.run does.
+
+    Ordered by events, not sleeps (a loaded CI machine outran a 50 ms sleep): the first render
+    holds until the test has tried to write; the asker is known to be waiting once it has asked
+    for the same file and found it in flight."""
     import sqlite3
 
     from sqlalchemy import select
 
+    from app.core import db as core_db
     from app.extensions import db
     if db.engine.dialect.name != "sqlite":
         pytest.skip("the one write lock is SQLite's")
     path = db.engine.url.database
-    waiting = threading.Event()
+    rendering, finish, asker_waits = threading.Event(), threading.Event(), threading.Event()
+    made = []
+
+    def run(fn, *args, budget=None):
+        made.append(args)
+        rendering.set()
+        finish.wait(10)  # the render lasts until the test has written
+        return b"%PDF"
+    monkeypatch.setattr(offload, "run", run)
+    real_release = core_db.release_idle_write_lock
+
+    def release():
+        ended = real_release()
+        asker_waits.set()  # from here the asker waits for the first render
+        return ended
+    monkeypatch.setattr(core_db, "release_idle_write_lock", release)
 
     def asker():
         with app.app_context():
             db.session.execute(select(1))  # a request that has read: BEGIN IMMEDIATE holds the lock
-            waiting.set()
             office.render("pdf", "<minutes>", "css")
             db.session.remove()
 
     first = threading.Thread(target=lambda: office.render("pdf", "<minutes>", "css"))
     first.start()
-    time.sleep(0.05)
     second = threading.Thread(target=asker)
-    second.start()
-    waiting.wait(5)
-    time.sleep(0.05)  # the asker is waiting for the first one's render now
-    other = sqlite3.connect(path, timeout=0.1, isolation_level=None)
-    other.execute("BEGIN IMMEDIATE")  # a chat message's write: not locked out
-    other.execute("ROLLBACK")
-    other.close()
-    first.join(10)
-    second.join(10)
-    assert len(worker) == 1
+    try:
+        assert rendering.wait(10)
+        second.start()
+        assert asker_waits.wait(10), "the asker did not wait for the render in flight"
+        other = sqlite3.connect(path, timeout=0.5, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")  # a chat message's write: not locked out
+            other.execute("ROLLBACK")
+        finally:
+            other.close()
+    finally:
+        finish.set()
+        first.join(10)
+        if second.ident:  # started
+            second.join(10)
+    assert made == [("<minutes>", "css")]  # one render for both askers
