@@ -4,17 +4,20 @@ Starts the servers itself: Baraza as `make serve` runs it (gunicorn, gevent work
 process; rate limits off; seeded users and tokens in a fresh SQLite file or PostgreSQL schema),
 then the bare reference server (bench/bare_server.py) with the same worker model, and reports
 both side by side: connect time, delivery latency p50/p95/p99/max, deliveries/s, lost
-deliveries, server CPU and memory. See bench/README.md.
+deliveries, server CPU and memory. `--client lean`: LeanClient (below) instead of python-socketio's
+client, for both servers. See bench/README.md.
 
     .venv/bin/python bench/fanout.py --clients 500 --rate 20 --messages 100 --runs 3
     .venv/bin/python bench/fanout.py --clients 1000 --burst --db postgresql+psycopg://127.0.0.1:5432/test
 """
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import multiprocessing as mp
 import os
+import re
 import secrets
 import signal
 import socket
@@ -165,6 +168,72 @@ class Server:
 
 
 
+# A lean client, as a device: engine.io over a websocket (aiohttp, as python-socketio's client
+# uses), every frame read but none decoded unless asked. The join's acknowledgement is checked by
+# its head (`431[{"ok": true`); a chat delivery is found in the raw frame by its stamp. A real
+# delegate's phone decodes the presence list and each event on its own CPU; here python-socketio's
+# client did it on the two cores the server under test has, and charged the server with it (stop
+# 29: the storm's clients took 5.6-7.2 s of CPU for the server's 2.4-3.3 s). Both servers are
+# measured with the same client.
+_ACK_OK = re.compile(r'^431\[\{\s*"ok":\s*true')
+_STAMP = re.compile(r'"text":\s*"(b\|\d+\|[\d.]+)"')
+
+
+class LeanClient:
+    def __init__(self, session, url: str, token: str, on_text=None):
+        self.session, self.token, self.on_text = session, token, on_text
+        self.url = url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
+        self.ws, self.reader = None, None
+
+    async def _next(self) -> str:
+        """The next text message, answering engine.io's pings on the way."""
+        import aiohttp
+        while True:
+            msg = await self.ws.receive()
+            if msg.type != aiohttp.WSMsgType.TEXT:
+                raise ConnectionError(f"websocket: {msg.type}")
+            if msg.data == "2":
+                await self.ws.send_str("3")
+                continue
+            return msg.data
+
+    async def join(self, event: str, payload: dict, timeout: float) -> bool:
+        self.ws = await self.session.ws_connect(self.url, max_msg_size=0, timeout=timeout)
+        opening = await asyncio.wait_for(self._next(), timeout)
+        assert opening.startswith("0{"), opening[:80]
+        await self.ws.send_str("40" + json.dumps({"token": self.token}))
+        while not (reply := await asyncio.wait_for(self._next(), timeout)).startswith("40"):
+            if reply.startswith("44"):
+                return False          # refused at connect
+        await self.ws.send_str("421" + json.dumps([event, payload]))
+        while not (reply := await asyncio.wait_for(self._next(), timeout)).startswith("431"):
+            if self.on_text:          # room events before the acknowledgement: not decoded
+                self.on_text(reply)
+        self.reader = asyncio.ensure_future(self._drain())
+        return bool(_ACK_OK.match(reply))
+
+    async def _drain(self):
+        """Read what the room sends until closed, as an open page does (a socket nobody reads
+        would block the server's writes)."""
+        with contextlib.suppress(Exception):
+            while True:
+                text = await self._next()
+                if self.on_text:
+                    self.on_text(text)
+
+    async def emit(self, event: str, payload: dict) -> None:
+        """An event without acknowledgement (as send_chat sends)."""
+        await self.ws.send_str("42" + json.dumps([event, payload]))
+
+    async def disconnect(self):
+        if self.reader:
+            self.reader.cancel()
+        if self.ws is not None:
+            with contextlib.suppress(Exception):
+                await self.ws.close()
+
+
+
 async def drain_then_disconnect(received: list, expected: int, deadline: float, clients: list) -> None:
     """Wait until every expected delivery has arrived (or the deadline), then disconnect all."""
     while len(received) < expected and time.time() < deadline:
@@ -229,8 +298,26 @@ async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out)
         return handler
 
     sem = asyncio.Semaphore(50)
+    session = None
+    if plan.get("lean"):
+        import aiohttp
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+
+    def on_frame(text):  # a lean client's raw frame: only a chat stamp is looked for
+        last_event[0] = time.time()
+        if "b|" in text and (stamp := _STAMP.search(text)):
+            on_chat(stamp.group(1))
 
     async def connect(i, token):
+        if session is not None:
+            c = LeanClient(session, urls[i % len(urls)], token, on_frame)
+            async with sem:
+                t0 = time.perf_counter()
+                ok = await c.join("room:join" if kind == "baraza" else "join",
+                                  {"consultation_id": cid} if kind == "baraza" else {}, 60)
+                assert ok, "join refused"
+                connect_times.append(time.perf_counter() - t0)
+            return c
         c = socketio.AsyncClient(reconnection=False)
         c.on("room:event" if kind == "baraza" else "msg", make_handler())
         async with sem:
@@ -263,6 +350,8 @@ async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out)
     expected = plan["messages"] * len(clients)
     deadline = time.time() + plan["messages"] / (plan["rate"] or 1000) + 20
     await drain_then_disconnect(received, expected, deadline, clients)
+    if session is not None:
+        await session.close()
     out.put({"latencies": [r[0] for r in received], "recv_times": [r[1] for r in received],
              "mids": [r[2] for r in received],
              "expected": expected, "connect": connect_times, "connect_wall": connect_wall,
@@ -329,7 +418,7 @@ def run_clients(kind, urls, tokens, cid, plan, procs, server_list):
 
 def bench_once(kind, args, workdir):
     n = args.clients
-    plan = {"messages": args.messages, "rate": 0 if args.burst else args.rate}
+    plan = {"messages": args.messages, "rate": 0 if args.burst else args.rate, "lean": args.client == "lean"}
     channel = f"bench-{uuid.uuid4().hex[:8]}"
     env = {"BARAZA_SOCKETIO_CHANNEL": channel}
     if args.procs > 1:
@@ -359,6 +448,11 @@ def median_row(rows):
     return {k: statistics.median(r[k] for r in rows) for k in keys}
 
 
+CLIENT_HELP = ("socketio: python-socketio's AsyncClient, every event decoded on this machine; lean: "
+               "LeanClient, frames read, only the chat stamps and the join's answer looked at, as "
+               "devices that decode on their own CPU")
+
+
 def room_arguments(doc: str, clients: int) -> argparse.ArgumentParser:
     """The options every room benchmark shares: clients, chat rate, runs, database."""
     ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -377,6 +471,7 @@ def main():
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     ap.add_argument("--client-procs", type=int, default=1, help="client processes sharing the N clients")
     ap.add_argument("--no-bare", action="store_true", help="skip the bare reference server")
+    ap.add_argument("--client", choices=("socketio", "lean"), default="socketio", help=CLIENT_HELP)
     ap.add_argument("--baraza-module", default="tests.rooms.live_app:app",
                     help="wsgi.py plus a private Socket.IO channel; same app as `make serve`")
     ap.add_argument("--json", help="append the result as a JSON line to this file")

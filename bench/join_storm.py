@@ -21,11 +21,13 @@ machine's load weighs on both. Per run:
    busy the whole machine was (`machine_busy_pct`, all cores) from the start signal until the
    last join was acknowledged: clients and server share the cores, so a server that sends more
    per join (Baraza's answer lists everyone present) also costs its clients more here.
+   `--client lean` (bench/fanout.py's LeanClient) has the storm's joiners read every frame but
+   decode none, as phones that decode on their own CPU; the members stay python-socketio's.
 
 With `--procs 2` each server runs two processes on Redis (`BARAZA_REDIS_URL`), clients spread
 over both, as deployed. See bench/README.md.
 
-    .venv/bin/python bench/join_storm.py --clients 1000 --runs 3
+    .venv/bin/python bench/join_storm.py --clients 1000 --runs 3 [--client lean]
     .venv/bin/python bench/join_storm.py --clients 1000 --runs 3 --procs 2 \\
         --db postgresql+psycopg://127.0.0.1:5432/test
 """
@@ -41,7 +43,7 @@ from pathlib import Path
 
 from timing import compare, report
 
-from fanout import (Server, cpu_seconds, disconnect_all, median_row, prepare_baraza, recorded_args, room_arguments,
+from fanout import (CLIENT_HELP, LeanClient, Server, cpu_seconds, disconnect_all, median_row, prepare_baraza, recorded_args, room_arguments,
                     send_chat)
 
 
@@ -149,12 +151,43 @@ async def _storm_main(kind, urls, tokens, cid, since, go, out):
     await disconnect_all(clients)
 
 
+async def _lean_storm_main(kind, urls, tokens, cid, since, go, out):
+    import aiohttp
+    while not go.is_set():
+        await asyncio.sleep(0.005)
+    t0 = time.time()
+    times, errors = [], 0
+    sem = asyncio.Semaphore(100)  # the same client-side bound for both servers
+    conn = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=conn) as session:
+        async def one(i, token):
+            nonlocal errors
+            c = LeanClient(session, urls[i % len(urls)], token)
+            async with sem:
+                t = time.time()
+                try:
+                    ok = await c.join("room:join" if kind == "baraza" else "join",
+                                      {"consultation_id": cid, "since": since} if kind == "baraza" else {}, 120)
+                    if not ok:
+                        errors += 1
+                except Exception:
+                    errors += 1
+                times.append(time.time() - t)
+            return c
+
+        clients = await asyncio.gather(*[one(i, t) for i, t in enumerate(tokens)])
+        done = time.time()
+        out.put({"start": t0, "done": done, "times": times, "errors": errors})
+        await asyncio.sleep(3)
+        await disconnect_all(clients)
+
+
 def _members_proc(*args):
     asyncio.run(_members_main(*args))
 
 
-def _storm_proc(*args):
-    asyncio.run(_storm_main(*args))
+def _storm_proc(lean, *args):
+    asyncio.run((_lean_storm_main if lean else _storm_main)(*args))
 
 
 def _machine() -> tuple[int, int]:
@@ -171,7 +204,7 @@ def run_storm(kind, urls, member_tokens, storm_tokens, cid, args, servers):
     members.start()
     since = ready.get(timeout=300)
     chunks = [storm_tokens[i::args.client_procs] for i in range(args.client_procs)]
-    storms = [ctx.Process(daemon=True, target=_storm_proc, args=(kind, urls, chunk, cid, since, go, out_s)) for chunk in chunks]
+    storms = [ctx.Process(daemon=True, target=_storm_proc, args=(args.client == "lean", kind, urls, chunk, cid, since, go, out_s)) for chunk in chunks]
     for p in storms:
         p.start()
     time.sleep(2.0)  # the storm processes import their client
@@ -257,6 +290,8 @@ def main():
     ap.add_argument("--procs", type=int, default=1, help="server processes (more than 1 uses Redis)")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     ap.add_argument("--client-procs", type=int, default=2, help="client processes sharing the storm")
+    ap.add_argument("--client", choices=("socketio", "lean"), default="socketio",
+                    help="the joiners' client (the members chatting stay python-socketio's): " + CLIENT_HELP)
     ap.add_argument("--tick", type=float, default=None, help="BARAZA_PRESENCE_TICK for Baraza (0: per join)")
     ap.add_argument("--profile", help="py-spy raw profiles of the Baraza workers during the storm: path prefix")
     ap.add_argument("--json", help="append the result as a JSON line to this file")
