@@ -115,29 +115,37 @@ def storm_over_at(event, start) -> float:
     return _over_at.get("t", float("inf"))
 
 
-async def _storm_main(kind, urls, tokens, cid, since, go, out):
+async def _storm_main(lean, kind, urls, tokens, cid, since, go, out):
     import logging
 
     import socketio
     logging.disable(logging.WARNING)  # the client logs every socket it closes at the end
-    await asyncio.sleep(0)
+    session = None
+    if lean:
+        import aiohttp
+        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+    event = "room:join" if kind == "baraza" else "join"
+    payload = {"consultation_id": cid, "since": since} if kind == "baraza" else {}
     while not go.is_set():
         await asyncio.sleep(0.005)
     t0 = time.time()
     times, errors = [], 0
     sem = asyncio.Semaphore(100)  # the same client-side bound for both servers
 
+    async def join(c, url, token) -> bool:
+        if session is not None:
+            return await c.join(event, payload, 120)
+        await c.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=120)
+        return bool((await c.call(event, payload, timeout=120)).get("ok"))
+
     async def one(i, token):
         nonlocal errors
-        c = socketio.AsyncClient(reconnection=False)
+        url = urls[i % len(urls)]
+        c = LeanClient(session, url, token) if session is not None else socketio.AsyncClient(reconnection=False)
         async with sem:
             t = time.time()
             try:
-                await c.connect(urls[i % len(urls)], auth={"token": token}, transports=["websocket"],
-                                wait_timeout=120)
-                res = await c.call("room:join" if kind == "baraza" else "join",
-                                   {"consultation_id": cid, "since": since} if kind == "baraza" else {}, timeout=120)
-                if not res.get("ok"):
+                if not await join(c, url, token):
                     errors += 1
             except Exception:
                 errors += 1
@@ -149,45 +157,16 @@ async def _storm_main(kind, urls, tokens, cid, since, go, out):
     out.put({"start": t0, "done": done, "times": times, "errors": errors})
     await asyncio.sleep(3)
     await disconnect_all(clients)
-
-
-async def _lean_storm_main(kind, urls, tokens, cid, since, go, out):
-    import aiohttp
-    while not go.is_set():
-        await asyncio.sleep(0.005)
-    t0 = time.time()
-    times, errors = [], 0
-    sem = asyncio.Semaphore(100)  # the same client-side bound for both servers
-    conn = aiohttp.TCPConnector(limit=0)
-    async with aiohttp.ClientSession(connector=conn) as session:
-        async def one(i, token):
-            nonlocal errors
-            c = LeanClient(session, urls[i % len(urls)], token)
-            async with sem:
-                t = time.time()
-                try:
-                    ok = await c.join("room:join" if kind == "baraza" else "join",
-                                      {"consultation_id": cid, "since": since} if kind == "baraza" else {}, 120)
-                    if not ok:
-                        errors += 1
-                except Exception:
-                    errors += 1
-                times.append(time.time() - t)
-            return c
-
-        clients = await asyncio.gather(*[one(i, t) for i, t in enumerate(tokens)])
-        done = time.time()
-        out.put({"start": t0, "done": done, "times": times, "errors": errors})
-        await asyncio.sleep(3)
-        await disconnect_all(clients)
+    if session is not None:
+        await session.close()
 
 
 def _members_proc(*args):
     asyncio.run(_members_main(*args))
 
 
-def _storm_proc(lean, *args):
-    asyncio.run((_lean_storm_main if lean else _storm_main)(*args))
+def _storm_proc(*args):
+    asyncio.run(_storm_main(*args))
 
 
 def _machine() -> tuple[int, int]:
