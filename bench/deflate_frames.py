@@ -7,8 +7,9 @@ one compressed frame cannot be shared). The benchmarks' client (python-socketio'
 aiohttp) does not offer it, so bench/fanout.py, node_compare.py and join_storm.py do not pay it.
 This measures wsproto's frame building, as simple-websocket calls it, without the extension
 (plain), with wsproto's (deflate: every message compressed) and with Baraza's
-(`app/core/wsdeflate.py`, threshold: messages under 1 KB sent as they are), for a stream of distinct chat events (different ids, times, authors and texts, in the
-shape of `room:event`) and for a join answer listing 1,000 people. Medians of `--runs`.
+(`app/core/wsdeflate.py`, threshold: messages under 1 KB sent as they are), for a stream of
+distinct chat events (different ids, times, authors and texts, in the shape of `room:event`)
+and for a join answer listing 1,000 people. Medians of `--runs`.
 
     .venv/bin/python bench/deflate_frames.py --runs 5
 """
@@ -16,13 +17,12 @@ import argparse
 import json
 import random
 import statistics
+import sys
 import time
+from pathlib import Path
 
 from wsproto.extensions import PerMessageDeflate
 from wsproto.frame_protocol import FrameProtocol
-
-from pathlib import Path
-import sys
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from app.core.wsdeflate import ThresholdDeflate  # noqa: E402 - what Baraza negotiates now

@@ -233,7 +233,6 @@ class LeanClient:
                 await self.ws.close()
 
 
-
 async def drain_then_disconnect(received: list, expected: int, deadline: float, clients: list) -> None:
     """Wait until every expected delivery has arrived (or the deadline), then disconnect all."""
     while len(received) < expected and time.time() < deadline:
@@ -308,26 +307,24 @@ async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out)
         if "b|" in text and (stamp := _STAMP.search(text)):
             on_chat(stamp.group(1))
 
-    async def connect(i, token):
+    event = "room:join" if kind == "baraza" else "join"
+    payload = {"consultation_id": cid} if kind == "baraza" else {}
+
+    async def join(c, url, token) -> None:
         if session is not None:
-            c = LeanClient(session, urls[i % len(urls)], token, on_frame)
-            async with sem:
-                t0 = time.perf_counter()
-                ok = await c.join("room:join" if kind == "baraza" else "join",
-                                  {"consultation_id": cid} if kind == "baraza" else {}, 60)
-                assert ok, "join refused"
-                connect_times.append(time.perf_counter() - t0)
-            return c
-        c = socketio.AsyncClient(reconnection=False)
+            assert await c.join(event, payload, 60), "join refused"
+            return
         c.on("room:event" if kind == "baraza" else "msg", make_handler())
+        await c.connect(url, auth={"token": token}, transports=["websocket"], wait_timeout=60)
+        res = await c.call(event, payload, timeout=60)
+        assert res.get("ok"), res
+
+    async def connect(i, token):
+        url = urls[i % len(urls)]
+        c = LeanClient(session, url, token, on_frame) if session is not None else socketio.AsyncClient(reconnection=False)
         async with sem:
             t0 = time.perf_counter()
-            await c.connect(urls[i % len(urls)], auth={"token": token}, transports=["websocket"], wait_timeout=60)
-            if kind == "baraza":
-                res = await c.call("room:join", {"consultation_id": cid}, timeout=60)
-            else:
-                res = await c.call("join", {}, timeout=60)
-            assert res.get("ok"), res
+            await join(c, url, token)
             connect_times.append(time.perf_counter() - t0)
         return c
 

@@ -43,8 +43,8 @@ from pathlib import Path
 
 from timing import compare, report
 
-from fanout import (CLIENT_HELP, LeanClient, Server, cpu_seconds, disconnect_all, median_row, prepare_baraza, recorded_args, room_arguments,
-                    send_chat)
+from fanout import (CLIENT_HELP, LeanClient, Server, cpu_seconds, disconnect_all, median_row, prepare_baraza,
+                    recorded_args, room_arguments, send_chat)
 
 
 STORM_SETTLE = 0.6  # seconds after the last join's ack: more than two presence ticks
@@ -183,7 +183,8 @@ def run_storm(kind, urls, member_tokens, storm_tokens, cid, args, servers):
     members.start()
     since = ready.get(timeout=300)
     chunks = [storm_tokens[i::args.client_procs] for i in range(args.client_procs)]
-    storms = [ctx.Process(daemon=True, target=_storm_proc, args=(args.client == "lean", kind, urls, chunk, cid, since, go, out_s)) for chunk in chunks]
+    storms = [ctx.Process(daemon=True, target=_storm_proc,
+                          args=(args.client == "lean", kind, urls, chunk, cid, since, go, out_s)) for chunk in chunks]
     for p in storms:
         p.start()
     time.sleep(2.0)  # the storm processes import their client
