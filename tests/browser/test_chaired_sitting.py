@@ -221,8 +221,7 @@ def test_a_chaired_sitting_with_the_hall_screen(browser, live_server, shots):
             _narrow(phone, "room, open vote")
             shots(phone, "chaired-11-phone-voted-en")
             shots(screen, "chaired-12-projector-turnout-en")
-            # the chair closes once their own room shows the three ballots, as a chair would (and
-            # no live update is still on its way to the panel holding the button)
+            # the chair closes once their own room shows the three ballots, as a chair would
             expect(chair.locator('#votes [data-role="turnout"]')).to_have_text(re.compile(r": 3 / 4$"), timeout=T)
             chair.locator("#votes form.manage-vote button", has_text="Close the vote").click()
             expect(chair.locator(".flash").first).to_contain_text("Motion closed", timeout=T)
