@@ -180,8 +180,12 @@ _STAMP = re.compile(r'"text":\s*"(b\|\d+\|[\d.]+)"')
 
 
 class LeanClient:
-    def __init__(self, session, url: str, token: str, on_text=None):
+    """`deflate`: offer permessage-deflate, as browsers and the official socket.io client do (the
+    server then sends its larger messages compressed and this client inflates them)."""
+
+    def __init__(self, session, url: str, token: str, on_text=None, deflate: bool = False):
         self.session, self.token, self.on_text = session, token, on_text
+        self.compress = 15 if deflate else 0
         self.url = url.replace("http", "ws", 1) + "/socket.io/?EIO=4&transport=websocket"
         self.ws, self.reader = None, None
 
@@ -198,7 +202,8 @@ class LeanClient:
             return msg.data
 
     async def join(self, event: str, payload: dict, timeout: float) -> bool:
-        self.ws = await self.session.ws_connect(self.url, max_msg_size=0, timeout=timeout)
+        self.ws = await self.session.ws_connect(self.url, max_msg_size=0, timeout=timeout,
+                                                 compress=self.compress)
         opening = await asyncio.wait_for(self._next(), timeout)
         assert opening.startswith("0{"), opening[:80]
         await self.ws.send_str("40" + json.dumps({"token": self.token}))
@@ -298,7 +303,7 @@ async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out)
 
     sem = asyncio.Semaphore(50)
     session = None
-    if plan.get("lean"):
+    if plan.get("client", "socketio") != "socketio":
         import aiohttp
         session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
 
@@ -321,7 +326,7 @@ async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out)
 
     async def connect(i, token):
         url = urls[i % len(urls)]
-        c = LeanClient(session, url, token, on_frame) if session is not None else socketio.AsyncClient(reconnection=False)
+        c = LeanClient(session, url, token, on_frame, plan["client"] == "browser") if session is not None else socketio.AsyncClient(reconnection=False)
         async with sem:
             t0 = time.perf_counter()
             await join(c, url, token)
@@ -415,7 +420,7 @@ def run_clients(kind, urls, tokens, cid, plan, procs, server_list):
 
 def bench_once(kind, args, workdir):
     n = args.clients
-    plan = {"messages": args.messages, "rate": 0 if args.burst else args.rate, "lean": args.client == "lean"}
+    plan = {"messages": args.messages, "rate": 0 if args.burst else args.rate, "client": args.client}
     channel = f"bench-{uuid.uuid4().hex[:8]}"
     env = {"BARAZA_SOCKETIO_CHANNEL": channel}
     if args.procs > 1:
@@ -447,7 +452,9 @@ def median_row(rows):
 
 CLIENT_HELP = ("socketio: python-socketio's AsyncClient, every event decoded on this machine; lean: "
                "LeanClient, frames read, only the chat stamps and the join's answer looked at, as "
-               "devices that decode on their own CPU")
+               "devices that decode on their own CPU; browser: LeanClient offering permessage-deflate, "
+               "as browsers do")
+CLIENTS = ("socketio", "lean", "browser")
 
 
 def room_arguments(doc: str, clients: int) -> argparse.ArgumentParser:
@@ -468,7 +475,7 @@ def main():
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     ap.add_argument("--client-procs", type=int, default=1, help="client processes sharing the N clients")
     ap.add_argument("--no-bare", action="store_true", help="skip the bare reference server")
-    ap.add_argument("--client", choices=("socketio", "lean"), default="socketio", help=CLIENT_HELP)
+    ap.add_argument("--client", choices=CLIENTS, default="socketio", help=CLIENT_HELP)
     ap.add_argument("--baraza-module", default="tests.rooms.live_app:app",
                     help="wsgi.py plus a private Socket.IO channel; same app as `make serve`")
     ap.add_argument("--json", help="append the result as a JSON line to this file")

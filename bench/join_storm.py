@@ -43,7 +43,7 @@ from pathlib import Path
 
 from timing import compare, report
 
-from fanout import (CLIENT_HELP, LeanClient, Server, cpu_seconds, disconnect_all, median_row, prepare_baraza,
+from fanout import (CLIENT_HELP, CLIENTS, LeanClient, Server, cpu_seconds, disconnect_all, median_row, prepare_baraza,
                     recorded_args, room_arguments, send_chat)
 
 
@@ -115,13 +115,13 @@ def storm_over_at(event, start) -> float:
     return _over_at.get("t", float("inf"))
 
 
-async def _storm_main(lean, kind, urls, tokens, cid, since, go, out):
+async def _storm_main(client, kind, urls, tokens, cid, since, go, out):
     import logging
 
     import socketio
     logging.disable(logging.WARNING)  # the client logs every socket it closes at the end
     session = None
-    if lean:
+    if client != "socketio":
         import aiohttp
         session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
     event = "room:join" if kind == "baraza" else "join"
@@ -141,7 +141,7 @@ async def _storm_main(lean, kind, urls, tokens, cid, since, go, out):
     async def one(i, token):
         nonlocal errors
         url = urls[i % len(urls)]
-        c = LeanClient(session, url, token) if session is not None else socketio.AsyncClient(reconnection=False)
+        c = LeanClient(session, url, token, deflate=client == "browser") if session is not None else socketio.AsyncClient(reconnection=False)
         async with sem:
             t = time.time()
             try:
@@ -184,7 +184,7 @@ def run_storm(kind, urls, member_tokens, storm_tokens, cid, args, servers):
     since = ready.get(timeout=300)
     chunks = [storm_tokens[i::args.client_procs] for i in range(args.client_procs)]
     storms = [ctx.Process(daemon=True, target=_storm_proc,
-                          args=(args.client == "lean", kind, urls, chunk, cid, since, go, out_s)) for chunk in chunks]
+                          args=(args.client, kind, urls, chunk, cid, since, go, out_s)) for chunk in chunks]
     for p in storms:
         p.start()
     time.sleep(2.0)  # the storm processes import their client
@@ -270,7 +270,7 @@ def main():
     ap.add_argument("--procs", type=int, default=1, help="server processes (more than 1 uses Redis)")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     ap.add_argument("--client-procs", type=int, default=2, help="client processes sharing the storm")
-    ap.add_argument("--client", choices=("socketio", "lean"), default="socketio",
+    ap.add_argument("--client", choices=CLIENTS, default="socketio",
                     help="the joiners' client (the members chatting stay python-socketio's): " + CLIENT_HELP)
     ap.add_argument("--tick", type=float, default=None, help="BARAZA_PRESENCE_TICK for Baraza (0: per join)")
     ap.add_argument("--profile", help="py-spy raw profiles of the Baraza workers during the storm: path prefix")

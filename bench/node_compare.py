@@ -29,7 +29,7 @@ from pathlib import Path
 
 from timing import compare, report, wait_until_up
 
-from fanout import CLIENT_HELP, ROOT, Server, bench_once, free_port, median_row, recorded_args, room_arguments, run_clients
+from fanout import CLIENT_HELP, CLIENTS, ROOT, Server, bench_once, free_port, median_row, recorded_args, room_arguments, run_clients
 
 NODE = shutil.which("node") or "/usr/bin/node"
 
@@ -54,7 +54,7 @@ class NodeServer(Server):
 
 
 def node_once(args, workdir):
-    plan = {"messages": args.messages, "rate": args.rate, "lean": args.client == "lean"}
+    plan = {"messages": args.messages, "rate": args.rate, "client": args.client}
     server = NodeServer(workdir / "node.log")
     try:
         return run_clients("bare", [server.url], ["-"] * args.clients, 0, plan, args.client_procs, [server])
@@ -68,7 +68,7 @@ def main():
     ap.add_argument("--procs", type=int, default=2, help="processes of baraza and of the bare Flask-SocketIO server")
     ap.add_argument("--redis", default="redis://127.0.0.1:6379/0")
     ap.add_argument("--client-procs", type=int, default=2)
-    ap.add_argument("--client", choices=("socketio", "lean"), default="socketio", help=CLIENT_HELP)
+    ap.add_argument("--client", choices=CLIENTS, default="socketio", help=CLIENT_HELP)
     ap.add_argument("--json", help="append the result as a JSON line to this file")
     args = ap.parse_args()
     # the options bench/fanout.py's bench_once reads
