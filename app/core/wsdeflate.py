@@ -44,20 +44,72 @@ LEVEL = 3
 CLIENT_WINDOW_BITS = 9
 _KEPT, _KEPT_MAX_BYTES = 32, 64 * 1024  # the last messages compressed, up to this size each
 _kept: dict[tuple[int, bytes], bytes] = {}
+_SHARED = 8
+_shared: dict[bytes, None] = {}  # parts of several messages (share()), newest last
+_shared_done: dict[tuple[int, bytes], bytes] = {}
+
+
+def share(text: str) -> None:
+    """`text` is about to be part of several different messages: each answer of a batch of
+    joiners holds the same presence list and replay, after its own acknowledgement id and before
+    its own state. Their compression then compresses this part once (the last _SHARED parts
+    are remembered)."""
+    blob = text.encode()
+    if len(blob) < THRESHOLD or blob in _shared:
+        return
+    _shared[blob] = None
+    for old in tuple(_shared)[:-_SHARED]:  # (tuples: a threaded server may share at once)
+        _shared.pop(old, None)
+        for key in [k for k in tuple(_shared_done) if k[1] is old]:
+            _shared_done.pop(key, None)
+
+
+def _segment(data: bytes, window_bits: int) -> bytes:
+    """`data` compressed on its own, ending on a byte boundary (an empty stored block, 00 00 ff
+    ff): such segments put one after the other are one valid deflate stream whose parts refer
+    only to themselves."""
+    c = zlib.compressobj(LEVEL, zlib.DEFLATED, -window_bits)
+    return c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH)
+
+
+def _segments(data: bytes, window_bits: int) -> bytes:
+    """_segment(data), except that a shared part found in it is compressed once for all."""
+    for blob in reversed(tuple(_shared)):
+        at = _find(data, blob)
+        if at < 0:
+            continue
+        done = _shared_done.get((window_bits, blob))
+        if done is None:
+            done = _shared_done[(window_bits, blob)] = _segment(blob, window_bits)
+        head, tail = data[:at], data[at + len(blob):]
+        return ((_segments(head, window_bits) if head else b"") + done
+                + (_segments(tail, window_bits) if tail else b""))
+    return _segment(data, window_bits)
+
+
+def _find(data: bytes, blob: bytes) -> int:
+    """data.find(blob), by its first bytes then a comparison (bytes.find prepares the whole of a
+    long needle on every call: 50 µs for a 70 KB presence list)."""
+    mark, at = blob[:64], -1
+    while (at := data.find(mark, at + 1)) >= 0:
+        if data.startswith(blob, at):
+            return at
+    return -1
 
 
 def compressed(data: bytes, window_bits: int = 15) -> bytes:
-    """`data` as one permessage-deflate message payload with no context (a fresh compressor,
+    """`data` as one permessage-deflate message payload with no context (fresh compressors,
     flushed, without the 4 bytes 00 00 ff ff that end the flush). The last few are kept: the
-    same event sent to everyone in a room is compressed once."""
+    same event sent to everyone in a room is compressed once; a part share() announced is
+    compressed once for all the messages that hold it."""
+    small = len(data) <= _KEPT_MAX_BYTES
     key = (window_bits, data)
-    hit = _kept.get(key)
+    hit = _kept.get(key) if small else None
     if hit is None:
-        c = zlib.compressobj(LEVEL, zlib.DEFLATED, -window_bits)
-        hit = (c.compress(data) + c.flush(zlib.Z_SYNC_FLUSH))[:-4]
-        if len(data) <= _KEPT_MAX_BYTES:
-            if len(_kept) >= _KEPT:
-                del _kept[next(iter(_kept))]
+        hit = _segments(data, window_bits)[:-4]
+        if small:
+            for old in tuple(_kept)[:-_KEPT + 1]:
+                _kept.pop(old, None)
             _kept[key] = hit
     return hit
 

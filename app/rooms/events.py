@@ -3,6 +3,7 @@ socket_handler wrapper commits and acknowledges (errors become error acks)."""
 from flask import request
 from flask_socketio import join_room, leave_room
 
+from app.core import wsdeflate
 from app.core.errors import DomainError
 from app.core.realtime import current_seq, room_name
 from app.core.sockets import Call, socket_batch_handler, socket_handler, socket_hooks
@@ -30,7 +31,9 @@ def room_join_many(calls: list[Call]) -> list:
     refusal writes nothing, and is that call's answer); then every joiner enters its Socket.IO
     room, and only then are the room's seq and presence read, once for all of them (and the
     replay, once for all who rejoin from the same `since`). An event committed meanwhile is then both broadcast to a joiner and in its
-    replay, never neither (the client dedupes by seq)."""
+    replay, never neither (the client dedupes by seq). The presence and replay texts the answers
+    share are announced to the websocket compression (wsdeflate.share), which then compresses
+    them once for the batch."""
     outcomes: list = [None] * len(calls)
     asked = []
     for i, call in enumerate(calls):
@@ -61,6 +64,10 @@ def room_join_many(calls: list[Call]) -> list:
                 outcomes[i] = services.snapshot(call.actor, c, call.payload.get("since"), participant=p,
                                                 encoded=True, seq=seqs[c.id], present=present[c.id],
                                                 shared=shared)
+        if len(joined) > 1:  # their answers differ in their ack id and state only
+            for part in shared.values():
+                for raw in (part["presence"], part["events"]):
+                    wsdeflate.share(raw.text)
     except Exception:
         for sid, cid in entered:
             leave_room(room_name(cid), sid=sid, namespace="/")

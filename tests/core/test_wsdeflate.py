@@ -136,3 +136,37 @@ def test_a_client_that_offers_no_smaller_window_keeps_its_own():
     sent = '42["chat:send",' + json.dumps({"consultation_id": 3, "text": far + far}) + "]"  # repeats 16 KB back
     server.receive_data(client.send(TextMessage(data=sent)))
     assert [e.data for e in server.events() if isinstance(e, TextMessage)] == [sent]
+
+
+def test_answers_sharing_a_part_compress_it_once_and_each_reads_whole(monkeypatch):
+    """A batch of joiners' answers: each its own ack id and state around the same presence list
+    and replay. Announced with share(), the shared parts are compressed once; every client,
+    whose decompressor keeps the context of all it read before, reads each answer whole."""
+    wsdeflate._kept.clear()
+    presence = json.dumps([{"user_id": i, "name": f"Delegate {i}", "role": "delegate"} for i in range(300)])
+    replay = json.dumps([{"seq": 40 + k, "type": "presence.changed", "data": {"joined": list(range(k * 30, k * 30 + 30))}}
+                         for k in range(10)])
+    wsdeflate.share(presence)
+    wsdeflate.share(replay)
+    made = []
+    real = zlib.compressobj
+    monkeypatch.setattr(wsdeflate.zlib, "compressobj", lambda *a: made.append(a) or real(*a))
+    answers = [f'43{n}[{{"ok":true,"seq":70,"presence":{presence},"events":{replay},"state":{{"floor":{n}}}}}]'
+               for n in range(1, 6)]
+    pairs = [_connected() for _ in answers]
+    for (server, client, _a), text in zip(pairs, answers, strict=True):
+        frame = server.send(TextMessage(data=text))
+        assert frame[0] & RSV1 and len(frame) < len(text) / 4
+        assert _received(client, frame) == text
+    # the two shared parts once; then each answer's three own pieces (head, between, tail)
+    assert len(made) == 2 + 3 * len(answers)
+    one_client = pairs[0][1]
+    for text in answers[1:]:  # one client reading them all in a row (its context carried over)
+        assert _received(one_client, pairs[0][0].send(TextMessage(data=text))) == text
+
+
+def test_a_shared_part_absent_from_a_message_changes_nothing():
+    wsdeflate.share(json.dumps([{"user_id": i, "name": f"Delegate {i}"} for i in range(200)]))
+    server, client, _a = _connected()
+    other = _answer(150)
+    assert _received(client, server.send(TextMessage(data=other))) == other
