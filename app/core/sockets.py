@@ -352,29 +352,29 @@ def serve_connects(items: list[tuple[str, str | None]]) -> list:
     SOCKETIO_ROWS_TICK, by the socket's first event or the next tick."""
     deferred, accepted = rows_tick() > 0, []
     try:
-        users = resolvers().users(sorted({lsid for _sid, lsid in items if lsid}))
-        user_ids = sorted({u.id for u in users.values()})
+        users = resolvers().user_ids(sorted({lsid for _sid, lsid in items if lsid}))
+        user_ids = sorted(set(users.values()))
         limit = current_app.config.get("SOCKETIO_MAX_CONNECTIONS_PER_USER", 10) if _limits_on() else None
         written = dict(db.session.execute(
             select(SocketConnection.user_id, func.count()).where(SocketConnection.user_id.in_(user_ids))
             .group_by(SocketConnection.user_id)).all()) if limit is not None and user_ids else {}
         outcomes, added = [], {}
         for sid, lsid in items:
-            user = users.get(lsid)
-            if user is None:
+            uid = users.get(lsid)
+            if uid is None:
                 outcomes.append("unauthenticated")
                 continue
-            if limit is not None and written.get(user.id, 0) + unwritten_count(user.id) + added.get(user.id, 0) >= limit:
+            if limit is not None and written.get(uid, 0) + unwritten_count(uid) + added.get(uid, 0) >= limit:
                 outcomes.append("too_many")
                 continue
             if not deferred:
-                added[user.id] = added.get(user.id, 0) + 1
-                db.session.add(SocketConnection(sid=sid, server_id=SERVER_ID, login_session_id=lsid, user_id=user.id))
+                added[uid] = added.get(uid, 0) + 1
+                db.session.add(SocketConnection(sid=sid, server_id=SERVER_ID, login_session_id=lsid, user_id=uid))
             else:
-                defer_row(sid, lsid, user.id)
-            register_connection(sid, lsid, user.id)
+                defer_row(sid, lsid, uid)
+            register_connection(sid, lsid, uid)
             accepted.append(sid)
-            outcomes.append(user.id)
+            outcomes.append(uid)
         db.session.commit()
         return outcomes
     except Exception:

@@ -4,11 +4,12 @@ one transaction. Each answer is what a lone join would say; a refusal is that pe
 writes nothing; a batch that fails is served again one join at a time; each person is answered
 in their own language; and connects in one batch count toward the per-user limit together."""
 import json
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 
-from app.accounts.models import LoginSession
+from app.accounts.models import LoginSession, User
 from app.core import sockets
 from app.core.connections import SocketConnection
 from app.core.jsonsafe import SocketJSON
@@ -166,3 +167,27 @@ def test_joiners_of_one_batch_share_a_replay_only_when_they_rejoin_from_the_same
     assert answers[1]["events"] == answers[3]["events"]
     assert [a["state"]["me"]["user_id"] for a in answers] == [p[k].id for k in ("government", "employers",
                                                                                   "workers", "adviser")]
+
+
+def test_a_batch_of_connects_lets_in_only_valid_sign_ins(app, socket, live):
+    """The connects of a batch are checked by sign-in id alone (two columns, one query): a
+    revoked sign-in, an expired one and a deactivated person's are refused with the rest of the
+    batch let in, and nothing is written for the refused."""
+    c, p = live
+    lsids = {}
+    for key in ("government", "employers", "workers", "adviser"):
+        sc = socket(p[key])
+        lsids[key] = sockets.connection_session_id(_sid(sc))
+        sc.disconnect()
+    db.session.get(LoginSession, lsids["employers"]).revoked_at = db.func.now()
+    db.session.get(LoginSession, lsids["workers"]).expires_at = datetime(2020, 1, 1, tzinfo=UTC)
+    db.session.get(User, p["adviser"].id).is_active = False
+    db.session.commit()
+    items = [(f"checked-{key}", lsid) for key, lsid in lsids.items()]
+    with app.test_request_context("/socket.io/"):
+        outcomes = sockets.serve_connects(items)
+    assert outcomes == [p["government"].id, "unauthenticated", "unauthenticated", "unauthenticated"]
+    db.session.remove()
+    rows = set(db.session.scalars(select(SocketConnection.sid).where(SocketConnection.sid.like("checked-%"))))
+    assert rows == {"checked-government"}
+    sockets.forget_connection("checked-government")
