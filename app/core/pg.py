@@ -11,7 +11,9 @@ writer of the room queues behind it. Measured with 1,000 clients and a burst of 
 hold_until_commit() makes the rest of the current transaction, its COMMIT included, wait in C
 (blocking the process for that short while, as SQLite always does): a chat transaction then
 reads, takes the room, inserts and commits in ≈ 1-2 ms, and no other greenlet of this process
-runs in between. socket_handler(hold=True) starts it for chat:send.
+runs in between. socket_handler(hold=True) starts it for chat:send; the presence tick
+(app.rooms.presence.announce) for its section under the room's lock, released before its
+check-ins and its commit.
 
 A blocked process must never wait for a lock that another greenlet of the same process holds
 (that greenlet could not run to release it). Plain reads and inserts of new rows take no such

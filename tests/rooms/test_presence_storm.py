@@ -3,10 +3,15 @@ list converges to who is really in the room, one announcement per tick; a rejoin
 after a storm replays every event exactly once; leaving and rejoining within a tick ends as the
 truth for every page, including one that joined in between."""
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from app.accounts.services import issue_token
-from app.core.realtime import RoomEvent
+from app.consultations import attendance
+from app.consultations.event_types import SessionStatus
+from app.consultations.models import Consultation
+from app.core import pg
+from app.core.realtime import RoomEvent, record_event
 from app.extensions import db, socketio
 from app.rooms import presence
 from tests.rooms.conftest import room_events
@@ -216,3 +221,46 @@ def test_a_lone_change_in_a_tick_is_still_presence_joined_then_left(app, crowd):
     presence.flush_presence()
     (left,) = room_events(watcher, {"presence.left", "presence.changed"})
     assert left["type"] == "presence.left" and left["data"] == {"user_id": ids["storm"][3]}
+
+
+def test_a_tick_holds_the_room_in_c_and_checks_in_cooperatively(app, crowd, monkeypatch):
+    """On PostgreSQL the tick's section under the room's lock waits in C (app.core.pg), so it is
+    not held across the event loop's turns; the check-ins of a live sitting (rows that another
+    request of the same process may hold) and the commit wait cooperatively again. On SQLite
+    nothing is ever held. Either way the delegates are announced and checked in."""
+    cid, tokens, ids = crowd
+    postgres = db.session.get_bind().dialect.name == "postgresql"
+    held = {"lock": [], "check_in": [], "commit": []}
+    real_lock, real_check_in = presence.lock_room, presence.attendance.check_in
+
+    def lock_room(consultation_id):
+        real_lock(consultation_id)
+        held["lock"].append(pg.is_held(db.session))
+
+    def check_in(c, p, actor):
+        held["check_in"].append(pg.is_held(db.session))
+        return real_check_in(c, p, actor)
+
+    def before_commit(sess):
+        if held["lock"]:  # the tick's commit (the joins committed before it)
+            held["commit"].append(pg.is_held(sess))
+
+    monkeypatch.setattr(presence, "lock_room", lock_room)
+    monkeypatch.setattr(presence.attendance, "check_in", check_in)
+    c = db.session.get(Consultation, cid)
+    record_event(cid, SessionStatus(status="live", previous="open"))  # a sitting opens
+    db.session.commit()
+    socks = [_open(app, tokens[uid]) for uid in ids["storm"][:3]]
+    event.listen(Session, "before_commit", before_commit)
+    try:
+        for sc in socks:
+            _join(sc, cid)
+        assert presence.flush_presence() == 3
+    finally:
+        event.remove(Session, "before_commit", before_commit)
+        for sc in socks:
+            sc.disconnect()
+    assert held["lock"] == [postgres]
+    assert held["check_in"] == [False, False, False]
+    assert held["commit"] == [False]
+    assert {a["user_id"] for a in attendance.register(c)["present"]} == set(ids["storm"][:3])
