@@ -245,8 +245,8 @@ def announce(consultation_id: int, user_ids: set[int], flipped: frozenset[int] |
     in. Returns the user ids announced.
 
     The people (users, participant rows) and the room's sitting are read before the lock, for
-    everyone in `user_ids`; under it, on PostgreSQL, the transaction waits in C until it commits
-    (app.core.pg): a tick in a busy process held the room for 48 ms at the median (up to 196 ms,
+    everyone in `user_ids`; under it, on PostgreSQL, its statements wait in C (app.core.pg): a
+    tick in a busy process held the room for 48 ms at the median (up to 196 ms,
     bench/join_storm.py, 1,000 delegates, two processes) as each statement waited for the event
     loop, and every chat of the room, in both processes, waited behind it (chat p99 during the
     storm 217-1,006 ms; with the hold 136-151 ms). The check-ins, which write rows another
