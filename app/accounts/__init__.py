@@ -6,7 +6,7 @@ def init_app(app) -> None:
     from app.api import register_api
     from app.core import signin
     signin.register(app, session=services.resolve_session, token=services.resolve_token,
-                    valid=services.valid_sessions, user_ids=services.session_user_ids,
+                    user_ids=services.session_user_ids,
                     users=services.session_users, token_id=services.token_session_id)
     app.register_blueprint(views.bp)
     register_api(app, api.api)

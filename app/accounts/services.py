@@ -105,18 +105,13 @@ def session_users(session_ids: list[str]) -> dict[str, User]:
 
 def session_user_ids(session_ids: list[str]) -> dict[str, int]:
     """The user ids behind those of these sign-ins that are still valid (resolve_session's rule,
-    in one query of two columns: a batch of connects needs no more)."""
+    in one query of two columns): what a batch of connects and the connection rows' writer need."""
     if not session_ids:
         return {}
     return dict(db.session.execute(select(LoginSession.id, LoginSession.user_id).join(
         User, User.id == LoginSession.user_id).where(
         LoginSession.id.in_(session_ids), LoginSession.revoked_at.is_(None), LoginSession.expires_at > utcnow(),
         User.is_active.is_(True))).all())
-
-
-def valid_sessions(session_ids: list[str]) -> set[str]:
-    """Those of these sign-ins that are still valid (resolve_session's rule, in one query)."""
-    return set(session_user_ids(session_ids))
 
 
 def revoke_session(session_id: str | None) -> None:

@@ -257,7 +257,7 @@ def flush_connections() -> int:
         if rows:
             _insert_rows(rows)
         db.session.commit()
-        valid = resolvers().valid(sorted({r["login_session_id"] for r in rows}))
+        valid = resolvers().user_ids(sorted({r["login_session_id"] for r in rows}))
         ended = [r["sid"] for r in rows if r["login_session_id"] not in valid]
         if ended:
             _after_commit(("disconnect", ended, None))

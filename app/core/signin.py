@@ -17,16 +17,15 @@ from app.core.errors import Unauthenticated
 class Resolvers:
     session: Callable[[str | None], Any]  # login session id -> LoginSession, or None
     token: Callable[[str, str, int], Any]  # (secret key, token, max age) -> LoginSession, or None
-    valid: Callable[[list[str]], set[str]]  # login session ids -> those still valid (one query)
     users: Callable[[list[str]], dict]  # login session ids -> {valid one: its User} (one query)
     user_ids: Callable[[list[str]], dict]  # login session ids -> {valid one: its user's id} (one query)
     token_id: Callable[[str, str, int], str | None]  # (secret key, token, max age) -> the session id it names
 
 
-def register(app, *, session: Callable, token: Callable, valid: Callable, users: Callable,
-             user_ids: Callable, token_id: Callable) -> None:
-    app.extensions["baraza.signin"] = Resolvers(session=session, token=token, valid=valid, users=users,
-                                                user_ids=user_ids, token_id=token_id)
+def register(app, *, session: Callable, token: Callable, users: Callable, user_ids: Callable,
+             token_id: Callable) -> None:
+    app.extensions["baraza.signin"] = Resolvers(session=session, token=token, users=users, user_ids=user_ids,
+                                                token_id=token_id)
 
 
 def resolvers() -> Resolvers:
