@@ -238,6 +238,22 @@ class LeanClient:
                 await self.ws.close()
 
 
+def client_session(client: str):
+    """The aiohttp session the lean and browser clients share in one process (None: socketio)."""
+    if client == "socketio":
+        return None
+    import aiohttp
+    return aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+
+
+def new_client(client: str, session, url: str, token: str, on_text=None):
+    """A client of the kind `client` (CLIENTS) for one socket."""
+    if session is None:
+        import socketio
+        return socketio.AsyncClient(reconnection=False)
+    return LeanClient(session, url, token, on_text, deflate=client == "browser")
+
+
 async def drain_then_disconnect(received: list, expected: int, deadline: float, clients: list) -> None:
     """Wait until every expected delivery has arrived (or the deadline), then disconnect all."""
     while len(received) < expected and time.time() < deadline:
@@ -279,7 +295,6 @@ async def settle_then_wait(last_event: list, ready, go) -> None:
         await asyncio.sleep(0.01)
 
 async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out):
-    import socketio
     clients, received, connect_times = [], [], []
     last_event = [time.time()]
 
@@ -302,10 +317,7 @@ async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out)
         return handler
 
     sem = asyncio.Semaphore(50)
-    session = None
-    if plan.get("client", "socketio") != "socketio":
-        import aiohttp
-        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+    session = client_session(plan["client"])
 
     def on_frame(text):  # a lean client's raw frame: only a chat stamp is looked for
         last_event[0] = time.time()
@@ -326,7 +338,7 @@ async def _client_main(kind, urls, tokens, cid, is_sender, plan, ready, go, out)
 
     async def connect(i, token):
         url = urls[i % len(urls)]
-        c = LeanClient(session, url, token, on_frame, plan["client"] == "browser") if session is not None else socketio.AsyncClient(reconnection=False)
+        c = new_client(plan["client"], session, url, token, on_frame)
         async with sem:
             t0 = time.perf_counter()
             await join(c, url, token)

@@ -43,8 +43,8 @@ from pathlib import Path
 
 from timing import compare, report
 
-from fanout import (CLIENT_HELP, CLIENTS, LeanClient, Server, cpu_seconds, disconnect_all, median_row, prepare_baraza,
-                    recorded_args, room_arguments, send_chat)
+from fanout import (CLIENT_HELP, CLIENTS, Server, client_session, cpu_seconds, disconnect_all, median_row, new_client,
+                    prepare_baraza, recorded_args, room_arguments, send_chat)
 
 
 STORM_SETTLE = 0.6  # seconds after the last join's ack: more than two presence ticks
@@ -117,13 +117,8 @@ def storm_over_at(event, start) -> float:
 
 async def _storm_main(client, kind, urls, tokens, cid, since, go, out):
     import logging
-
-    import socketio
     logging.disable(logging.WARNING)  # the client logs every socket it closes at the end
-    session = None
-    if client != "socketio":
-        import aiohttp
-        session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=0))
+    session = client_session(client)
     event = "room:join" if kind == "baraza" else "join"
     payload = {"consultation_id": cid, "since": since} if kind == "baraza" else {}
     while not go.is_set():
@@ -141,7 +136,7 @@ async def _storm_main(client, kind, urls, tokens, cid, since, go, out):
     async def one(i, token):
         nonlocal errors
         url = urls[i % len(urls)]
-        c = LeanClient(session, url, token, deflate=client == "browser") if session is not None else socketio.AsyncClient(reconnection=False)
+        c = new_client(client, session, url, token)
         async with sem:
             t = time.time()
             try:
