@@ -11,6 +11,8 @@ compressed without context, once per process for all the sockets that get them),
   the shape of `room:event`);
 - the answers of a batch of 20 joiners, each listing 1,000 people (their own ack ids; with the
   threshold the presence list is announced as shared, as the join batch does);
+- the same after seven earlier batches of the storm announced their own presence lists (each
+  20 people shorter), as a storm's batches follow each other;
 - one presence event (60 people joined, about 7 KB) sent to 500 sockets.
 Medians of `--runs`; each run starts with Baraza's process-wide cache empty.
 `--client browser` in fanout.py, node_compare.py and join_storm.py has their clients offer it.
@@ -76,16 +78,17 @@ def _connection(mode: str) -> FrameProtocol:
     return FrameProtocol(client=False, extensions=ext)
 
 
-def frames(payloads: list[str], mode: str, sockets: int = 1, shared: str | None = None) -> tuple[float, float]:
+def frames(payloads: list[str], mode: str, sockets: int = 1, shared: list[str] = ()) -> tuple[float, float]:
     """(microseconds per frame, bytes on the wire per frame) for `sockets` connections each
-    sending these (`shared`: a part announced to Baraza's compression as the join batch does)."""
+    sending these (`shared`: the parts announced to Baraza's compression by the join batches,
+    one batch each, the last being these answers' own)."""
     wsdeflate._kept.clear()
     wsdeflate._shared.clear()
     wsdeflate._shared_done.clear()
     conns = [_connection(mode) for _ in range(sockets)]
     t0 = time.perf_counter()
-    if shared and mode == "threshold":
-        wsdeflate.share(shared)
+    for part in shared if mode == "threshold" else ():
+        wsdeflate.share(part)
     wire = sum(len(proto.send_data(p, True)) for p in payloads for proto in conns)
     return (time.perf_counter() - t0) * 1e6 / (len(payloads) * sockets), wire / (len(payloads) * sockets)
 
@@ -96,9 +99,12 @@ def main() -> None:
     ap.add_argument("--events", type=int, default=5000)
     args = ap.parse_args()
     present = presence_list(1000)
-    cases = {"chat event": (chat_events(args.events), 1, None),
-             "join answers of a batch, 1,000 present": ([join_answer(1000, n, present) for n in range(20)], 1, present),
-             "presence event to 500 sockets": ([presence_event()], 500, None)}
+    earlier = [presence_list(1000 - 20 * k) for k in range(7, 0, -1)]
+    answers = [join_answer(1000, n, present) for n in range(20)]
+    cases = {"chat event": (chat_events(args.events), 1, ()),
+             "join answers of a batch, 1,000 present": (answers, 1, [present]),
+             "the same after 7 earlier batches": (answers, 1, [*earlier, present]),
+             "presence event to 500 sockets": ([presence_event()], 500, ())}
     result = {}
     for name, (payloads, sockets, shared) in cases.items():
         row = {"payload_bytes": round(statistics.mean(len(p) for p in payloads)), "sockets": sockets}

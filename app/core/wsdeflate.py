@@ -49,22 +49,23 @@ _KEPT, _KEPT_MAX_BYTES = 32, 64 * 1024  # the last messages compressed, up to th
 _kept: dict[tuple[int, bytes], bytes] = {}
 _SHARED = 8
 _shared: dict[bytes, None] = {}  # parts of several messages (share()), newest last
-_shared_done: dict[tuple[int, bytes], bytes] = {}
+_shared_done: dict[tuple[int, bytes], bytes] = {}  # (window bits, one of them) -> its segment
+_MARK = 64  # bytes: a shared part is looked for by its first bytes
 
 
-def share(text: str) -> None:
-    """`text` is about to be part of several different messages: each answer of a batch of
+def share(*texts: str) -> None:
+    """`texts` are about to be part of several different messages: each answer of a batch of
     joiners holds the same presence list and replay, after its own acknowledgement id and before
-    its own state. Their compression then compresses this part once (the last _SHARED parts
-    are remembered)."""
-    blob = text.encode()
-    if len(blob) < THRESHOLD or blob in _shared:
-        return
-    _shared[blob] = None
-    for old in tuple(_shared)[:-_SHARED]:  # (tuples: a threaded server may share at once)
-        _shared.pop(old, None)
-        for key in [k for k in tuple(_shared_done) if k[1] is old]:
-            _shared_done.pop(key, None)
+    its own state. Their compression then compresses these parts once (the last _SHARED parts
+    are remembered: a storm's batches follow each other faster than their answers are sent)."""
+    for blob in (t.encode() for t in texts):
+        if len(blob) < THRESHOLD or blob in _shared:
+            continue
+        _shared[blob] = None
+        for old in tuple(_shared)[:-_SHARED]:  # (tuples: a threaded server may share at once)
+            _shared.pop(old, None)
+            for key in [k for k in tuple(_shared_done) if k[1] is old]:
+                _shared_done.pop(key, None)
 
 
 def _segment(data: bytes, window_bits: int) -> bytes:
@@ -76,28 +77,53 @@ def _segment(data: bytes, window_bits: int) -> bytes:
 
 
 def _segments(data: bytes, window_bits: int) -> bytes:
-    """_segment(data), except that a shared part found in it is compressed once for all."""
+    """_segment(data), except that the shared parts found in it are compressed once for all.
+
+    The parts of successive batches begin alike (every presence list with the same first
+    people, every replay with the same first events), so they are looked for by their first
+    bytes: each such beginning once, from where the part found before ended (then before it),
+    and where it is found, the newest part that is there whole. The search reads about the
+    message once, however many parts are remembered."""
+    by_mark: dict[bytes, list[bytes]] = {}
     for blob in reversed(tuple(_shared)):
-        at = _find(data, blob)
-        if at < 0:
+        by_mark.setdefault(blob[:_MARK], []).append(blob)
+    found, start = [], 0
+    for mark, blobs in by_mark.items():
+        at, blob = _find(data, mark, blobs, start, len(data))
+        if blob is None and start:
+            at, blob = _find(data, mark, blobs, 0, start)
+        if blob is not None:
+            found.append((at, blob))
+            start = at + len(blob)
+    if not found:
+        return _segment(data, window_bits)
+    out, pos = [], 0
+    for at, blob in sorted(found):
+        if at < pos:  # overlapping another part: compressed with what is around it
             continue
-        done = _shared_done.get((window_bits, blob))
+        if at > pos:
+            out.append(_segment(data[pos:at], window_bits))
+        key = (window_bits, blob)
+        done = _shared_done.get(key)
         if done is None:
-            done = _shared_done[(window_bits, blob)] = _segment(blob, window_bits)
-        head, tail = data[:at], data[at + len(blob):]
-        return ((_segments(head, window_bits) if head else b"") + done
-                + (_segments(tail, window_bits) if tail else b""))
-    return _segment(data, window_bits)
+            done = _shared_done[key] = _segment(blob, window_bits)
+        out.append(done)
+        pos = at + len(blob)
+    if pos < len(data):
+        out.append(_segment(data[pos:], window_bits))
+    return b"".join(out)
 
 
-def _find(data: bytes, blob: bytes) -> int:
-    """data.find(blob), by its first bytes then a comparison (bytes.find prepares the whole of a
-    long needle on every call: 50 µs for a 70 KB presence list)."""
-    mark, at = blob[:64], -1
-    while (at := data.find(mark, at + 1)) >= 0:
-        if data.startswith(blob, at):
-            return at
-    return -1
+def _find(data: bytes, mark: bytes, blobs: list[bytes], start: int, end: int) -> tuple[int, bytes | None]:
+    """Where in data[start:end] one of `blobs` (all beginning with `mark`, newest first) is
+    whole, and which: the mark by bytes.find, then a comparison (bytes.find would prepare the
+    whole of a long needle on every call: 50 µs for a 70 KB presence list)."""
+    at = start - 1
+    while (at := data.find(mark, at + 1, end)) >= 0:
+        for blob in blobs:
+            if at + len(blob) <= end and data.startswith(blob, at):
+                return at, blob
+    return -1, None
 
 
 def compressed(data: bytes, window_bits: int = 15) -> bytes:

@@ -65,9 +65,7 @@ def room_join_many(calls: list[Call]) -> list:
                                                 encoded=True, seq=seqs[c.id], present=present[c.id],
                                                 shared=shared)
         if len(joined) > 1:  # their answers differ in their ack id and state only
-            for part in shared.values():
-                for raw in (part["presence"], part["events"]):
-                    wsdeflate.share(raw.text)
+            wsdeflate.share(*(raw.text for part in shared.values() for raw in (part["presence"], part["events"])))
     except Exception:
         for sid, cid in entered:
             leave_room(room_name(cid), sid=sid, namespace="/")

@@ -146,8 +146,7 @@ def test_answers_sharing_a_part_compress_it_once_and_each_reads_whole(monkeypatc
     presence = json.dumps([{"user_id": i, "name": f"Delegate {i}", "role": "delegate"} for i in range(300)])
     replay = json.dumps([{"seq": 40 + k, "type": "presence.changed", "data": {"joined": list(range(k * 30, k * 30 + 30))}}
                          for k in range(10)])
-    wsdeflate.share(presence)
-    wsdeflate.share(replay)
+    wsdeflate.share(presence, replay)
     made = []
     real = zlib.compressobj
     monkeypatch.setattr(wsdeflate.zlib, "compressobj", lambda *a: made.append(a) or real(*a))
@@ -163,6 +162,28 @@ def test_answers_sharing_a_part_compress_it_once_and_each_reads_whole(monkeypatc
     one_client = pairs[0][1]
     for text in answers[1:]:  # one client reading them all in a row (its context carried over)
         assert _received(one_client, pairs[0][0].send(TextMessage(data=text))) == text
+
+
+def test_answers_of_successive_batches_each_share_their_own_list(monkeypatch):
+    """A storm's batches follow each other faster than their answers are sent, each with its
+    own presence list, all beginning with the same people: an answer of an earlier batch, sent
+    after later batches announced theirs, still finds its own list (not a longer one with the
+    same beginning) and is read whole; so are the latest batch's."""
+    wsdeflate._kept.clear()
+    lists = [json.dumps([{"user_id": i, "name": f"Delegate {i}"} for i in range(200 + 20 * k)]) for k in range(5)]
+    for text in lists:
+        wsdeflate.share(text)
+    made = []
+    real = zlib.compressobj
+    monkeypatch.setattr(wsdeflate.zlib, "compressobj", lambda *a: made.append(a) or real(*a))
+    server, client, _a = _connected()
+    for n, k in enumerate((1, 4, 1, 4)):
+        text = f'43{n}[{{"ok":true,"presence":{lists[k]},"state":{{"n":{k}}}}}]'
+        frame = server.send(TextMessage(data=text))
+        assert len(frame) < len(text) / 4
+        assert _received(client, frame) == text
+    # each list once, then each answer's head and tail
+    assert len(made) == 2 + 2 * 4
 
 
 def test_a_shared_part_absent_from_a_message_changes_nothing():
