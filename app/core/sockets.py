@@ -18,6 +18,7 @@ from functools import wraps
 from typing import Any
 
 from flask import current_app, request, session
+from flask.sessions import SecureCookieSessionInterface
 from flask_socketio import ConnectionRefusedError, disconnect, join_room
 from sqlalchemy import delete, func, select
 
@@ -455,7 +456,34 @@ def beat_and_sweep(stale_after: float, now: datetime | None = None) -> int:
     return len(stale)
 
 
+class ConnectionSession(SecureCookieSessionInterface):
+    """Flask's cookie session, read once per connection for socket events. Flask-SocketIO
+    pushes a request context for every event with the environ of the connection's opening
+    request, and Flask opens the session anew each time: the cookie header found among the
+    environ's keys, parsed, its signature checked, a fifth of every event's context. For a
+    socket the cookie is the one it connected with (manage_session=False freezes it there, and
+    only the connect reads it: claimed_session_id), so the first opening is kept in that
+    environ and handed to its later events; a socket without a session cookie keeps only that
+    fact (a fresh empty session each time, no object held per socket). An HTTP request has its
+    own environ and opens its session once, as before."""
+
+    _KEPT = "baraza.session"
+    _NONE = object()  # the environ's connection had no session in its cookie
+
+    def open_session(self, app, request):
+        kept = request.environ.get(self._KEPT)
+        if kept is self._NONE:
+            return self.session_class()
+        if kept is not None:
+            return kept
+        opened = super().open_session(app, request)
+        if opened is not None:
+            request.environ[self._KEPT] = opened if opened else self._NONE
+        return opened
+
+
 def init_app(app) -> None:
     app.extensions["baraza.sockets"] = SocketHooks()
+    app.session_interface = ConnectionSession()
     socketio.on_event("connect", _on_connect)
     socketio.on_event("disconnect", _on_disconnect)

@@ -63,16 +63,26 @@ def get_rooms(actors: list[User], consultation_id) -> dict[int, tuple]:
     if not _room_id(consultation_id):
         return {a.id: NotFound("No such consultation.") for a in actors}
     c = db.session.get(Consultation, consultation_id)
-    uids = sorted({a.id for a in actors})
-    parts = {p.user_id: p for p in db.session.scalars(select(Participant).where(
-        Participant.consultation_id == consultation_id, Participant.user_id.in_(uids))
-        .options(Load(Participant).lazyload("*")))} if c is not None else {}
-    removed = set(db.session.scalars(select(RoomRestriction.user_id).where(
-        RoomRestriction.consultation_id == consultation_id, RoomRestriction.user_id.in_(uids),
-        RoomRestriction.kind == "removed",
-        RoomRestriction.seq > _sitting_select(consultation_id).scalar_subquery()))) if c is not None else set()
+    params = {"cid": consultation_id, "uids": sorted({a.id for a in actors})}
+    parts_q, removed_q = _rooms_selects()
+    parts = {p.user_id: p for p in db.session.scalars(parts_q, params)} if c is not None else {}
+    removed = set(db.session.scalars(removed_q, params)) if c is not None else set()
     return {a.id: (c, parts.get(a.id), a.id in removed) if _may_enter(a, c, parts.get(a.id))
             else NotFound("No such consultation.") for a in actors}
+
+
+@cache
+def _rooms_selects():
+    """get_rooms' two queries (the participant rows of the people joining, and which of them
+    the chair removed this sitting), built once: a storm's join batches run them every few
+    milliseconds."""
+    cid, uids = bindparam("cid", type_=Integer), bindparam("uids", expanding=True)
+    parts = (select(Participant).where(Participant.consultation_id == cid, Participant.user_id.in_(uids))
+             .options(Load(Participant).lazyload("*")))
+    removed = select(RoomRestriction.user_id).where(
+        RoomRestriction.consultation_id == cid, RoomRestriction.user_id.in_(uids),
+        RoomRestriction.kind == "removed", RoomRestriction.seq > _sitting_select(cid).scalar_subquery())
+    return parts, removed
 
 
 @cache

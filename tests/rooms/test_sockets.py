@@ -36,6 +36,29 @@ def test_connect_with_session_cookie(app, client, login, live):
     assert joined(sc, c)["state"]["me"]["user_id"] == p["government"].id
 
 
+def test_a_socket_reads_its_session_cookie_once_and_http_each_request(app, client, login, live, monkeypatch):
+    """Every socket event runs in a request context made from the connection's environ; the
+    cookie it connected with is read at the connect only, and its events still act as that
+    person. HTTP requests read theirs each time: a sign-out is seen at once."""
+    from flask.sessions import SecureCookieSessionInterface
+    c, p = live
+    login(p["government"])
+    opened = []
+    real = SecureCookieSessionInterface.open_session
+    monkeypatch.setattr(SecureCookieSessionInterface, "open_session",
+                        lambda self, a, r: opened.append(r.path) or real(self, a, r))
+    sc = socketio.test_client(app, flask_test_client=client)
+    assert joined(sc, c)["state"]["me"]["user_id"] == p["government"].id
+    assert ack(sc, "chat:send", {"consultation_id": c.id, "text": "first"})["ok"]
+    assert ack(sc, "hand:raise", {"consultation_id": c.id})["ok"]
+    assert len(opened) == 1
+    assert client.get("/api/v1/me").status_code == 200
+    assert client.get("/api/v1/me").status_code == 200
+    assert len(opened) == 3
+    client.post("/logout")
+    assert client.get("/api/v1/me").status_code == 401
+
+
 def test_join_ack_and_presence_broadcast(socket, live):
     c, p = live
     a = socket(p["government"])
