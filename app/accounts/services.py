@@ -7,7 +7,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.accounts import names
 from app.accounts.models import CONSTITUENCIES, RECS, USER_ROLES, LoginSession, Organisation, User
@@ -99,8 +99,7 @@ def session_users(session_ids: list[str]) -> dict[str, User]:
     sign-in id, in one query: a batch of socket events (app.core.batching) resolves them so."""
     if not session_ids:
         return {}
-    return {ls.id: ls.user for ls in db.session.scalars(select(LoginSession).where(LoginSession.id.in_(session_ids)))
-            if ls.is_valid}
+    return {ls.id: ls.user for ls in db.session.scalars(_SESSIONS, {"ids": list(session_ids)}) if ls.is_valid}
 
 
 def session_user_ids(session_ids: list[str]) -> dict[str, int]:
@@ -108,10 +107,15 @@ def session_user_ids(session_ids: list[str]) -> dict[str, int]:
     in one query of two columns): what a batch of connects and the connection rows' writer need."""
     if not session_ids:
         return {}
-    return dict(db.session.execute(select(LoginSession.id, LoginSession.user_id).join(
-        User, User.id == LoginSession.user_id).where(
-        LoginSession.id.in_(session_ids), LoginSession.revoked_at.is_(None), LoginSession.expires_at > utcnow(),
-        User.is_active.is_(True))).all())
+    return dict(db.session.execute(_VALID_USER_IDS, {"ids": list(session_ids), "now": utcnow()}).all())
+
+
+# built once (a storm's batches of connects and joins run them every few milliseconds: building
+# a statement and its cache key anew cost more than running it)
+_SESSIONS = select(LoginSession).where(LoginSession.id.in_(bindparam("ids", expanding=True)))
+_VALID_USER_IDS = select(LoginSession.id, LoginSession.user_id).join(User, User.id == LoginSession.user_id).where(
+    LoginSession.id.in_(bindparam("ids", expanding=True)), LoginSession.revoked_at.is_(None),
+    LoginSession.expires_at > bindparam("now"), User.is_active.is_(True))
 
 
 def revoke_session(session_id: str | None) -> None:

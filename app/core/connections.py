@@ -18,6 +18,7 @@ such a socket stays open until its next event, which re-reads the user. 0: writt
 import logging
 import uuid
 from datetime import datetime
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import String, delete, event, select
@@ -218,10 +219,13 @@ def _insert_rows(rows: list[dict]) -> None:
     same moment (the tick and the socket's first event) is left to it: the insert waits for
     that transaction (PostgreSQL; SQLite's writers queue anyway) and then does nothing, so the
     row is there, committed, before this transaction goes on to refer to it."""
-    pg = db.session.get_bind().dialect.name == "postgresql"
-    stmt = (pg_insert if pg else sqlite_insert)(SocketConnection.__table__).on_conflict_do_nothing(
+    db.session.execute(_insert_row(db.session.get_bind().dialect.name == "postgresql"), rows)
+
+
+@cache
+def _insert_row(pg: bool):
+    return (pg_insert if pg else sqlite_insert)(SocketConnection.__table__).on_conflict_do_nothing(
         index_elements=["sid"])
-    db.session.execute(stmt, rows)
 
 
 def write_own_row(sid: str) -> None:

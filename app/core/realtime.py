@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, event, select
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, bindparam, event, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -112,10 +112,12 @@ def open_room(consultation_id: int) -> None:
     db.session.add(RoomSequence(consultation_id=consultation_id, last_seq=0))
 
 
+_CURRENT_SEQ = select(RoomSequence.last_seq).where(RoomSequence.consultation_id == bindparam("cid"))
+
+
 def current_seq(consultation_id: int) -> int:
     """The room's last seq as committed (0 before its first event)."""
-    return db.session.scalar(select(RoomSequence.last_seq).where(
-        RoomSequence.consultation_id == consultation_id)) or 0
+    return db.session.scalar(_CURRENT_SEQ, {"cid": consultation_id}) or 0
 
 
 def lock_room(consultation_id: int) -> None:

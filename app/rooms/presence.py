@@ -235,6 +235,16 @@ def flush_presence() -> int:
 _presence_ticker = Ticker(flush_presence)
 
 
+# the tick's statements, built once (cid, ids)
+_IDS = bindparam("ids", expanding=True)
+_TICK_USERS = select(User).where(User.id.in_(_IDS))
+_TICK_PARTS = select(Participant).where(Participant.consultation_id == bindparam("cid"), Participant.user_id.in_(_IDS))
+_TICK_TRUTH = select(RoomMember.user_id).where(
+    RoomMember.consultation_id == bindparam("cid"), RoomMember.user_id.in_(_IDS)).distinct()
+_TICK_TOLD = select(RoomPresence.user_id).where(
+    RoomPresence.consultation_id == bindparam("cid"), RoomPresence.user_id.in_(_IDS))
+
+
 def announce(consultation_id: int, user_ids: set[int], flipped: frozenset[int] | set[int] = frozenset()) -> list[int]:
     """Compare these people's sockets in the room with what the room was last told, under the
     room's lock (so two processes never announce the same change), and record the difference,
@@ -253,19 +263,17 @@ def announce(consultation_id: int, user_ids: set[int], flipped: frozenset[int] |
     request of this process may hold, and flush_presence's commit (the disk's wait) wait
     cooperatively again."""
     ids = sorted(user_ids)
-    users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
-    parts = {p.user_id: p for p in db.session.scalars(select(Participant).where(
-        Participant.consultation_id == consultation_id, Participant.user_id.in_(ids)))} if ids else {}
+    params = {"cid": consultation_id, "ids": ids}
+    users = {u.id: u for u in db.session.scalars(_TICK_USERS, params)} if ids else {}
+    parts = {p.user_id: p for p in db.session.scalars(_TICK_PARTS, params)} if ids else {}
     c = db.session.get(Consultation, consultation_id) if parts else None
     # joining a live sitting checks in; without one (no sitting opened yet) nobody is, and the
     # sitting is looked up once per tick, not once per person who came
     sitting = c is not None and c.status == "live" and attendance.sitting_of(c) is not None
     pg.hold_until_commit(db.session)
     lock_room(consultation_id)
-    truth = set(db.session.scalars(select(RoomMember.user_id).where(
-        RoomMember.consultation_id == consultation_id, RoomMember.user_id.in_(ids)).distinct()))
-    told = set(db.session.scalars(select(RoomPresence.user_id).where(
-        RoomPresence.consultation_id == consultation_id, RoomPresence.user_id.in_(ids))))
+    truth = set(db.session.scalars(_TICK_TRUTH, params))
+    told = set(db.session.scalars(_TICK_TOLD, params))
     joined = sorted((truth - told) | (truth & set(flipped)))
     left = sorted((told - truth) | (set(flipped) - truth))
     if not joined and not left:
