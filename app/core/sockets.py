@@ -460,12 +460,13 @@ class ConnectionSession(SecureCookieSessionInterface):
     """Flask's cookie session, read once per connection for socket events. Flask-SocketIO
     pushes a request context for every event with the environ of the connection's opening
     request, and Flask opens the session anew each time: the cookie header found among the
-    environ's keys, parsed, its signature checked, a fifth of every event's context. For a
-    socket the cookie is the one it connected with (manage_session=False freezes it there, and
-    only the connect reads it: claimed_session_id), so the first opening is kept in that
-    environ and handed to its later events; a socket without a session cookie keeps only that
-    fact (a fresh empty session each time, no object held per socket). An HTTP request has its
-    own environ and opens its session once, as before."""
+    environ's keys, parsed, its signature checked, three quarters of the cost of each event's
+    context (bench/README.md, "Stop 32"). For a socket the cookie is the one it connected with
+    (manage_session=False freezes it there, and only the connect reads it: claimed_session_id),
+    so the first opening is kept in that environ and handed to its later events; a socket
+    without a session cookie keeps only that fact (a fresh empty session each time, no object
+    held per socket). An HTTP request has its own environ and opens its session once, as
+    before."""
 
     _KEPT = "baraza.session"
     _NONE = object()  # the environ's connection had no session in its cookie
